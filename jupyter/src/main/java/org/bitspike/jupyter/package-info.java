@@ -1,0 +1,2 @@
+/** The Jupyter notebook kernel with bitspike built in (filled in by the kernel issue). */
+package org.bitspike.jupyter;

@@ -1,0 +1,102 @@
+package org.bitspike.tensor;
+
+import java.util.Arrays;
+
+/** Shape arithmetic shared by every op: validation, element counts, strides and broadcasting. */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    /**
+     * Number of elements of {@code shape}.
+     *
+     * @throws TensorException if a size is negative or the count exceeds {@link Integer#MAX_VALUE}
+     */
+    public static int numel(String op, int[] shape) {
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) {
+                throw TensorException.of(op, "negative size in shape %s", shape);
+            }
+            n *= s;
+            if (n > Integer.MAX_VALUE) {
+                throw TensorException.of(op, "shape %s has more than Integer.MAX_VALUE (%d) elements",
+                        shape, Integer.MAX_VALUE);
+            }
+        }
+        return (int) n;
+    }
+
+    /** Row-major (C-order) strides of {@code shape}. */
+    public static int[] contiguousStrides(int[] shape) {
+        int[] strides = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= Math.max(shape[d], 1);
+        }
+        return strides;
+    }
+
+    /** Normalises a possibly negative dimension index against {@code rank}. */
+    public static int dim(String op, int dim, int rank) {
+        int d = dim < 0 ? dim + rank : dim;
+        if (d < 0 || d >= rank) {
+            throw TensorException.of(op, "dimension %d out of range for a tensor of rank %d (valid: %d..%d)",
+                    dim, rank, -rank, rank - 1);
+        }
+        return d;
+    }
+
+    /** Normalises and de-duplicates a set of dimensions; returns them sorted. */
+    public static int[] dims(String op, int[] dims, int rank) {
+        boolean[] seen = new boolean[rank];
+        for (int raw : dims) {
+            int d = dim(op, raw, rank);
+            if (seen[d]) {
+                throw TensorException.of(op, "dimension %d repeated in %s", raw, dims);
+            }
+            seen[d] = true;
+        }
+        int[] out = new int[dims.length];
+        int k = 0;
+        for (int d = 0; d < rank; d++) {
+            if (seen[d]) {
+                out[k++] = d;
+            }
+        }
+        return out;
+    }
+
+    /** NumPy broadcasting of two shapes (align on the right; sizes equal or one of them 1). */
+    public static int[] broadcast(String op, int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i - (rank - a.length);
+            int db = i - (rank - b.length);
+            int sa = da >= 0 ? a[da] : 1;
+            int sb = db >= 0 ? b[db] : 1;
+            if (sa != sb && sa != 1 && sb != 1) {
+                throw TensorException.of(op, "shapes %s and %s cannot be broadcast: size %d != %d at dimension %d"
+                        + " (sizes must match or one be 1)", a, b, sa, sb, i);
+            }
+            out[i] = sa == 1 ? sb : sa;
+        }
+        return out;
+    }
+
+    /** Broadcast of any number of shapes. */
+    public static int[] broadcast(String op, int[]... shapes) {
+        int[] out = new int[0];
+        for (int[] s : shapes) {
+            out = broadcast(op, out, s);
+        }
+        return out;
+    }
+
+    /** Pretty form used in messages: {@code [2, 3]}. */
+    public static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
+}

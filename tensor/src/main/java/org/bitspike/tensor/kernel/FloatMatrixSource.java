@@ -1,0 +1,75 @@
+package org.bitspike.tensor.kernel;
+
+/**
+ * A FLOAT32 matrix that is never materialised but copies blocks of itself on demand, so GEMM can
+ * pack it straight into its panels. Convolution uses it to fuse im2col into the packing step.
+ */
+public interface FloatMatrixSource {
+    /** Number of rows. */
+    int rows();
+
+    /** Number of columns. */
+    int cols();
+
+    /**
+     * Writes {@code M[r, c]} to {@code dst[dstOff + (r - row0) * dstRowStride + (c - col0) * dstColStride]}
+     * for {@code row0 <= r < row0 + rowCount} and {@code col0 <= c < col0 + colCount}. Called from
+     * several threads at once, for disjoint destinations; must not keep state between calls.
+     */
+    void copyBlock(int row0, int rowCount, int col0, int colCount,
+                   float[] dst, int dstOff, int dstRowStride, int dstColStride);
+
+    /** The transpose, without copying. */
+    default FloatMatrixSource transposed() {
+        FloatMatrixSource self = this;
+        return new FloatMatrixSource() {
+            @Override
+            public int rows() {
+                return self.cols();
+            }
+
+            @Override
+            public int cols() {
+                return self.rows();
+            }
+
+            @Override
+            public void copyBlock(int row0, int rowCount, int col0, int colCount,
+                                  float[] dst, int dstOff, int dstRowStride, int dstColStride) {
+                self.copyBlock(col0, colCount, row0, rowCount, dst, dstOff, dstColStride, dstRowStride);
+            }
+
+            @Override
+            public FloatMatrixSource transposed() {
+                return self;
+            }
+        };
+    }
+
+    /** A dense strided array seen as a source ({@code M[r, c] = a[off + r * rs + c * cs]}). */
+    static FloatMatrixSource of(int rows, int cols, float[] a, int off, int rowStride, int colStride) {
+        return new FloatMatrixSource() {
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public int cols() {
+                return cols;
+            }
+
+            @Override
+            public void copyBlock(int row0, int rowCount, int col0, int colCount,
+                                  float[] dst, int dstOff, int dstRowStride, int dstColStride) {
+                for (int r = 0; r < rowCount; r++) {
+                    int src = off + (row0 + r) * rowStride + col0 * colStride;
+                    int d = dstOff + r * dstRowStride;
+                    for (int c = 0; c < colCount; c++) {
+                        dst[d + c * dstColStride] = a[src + c * colStride];
+                    }
+                }
+            }
+        };
+    }
+}

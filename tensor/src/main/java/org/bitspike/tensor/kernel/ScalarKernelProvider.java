@@ -1,0 +1,18 @@
+package org.bitspike.tensor.kernel;
+
+/** Plain-Java kernels: the oracle for every other provider and the benchmark baseline. */
+final class ScalarKernelProvider extends KernelProvider {
+    static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
+
+    private final Gemm gemm = new ScalarGemm();
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public Gemm gemm() {
+        return gemm;
+    }
+}

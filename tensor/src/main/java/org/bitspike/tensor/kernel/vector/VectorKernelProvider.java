@@ -1,0 +1,40 @@
+package org.bitspike.tensor.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import org.bitspike.tensor.kernel.Gemm;
+import org.bitspike.tensor.kernel.KernelProvider;
+
+/** Kernels on the Vector API. Constructed reflectively by {@link KernelProvider#lookup}. */
+public final class VectorKernelProvider extends KernelProvider {
+    private final int floatLanes;
+    private final Gemm gemm;
+
+    /**
+     * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
+     *         the scalar kernels are as fast
+     */
+    public VectorKernelProvider() {
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        if (bits < 256) {
+            throw new UnsupportedOperationException("preferred vector width is " + bits
+                    + " bits (< 256); the scalar kernels are used");
+        }
+        this.floatLanes = FloatVector.SPECIES_PREFERRED.length();
+        this.gemm = new VectorGemm();
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String describe() {
+        return "vector, " + floatLanes + " float lanes, Java " + Runtime.version().feature();
+    }
+
+    @Override
+    public Gemm gemm() {
+        return gemm;
+    }
+}

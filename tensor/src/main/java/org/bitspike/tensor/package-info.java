@@ -1,0 +1,29 @@
+/**
+ * Strided n-dimensional tensors, the iteration engine and the kernels behind them.
+ *
+ * <p>Vocabulary:
+ * <ul>
+ *   <li>{@link org.bitspike.tensor.DType} - the element type: FLOAT32 (the fast path), FLOAT64 (the
+ *       reference and gradient-check path), INT32, INT64, BOOL.</li>
+ *   <li>{@link org.bitspike.tensor.Storage} - one flat Java array plus a version counter that every
+ *       in-place write bumps; views share it.</li>
+ *   <li>{@link org.bitspike.tensor.Tensor} - storage + offset + shape + strides + dtype. Views (view,
+ *       permute, transpose, narrow, slice, select, expand, squeeze, unsqueeze) are stride arithmetic
+ *       and never copy; {@code contiguous()} is the only implicit copy. In-place methods end in
+ *       {@code _}.</li>
+ *   <li>{@link org.bitspike.tensor.BitTensor} - 64 binary values per {@code long}, packed along one
+ *       dimension, the operand layout of XNOR-popcount kernels.</li>
+ *   <li>{@link org.bitspike.tensor.RandomKey} - an explicit, splittable random key; there is no
+ *       hidden global generator.</li>
+ *   <li>The iteration engine ({@code Iteration}) broadcasts shapes, coalesces dimensions and hands
+ *       kernels one-dimensional strided runs; every elementwise op and reduction goes through it.</li>
+ *   <li>{@link org.bitspike.tensor.kernel.KernelProvider} - the heavy kernels (GEMM, convolution,
+ *       pooling, XNOR GEMM) behind a provider chosen once at start-up: scalar (the oracle) or Vector
+ *       API.</li>
+ * </ul>
+ *
+ * <p>Errors: every public op validates its arguments and throws {@link
+ * org.bitspike.tensor.TensorException} (an {@code IllegalArgumentException}) naming the op, every
+ * shape involved and the rule broken.
+ */
+package org.bitspike.tensor;
