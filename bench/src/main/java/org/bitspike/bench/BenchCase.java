@@ -1,0 +1,36 @@
+package org.bitspike.bench;
+
+import java.util.Map;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+
+/** One measured operation with fixed shapes. */
+public interface BenchCase {
+    /** Name, unique within the suite; the join key with the Python references (e.g. {@code square/512}). */
+    String name();
+
+    /** Shape fields written to the JSON line, in order (e.g. {@code m, n, k}). */
+    Map<String, Object> fields();
+
+    /** Floating-point operations of one run (a multiply-add counts 2), or 0 when not meaningful. */
+    double flops();
+
+    /**
+     * Allocates and fills the operands for one provider and thread pool. Neither argument is kept
+     * beyond the life of the returned object.
+     */
+    Prepared prepare(KernelProvider kernels, Parallel parallel);
+
+    /** A case ready to run repeatedly. */
+    interface Prepared {
+        /** Runs the operation once, overwriting its outputs. */
+        void run();
+
+        /**
+         * Checks the outputs of the last {@link #run()}.
+         *
+         * @throws IllegalStateException naming the case, the wrong entry, its value and the reference
+         */
+        void verify();
+    }
+}

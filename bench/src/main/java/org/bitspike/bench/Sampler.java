@@ -1,0 +1,159 @@
+package org.bitspike.bench;
+
+import java.util.Arrays;
+
+/**
+ * The timing protocol of {@code bench/run}. For one prepared case:
+ * <ol>
+ *   <li>warm up: {@code warmup} untimed runs, or (adaptive, the default) runs until
+ *       {@link Protocol#warmupBudgetMs} has passed, at least one;</li>
+ *   <li>verify the result of the very first run, warm-up or not, before anything is timed;</li>
+ *   <li>time {@code repeats} runs, or (adaptive) as many as fit in {@link Protocol#budgetMs} judging by
+ *       the last warm-up run, clamped to [{@link #minRepeats}, {@value #MAX_REPEATS}].</li>
+ * </ol>
+ * The median is the headline number: robust to the odd slow run caused by the garbage collector or
+ * by the other processes sharing the machine.
+ */
+public final class Sampler {
+    /** Upper bound on adaptive warm-up runs (tiny cases reach the time budget much later). */
+    static final int MAX_WARMUP = 1000;
+    /** Upper bound on adaptive repeats. */
+    static final int MAX_REPEATS = 200;
+
+    /**
+     * How much to run.
+     *
+     * @param warmup         untimed runs, or -1 for adaptive
+     * @param repeats        timed runs, or -1 for adaptive
+     * @param warmupBudgetMs adaptive warm-up time per case
+     * @param budgetMs       adaptive measuring time per case
+     */
+    public record Protocol(int warmup, int repeats, double warmupBudgetMs, double budgetMs) {
+        /** Adaptive protocol for a scale: about 0.5 s warm-up and 1.5 s of timing per full case. */
+        public static Protocol adaptive(Scale scale) {
+            return scale == Scale.QUICK ? new Protocol(-1, -1, 20, 50) : new Protocol(-1, -1, 500, 1500);
+        }
+
+        /** This protocol with explicit counts where given ({@code null} keeps adaptive). */
+        public Protocol with(Integer warmupRuns, Integer repeatRuns, Double budget) {
+            return new Protocol(warmupRuns == null ? warmup : warmupRuns,
+                    repeatRuns == null ? repeats : repeatRuns,
+                    warmupBudgetMs, budget == null ? budgetMs : budget);
+        }
+    }
+
+    /** Timed samples of one case, in milliseconds, in the order they were taken. */
+    public record Timing(int warmupRuns, double[] samplesMs) {
+        public Timing {
+            if (samplesMs.length == 0) {
+                throw new IllegalArgumentException("timing: no samples");
+            }
+            samplesMs = samplesMs.clone();
+        }
+
+        /** Median (mean of the middle two for an even count). */
+        public double medianMs() {
+            double[] s = samplesMs.clone();
+            Arrays.sort(s);
+            int h = s.length / 2;
+            return s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+        }
+
+        public double minMs() {
+            return Arrays.stream(samplesMs).min().orElseThrow();
+        }
+
+        public double maxMs() {
+            return Arrays.stream(samplesMs).max().orElseThrow();
+        }
+
+        public double meanMs() {
+            return Arrays.stream(samplesMs).average().orElseThrow();
+        }
+
+        public int repeats() {
+            return samplesMs.length;
+        }
+    }
+
+    private final Protocol protocol;
+
+    public Sampler(Protocol protocol) {
+        this.protocol = protocol;
+    }
+
+    /**
+     * Fewest adaptive repeats for a run of {@code estimateMs}: three normally, fewer for runs of
+     * several seconds (the scalar 2048 GEMM), where even one repeat is a long wait and run-to-run
+     * noise is small relative to the run.
+     */
+    static int minRepeats(double estimateMs) {
+        return estimateMs < 2_000 ? 3 : estimateMs < 8_000 ? 2 : 1;
+    }
+
+    /** Adaptive repeat count for runs of about {@code estimateMs}. */
+    int adaptiveRepeats(double estimateMs) {
+        double fit = Math.ceil(protocol.budgetMs() / Math.max(estimateMs, 1e-6));
+        return (int) Math.max(minRepeats(estimateMs), Math.min(MAX_REPEATS, fit));
+    }
+
+    /** Runs the protocol on {@code c}; propagates the exception of a failed verification. */
+    public Timing measure(BenchCase.Prepared c) {
+        Runner runner = new Runner(c);
+        int warm = 0;
+        double lastMs = Double.NaN;
+        if (protocol.warmup() >= 0) {
+            for (; warm < protocol.warmup(); warm++) {
+                lastMs = runner.timeOnce();
+            }
+        } else {
+            long start = System.nanoTime();
+            do {
+                lastMs = runner.timeOnce();
+                warm++;
+            } while (warm < MAX_WARMUP && (System.nanoTime() - start) / 1e6 < protocol.warmupBudgetMs());
+        }
+        double[] samples;
+        if (protocol.repeats() >= 1) {
+            samples = new double[protocol.repeats()];
+            for (int r = 0; r < samples.length; r++) {
+                samples[r] = runner.timeOnce();
+            }
+        } else if (Double.isNaN(lastMs)) {
+            // No warm-up: the first timed run is the estimate and counts as a sample.
+            double first = runner.timeOnce();
+            samples = new double[adaptiveRepeats(first)];
+            samples[0] = first;
+            for (int r = 1; r < samples.length; r++) {
+                samples[r] = runner.timeOnce();
+            }
+        } else {
+            samples = new double[adaptiveRepeats(lastMs)];
+            for (int r = 0; r < samples.length; r++) {
+                samples[r] = runner.timeOnce();
+            }
+        }
+        return new Timing(warm, samples);
+    }
+
+    /** Times single runs and verifies the first one. */
+    private static final class Runner {
+        private final BenchCase.Prepared c;
+        private boolean verified;
+
+        Runner(BenchCase.Prepared c) {
+            this.c = c;
+        }
+
+        double timeOnce() {
+            long t0 = System.nanoTime();
+            c.run();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (!verified) {
+                c.verify();
+                verified = true;
+            }
+            return ms;
+        }
+    }
+}

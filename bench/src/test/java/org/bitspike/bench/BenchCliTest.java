@@ -1,0 +1,155 @@
+package org.bitspike.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+import org.junit.jupiter.api.Test;
+
+class BenchCliTest {
+    /** Output of one CLI invocation. */
+    private record Run(int code, String out, String err) {
+        List<JsonObject> json() {
+            return out.lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).collect(Collectors.toList());
+        }
+    }
+
+    private static Run run(SuiteRegistry registry, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BenchCli.execute(registry, args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Run run(String... args) {
+        return run(SuiteRegistry.standard(), args);
+    }
+
+    @Test
+    void quickGemmPrintsOneValidJsonLinePerCase() {
+        for (String impl : new String[] {"scalar", "vector"}) {
+            Run r = run("gemm", "--quick", "--impl", impl, "--threads", "2", "--warmup", "1", "--repeats", "2");
+            assertEquals(0, r.code(), r.err());
+            List<JsonObject> lines = r.json();
+            List<String> expected = new GemmSuite().cases(Scale.QUICK).stream().map(BenchCase::name).toList();
+            assertEquals(expected, lines.stream().map(o -> o.get("case").getAsString()).toList());
+            for (JsonObject o : lines) {
+                for (String field : List.of("suite", "case", "impl", "threads", "median_ms", "min_ms",
+                        "gflops", "repeats", "m", "n", "k", "java", "provider")) {
+                    assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+                }
+                assertEquals("gemm", o.get("suite").getAsString());
+                assertEquals(impl, o.get("impl").getAsString());
+                assertEquals(2, o.get("threads").getAsInt());
+                assertEquals(2, o.get("repeats").getAsInt());
+                assertTrue(o.get("median_ms").getAsDouble() >= o.get("min_ms").getAsDouble());
+                long m = o.get("m").getAsLong();
+                long n = o.get("n").getAsLong();
+                long k = o.get("k").getAsLong();
+                assertEquals(2 * m * n * k, o.get("flops").getAsLong());
+            }
+        }
+    }
+
+    @Test
+    void caseFilterSelectsByName() {
+        Run r = run("gemm", "--quick", "--impl", "scalar", "--case", "^im2col/L3$", "--warmup", "0", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("im2col/L3"), r.json().stream().map(o -> o.get("case").getAsString()).toList());
+    }
+
+    @Test
+    void unknownSuiteIsAUsageError() {
+        Run r = run("nosuch", "--quick");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown suite 'nosuch'"), r.err());
+        assertTrue(r.err().contains("gemm"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void badNumbersAreUsageErrors() {
+        assertEquals(2, run("gemm", "--threads", "0").code());
+        assertTrue(run("gemm", "--threads", "0").err().contains("--threads must be between 1 and"));
+        assertEquals(2, run("gemm", "--threads", "two").code());
+        assertEquals(2, run("gemm", "--repeats", "0").code());
+        assertEquals(2, run("gemm", "--impl", "gpu").code());
+        assertEquals(2, run("gemm", "--case", "nothing-matches").code());
+        assertEquals(2, run().code());
+    }
+
+    @Test
+    void listNamesSuitesAndCases() {
+        Run r = run("--list");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("gemm - "), r.out());
+        assertTrue(r.out().contains("square/2048 m=2048 n=2048 k=2048"), r.out());
+        assertTrue(r.out().contains("im2col/L1 m=64 n=32768 k=576"), r.out());
+    }
+
+    @Test
+    void wrongResultFailsTheRunWithExitCodeOne() {
+        Suite broken = new Suite() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public String description() {
+                return "a kernel that returns a wrong entry";
+            }
+
+            @Override
+            public List<BenchCase> cases(Scale scale) {
+                return List.of(new BenchCase() {
+                    @Override
+                    public String name() {
+                        return "wrong";
+                    }
+
+                    @Override
+                    public Map<String, Object> fields() {
+                        return Map.of();
+                    }
+
+                    @Override
+                    public double flops() {
+                        return 0;
+                    }
+
+                    @Override
+                    public Prepared prepare(KernelProvider kernels, Parallel parallel) {
+                        float[] a = GemmCheck.random(9, 1);
+                        float[] b = GemmCheck.random(9, 2);
+                        float[] c = new float[9];
+                        return new Prepared() {
+                            @Override
+                            public void run() {
+                                kernels.gemm().sgemm(3, 3, 3, a, 0, 3, 1, b, 0, 3, 1, c, 0, 3, false, parallel);
+                                c[8] += 1;
+                            }
+
+                            @Override
+                            public void verify() {
+                                GemmCheck.verify("broken wrong", 3, 3, 3, a, b, c);
+                            }
+                        };
+                    }
+                });
+            }
+        };
+        Run r = run(SuiteRegistry.of(broken), "broken", "--impl", "scalar");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("C[2, 2]"), r.err());
+        assertEquals("", r.out());
+    }
+}
