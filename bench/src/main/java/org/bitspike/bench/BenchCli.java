@@ -3,6 +3,7 @@ package org.bitspike.bench;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
@@ -234,6 +235,8 @@ public final class BenchCli implements Callable<Integer> {
         o.addProperty("vm", System.getProperty("java.vm.name"));
         o.addProperty("os_arch", System.getProperty("os.arch"));
         o.addProperty("cpus", Runtime.getRuntime().availableProcessors());
+        // The machine is shared: a high load average marks a noisy measurement.
+        o.addProperty("load_avg", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         o.addProperty("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return o;
     }

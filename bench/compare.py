@@ -1,0 +1,368 @@
+"""Compare bitspike kernels with NumPy (OpenBLAS) and PyTorch on the cases of bench/run.
+
+Run through the bench/compare wrapper, which installs the references. For each suite it runs our
+bench/run (one JVM per impl), then the references in this process, joins rows on (suite, case) and
+prints a table plus one JSON line per comparison. Every raw row and comparison is also written to
+bench/results/compare-<time>.jsonl.
+
+Case names and shapes mirror the Java suites (bench/src/main/java/org/bitspike/bench/GemmSuite.java
+and the conv suite); a joined row whose shapes differ is reported as a mismatch, not compared.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+SHAPE_KEYS = ("m", "n", "k", "batch", "cin", "cout", "h", "w", "kh", "kw", "pad", "stride")
+
+# --- cases: keep in step with the Java suites --------------------------------------------------
+
+# im2col GEMMs of the conv layers: m = Cout, k = Cin * 9, n = N * H * W.
+IM2COL = {"L1": (64, 32768, 576), "L2": (128, 8192, 1152), "L3": (32, 50176, 9), "L4": (64, 12544, 288)}
+# Conv layers: (N, Cin, Cout, H, W), kernel 3x3, padding 1, stride 1.
+CONV = {"L1": (32, 64, 64, 32, 32), "L2": (32, 128, 128, 16, 16),
+        "L3": (64, 1, 32, 28, 28), "L4": (64, 32, 64, 14, 14)}
+CONV_PASSES = ("forward", "forward+backward")
+
+
+def gemm_cases(quick):
+    cases = []
+    for s in ((31, 64, 100) if quick else (256, 512, 1024, 2048)):
+        cases.append({"case": f"square/{s}", "m": s, "n": s, "k": s})
+    shrink = 64 if quick else 1
+    for layer, (m, n, k) in IM2COL.items():
+        cases.append({"case": f"im2col/{layer}", "m": m, "n": n // shrink, "k": k})
+    for c in cases:
+        c["flops"] = 2 * c["m"] * c["n"] * c["k"]
+    return cases
+
+
+def conv_cases(quick):
+    """Quick mode keeps the layer shapes and uses a batch of 2."""
+    cases = []
+    for layer, (batch, cin, cout, h, w) in CONV.items():
+        batch = 2 if quick else batch
+        fwd = 2 * batch * cout * h * w * cin * 9  # output is h x w: 3x3, pad 1, stride 1
+        for p in CONV_PASSES:
+            cases.append({"case": f"{layer}/{p}", "batch": batch, "cin": cin, "cout": cout, "h": h, "w": w,
+                          "kh": 3, "kw": 3, "pad": 1, "stride": 1,
+                          "flops": fwd * (3 if p == "forward+backward" else 1)})
+    return cases
+
+
+SUITES = {"gemm": gemm_cases, "conv": conv_cases}
+REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",)}
+
+# --- timing: the protocol of org.bitspike.bench.Sampler ----------------------------------------
+
+
+def min_repeats(estimate_ms):
+    return 3 if estimate_ms < 2000 else 2 if estimate_ms < 8000 else 1
+
+
+def measure(fn, args):
+    """Warm up (adaptive ~0.5 s unless --warmup), then time repeats (adaptive ~1.5 s unless --repeats)."""
+    warm_budget, budget = (20.0, 50.0) if args.quick else (500.0, 1500.0)
+    if args.budget_ms:
+        budget = args.budget_ms
+
+    def once():
+        t0 = time.perf_counter_ns()
+        fn()
+        return (time.perf_counter_ns() - t0) / 1e6
+
+    warm, last = 0, None
+    if args.warmup is not None:
+        for _ in range(args.warmup):
+            last = once()
+            warm += 1
+    else:
+        start = time.perf_counter()
+        while True:
+            last = once()
+            warm += 1
+            if warm >= 1000 or (time.perf_counter() - start) * 1e3 >= warm_budget:
+                break
+    samples = []
+    if args.repeats:
+        count = args.repeats
+    else:
+        if last is None:
+            last = once()
+            samples.append(last)
+        count = int(max(min_repeats(last), min(200, -(-budget // max(last, 1e-6)))))
+    while len(samples) < count:
+        samples.append(once())
+    return warm, samples
+
+
+def summarize(samples, flops):
+    med = statistics.median(samples)
+    row = {"median_ms": sig(med), "min_ms": sig(min(samples)), "max_ms": sig(max(samples)),
+           "mean_ms": sig(statistics.fmean(samples))}
+    if flops:
+        row["flops"] = flops
+        row["gflops"] = sig(flops / (med * 1e6))
+        row["gflops_best"] = sig(flops / (min(samples) * 1e6))
+    row["repeats"] = len(samples)
+    return row
+
+
+def sig(x, digits=5):
+    return float(f"{x:.{digits}g}")
+
+
+# --- references ---------------------------------------------------------------------------------
+
+
+def loaded_blas():
+    """Shared libraries with 'blas' in their name mapped into this process (which BLAS really runs)."""
+    libs = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                if "blas" in os.path.basename(path).lower():
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    return ",".join(sorted(libs)) or "unknown"
+
+
+class References:
+    """Imports NumPy and torch lazily, after the thread-count variables are set."""
+
+    def __init__(self, threads):
+        import numpy
+        import torch
+        self.np = numpy
+        self.torch = torch
+        torch.set_num_threads(threads)
+        self.rng = numpy.random.default_rng(20240601)
+        self.env = {"numpy": numpy.__version__, "torch": torch.__version__,
+                    "torch_threads": torch.get_num_threads(),
+                    "mkldnn": bool(torch.backends.mkldnn.is_available())}
+
+    def uniform(self, *shape):
+        return self.rng.uniform(-1, 1, size=shape).astype(self.np.float32)
+
+    def gemm(self, ref, c):
+        a, b = self.uniform(c["m"], c["k"]), self.uniform(c["k"], c["n"])
+        out = self.np.empty((c["m"], c["n"]), dtype=self.np.float32)
+        if ref == "numpy":
+            fn = lambda: self.np.matmul(a, b, out=out)  # noqa: E731
+            check = lambda: out  # noqa: E731
+        else:
+            ta, tb, tout = self.torch.from_numpy(a), self.torch.from_numpy(b), self.torch.from_numpy(out)
+            fn = lambda: self.torch.mm(ta, tb, out=tout)  # noqa: E731
+            check = lambda: out  # noqa: E731 (tout shares out's memory)
+        return fn, lambda: self.check_gemm(ref, c, a, b, check())
+
+    def check_gemm(self, ref, c, a, b, out):
+        """A few entries against a float64 dot product, as the Java suite does."""
+        rows = [0, c["m"] - 1, c["m"] // 2]
+        cols = [0, c["n"] - 1, c["n"] // 3]
+        for i in rows:
+            for j in cols:
+                terms = a[i, :].astype(self.np.float64) * b[:, j].astype(self.np.float64)
+                tol = (c["k"] + 2) * 2.0 ** -24 * float(self.np.abs(terms).sum()) + 1e-30
+                if not abs(float(out[i, j]) - float(terms.sum())) <= tol:
+                    raise RuntimeError(f"{ref} gemm {c['case']}: C[{i}, {j}] = {out[i, j]} "
+                                       f"but the float64 reference is {terms.sum()}")
+
+    def conv(self, c):
+        torch, F = self.torch, self.torch.nn.functional
+        x = torch.from_numpy(self.uniform(c["batch"], c["cin"], c["h"], c["w"]))
+        w = torch.from_numpy(self.uniform(c["cout"], c["cin"], c["kh"], c["kw"]))
+        if c["case"].endswith("/forward"):
+            def fn():
+                with torch.no_grad():
+                    return F.conv2d(x, w, padding=c["pad"], stride=c["stride"])
+        else:
+            x.requires_grad_(True)
+            w.requires_grad_(True)
+            gy = torch.from_numpy(self.uniform(c["batch"], c["cout"], c["h"], c["w"]))
+
+            def fn():
+                x.grad = None
+                w.grad = None
+                F.conv2d(x, w, padding=c["pad"], stride=c["stride"]).backward(gy)
+        return fn, lambda: None
+
+
+def run_references(suite, cases, args):
+    refs = [r for r in args.refs if r in REFS_FOR[suite]]
+    if not refs:
+        return []
+    env = References(args.threads)
+    rows = []
+    for ref in refs:
+        for c in cases:
+            if suite == "gemm":
+                fn, check = env.gemm(ref, c)
+            else:
+                fn, check = env.conv(c)
+            warm, samples = measure(fn, args)
+            check()
+            row = {"suite": suite, "case": c["case"], "impl": ref, "threads": args.threads}
+            row.update({k: c[k] for k in SHAPE_KEYS if k in c})
+            row.update(summarize(samples, c["flops"]))
+            row.update({"warmup": warm, "scale": "quick" if args.quick else "full",
+                        "library": f"{ref} {env.env['numpy' if ref == 'numpy' else 'torch']}",
+                        "blas": loaded_blas(), "torch_threads": env.env["torch_threads"],
+                        "mkldnn": env.env["mkldnn"], "cpus": os.cpu_count(),
+                        "load_avg": sig(os.getloadavg()[0]),
+                        "time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+            rows.append(row)
+            print(f"compare: {ref:6} {suite} {c['case']:22} {row['median_ms']:>10} ms", file=sys.stderr)
+    return rows
+
+
+# --- ours ---------------------------------------------------------------------------------------
+
+
+def run_ours(suite, args):
+    """bench/run for each impl (its own JVM); returns (rows, failed)."""
+    cmd = [str(BENCH_DIR / "run"), suite, "--threads", str(args.threads), "--impl", ",".join(args.impl)]
+    for flag, value in (("--repeats", args.repeats), ("--warmup", args.warmup), ("--budget-ms", args.budget_ms),
+                        ("--case", args.case)):
+        if value is not None:
+            cmd += [flag, str(value)]
+    if args.quick:
+        cmd.append("--quick")
+    print("compare: " + " ".join(cmd), file=sys.stderr)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode == 2:
+        print(f"compare: bench/run {suite} is not runnable (exit 2, see above); "
+              "showing the references only", file=sys.stderr)
+        return rows, False
+    if proc.returncode != 0:
+        print(f"compare: bench/run {suite} FAILED (exit {proc.returncode})", file=sys.stderr)
+        return rows, True
+    return rows, False
+
+
+# --- join and report ----------------------------------------------------------------------------
+
+
+def compare(ours, refs):
+    by_key = {(r["suite"], r["case"], r["impl"]): r for r in refs}
+    ref_names = sorted({r["impl"] for r in refs})
+    out = []
+    for o in ours:
+        for ref in ref_names:
+            r = by_key.get((o["suite"], o["case"], ref))
+            if r is None:
+                continue
+            row = {"kind": "comparison", "suite": o["suite"], "case": o["case"], "threads": o["threads"],
+                   "impl": o["impl"], "reference": ref,
+                   "median_ms": o["median_ms"], "ref_median_ms": r["median_ms"],
+                   "gflops": o.get("gflops"), "ref_gflops": r.get("gflops")}
+            mismatch = {k: (o.get(k), r.get(k)) for k in SHAPE_KEYS if o.get(k) != r.get(k)}
+            if mismatch:
+                row["shape_mismatch"] = {k: list(v) for k, v in mismatch.items()}
+            else:
+                row["time_ratio"] = sig(o["median_ms"] / r["median_ms"], 4)
+                if o.get("gflops") and r.get("gflops"):
+                    row["gflops_fraction"] = sig(o["gflops"] / r["gflops"], 4)
+            out.append(row)
+    return out
+
+
+def table(suite, cases, ours, refs, threads):
+    ref_names = [r for r in ("numpy", "torch") if any(x["impl"] == r for x in refs)]
+    our_impls = sorted({o["impl"] for o in ours}) or ["-"]
+    by = {(r["case"], r["impl"]): r for r in ours + refs}
+    head = f"{'case':22} {'impl':6} {'ours ms':>10} {'GF/s':>7}"
+    for ref in ref_names:
+        head += f" | {ref + ' ms':>10} {'GF/s':>7} {'ours/ref':>8} {'GF/s %':>7}"
+    lines = [f"{suite}  (threads={threads}; ours/ref = time ratio, >1 is slower; GF/s % = our share of the reference's GFLOP/s)",
+             head, "-" * len(head)]
+    for c in cases:
+        for impl in our_impls:
+            o = by.get((c["case"], impl))
+            line = f"{c['case']:22} {impl:6} " + (f"{o['median_ms']:>10.4g} {o.get('gflops', 0):>7.3g}"
+                                                   if o else f"{'-':>10} {'-':>7}")
+            for ref in ref_names:
+                r = by.get((c["case"], ref))
+                if r is None:
+                    line += f" | {'-':>10} {'-':>7} {'-':>8} {'-':>7}"
+                    continue
+                line += f" | {r['median_ms']:>10.4g} {r.get('gflops', 0):>7.3g}"
+                if o and all(o.get(k) == r.get(k) for k in SHAPE_KEYS):
+                    line += f" {o['median_ms'] / r['median_ms']:>7.3g}x {100 * r['median_ms'] / o['median_ms']:>6.3g}%"
+                else:
+                    line += f" {'-' if not o else 'shape?':>8} {'-':>7}"
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="bench/compare", description=__doc__.split("\n\n")[0])
+    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm and/or conv")
+    p.add_argument("--threads", type=int, default=2, help="threads for ours and the references (default 2)")
+    p.add_argument("--impl", default="vector", help="our impls, comma-separated: vector, scalar (default vector)")
+    p.add_argument("--refs", default="numpy,torch", help="references, comma-separated (default numpy,torch)")
+    p.add_argument("--quick", action="store_true", help="tiny shapes, for smoke tests")
+    p.add_argument("--repeats", type=int, help="timed runs per case (default adaptive)")
+    p.add_argument("--warmup", type=int, help="untimed runs per case (default adaptive)")
+    p.add_argument("--budget-ms", type=float, help="adaptive measuring time per case (default 1500)")
+    p.add_argument("--case", help="only cases whose name contains a match of this regex")
+    p.add_argument("--no-ours", action="store_true", help="run the references only")
+    p.add_argument("--format", choices=("table", "json", "both"), default="both",
+                   help="stdout: the table, JSON lines of the comparisons, or both (default)")
+    p.add_argument("--out", help="also write every row here (default bench/results/compare-<time>.jsonl)")
+    args = p.parse_args(argv)
+    for s in args.suites:
+        if s not in SUITES:
+            p.error(f"unknown suite '{s}'; known suites: {', '.join(SUITES)}")
+    if args.threads < 1:
+        p.error(f"--threads must be >= 1, got {args.threads}")
+    args.impl = [i for i in args.impl.split(",") if i]
+    args.refs = [r for r in args.refs.split(",") if r]
+    for r in args.refs:
+        if r not in ("numpy", "torch"):
+            p.error(f"unknown reference '{r}' (expected numpy or torch)")
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)  # before NumPy/torch are imported (References)
+
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_path = Path(args.out) if args.out else BENCH_DIR / "results" / f"compare-{'-'.join(args.suites)}-{stamp}.jsonl"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    failed = False
+    all_rows, tables = [], []
+    for suite in args.suites:
+        cases = SUITES[suite](args.quick)
+        if args.case:
+            cases = [c for c in cases if re.search(args.case, c["case"])]
+        ours, bad = ([], False) if args.no_ours else run_ours(suite, args)
+        failed |= bad
+        refs = run_references(suite, cases, args)
+        comparisons = compare(ours, refs)
+        all_rows += ours + refs + comparisons
+        tables.append((table(suite, cases, ours, refs, args.threads), comparisons))
+    with open(out_path, "w") as f:
+        for row in all_rows:
+            f.write(json.dumps(row) + "\n")
+    for text, comparisons in tables:
+        if args.format in ("table", "both"):
+            print(text)
+            print()
+        if args.format in ("json", "both"):
+            for row in comparisons:
+                print(json.dumps(row))
+    print(f"compare: all rows written to {out_path}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
