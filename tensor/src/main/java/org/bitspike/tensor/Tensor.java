@@ -337,7 +337,10 @@ public final class Tensor {
         return Views.flatten(this, startDim, endDim);
     }
 
-    /** This tensor if contiguous, otherwise a contiguous copy. */
+    /**
+     * This tensor if it is contiguous and spans its whole storage from index 0 (so kernels may
+     * read {@code storage()} directly), otherwise a contiguous copy.
+     */
     public Tensor contiguous() {
         return isContiguous() && offset == 0 && storage.length() == numel() ? this : copy();
     }
