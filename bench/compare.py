@@ -52,7 +52,7 @@ def conv_cases(quick):
         batch = 2 if quick else batch
         fwd = 2 * batch * cout * h * w * cin * 9  # output is h x w: 3x3, pad 1, stride 1
         for p in CONV_PASSES:
-            cases.append({"case": f"{layer}/{p}", "batch": batch, "cin": cin, "cout": cout, "h": h, "w": w,
+            cases.append({"case": f"{layer}/{p}", "pass": p, "batch": batch, "cin": cin, "cout": cout, "h": h, "w": w,
                           "kh": 3, "kw": 3, "pad": 1, "stride": 1,
                           "flops": fwd * (3 if p == "forward+backward" else 1)})
     return cases
@@ -213,7 +213,7 @@ def run_references(suite, cases, args):
             warm, samples = measure(fn, args)
             check()
             row = {"suite": suite, "case": c["case"], "impl": ref, "threads": args.threads}
-            row.update({k: c[k] for k in SHAPE_KEYS if k in c})
+            row.update({k: c[k] for k in SHAPE_KEYS + ("pass",) if k in c})
             row.update(summarize(samples, c["flops"]))
             row.update({"warmup": warm, "scale": "quick" if args.quick else "full",
                         "library": f"{ref} {env.env['numpy' if ref == 'numpy' else 'torch']}",
