@@ -1,0 +1,60 @@
+package org.bitspike.tensor.kernel.vector;
+
+import org.bitspike.tensor.kernel.BitKernels;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+
+/**
+ * The fast bit kernels. The popcount GEMM is chosen once, at construction: on JDK 19+ (where
+ * {@code VectorOperators.BIT_COUNT} exists) the {@link PopcountVectorBitGemm} vector kernel, before
+ * that the register-blocked {@link UnrolledBitGemm} on {@link Long#bitCount}.
+ */
+final class VectorBitKernels implements BitKernels {
+    private final BitKernels scalar = KernelProvider.scalar().bits();
+    private final boolean vectorPopcount;
+
+    VectorBitKernels() {
+        this.vectorPopcount = PopcountVectorBitGemm.available();
+    }
+
+    /** Which popcount GEMM runs, for the start-up log line. */
+    String describe() {
+        return vectorPopcount
+                ? "bit GEMM: Vector API BIT_COUNT, " + PopcountVectorBitGemm.P + "-column panels"
+                : "bit GEMM: unrolled Long.bitCount (no lane-wise bit count before JDK 19)";
+    }
+
+    @Override
+    public void pack(int rows, int k, float[] src, int srcOff, int srcRs, int srcCs, float threshold,
+                     long[] dst, int dstOff, int ldw, Parallel parallel) {
+        scalar.pack(rows, k, src, srcOff, srcRs, srcCs, threshold, dst, dstOff, ldw, parallel);
+    }
+
+    @Override
+    public void unpack(int rows, int k, long[] src, int srcOff, int ldw, float one, float zero,
+                       float[] dst, int dstOff, int dstRs, int dstCs, Parallel parallel) {
+        scalar.unpack(rows, k, src, srcOff, ldw, one, zero, dst, dstOff, dstRs, dstCs, parallel);
+    }
+
+    @Override
+    public void xnorGemm(int m, int n, int k, long[] a, int aOff, int lda, long[] b, int bOff, int ldb,
+                         int[] c, int cOff, int ldc, Parallel parallel) {
+        gemm(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
+    }
+
+    @Override
+    public void andGemm(int m, int n, int k, long[] a, int aOff, int lda, long[] b, int bOff, int ldb,
+                        int[] c, int cOff, int ldc, Parallel parallel) {
+        gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
+    }
+
+    private void gemm(boolean xnor, int m, int n, int k, long[] a, int aOff, int lda, long[] b, int bOff,
+                      int ldb, int[] c, int cOff, int ldc, Parallel parallel) {
+        assert m >= 0 && n >= 0 && k >= 0 && lda >= BitKernels.words(k) && ldb >= BitKernels.words(k);
+        if (vectorPopcount) {
+            PopcountVectorBitGemm.gemm(xnor, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
+        } else {
+            UnrolledBitGemm.gemm(xnor, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
+        }
+    }
+}
