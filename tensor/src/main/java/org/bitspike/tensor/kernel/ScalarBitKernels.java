@@ -23,9 +23,7 @@ final class ScalarBitKernels implements BitKernels {
                     int j1 = Math.min(k, j0 + 64);
                     long bits = 0;
                     for (int j = j0; j < j1; j++) {
-                        if (src[s + j * srcCs] >= threshold) {
-                            bits |= 1L << (j - j0);
-                        }
+                        bits |= (src[s + j * srcCs] >= threshold ? 1L : 0L) << (j - j0);
                     }
                     dst[d + w] = bits;
                 }
@@ -38,13 +36,17 @@ final class ScalarBitKernels implements BitKernels {
                        float[] dst, int dstOff, int dstRs, int dstCs, Parallel parallel) {
         assert rows >= 0 && k >= 0 && ldw >= BitKernels.words(k);
         int per = Tuning.BIT_PACK_ROWS_PER_TASK;
+        // NOTE: a bit selects between the raw bits of `one` and `zero` (no branch to mispredict on
+        // random bits, and exact for any two values, unlike zero + bit * (one - zero)).
+        int oneBits = Float.floatToRawIntBits(one);
+        int zeroBits = Float.floatToRawIntBits(zero);
         parallel.forEach(ceilDiv(rows, per), t -> {
             for (int r = t * per, r1 = Math.min(rows, r + per); r < r1; r++) {
                 int s = srcOff + r * ldw;
                 int d = dstOff + r * dstRs;
                 for (int j = 0; j < k; j++) {
-                    boolean set = (src[s + (j >>> 6)] >>> (j & 63) & 1L) != 0;
-                    dst[d + j * dstCs] = set ? one : zero;
+                    int select = -(int) (src[s + (j >>> 6)] >>> (j & 63) & 1L);
+                    dst[d + j * dstCs] = Float.intBitsToFloat(oneBits & select | zeroBits & ~select);
                 }
             }
         });

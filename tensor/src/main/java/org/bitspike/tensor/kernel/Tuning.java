@@ -36,7 +36,7 @@ public final class Tuning {
 
     /**
      * Columns of C per task in the fast XNOR/AND GEMMs. Must be a multiple of the vector kernel's
-     * panel width (2 x long lanes: 16 at 512 bits) and of the unrolled kernel's 2 columns.
+     * panel width (2 x long lanes: 16 at 512 bits) and of the plain-Java kernel's 8-column panels.
      */
     public static final int BIT_GEMM_COLS_PER_TASK = 64;
 }

@@ -61,17 +61,16 @@ class BitKernelsTest {
     @Property(tries = 300, seed = "1407")
     void packUnpackRoundTrip(@ForAll @IntRange(min = 0, max = 9) int kIndex,
                              @ForAll @IntRange(min = 0, max = 37) int rows,
-                             @ForAll boolean columnMajor,
+                             @ForAll Layout layout,
                              @ForAll @IntRange(min = 0, max = 7) int off,
                              @ForAll @IntRange(min = 0, max = 3) int pad,
                              @ForAll boolean signMode,
                              @ForAll long seed) {
         int k = PACK_KS[kIndex];
         Random rnd = new Random(seed);
-        // Source: [rows, k] at offset `off`, row-major with padded rows or column-major with
-        // padded columns (the NCHW-channels case).
-        int rs = columnMajor ? 1 : k + pad;
-        int cs = columnMajor ? rows + pad : 1;
+        boolean columnMajor = layout == Layout.COLUMN_MAJOR;
+        int rs = layout.rowStride(rows, k, pad);
+        int cs = layout.colStride(rows, k, pad);
         float[] src = new float[off + (rows == 0 ? 0 : (rows - 1) * rs + (k - 1) * cs + 1)];
         for (int i = 0; i < src.length; i++) {
             src[i] = rnd.nextInt(4) == 0 ? SPECIALS[rnd.nextInt(SPECIALS.length)] : (float) rnd.nextGaussian();
@@ -83,7 +82,7 @@ class BitKernelsTest {
         int ldw = words + pad;
         int dstOff = off / 2;
         for (KernelProvider p : providers()) {
-            String where = p.name() + " rows=" + rows + " k=" + k + " colMajor=" + columnMajor + " off=" + off
+            String where = p.name() + " rows=" + rows + " k=" + k + " " + layout + " off=" + off
                     + " pad=" + pad;
             long[] packed = new long[dstOff + rows * ldw + 2];
             Arrays.fill(packed, SENTINEL);
@@ -107,9 +106,10 @@ class BitKernelsTest {
             }
             assertEquals(SENTINEL, packed[packed.length - 1], where + " word after the rows");
 
-            // Unpack into the transposed layout and check value by value.
-            int urs = columnMajor ? k + pad : 1;
-            int ucs = columnMajor ? 1 : rows + pad;
+            // Unpack into the transposed layout (a strided one into itself) and check each value.
+            Layout other = layout == Layout.STRIDED ? layout : columnMajor ? Layout.ROW_MAJOR : Layout.COLUMN_MAJOR;
+            int urs = other.rowStride(rows, k, pad);
+            int ucs = other.colStride(rows, k, pad);
             float[] out = new float[3 + (rows == 0 ? 0 : (rows - 1) * urs + (k - 1) * ucs + 1) + 2];
             Arrays.fill(out, 42f);
             p.bits().unpack(rows, k, packed, dstOff, ldw, one, zero, out, 3, urs, ucs, Parallel.shared());
@@ -130,6 +130,32 @@ class BitKernelsTest {
             Arrays.fill(repacked, SENTINEL);
             p.bits().pack(rows, k, out, 3, urs, ucs, threshold, repacked, dstOff, ldw, Parallel.shared());
             assertArrayEquals(packed, repacked, where + " repack");
+        }
+    }
+
+    /** Source and destination layouts of a [rows, k] float matrix, with {@code pad} extra elements. */
+    enum Layout {
+        /** Rows of contiguous elements, {@code k + pad} apart. */
+        ROW_MAJOR,
+        /** Columns of contiguous elements (rows adjacent, like the channels of NCHW). */
+        COLUMN_MAJOR,
+        /** Neither stride 1: every other element of rows spaced {@code 2k + pad + 1} apart. */
+        STRIDED;
+
+        int rowStride(int rows, int k, int pad) {
+            return switch (this) {
+                case ROW_MAJOR -> k + pad;
+                case COLUMN_MAJOR -> 1;
+                case STRIDED -> 2 * k + pad + 1;
+            };
+        }
+
+        int colStride(int rows, int k, int pad) {
+            return switch (this) {
+                case ROW_MAJOR -> 1;
+                case COLUMN_MAJOR -> rows + pad;
+                case STRIDED -> 2;
+            };
         }
     }
 
@@ -156,6 +182,23 @@ class BitKernelsTest {
                 p.bits().unpack(rows, k, x1, 0, words, 1f, -1f, f1, 0, k, 1, one);
                 p.bits().unpack(rows, k, x1, 0, words, 1f, -1f, f2, 0, k, 1, two);
                 assertArrayEquals(f1, f2, p.name());
+                // and unpacking into the channels layout
+                p.bits().unpack(rows, k, x1, 0, words, 1f, -1f, f1, 0, 1, rows, one);
+                p.bits().unpack(rows, k, x1, 0, words, 1f, -1f, f2, 0, 1, rows, two);
+                assertArrayEquals(f1, f2, p.name());
+            }
+            // Every provider equals the oracle on these many-task shapes, in both layouts.
+            BitKernels oracle = KernelProvider.scalar().bits();
+            long[] want = new long[rows * words];
+            long[] got = new long[rows * words];
+            for (boolean channels : new boolean[] {true, false}) {
+                int rs = channels ? 1 : k;
+                int cs = channels ? rows : 1;
+                oracle.pack(rows, k, src, 0, rs, cs, 0.1f, want, 0, words, one);
+                for (KernelProvider p : providers()) {
+                    p.bits().pack(rows, k, src, 0, rs, cs, 0.1f, got, 0, words, two);
+                    assertArrayEquals(want, got, p.name() + (channels ? " channels" : " rows"));
+                }
             }
         }
     }

@@ -1,6 +1,8 @@
 package org.bitspike.tensor.kernel.vector;
 
-/** Pieces shared by the fast popcount GEMMs: row popcounts and the AND epilogue. */
+import org.bitspike.tensor.kernel.Parallel;
+
+/** Pieces shared by the fast popcount GEMMs: B panels and row popcounts. */
 final class BitGemmSupport {
     private BitGemmSupport() {
     }
@@ -27,5 +29,28 @@ final class BitGemmSupport {
             out[r] = count;
         }
         return out;
+    }
+
+    /**
+     * Copies the {@code n} rows of B into {@code ceil(n / width)} panels of {@code width} rows,
+     * each stored word-major: word {@code w} of row {@code p * width + col} goes to
+     * {@code panel[(p * words + w) * width + col]}. The last word of every row is masked to its
+     * valid bits and the rows missing from the last panel are zero, so kernels never look at
+     * padding.
+     */
+    static long[] packPanels(int width, int n, int words, long mask, long[] b, int bOff, int ldb, Parallel parallel) {
+        int panels = ceilDiv(n, width);
+        long[] panel = new long[panels * words * width];
+        parallel.forEach(panels, p -> {
+            int base = p * words * width;
+            for (int col = 0; col < width && p * width + col < n; col++) {
+                int src = bOff + (p * width + col) * ldb;
+                for (int w = 0; w < words; w++) {
+                    long x = b[src + w];
+                    panel[base + w * width + col] = w == words - 1 ? x & mask : x;
+                }
+            }
+        });
+        return panel;
     }
 }

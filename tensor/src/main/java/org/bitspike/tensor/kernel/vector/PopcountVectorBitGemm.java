@@ -16,10 +16,10 @@ import org.bitspike.tensor.kernel.Tuning;
  *
  * <p>Vectorised across columns of C, not along K, so no horizontal reduction is needed and short
  * rows (K = 576 is 9 words) cost nothing extra: B is first copied into panels of {@code P = 2 x
- * lanes} rows stored word-major ({@code panel[w][col]}, last word masked, missing columns zero);
+ * lanes} rows stored word-major ({@link BitGemmSupport#packPanels});
  * the micro-kernel broadcasts one word of each of 4 rows of A, XORs it with the two panel vectors
  * of that word and adds the lane-wise bit counts into a 4 x P tile of counters. The epilogue is that
- * of {@link UnrolledBitGemm}, done on int vectors.
+ * of {@link ScalarPanelBitGemm}, done on int vectors.
  *
  * <p>{@code VectorOperators.BIT_COUNT} does not exist in JDK 17, so it is looked up reflectively
  * and this class is used only when {@link #available()}; it still links on 17.
@@ -59,8 +59,7 @@ final class PopcountVectorBitGemm {
         int words = BitKernels.words(k);
         long mask = BitKernels.lastWordMask(k);
         int panels = BitGemmSupport.ceilDiv(n, P);
-        long[] panel = new long[panels * words * P];
-        parallel.forEach(panels, p -> packPanel(p, n, words, mask, b, bOff, ldb, panel));
+        long[] panel = BitGemmSupport.packPanels(P, n, words, mask, b, bOff, ldb, parallel);
         int[] pa = xnor ? null : BitGemmSupport.rowPopcounts(m, 0, a, aOff, lda, words, mask);
         int[] pb = xnor ? null : BitGemmSupport.rowPopcounts(n, panels * P, b, bOff, ldb, words, mask);
         int mb = Tuning.BIT_GEMM_ROWS_PER_TASK;
@@ -84,18 +83,6 @@ final class PopcountVectorBitGemm {
                 }
             }
         });
-    }
-
-    /** Copies rows {@code [p P, (p + 1) P)} of B into panel {@code p}, word-major. */
-    private static void packPanel(int p, int n, int words, long mask, long[] b, int bOff, int ldb, long[] panel) {
-        int base = p * words * P;
-        for (int col = 0; col < P && p * P + col < n; col++) {
-            int src = bOff + (p * P + col) * ldb;
-            for (int w = 0; w < words; w++) {
-                long x = b[src + w];
-                panel[base + w * P + col] = w == words - 1 ? x & mask : x;
-            }
-        }
     }
 
     private static void kernel4(long[] a, int a0, int lda, int words, long mask, long[] panel, int base,

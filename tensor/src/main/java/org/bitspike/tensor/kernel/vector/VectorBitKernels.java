@@ -5,12 +5,13 @@ import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
 
 /**
- * The fast bit kernels. The popcount GEMM is chosen once, at construction: on JDK 19+ (where
+ * The fast bit kernels. Packing and unpacking are {@link VectorBitPacking}. The popcount GEMM is chosen once, at construction: on JDK 19+ (where
  * {@code VectorOperators.BIT_COUNT} exists) the {@link PopcountVectorBitGemm} vector kernel, before
- * that the register-blocked {@link UnrolledBitGemm} on {@link Long#bitCount}.
+ * that the plain-Java {@link ScalarPanelBitGemm} on {@link Long#bitCount}.
  */
 final class VectorBitKernels implements BitKernels {
     private final BitKernels scalar = KernelProvider.scalar().bits();
+    private final VectorBitPacking packing = new VectorBitPacking(scalar);
     private final boolean vectorPopcount;
 
     VectorBitKernels() {
@@ -21,19 +22,21 @@ final class VectorBitKernels implements BitKernels {
     String describe() {
         return vectorPopcount
                 ? "bit GEMM: Vector API BIT_COUNT, " + PopcountVectorBitGemm.P + "-column panels"
-                : "bit GEMM: unrolled Long.bitCount (no lane-wise bit count before JDK 19)";
+                : "bit GEMM: plain-Java Long.bitCount panels (no lane-wise bit count before JDK 19)";
     }
 
     @Override
     public void pack(int rows, int k, float[] src, int srcOff, int srcRs, int srcCs, float threshold,
                      long[] dst, int dstOff, int ldw, Parallel parallel) {
-        scalar.pack(rows, k, src, srcOff, srcRs, srcCs, threshold, dst, dstOff, ldw, parallel);
+        assert rows >= 0 && k >= 0 && ldw >= BitKernels.words(k);
+        packing.pack(rows, k, src, srcOff, srcRs, srcCs, threshold, dst, dstOff, ldw, parallel);
     }
 
     @Override
     public void unpack(int rows, int k, long[] src, int srcOff, int ldw, float one, float zero,
                        float[] dst, int dstOff, int dstRs, int dstCs, Parallel parallel) {
-        scalar.unpack(rows, k, src, srcOff, ldw, one, zero, dst, dstOff, dstRs, dstCs, parallel);
+        assert rows >= 0 && k >= 0 && ldw >= BitKernels.words(k);
+        packing.unpack(rows, k, src, srcOff, ldw, one, zero, dst, dstOff, dstRs, dstCs, parallel);
     }
 
     @Override
@@ -54,7 +57,7 @@ final class VectorBitKernels implements BitKernels {
         if (vectorPopcount) {
             PopcountVectorBitGemm.gemm(xnor, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
         } else {
-            UnrolledBitGemm.gemm(xnor, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
+            ScalarPanelBitGemm.gemm(xnor, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parallel);
         }
     }
 }
