@@ -90,26 +90,42 @@ final class PopcountVectorBitGemm {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
-        int full = words - 1;
         LongVector d00 = LongVector.zero(L), d01 = d00, d10 = d00, d11 = d00;
         LongVector d20 = d00, d21 = d00, d30 = d00, d31 = d00;
-        for (int w = 0; w < words; w++) {
-            // NOTE: masking every word of A (with -1 except the last) is four scalar ANDs against
-            // ~30 vector operations, cheaper than peeling the last word off the loop.
-            long m = w < full ? -1L : mask;
+        // NOTE: the last word is peeled off so that the main loop's broadcasts read A straight
+        // from memory; the panel's last words are masked already, A's is masked on the way in.
+        int full = words - 1;
+        for (int w = 0; w < full; w++) {
             int q = base + w * P;
             LongVector y0 = LongVector.fromArray(L, panel, q);
             LongVector y1 = LongVector.fromArray(L, panel, q + LANES);
-            LongVector x = LongVector.broadcast(L, a[a0 + w] & m);
+            LongVector x = LongVector.broadcast(L, a[a0 + w]);
             d00 = d00.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
             d01 = d01.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
-            x = LongVector.broadcast(L, a[a1 + w] & m);
+            x = LongVector.broadcast(L, a[a1 + w]);
             d10 = d10.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
             d11 = d11.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
-            x = LongVector.broadcast(L, a[a2 + w] & m);
+            x = LongVector.broadcast(L, a[a2 + w]);
             d20 = d20.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
             d21 = d21.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
-            x = LongVector.broadcast(L, a[a3 + w] & m);
+            x = LongVector.broadcast(L, a[a3 + w]);
+            d30 = d30.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
+            d31 = d31.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
+        }
+        if (full >= 0) {
+            int q = base + full * P;
+            LongVector y0 = LongVector.fromArray(L, panel, q);
+            LongVector y1 = LongVector.fromArray(L, panel, q + LANES);
+            LongVector x = LongVector.broadcast(L, a[a0 + full] & mask);
+            d00 = d00.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
+            d01 = d01.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
+            x = LongVector.broadcast(L, a[a1 + full] & mask);
+            d10 = d10.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
+            d11 = d11.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
+            x = LongVector.broadcast(L, a[a2 + full] & mask);
+            d20 = d20.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
+            d21 = d21.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
+            x = LongVector.broadcast(L, a[a3 + full] & mask);
             d30 = d30.add(x.lanewise(VectorOperators.XOR, y0).lanewise(BIT_COUNT));
             d31 = d31.add(x.lanewise(VectorOperators.XOR, y1).lanewise(BIT_COUNT));
         }
