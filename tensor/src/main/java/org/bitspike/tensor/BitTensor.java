@@ -190,7 +190,10 @@ public final class BitTensor {
         return encoding;
     }
 
-    /** Number of packed rows: the product of every size but the packed one. */
+    /**
+     * Number of packed rows: the product of every size but the packed one (0 when the packed size
+     * is 0, as nothing is stored then).
+     */
     public int rows() {
         return rowWords == 0 ? 0 : words.length / rowWords;
     }
