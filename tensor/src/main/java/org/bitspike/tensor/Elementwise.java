@@ -328,9 +328,10 @@ final class Elementwise {
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.allocate("where", dtype, shape);
         out.copy_(b);
-        Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
-                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", a, shape));
+        // NOTE: strides and offset must both come from av, which is a fresh copy when a is converted.
         Tensor av = a.to(dtype);
+        Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
+                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", av, shape));
         int cs = loop.innerStride(1);
         int as = loop.innerStride(2);
         boolean[] c = condition.storage().bools();
