@@ -374,7 +374,8 @@ final class Elementwise {
             lo = Math.max(lo, Integer.MIN_VALUE);
             hi = Math.min(hi, Integer.MAX_VALUE);
         }
-        return binary(BinaryOp.MIN, binary(BinaryOp.MAX, t, Tensor.scalar(t.dtype(), lo)),
-                Tensor.scalar(t.dtype(), hi)).to(t.dtype());
+        // NOTE: the bounds are INT64 scalars: as BOOL scalars they would both read as true.
+        return binary(BinaryOp.MIN, binary(BinaryOp.MAX, t, Tensor.scalar(DType.INT64, lo)),
+                Tensor.scalar(DType.INT64, hi)).to(t.dtype());
     }
 }
