@@ -258,18 +258,30 @@ final class Reductions {
         for (int row = 0; row < rows.outer; row++) {
             int base = rows.data.offset() + row * rows.r;
             int best = 0;
-            double bestV = Elementwise.read(src, base);
-            for (int i = 1; i < rows.r && !Double.isNaN(bestV); i++) {
-                double v = Elementwise.read(src, base + i);
-                if (Double.isNaN(v) || (max ? v > bestV : v < bestV)) {
-                    best = i;
-                    bestV = v;
+            if (t.dtype().isFloating()) {
+                double bestV = Elementwise.read(src, base);
+                for (int i = 1; i < rows.r && !Double.isNaN(bestV); i++) {
+                    double v = Elementwise.read(src, base + i);
+                    if (Double.isNaN(v) || (max ? v > bestV : v < bestV)) {
+                        best = i;
+                        bestV = v;
+                    }
+                }
+            } else {
+                // NOTE: integers compare as longs: INT64 values beyond 2^53 can be equal as doubles.
+                long bestV = Elementwise.readLong(src, base);
+                for (int i = 1; i < rows.r; i++) {
+                    long v = Elementwise.readLong(src, base + i);
+                    if (max ? v > bestV : v < bestV) {
+                        best = i;
+                        bestV = v;
+                    }
                 }
             }
             if (t.dtype() == DType.INT64) {
                 values.storage().longs()[row] = src.longs()[base + best];
             } else {
-                Elementwise.write(values.storage(), row, bestV);
+                Elementwise.write(values.storage(), row, Elementwise.read(src, base + best));
             }
             indices.storage().longs()[row] = best;
         }
