@@ -234,10 +234,20 @@ final class Reductions {
         Storage dst = out.storage();
         for (int row = 0; row < outer; row++) {
             int base = moved.offset() + row * r;
-            double lse = logSumExpRow(src, base, r);
+            // NOTE: shifted by the row maximum, x - max is computed before anything is added to it:
+            // exp(x - logsumexp) would lose eps * |x| (rows of 1e4s summing to 1 only within 1e-12).
+            double max = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < r; i++) {
-                double v = Elementwise.read(src, base + i) - lse;
-                Elementwise.write(dst, row * r + i, log ? v : Math.exp(v));
+                max = Math.max(max, Elementwise.read(src, base + i));
+            }
+            double sum = 0;
+            for (int i = 0; i < r; i++) {
+                sum += Math.exp(Elementwise.read(src, base + i) - max);
+            }
+            double logSum = Math.log(sum);
+            for (int i = 0; i < r; i++) {
+                double shifted = Elementwise.read(src, base + i) - max;
+                Elementwise.write(dst, row * r + i, log ? shifted - logSum : Math.exp(shifted) / sum);
             }
         }
         Tensor back = out.transpose(d, last);
