@@ -29,13 +29,18 @@ final class Indexing {
         return d;
     }
 
+    /** Size of dimension {@code d} of {@code t}, a 0-d tensor counting as size 1 (as PyTorch). */
+    private static int sizeAlong(Tensor t, int d) {
+        return t.dim() == 0 ? 1 : t.shapeRef()[d];
+    }
+
     /** out[i..][j][k..] = t[i..][index[i..][j][k..]][k..] along dim. */
     static Tensor gather(Tensor t, int dim, Tensor index) {
         int d = checkGatherShapes("gather", t, dim, index);
         Tensor out = Tensor.allocate("gather", t.dtype(), index.shapeRef());
         long[] idx = index.toLongArray();
         int[] pos = new int[index.dim()];
-        int size = t.shapeRef()[d];
+        int size = sizeAlong(t, d);
         for (int e = 0; e < idx.length; e++) {
             checkBounds("gather", idx[e], dim, size, t);
             copyElement(t.storage(), offsetWith(t, pos, d, (int) idx[e]), out.storage(), e);
@@ -59,7 +64,7 @@ final class Indexing {
         }
         long[] idx = index.toLongArray();
         int[] pos = new int[index.dim()];
-        int size = self.shapeRef()[d];
+        int size = sizeAlong(self, d);
         Storage s = self.storage();
         for (int e = 0; e < idx.length; e++) {
             checkBounds("scatterAdd", idx[e], dim, size, self);
