@@ -148,4 +148,43 @@ final class Naive {
         }
         return Math.abs(e - a) <= atol + rtol * Math.abs(e);
     }
+
+    // ---------------------------------------------------------------- storage-level checks
+
+    /** Every element of {@code t}'s backing storage (not just the view), as doubles. */
+    static double[] storageValues(Tensor t) {
+        Storage s = t.storage();
+        double[] v = new double[s.length()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Elementwise.read(s, i);
+        }
+        return v;
+    }
+
+    /** Storage positions of {@code t}'s elements. */
+    static boolean[] viewPositions(Tensor t) {
+        boolean[] in = new boolean[t.storage().length()];
+        int[] shape = t.shape();
+        int[] strides = t.strides();
+        for (int e = 0; e < t.numel(); e++) {
+            int[] idx = unravel(e, shape);
+            int o = t.offset();
+            for (int d = 0; d < idx.length; d++) {
+                o += idx[d] * strides[d];
+            }
+            in[o] = true;
+        }
+        return in;
+    }
+
+    /** Storage elements outside the view {@code t} still hold their values from {@code before}. */
+    static void assertOnlyViewWritten(double[] before, Tensor t, Object context) {
+        boolean[] in = viewPositions(t);
+        double[] after = storageValues(t);
+        for (int i = 0; i < after.length; i++) {
+            if (!in[i] && Double.doubleToLongBits(before[i]) != Double.doubleToLongBits(after[i])) {
+                fail(context + ": storage element " + i + " outside the view changed from " + before[i] + " to " + after[i]);
+            }
+        }
+    }
 }
