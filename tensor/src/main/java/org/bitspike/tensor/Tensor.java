@@ -230,8 +230,11 @@ public final class Tensor {
         return storage.version();
     }
 
-    /** True when the elements are laid out in row-major order without gaps. */
+    /** True when the elements are laid out in row-major order without gaps (always, when there are none). */
     public boolean isContiguous() {
+        if (numel() == 0) {
+            return true; // NOTE: as PyTorch; contiguousStrides gives zero-size dims arbitrary strides
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) {
@@ -337,7 +340,10 @@ public final class Tensor {
         return Views.flatten(this, startDim, endDim);
     }
 
-    /** This tensor if contiguous, otherwise a contiguous copy. */
+    /**
+     * This tensor if it is contiguous, starts at storage offset 0 and spans its whole storage (so
+     * kernels may index the storage from 0), otherwise a contiguous copy.
+     */
     public Tensor contiguous() {
         return isContiguous() && offset == 0 && storage.length() == numel() ? this : copy();
     }
