@@ -298,12 +298,15 @@ final class Elementwise {
         }
     }
 
-    /** {@code self = self op other}; other broadcasts to self's shape and must not promote self's dtype. */
+    /**
+     * {@code self = self op other}; other broadcasts to self's shape and must not promote self's
+     * dtype, except that a 0-d other may promote within self's category (bool, integer, floating).
+     */
     static Tensor binaryInPlace(BinaryOp op, Tensor self, Tensor other) {
         String name = op.opName() + "_";
         self.checkWritable(name);
         DType compute = computeType(op, self.dtype(), other.dtype());
-        if (op.producesBool() || (compute != self.dtype() && other.dim() > 0)) {
+        if (op.producesBool() || (compute != self.dtype() && (other.dim() > 0 || category(compute) != category(self.dtype())))) {
             throw TensorException.of(name, "result dtype %s of %s %s %s cannot be stored in %s",
                     op.producesBool() ? DType.BOOL : compute, self.dtype(), op.opName(), other.dtype(), self.dtype());
         }
@@ -315,6 +318,11 @@ final class Elementwise {
         }
         self.bumpVersion();
         return self;
+    }
+
+    /** 0 for BOOL, 1 for the integer dtypes, 2 for the floating ones. */
+    private static int category(DType d) {
+        return d == DType.BOOL ? 0 : d.isFloating() ? 2 : 1;
     }
 
     // ---------------------------------------------------------------- where and clamp

@@ -488,9 +488,9 @@ public final class Tensor {
         return Elementwise.binaryInPlace(BinaryOp.ADD, this, other);
     }
 
-    /** {@code this += value}. */
+    /** {@code this += value}; an integer target refuses a fractional value. */
     public Tensor add_(double value) {
-        return Elementwise.binaryInPlace(BinaryOp.ADD, this, Tensor.scalar(dtype(), value));
+        return Elementwise.binaryInPlace(BinaryOp.ADD, this, Elementwise.scalarLike(this, value));
     }
 
     /** {@code this += alpha * other}. */
@@ -508,9 +508,9 @@ public final class Tensor {
         return Elementwise.binaryInPlace(BinaryOp.MUL, this, other);
     }
 
-    /** {@code this *= value}. */
+    /** {@code this *= value}; an integer target refuses a fractional value. */
     public Tensor mul_(double value) {
-        return Elementwise.binaryInPlace(BinaryOp.MUL, this, Tensor.scalar(dtype(), value));
+        return Elementwise.binaryInPlace(BinaryOp.MUL, this, Elementwise.scalarLike(this, value));
     }
 
     /** {@code this /= other}. */
