@@ -475,11 +475,13 @@ public final class Tensor {
 
     /** Sets every element to {@code value}. */
     public Tensor fill_(double value) {
+        checkWritable("fill_");
         return copy_(Tensor.scalar(dtype(), value));
     }
 
     /** Sets every element to zero. */
     public Tensor zero_() {
+        checkWritable("zero_");
         return fill_(0);
     }
 
@@ -495,6 +497,7 @@ public final class Tensor {
 
     /** {@code this += alpha * other}. */
     public Tensor addScaled_(Tensor other, double alpha) {
+        checkWritable("addScaled_");
         return Elementwise.binaryInPlace(BinaryOp.ADD, this, other.mul(alpha));
     }
 
@@ -520,11 +523,13 @@ public final class Tensor {
 
     /** Clamps every element into {@code [min, max]} in place. */
     public Tensor clamp_(double min, double max) {
+        checkWritable("clamp_");
         return copy_(clamp(min, max));
     }
 
     /** Replaces negative elements with zero in place. */
     public Tensor relu_() {
+        checkWritable("relu_");
         return copy_(relu());
     }
 
