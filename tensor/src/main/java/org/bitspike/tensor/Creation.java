@@ -69,6 +69,7 @@ final class Creation {
     }
 
     static Tensor eye(DType dtype, int rows, int cols) {
+        Shapes.numel("eye", new int[] {rows, cols});
         Tensor t = full(dtype, 0, rows, cols);
         for (int i = 0; i < Math.min(rows, cols); i++) {
             Elementwise.write(t.storage(), i * cols + i, 1);

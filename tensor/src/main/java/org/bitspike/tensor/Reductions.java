@@ -24,7 +24,7 @@ final class Reductions {
 
     private static Rows rows(String op, Tensor t, int[] dims) {
         int rank = t.dim();
-        int[] reduced = Shapes.dims(op, dims, rank);
+        int[] reduced = Shapes.dims(op, dims, t.shapeRef());
         boolean[] isReduced = new boolean[rank];
         for (int d : reduced) {
             isReduced[d] = true;
@@ -223,7 +223,7 @@ final class Reductions {
         if (!t.dtype().isFloating()) {
             throw TensorException.of(op, "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
         }
-        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1));
+        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1), t.shapeRef());
         Tensor x = t.dim() == 0 ? t.reshape(1) : t;
         int last = x.dim() - 1;
         Tensor moved = x.transpose(d, last).contiguous();
@@ -258,7 +258,7 @@ final class Reductions {
     /** Max or min along one dimension with the index of the first extremum (NaN counts as extreme). */
     static Tensor.Indexed extremum(Tensor t, int dim, boolean keepDim, boolean max) {
         String op = max ? "max" : "min";
-        Rows rows = rows(op, t, new int[] {Shapes.dim(op, dim, t.dim())});
+        Rows rows = rows(op, t, new int[] {Shapes.dim(op, dim, t.dim(), t.shapeRef())});
         if (rows.r == 0) {
             throw TensorException.of(op, "cannot take %s over empty dimension %d of shape %s", op, dim, t.shapeRef());
         }

@@ -193,12 +193,12 @@ public final class Tensor {
 
     /** Size of dimension {@code dim} (negative counts from the end). */
     public int size(int dim) {
-        return shape[Shapes.dim("size", dim, shape.length)];
+        return shape[Shapes.dim("size", dim, shape.length, shape)];
     }
 
     /** Stride of dimension {@code dim}, in elements. */
     public int stride(int dim) {
-        return strides[Shapes.dim("stride", dim, shape.length)];
+        return strides[Shapes.dim("stride", dim, shape.length, shape)];
     }
 
     /** Number of dimensions. */
