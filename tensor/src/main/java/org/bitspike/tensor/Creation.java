@@ -62,8 +62,8 @@ final class Creation {
         Tensor t = Tensor.allocate("linspace", DType.FLOAT32, new int[] {steps});
         float[] a = t.storage().floats();
         for (int i = 0; i < steps; i++) {
-            // NOTE: the last point is exactly end, not start + (steps-1)*delta.
-            a[i] = (float) (i == steps - 1 ? end : start + (end - start) * i / (steps - 1));
+            // NOTE: the last point is exactly end, not start + (steps-1)*delta; a single point is start.
+            a[i] = (float) (i == 0 ? start : i == steps - 1 ? end : start + (end - start) * i / (steps - 1));
         }
         return t;
     }

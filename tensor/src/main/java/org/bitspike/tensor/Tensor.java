@@ -87,7 +87,7 @@ public final class Tensor {
         return Creation.arange(start, end, step);
     }
 
-    /** FLOAT32, {@code steps} evenly spaced values from {@code start} to {@code end} inclusive. */
+    /** FLOAT32, {@code steps} evenly spaced values from {@code start} to {@code end} inclusive ({@code [start]} for one step). */
     public static Tensor linspace(double start, double end, int steps) {
         return Creation.linspace(start, end, steps);
     }
