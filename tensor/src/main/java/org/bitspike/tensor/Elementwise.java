@@ -312,7 +312,7 @@ final class Elementwise {
         }
         Iteration.broadcastStrides(name, other, self.shapeRef());
         if (self.dtype().isFloating()) {
-            run(name, op, self, self, other.to(self.dtype()));
+            run(name, op, self, self, self.unaliased(other.to(self.dtype())));
         } else {
             self.copy_(binary(op, self, other));
         }

@@ -63,6 +63,9 @@ final class Indexing {
             }
         }
         long[] idx = index.toLongArray();
+        if (src.sharesStorage(self)) {
+            src = src.copy(); // NOTE: read src as it was before any of the writes below
+        }
         int[] pos = new int[index.dim()];
         int size = sizeAlong(self, d);
         Storage s = self.storage();

@@ -465,10 +465,21 @@ public final class Tensor {
         storage.bumpVersion();
     }
 
+    /**
+     * {@code other}, or a copy of it when it views this tensor's storage in any other way than
+     * exactly as this tensor does: an in-place write would otherwise feed back into later reads
+     * ({@code x.copy_(x.t())}, {@code x.sub_(x.select(0, 0))}).
+     */
+    Tensor unaliased(Tensor other) {
+        boolean identical = other.offset == offset && Arrays.equals(other.shape, shape)
+                && Arrays.equals(other.strides, strides);
+        return other.storage == storage && !identical ? other.copy() : other;
+    }
+
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
     public Tensor copy_(Tensor src) {
         checkWritable("copy_");
-        Elementwise.copyInto("copy_", src, this);
+        Elementwise.copyInto("copy_", unaliased(src), this);
         storage.bumpVersion();
         return this;
     }
