@@ -233,4 +233,53 @@ class InPlaceTest {
         Tensor.cat(0, x, x);
         assertEquals(0, x.version());
     }
+
+    // ---------------------------------------------------------------- aliasing
+
+    @Property(seed = TensorArbitraries.SEED)
+    void inPlaceWithAnOperandViewingTheSameStorage(@ForAll("targets") Target t) {
+        Sample s = t.self();
+        if (s.rank() == 0 || s.shape()[0] == 0 || s.dtype() == BOOL) {
+            return;
+        }
+        for (Layout l : s.writableLayouts()) {
+            Tensor x = l.tensor();
+            Tensor row = x.narrow(0, s.shape()[0] - 1, 1);  // broadcasts over dim 0, overlaps the last row
+            Tensor expected = x.sub(row);
+            x.sub_(row);
+            Naive.assertSame(expected, x, "x -= x[last] on " + l);
+            Tensor y = s.logical();
+            Tensor reversed = TensorLayouts.writable(y).get(0).tensor();
+            Tensor copy = reversed.copy();
+            if (y.dim() == 2 && y.size(0) == y.size(1)) {
+                reversed.copy_(reversed.t());
+                Naive.assertSame(copy.t().copy(), reversed, "x.copy_(x.t())");
+            }
+        }
+    }
+
+    @Example
+    void inPlaceOpsReadTheirOperandAsItWasBefore() {
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
+        x.copy_(x.t());
+        assertArrayEquals(new double[] {1, 3, 2, 4}, x.toDoubleArray(), "x.copy_(x.t()) transposes");
+        Tensor y = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
+        y.add_(y.t());
+        assertArrayEquals(new double[] {2, 5, 5, 8}, y.toDoubleArray(), "y += y^T is symmetric");
+        Tensor z = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        z.sub_(z.select(0, 0));
+        assertArrayEquals(new float[] {0, 0, 2, 2, 4, 4}, z.toFloatArray(), "every row minus the old first row");
+        Tensor w = Tensor.of(new int[] {1, 2, 3, 4}, 2, 2);
+        w.mul_(w.t());
+        assertArrayEquals(new int[] {1, 6, 6, 16}, w.toIntArray(), "integer path too");
+        Tensor v = Tensor.of(new double[] {1, 2, 3});
+        v.scatterAdd_(0, Tensor.of(new long[] {1, 2, 0}), v);
+        assertArrayEquals(new double[] {4, 3, 5}, v.toDoubleArray(), "scatterAdd_ of itself adds the old values");
+        Tensor u = Tensor.of(new double[] {1, 2, 3, 4});
+        u.narrow(0, 1, 3).copy_(u.narrow(0, 0, 3));
+        assertArrayEquals(new double[] {1, 1, 2, 3}, u.toDoubleArray(), "overlapping shift");
+        Tensor same = Tensor.of(new double[] {1, 2});
+        same.add_(same);
+        assertArrayEquals(new double[] {2, 4}, same.toDoubleArray(), "x += x");
+    }
 }
