@@ -24,10 +24,12 @@ final class Creation {
         if (step == 0) {
             throw TensorException.of("arange", "step must be nonzero");
         }
-        long n = Math.max(0, step > 0 ? (end - start + step - 1) / step : (start - end - step - 1) / -step);
-        if (n > Integer.MAX_VALUE) {
-            throw TensorException.of("arange", "[%d, %d) with step %d has %d elements (more than Integer.MAX_VALUE)",
-                    start, end, step, n);
+        // NOTE: unsigned arithmetic: end - start and -step may exceed Long.MAX_VALUE, the count may not.
+        long n = (step > 0 ? end <= start : end >= start) ? 0
+                : Long.divideUnsigned((step > 0 ? end - start : start - end) - 1, step > 0 ? step : -step) + 1;
+        if (Long.compareUnsigned(n, Integer.MAX_VALUE) > 0) {
+            throw TensorException.of("arange", "[%d, %d) with step %d has %s elements (more than Integer.MAX_VALUE)",
+                    start, end, step, Long.toUnsignedString(n));
         }
         Tensor t = Tensor.allocate("arange", DType.INT64, new int[] {(int) n});
         long[] a = t.storage().longs();
