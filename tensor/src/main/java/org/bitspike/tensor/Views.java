@@ -210,6 +210,10 @@ final class Views {
         for (int i = 0; i < requested.length; i++) {
             int d = i - lead;
             int want = requested[i];
+            if (want < -1) {
+                throw TensorException.of("expand", "cannot expand shape %s to %s: invalid size %d at dimension %d",
+                        from, requested, want, i);
+            }
             if (d < 0) {
                 if (want < 0) {
                     throw TensorException.of("expand", "size -1 not allowed for new leading dimension %d in %s", i, requested);
