@@ -711,7 +711,9 @@ public final class Tensor {
         if (!Arrays.equals(shape, other.shape) || dtype() != other.dtype()) {
             return false;
         }
-        return Arrays.equals(toDoubleArray(), other.toDoubleArray());
+        // NOTE: integers compare as longs: INT64 values beyond 2^53 can be equal as doubles.
+        return dtype().isFloating() ? Arrays.equals(toDoubleArray(), other.toDoubleArray())
+                : Arrays.equals(toLongArray(), other.toLongArray());
     }
 
     /** NumPy-style text, summarised with ... beyond 1000 elements. */
