@@ -97,7 +97,7 @@ class BadInputTest {
         expectError("rand", () -> Tensor.rand(RandomKey.of(1), -1), "[-1]");
         expectError("view", () -> A23.view(-2, -3), "[-2, -3]");
         expectError("reshape", () -> A23.reshape(3, -2), "[3, -2]");
-        expectError("expand", () -> Tensor.zeros(1).expand(-2), "[1]", "[-2]");
+        expectError("expand", () -> Tensor.zeros(1).expand(-2), "[1]", "[-2]", "invalid size -2");
         expectError("expand", () -> Tensor.zeros(1).expand(-1, 2), "[-1, 2]");
         expectError("narrow", () -> A23.narrow(1, 2, -1), "[2, 1)", "[2, 3]");
         expectError("slice", () -> A23.slice(1, 0, 3, 0), "step");
@@ -118,6 +118,8 @@ class BadInputTest {
         expectError("expand", () -> Tensor.zeros(1, 1).expand(65536, 65536), "[65536, 65536]");
         expectError("view", () -> Tensor.zeros(1).view(65536, 65536, 0, -1), "[65536, 65536, 0, -1]");
         expectError("arange", () -> Tensor.arange(0, 1L << 40, 1), "1099511627776");
+        expectError("arange", () -> Tensor.arange(Long.MIN_VALUE, Long.MAX_VALUE, 1), "Integer.MAX_VALUE");
+        expectError("arange", () -> Tensor.arange(Long.MAX_VALUE, Long.MIN_VALUE, -3), "Integer.MAX_VALUE");
         expectError("arange", () -> Tensor.arange(0.0, 1e12, 1.0), "1.0E12");
         Tensor half = Tensor.zeros(1, 1).expand(1 << 28, 4); // 2^31 elements in two expanded views of one
         expectError("cat", () -> Tensor.cat(0, half, half), "[536870912, 4]");

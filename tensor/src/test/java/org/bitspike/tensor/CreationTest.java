@@ -139,6 +139,11 @@ class CreationTest {
         assertArrayEquals(new long[] {5, 3, 1}, Tensor.arange(5, 0, -2).toLongArray(), "negative step");
         assertEquals(0, Tensor.arange(3, 3, 1).numel(), "empty");
         assertEquals(0, Tensor.arange(0, 5, -1).numel(), "empty: step away from end");
+        assertArrayEquals(new long[] {0}, Tensor.arange(0, 10, Long.MAX_VALUE).toLongArray(), "huge step, no overflow");
+        assertArrayEquals(new long[] {Long.MIN_VALUE, -1, Long.MAX_VALUE - 1},
+                Tensor.arange(Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE).toLongArray());
+        assertArrayEquals(new long[] {Long.MAX_VALUE, -1}, Tensor.arange(Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE).toLongArray());
+        assertArrayEquals(new long[] {Long.MAX_VALUE - 1}, Tensor.arange(Long.MAX_VALUE - 1, Long.MAX_VALUE, 1).toLongArray());
         assertEquals(10, Tensor.arange(0.0, 1.0, 0.1).numel());
         assertArrayEquals(new float[] {1, 0.75f, 0.5f, 0.25f}, Tensor.arange(1.0, 0.0, -0.25).toFloatArray());
         assertEquals(0, Tensor.arange(1.0, 1.0, 0.5).numel());

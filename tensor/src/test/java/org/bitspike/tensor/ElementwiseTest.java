@@ -7,6 +7,8 @@ import static org.bitspike.tensor.DType.INT32;
 import static org.bitspike.tensor.DType.INT64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.function.BinaryOperator;
@@ -384,5 +386,17 @@ class ElementwiseTest {
         assertArrayEquals(new long[] {big + 1, -big + 1}, a.add(1).toLongArray());
         assertArrayEquals(new long[] {2 * big, -2 * big}, a.mul(Tensor.of(new long[] {2})).toLongArray());
         assertArrayEquals(new boolean[] {false, false}, a.eq(Tensor.of(new long[] {big - 1, -big - 1})).toBooleanArray());
+        assertFalse(Tensor.of(new long[] {big}).contentEquals(Tensor.of(new long[] {big - 1})),
+                "contentEquals compares INT64 exactly (2^53 + 1 and 2^53 are the same double)");
+        assertTrue(a.contentEquals(Tensor.of(new long[] {big, -big})));
+    }
+
+    @Example
+    void contentEquals() {
+        Tensor x = Tensor.of(new float[] {1, Float.NaN});
+        assertTrue(x.contentEquals(Tensor.of(new float[] {1, Float.NaN})), "NaN equals NaN");
+        assertFalse(x.contentEquals(x.to(FLOAT64)), "dtypes differ");
+        assertFalse(x.contentEquals(x.reshape(1, 2)), "shapes differ");
+        assertTrue(x.reshape(2, 1).t().contentEquals(x.reshape(1, 2).copy()), "layout does not matter");
     }
 }
