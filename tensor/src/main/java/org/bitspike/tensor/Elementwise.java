@@ -306,7 +306,8 @@ final class Elementwise {
         String name = op.opName() + "_";
         self.checkWritable(name);
         DType compute = computeType(op, self.dtype(), other.dtype());
-        if (op.producesBool() || (compute != self.dtype() && (other.dim() > 0 || category(compute) != category(self.dtype())))) {
+        boolean promotes = compute != self.dtype() && (other.dim() > 0 || category(compute) != category(self.dtype()));
+        if (op.producesBool() || promotes) {
             throw TensorException.of(name, "result dtype %s of %s %s %s cannot be stored in %s",
                     op.producesBool() ? DType.BOOL : compute, self.dtype(), op.opName(), other.dtype(), self.dtype());
         }
