@@ -24,10 +24,12 @@ final class Creation {
         if (step == 0) {
             throw TensorException.of("arange", "step must be nonzero");
         }
-        long n = Math.max(0, step > 0 ? (end - start + step - 1) / step : (start - end - step - 1) / -step);
-        if (n > Integer.MAX_VALUE) {
-            throw TensorException.of("arange", "[%d, %d) with step %d has %d elements (more than Integer.MAX_VALUE)",
-                    start, end, step, n);
+        // NOTE: unsigned arithmetic: end - start and -step may exceed Long.MAX_VALUE, the count may not.
+        long n = (step > 0 ? end <= start : end >= start) ? 0
+                : Long.divideUnsigned((step > 0 ? end - start : start - end) - 1, step > 0 ? step : -step) + 1;
+        if (Long.compareUnsigned(n, Integer.MAX_VALUE) > 0) {
+            throw TensorException.of("arange", "[%d, %d) with step %d has %s elements (more than Integer.MAX_VALUE)",
+                    start, end, step, Long.toUnsignedString(n));
         }
         Tensor t = Tensor.allocate("arange", DType.INT64, new int[] {(int) n});
         long[] a = t.storage().longs();
@@ -62,13 +64,14 @@ final class Creation {
         Tensor t = Tensor.allocate("linspace", DType.FLOAT32, new int[] {steps});
         float[] a = t.storage().floats();
         for (int i = 0; i < steps; i++) {
-            // NOTE: the last point is exactly end, not start + (steps-1)*delta.
-            a[i] = (float) (i == steps - 1 ? end : start + (end - start) * i / (steps - 1));
+            // NOTE: the last point is exactly end, not start + (steps-1)*delta; a single point is start.
+            a[i] = (float) (i == 0 ? start : i == steps - 1 ? end : start + (end - start) * i / (steps - 1));
         }
         return t;
     }
 
     static Tensor eye(DType dtype, int rows, int cols) {
+        Shapes.numel("eye", new int[] {rows, cols});
         Tensor t = full(dtype, 0, rows, cols);
         for (int i = 0; i < Math.min(rows, cols); i++) {
             Elementwise.write(t.storage(), i * cols + i, 1);

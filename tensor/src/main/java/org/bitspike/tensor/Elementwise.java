@@ -298,23 +298,32 @@ final class Elementwise {
         }
     }
 
-    /** {@code self = self op other}; other broadcasts to self's shape and must not promote self's dtype. */
+    /**
+     * {@code self = self op other}; other broadcasts to self's shape and must not promote self's
+     * dtype, except that a 0-d other may promote within self's category (bool, integer, floating).
+     */
     static Tensor binaryInPlace(BinaryOp op, Tensor self, Tensor other) {
         String name = op.opName() + "_";
         self.checkWritable(name);
         DType compute = computeType(op, self.dtype(), other.dtype());
-        if (op.producesBool() || (compute != self.dtype() && other.dim() > 0)) {
+        boolean promotes = compute != self.dtype() && (other.dim() > 0 || category(compute) != category(self.dtype()));
+        if (op.producesBool() || promotes) {
             throw TensorException.of(name, "result dtype %s of %s %s %s cannot be stored in %s",
                     op.producesBool() ? DType.BOOL : compute, self.dtype(), op.opName(), other.dtype(), self.dtype());
         }
         Iteration.broadcastStrides(name, other, self.shapeRef());
         if (self.dtype().isFloating()) {
-            run(name, op, self, self, other.to(self.dtype()));
+            run(name, op, self, self, self.unaliased(other.to(self.dtype())));
         } else {
             self.copy_(binary(op, self, other));
         }
         self.bumpVersion();
         return self;
+    }
+
+    /** 0 for BOOL, 1 for the integer dtypes, 2 for the floating ones. */
+    private static int category(DType d) {
+        return d == DType.BOOL ? 0 : d.isFloating() ? 2 : 1;
     }
 
     // ---------------------------------------------------------------- where and clamp
@@ -328,9 +337,10 @@ final class Elementwise {
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.allocate("where", dtype, shape);
         out.copy_(b);
-        Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
-                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", a, shape));
+        // NOTE: strides and offset must both come from av, which is a fresh copy when a is converted.
         Tensor av = a.to(dtype);
+        Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
+                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", av, shape));
         int cs = loop.innerStride(1);
         int as = loop.innerStride(2);
         boolean[] c = condition.storage().bools();
@@ -373,7 +383,8 @@ final class Elementwise {
             lo = Math.max(lo, Integer.MIN_VALUE);
             hi = Math.min(hi, Integer.MAX_VALUE);
         }
-        return binary(BinaryOp.MIN, binary(BinaryOp.MAX, t, Tensor.scalar(t.dtype(), lo)),
-                Tensor.scalar(t.dtype(), hi)).to(t.dtype());
+        // NOTE: the bounds are INT64 scalars: as BOOL scalars they would both read as true.
+        return binary(BinaryOp.MIN, binary(BinaryOp.MAX, t, Tensor.scalar(DType.INT64, lo)),
+                Tensor.scalar(DType.INT64, hi)).to(t.dtype());
     }
 }

@@ -16,7 +16,7 @@ final class Indexing {
     /** Checks index rank and sizes against {@code t} for gather/scatter (every size <= t's except along dim). */
     private static int checkGatherShapes(String op, Tensor t, int dim, Tensor index) {
         checkIndexType(op, index);
-        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1));
+        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1), t.shapeRef());
         if (index.dim() != t.dim()) {
             throw TensorException.of(op, "index of shape %s must have the rank of the input %s", index.shapeRef(), t.shapeRef());
         }
@@ -29,15 +29,20 @@ final class Indexing {
         return d;
     }
 
+    /** Size of dimension {@code d} of {@code t}, a 0-d tensor counting as size 1 (as PyTorch). */
+    private static int sizeAlong(Tensor t, int d) {
+        return t.dim() == 0 ? 1 : t.shapeRef()[d];
+    }
+
     /** out[i..][j][k..] = t[i..][index[i..][j][k..]][k..] along dim. */
     static Tensor gather(Tensor t, int dim, Tensor index) {
         int d = checkGatherShapes("gather", t, dim, index);
         Tensor out = Tensor.allocate("gather", t.dtype(), index.shapeRef());
         long[] idx = index.toLongArray();
         int[] pos = new int[index.dim()];
-        int size = t.shapeRef()[d];
+        int size = sizeAlong(t, d);
         for (int e = 0; e < idx.length; e++) {
-            checkBounds("gather", idx[e], dim, size, t);
+            checkBounds("gather", idx[e], dim, size, t, index);
             copyElement(t.storage(), offsetWith(t, pos, d, (int) idx[e]), out.storage(), e);
             increment(pos, index.shapeRef());
         }
@@ -58,11 +63,14 @@ final class Indexing {
             }
         }
         long[] idx = index.toLongArray();
+        if (src.sharesStorage(self)) {
+            src = src.copy(); // NOTE: read src as it was before any of the writes below
+        }
         int[] pos = new int[index.dim()];
-        int size = self.shapeRef()[d];
+        int size = sizeAlong(self, d);
         Storage s = self.storage();
         for (int e = 0; e < idx.length; e++) {
-            checkBounds("scatterAdd", idx[e], dim, size, self);
+            checkBounds("scatterAdd", idx[e], dim, size, self, index);
             int from = offsetWith(src, pos, -1, 0);
             int to = offsetWith(self, pos, d, (int) idx[e]);
             if (self.dtype() == DType.INT64) {
@@ -76,10 +84,10 @@ final class Indexing {
         return self;
     }
 
-    private static void checkBounds(String op, long v, int dim, int size, Tensor t) {
+    private static void checkBounds(String op, long v, int dim, int size, Tensor t, Tensor index) {
         if (v < 0 || v >= size) {
-            throw TensorException.of(op, "index %d out of bounds for dimension %d of size %d in shape %s",
-                    v, dim, size, t.shapeRef());
+            throw TensorException.of(op, "index %d out of bounds for dimension %d of size %d in shape %s (index shape %s)",
+                    v, dim, size, t.shapeRef(), index.shapeRef());
         }
     }
 
@@ -115,7 +123,7 @@ final class Indexing {
         if (index.dim() != 1) {
             throw TensorException.of("indexSelect", "index must be 1-D, got shape %s", index.shapeRef());
         }
-        int d = Shapes.dim("indexSelect", dim, t.dim());
+        int d = Shapes.dim("indexSelect", dim, t.dim(), t.shapeRef());
         long[] idx = index.toLongArray();
         Tensor[] parts = new Tensor[idx.length];
         for (int i = 0; i < idx.length; i++) {
@@ -145,7 +153,8 @@ final class Indexing {
         float[] o = out.storage().floats();
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] < 0 || idx[i] >= classes) {
-                throw TensorException.of("oneHot", "label %d at flat position %d is outside [0, %d)", idx[i], i, classes);
+                throw TensorException.of("oneHot", "label %d at flat position %d of labels of shape %s is outside [0, %d)",
+                        idx[i], i, labels.shapeRef(), classes);
             }
             o[i * classes + (int) idx[i]] = 1f;
         }
@@ -157,7 +166,7 @@ final class Indexing {
             throw TensorException.of("cat", "needs at least one tensor");
         }
         Tensor first = tensors[0];
-        int d = Shapes.dim("cat", dim, first.dim());
+        int d = Shapes.dim("cat", dim, first.dim(), first.shapeRef());
         int[] shape = first.shape();
         DType dtype = first.dtype();
         long total = 0;
@@ -192,7 +201,7 @@ final class Indexing {
         if (tensors.length == 0) {
             throw TensorException.of("stack", "needs at least one tensor");
         }
-        int d = Shapes.dim("stack", dim, tensors[0].dim() + 1);
+        int d = Shapes.dim("stack", dim, tensors[0].dim() + 1, tensors[0].shapeRef());
         Tensor[] expanded = new Tensor[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
             if (!Arrays.equals(tensors[i].shapeRef(), tensors[0].shapeRef())) {
@@ -205,7 +214,7 @@ final class Indexing {
     }
 
     static Tensor[] split(Tensor t, int size, int dim) {
-        int d = Shapes.dim("split", dim, t.dim());
+        int d = Shapes.dim("split", dim, t.dim(), t.shapeRef());
         if (size <= 0) {
             throw TensorException.of("split", "piece size must be positive, got %d", size);
         }
@@ -219,7 +228,7 @@ final class Indexing {
     }
 
     static Tensor[] split(Tensor t, int[] sizes, int dim) {
-        int d = Shapes.dim("split", dim, t.dim());
+        int d = Shapes.dim("split", dim, t.dim(), t.shapeRef());
         long sum = 0;
         for (int s : sizes) {
             if (s < 0) {

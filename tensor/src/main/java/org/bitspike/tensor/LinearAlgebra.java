@@ -35,7 +35,13 @@ final class LinearAlgebra {
         }
         int[] xBatch = java.util.Arrays.copyOf(x.shapeRef(), x.dim() - 2);
         int[] yBatch = java.util.Arrays.copyOf(y.shapeRef(), y.dim() - 2);
-        int[] batch = Shapes.broadcast("matmul", xBatch, yBatch);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", xBatch, yBatch);
+        } catch (TensorException e) {
+            throw TensorException.of("matmul", "cannot multiply %s by %s: batch dimensions %s and %s do not broadcast",
+                    a.shapeRef(), b.shapeRef(), xBatch, yBatch);
+        }
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;

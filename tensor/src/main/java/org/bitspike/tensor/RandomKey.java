@@ -29,14 +29,15 @@ public final class RandomKey {
         return new RandomKey(mix(seed ^ 0x5851F42D4C957F2DL));
     }
 
-    /** {@code n} new keys, independent of each other and of this key's own draws. */
+    /** {@code n} new keys, independent of each other, of this key's own draws and of {@link #fold}. */
     public RandomKey[] split(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("split: count must be >= 0, got " + n);
         }
         RandomKey[] keys = new RandomKey[n];
         for (int i = 0; i < n; i++) {
-            keys[i] = fold(i);
+            // NOTE: a different domain constant from fold, so split(n)[i] never equals fold(i).
+            keys[i] = new RandomKey(mix(key ^ mix(i * GOLDEN + 0x2545F4914F6CDD1DL)));
         }
         return keys;
     }

@@ -24,7 +24,7 @@ final class Reductions {
 
     private static Rows rows(String op, Tensor t, int[] dims) {
         int rank = t.dim();
-        int[] reduced = Shapes.dims(op, dims, rank);
+        int[] reduced = Shapes.dims(op, dims, t.shapeRef());
         boolean[] isReduced = new boolean[rank];
         for (int d : reduced) {
             isReduced[d] = true;
@@ -223,7 +223,7 @@ final class Reductions {
         if (!t.dtype().isFloating()) {
             throw TensorException.of(op, "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
         }
-        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1));
+        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1), t.shapeRef());
         Tensor x = t.dim() == 0 ? t.reshape(1) : t;
         int last = x.dim() - 1;
         Tensor moved = x.transpose(d, last).contiguous();
@@ -234,10 +234,20 @@ final class Reductions {
         Storage dst = out.storage();
         for (int row = 0; row < outer; row++) {
             int base = moved.offset() + row * r;
-            double lse = logSumExpRow(src, base, r);
+            // NOTE: shifted by the row maximum, x - max is computed before anything is added to it:
+            // exp(x - logsumexp) would lose eps * |x| (rows of 1e4s summing to 1 only within 1e-12).
+            double max = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < r; i++) {
-                double v = Elementwise.read(src, base + i) - lse;
-                Elementwise.write(dst, row * r + i, log ? v : Math.exp(v));
+                max = Math.max(max, Elementwise.read(src, base + i));
+            }
+            double sum = 0;
+            for (int i = 0; i < r; i++) {
+                sum += Math.exp(Elementwise.read(src, base + i) - max);
+            }
+            double logSum = Math.log(sum);
+            for (int i = 0; i < r; i++) {
+                double shifted = Elementwise.read(src, base + i) - max;
+                Elementwise.write(dst, row * r + i, log ? shifted - logSum : Math.exp(shifted) / sum);
             }
         }
         Tensor back = out.transpose(d, last);
@@ -248,7 +258,7 @@ final class Reductions {
     /** Max or min along one dimension with the index of the first extremum (NaN counts as extreme). */
     static Tensor.Indexed extremum(Tensor t, int dim, boolean keepDim, boolean max) {
         String op = max ? "max" : "min";
-        Rows rows = rows(op, t, new int[] {Shapes.dim(op, dim, t.dim())});
+        Rows rows = rows(op, t, new int[] {Shapes.dim(op, dim, t.dim(), t.shapeRef())});
         if (rows.r == 0) {
             throw TensorException.of(op, "cannot take %s over empty dimension %d of shape %s", op, dim, t.shapeRef());
         }
@@ -258,18 +268,30 @@ final class Reductions {
         for (int row = 0; row < rows.outer; row++) {
             int base = rows.data.offset() + row * rows.r;
             int best = 0;
-            double bestV = Elementwise.read(src, base);
-            for (int i = 1; i < rows.r && !Double.isNaN(bestV); i++) {
-                double v = Elementwise.read(src, base + i);
-                if (Double.isNaN(v) || (max ? v > bestV : v < bestV)) {
-                    best = i;
-                    bestV = v;
+            if (t.dtype().isFloating()) {
+                double bestV = Elementwise.read(src, base);
+                for (int i = 1; i < rows.r && !Double.isNaN(bestV); i++) {
+                    double v = Elementwise.read(src, base + i);
+                    if (Double.isNaN(v) || (max ? v > bestV : v < bestV)) {
+                        best = i;
+                        bestV = v;
+                    }
+                }
+            } else {
+                // NOTE: integers compare as longs: INT64 values beyond 2^53 can be equal as doubles.
+                long bestV = Elementwise.readLong(src, base);
+                for (int i = 1; i < rows.r; i++) {
+                    long v = Elementwise.readLong(src, base + i);
+                    if (max ? v > bestV : v < bestV) {
+                        best = i;
+                        bestV = v;
+                    }
                 }
             }
             if (t.dtype() == DType.INT64) {
                 values.storage().longs()[row] = src.longs()[base + best];
             } else {
-                Elementwise.write(values.storage(), row, bestV);
+                Elementwise.write(values.storage(), row, Elementwise.read(src, base + best));
             }
             indices.storage().longs()[row] = best;
         }

@@ -48,6 +48,33 @@ public final class Shapes {
         return d;
     }
 
+    /**
+     * Like {@link #dim(String, int, int)}, naming {@code shape} in the error. {@code rank} is the
+     * number of valid dimensions, which may exceed the shape's (unsqueeze, stack).
+     */
+    public static int dim(String op, int dim, int rank, int[] shape) {
+        int d = dim < 0 ? dim + rank : dim;
+        if (d < 0 || d >= rank) {
+            throw TensorException.of(op, "dimension %d out of range (valid: %d..%d) for shape %s",
+                    dim, -rank, rank - 1, shape);
+        }
+        return d;
+    }
+
+    /** Like {@link #dims(String, int[], int)} for a tensor of {@code shape}, naming it in errors. */
+    public static int[] dims(String op, int[] dims, int[] shape) {
+        int rank = shape.length;
+        boolean[] seen = new boolean[rank];
+        for (int raw : dims) {
+            int d = dim(op, raw, rank, shape);
+            if (seen[d]) {
+                throw TensorException.of(op, "dimension %d repeated in %s for shape %s", raw, dims, shape);
+            }
+            seen[d] = true;
+        }
+        return dims(op, dims, rank);
+    }
+
     /** Normalises and de-duplicates a set of dimensions; returns them sorted. */
     public static int[] dims(String op, int[] dims, int rank) {
         boolean[] seen = new boolean[rank];

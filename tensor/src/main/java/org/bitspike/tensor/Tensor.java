@@ -87,7 +87,7 @@ public final class Tensor {
         return Creation.arange(start, end, step);
     }
 
-    /** FLOAT32, {@code steps} evenly spaced values from {@code start} to {@code end} inclusive. */
+    /** FLOAT32, {@code steps} evenly spaced values from {@code start} to {@code end} inclusive ({@code [start]} for one step). */
     public static Tensor linspace(double start, double end, int steps) {
         return Creation.linspace(start, end, steps);
     }
@@ -193,12 +193,12 @@ public final class Tensor {
 
     /** Size of dimension {@code dim} (negative counts from the end). */
     public int size(int dim) {
-        return shape[Shapes.dim("size", dim, shape.length)];
+        return shape[Shapes.dim("size", dim, shape.length, shape)];
     }
 
     /** Stride of dimension {@code dim}, in elements. */
     public int stride(int dim) {
-        return strides[Shapes.dim("stride", dim, shape.length)];
+        return strides[Shapes.dim("stride", dim, shape.length, shape)];
     }
 
     /** Number of dimensions. */
@@ -230,8 +230,11 @@ public final class Tensor {
         return storage.version();
     }
 
-    /** True when the elements are laid out in row-major order without gaps. */
+    /** True when the elements are laid out in row-major order without gaps (always, when there are none). */
     public boolean isContiguous() {
+        if (numel() == 0) {
+            return true; // NOTE: as PyTorch; contiguousStrides gives zero-size dims arbitrary strides
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) {
@@ -338,8 +341,8 @@ public final class Tensor {
     }
 
     /**
-     * This tensor if it is contiguous and spans its whole storage from index 0 (so kernels may
-     * read {@code storage()} directly), otherwise a contiguous copy.
+     * This tensor if it is contiguous, starts at storage offset 0 and spans its whole storage (so
+     * kernels may index the storage from 0), otherwise a contiguous copy.
      */
     public Tensor contiguous() {
         return isContiguous() && offset == 0 && storage.length() == numel() ? this : copy();
@@ -462,21 +465,34 @@ public final class Tensor {
         storage.bumpVersion();
     }
 
+    /**
+     * {@code other}, or a copy of it when it views this tensor's storage in any other way than
+     * exactly as this tensor does: an in-place write would otherwise feed back into later reads
+     * ({@code x.copy_(x.t())}, {@code x.sub_(x.select(0, 0))}).
+     */
+    Tensor unaliased(Tensor other) {
+        boolean identical = other.offset == offset && Arrays.equals(other.shape, shape)
+                && Arrays.equals(other.strides, strides);
+        return other.storage == storage && !identical ? other.copy() : other;
+    }
+
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
     public Tensor copy_(Tensor src) {
         checkWritable("copy_");
-        Elementwise.copyInto("copy_", src, this);
+        Elementwise.copyInto("copy_", unaliased(src), this);
         storage.bumpVersion();
         return this;
     }
 
     /** Sets every element to {@code value}. */
     public Tensor fill_(double value) {
+        checkWritable("fill_");
         return copy_(Tensor.scalar(dtype(), value));
     }
 
     /** Sets every element to zero. */
     public Tensor zero_() {
+        checkWritable("zero_");
         return fill_(0);
     }
 
@@ -485,13 +501,14 @@ public final class Tensor {
         return Elementwise.binaryInPlace(BinaryOp.ADD, this, other);
     }
 
-    /** {@code this += value}. */
+    /** {@code this += value}; an integer target refuses a fractional value. */
     public Tensor add_(double value) {
-        return Elementwise.binaryInPlace(BinaryOp.ADD, this, Tensor.scalar(dtype(), value));
+        return Elementwise.binaryInPlace(BinaryOp.ADD, this, Elementwise.scalarLike(this, value));
     }
 
     /** {@code this += alpha * other}. */
     public Tensor addScaled_(Tensor other, double alpha) {
+        checkWritable("addScaled_");
         return Elementwise.binaryInPlace(BinaryOp.ADD, this, other.mul(alpha));
     }
 
@@ -505,9 +522,9 @@ public final class Tensor {
         return Elementwise.binaryInPlace(BinaryOp.MUL, this, other);
     }
 
-    /** {@code this *= value}. */
+    /** {@code this *= value}; an integer target refuses a fractional value. */
     public Tensor mul_(double value) {
-        return Elementwise.binaryInPlace(BinaryOp.MUL, this, Tensor.scalar(dtype(), value));
+        return Elementwise.binaryInPlace(BinaryOp.MUL, this, Elementwise.scalarLike(this, value));
     }
 
     /** {@code this /= other}. */
@@ -517,11 +534,13 @@ public final class Tensor {
 
     /** Clamps every element into {@code [min, max]} in place. */
     public Tensor clamp_(double min, double max) {
+        checkWritable("clamp_");
         return copy_(clamp(min, max));
     }
 
     /** Replaces negative elements with zero in place. */
     public Tensor relu_() {
+        checkWritable("relu_");
         return copy_(relu());
     }
 
@@ -692,7 +711,9 @@ public final class Tensor {
         if (!Arrays.equals(shape, other.shape) || dtype() != other.dtype()) {
             return false;
         }
-        return Arrays.equals(toDoubleArray(), other.toDoubleArray());
+        // NOTE: integers compare as longs: INT64 values beyond 2^53 can be equal as doubles.
+        return dtype().isFloating() ? Arrays.equals(toDoubleArray(), other.toDoubleArray())
+                : Arrays.equals(toLongArray(), other.toLongArray());
     }
 
     /** NumPy-style text, summarised with ... beyond 1000 elements. */

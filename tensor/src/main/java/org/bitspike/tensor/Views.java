@@ -139,10 +139,10 @@ final class Views {
         int[] dims = new int[rank];
         boolean[] seen = new boolean[rank];
         for (int i = 0; i < rank; i++) {
-            int d = Shapes.dim("permute", order[i], rank);
+            int d = Shapes.dim("permute", order[i], rank, t.shapeRef());
             if (seen[d]) {
-                throw TensorException.of("permute", "order %s repeats dimension %d (must be a permutation of 0..%d)",
-                        order, order[i], rank - 1);
+                throw TensorException.of("permute", "order %s repeats dimension %d (must be a permutation of 0..%d)"
+                        + " for shape %s", order, order[i], rank - 1, t.shapeRef());
             }
             seen[d] = true;
             dims[i] = d;
@@ -158,8 +158,8 @@ final class Views {
 
     static Tensor transpose(Tensor t, int dim0, int dim1) {
         int rank = t.dim();
-        int a = Shapes.dim("transpose", dim0, rank);
-        int b = Shapes.dim("transpose", dim1, rank);
+        int a = Shapes.dim("transpose", dim0, rank, t.shapeRef());
+        int b = Shapes.dim("transpose", dim1, rank, t.shapeRef());
         int[] order = new int[rank];
         for (int i = 0; i < rank; i++) {
             order[i] = i;
@@ -170,7 +170,7 @@ final class Views {
     }
 
     static Tensor slice(Tensor t, String op, int dim, int start, int end, int step) {
-        int d = Shapes.dim(op, dim, t.dim());
+        int d = Shapes.dim(op, dim, t.dim(), t.shapeRef());
         int size = t.shapeRef()[d];
         if (step <= 0) {
             throw TensorException.of(op, "step must be positive, got %d", step);
@@ -188,7 +188,7 @@ final class Views {
     }
 
     static Tensor select(Tensor t, int dim, int index) {
-        int d = Shapes.dim("select", dim, t.dim());
+        int d = Shapes.dim("select", dim, t.dim(), t.shapeRef());
         int size = t.shapeRef()[d];
         int i = index < 0 ? index + size : index;
         if (i < 0 || i >= size) {
@@ -210,6 +210,10 @@ final class Views {
         for (int i = 0; i < requested.length; i++) {
             int d = i - lead;
             int want = requested[i];
+            if (want < -1) {
+                throw TensorException.of("expand", "cannot expand shape %s to %s: invalid size %d at dimension %d",
+                        from, requested, want, i);
+            }
             if (d < 0) {
                 if (want < 0) {
                     throw TensorException.of("expand", "size -1 not allowed for new leading dimension %d in %s", i, requested);
@@ -250,7 +254,7 @@ final class Views {
     }
 
     static Tensor squeeze(Tensor t, int dim) {
-        int d = Shapes.dim("squeeze", dim, t.dim());
+        int d = Shapes.dim("squeeze", dim, t.dim(), t.shapeRef());
         if (t.shapeRef()[d] != 1) {
             return t;
         }
@@ -258,7 +262,7 @@ final class Views {
     }
 
     static Tensor unsqueeze(Tensor t, int dim) {
-        int d = Shapes.dim("unsqueeze", dim, t.dim() + 1);
+        int d = Shapes.dim("unsqueeze", dim, t.dim() + 1, t.shapeRef());
         int stride = d < t.dim() ? t.stridesRef()[d] * t.shapeRef()[d] : 1;
         return new Tensor(t.storage(), t.offset(), insert(t.shapeRef(), d, 1), insert(t.stridesRef(), d, stride));
     }
@@ -268,8 +272,8 @@ final class Views {
         if (rank == 0) {
             return t.reshape(1);
         }
-        int s = Shapes.dim("flatten", startDim, rank);
-        int e = Shapes.dim("flatten", endDim, rank);
+        int s = Shapes.dim("flatten", startDim, rank, t.shapeRef());
+        int e = Shapes.dim("flatten", endDim, rank, t.shapeRef());
         if (s > e) {
             throw TensorException.of("flatten", "start dimension %d is after end dimension %d", startDim, endDim);
         }

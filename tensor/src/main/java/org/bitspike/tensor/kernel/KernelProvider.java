@@ -28,6 +28,9 @@ public abstract class KernelProvider {
     /** Dense matrix multiply. */
     public abstract Gemm gemm();
 
+    /** Bit packing and XNOR/AND-popcount GEMM on packed bits. */
+    public abstract BitKernels bits();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

@@ -5,6 +5,7 @@ final class ScalarKernelProvider extends KernelProvider {
     static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
 
     private final Gemm gemm = new ScalarGemm();
+    private final BitKernels bits = new ScalarBitKernels();
 
     @Override
     public String name() {
@@ -14,5 +15,10 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public Gemm gemm() {
         return gemm;
+    }
+
+    @Override
+    public BitKernels bits() {
+        return bits;
     }
 }

@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
+import org.bitspike.tensor.kernel.BitKernels;
 import org.bitspike.tensor.kernel.Gemm;
 import org.bitspike.tensor.kernel.KernelProvider;
 
@@ -8,6 +9,7 @@ import org.bitspike.tensor.kernel.KernelProvider;
 public final class VectorKernelProvider extends KernelProvider {
     private final int floatLanes;
     private final Gemm gemm;
+    private final VectorBitKernels bits;
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -21,6 +23,7 @@ public final class VectorKernelProvider extends KernelProvider {
         }
         this.floatLanes = FloatVector.SPECIES_PREFERRED.length();
         this.gemm = new VectorGemm();
+        this.bits = new VectorBitKernels();
     }
 
     @Override
@@ -36,5 +39,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public Gemm gemm() {
         return gemm;
+    }
+
+    @Override
+    public BitKernels bits() {
+        return bits;
     }
 }
