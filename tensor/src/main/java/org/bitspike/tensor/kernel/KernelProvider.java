@@ -28,6 +28,9 @@ public abstract class KernelProvider {
     /** Dense matrix multiply. */
     public abstract Gemm gemm();
 
+    /** 2-D convolution and pooling. */
+    public abstract ConvKernels conv();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

@@ -15,4 +15,9 @@ final class ScalarKernelProvider extends KernelProvider {
     public Gemm gemm() {
         return gemm;
     }
+
+    @Override
+    public ConvKernels conv() {
+        return ScalarConvKernels.INSTANCE;
+    }
 }

@@ -16,4 +16,33 @@ public final class Tuning {
 
     /** Elements of B materialised at once when the scalar GEMM reads a {@code FloatMatrixSource} (4 MB). */
     public static final int SCALAR_SOURCE_BLOCK_ELEMENTS = 1 << 20;
+
+    // ---- convolution and pooling (GemmConvKernels, ScalarPool) ----
+
+    /**
+     * Fewest tasks a convolution pass aims for. When {@code groups * images} is smaller, each
+     * image's output rows are split into chunks (never below {@link #CONV_MIN_CHUNK_COLUMNS}). 16
+     * keeps up to 8 threads busy with slack for imbalance; the split depends only on the geometry.
+     */
+    public static final int CONV_MIN_TASKS = 16;
+
+    /** Fewest output pixels (GEMM columns) in one task's chunk, so each GEMM call keeps a wide N. */
+    public static final int CONV_MIN_CHUNK_COLUMNS = 256;
+
+    /**
+     * Most partial weight gradients summed per group: dw splits the (image, pixel) reduction into
+     * this many fixed ranges, each a task with its own {@code cout/groups x patch} buffer, added in
+     * range order afterwards (bit-identical for any thread count). 8 costs 7 extra weight-sized
+     * buffers (4 MB for 128x128x3x3) and lets up to 8 threads share one group.
+     */
+    public static final int CONV_WEIGHT_GRAD_SPLITS = 8;
+
+    /** Fewest (image, pixel) columns in one weight-gradient range. */
+    public static final int CONV_WEIGHT_GRAD_MIN_COLUMNS = 1024;
+
+    /** Floats of the column-gradient block of the strided input gradient (col2im), 256 KB: fits L2. */
+    public static final int CONV_COL2IM_BLOCK_ELEMENTS = 1 << 16;
+
+    /** Input elements per pooling task (whole planes): large enough that task overhead is noise. */
+    public static final int POOL_TASK_ELEMENTS = 1 << 14;
 }

@@ -1,13 +1,16 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
+import org.bitspike.tensor.kernel.ConvKernels;
 import org.bitspike.tensor.kernel.Gemm;
+import org.bitspike.tensor.kernel.GemmConvKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
 
 /** Kernels on the Vector API. Constructed reflectively by {@link KernelProvider#lookup}. */
 public final class VectorKernelProvider extends KernelProvider {
     private final int floatLanes;
     private final Gemm gemm;
+    private final ConvKernels conv;
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -21,6 +24,7 @@ public final class VectorKernelProvider extends KernelProvider {
         }
         this.floatLanes = FloatVector.SPECIES_PREFERRED.length();
         this.gemm = new VectorGemm();
+        this.conv = new GemmConvKernels(gemm);
     }
 
     @Override
@@ -36,5 +40,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public Gemm gemm() {
         return gemm;
+    }
+
+    @Override
+    public ConvKernels conv() {
+        return conv;
     }
 }
