@@ -38,17 +38,88 @@ public final class GemmConvKernels implements ConvKernels {
     }
 
     /**
-     * Output rows per task chunk when {@code units} (groups x images) tasks would be too few: enough
-     * chunks to reach {@link Tuning#CONV_MIN_TASKS}, each at least {@link Tuning#CONV_MIN_CHUNK_COLUMNS}
-     * pixels. Depends only on the geometry.
+     * How one convolution-as-GEMM pass is cut into tasks, from the geometry alone: each task owns
+     * {@code images} consecutive images and output rows {@code rows * chunk ..} of one group.
+     * Small planes are batched ({@code images > 1}, one wider GEMM into a scratch block that is then
+     * copied out); large ones with few (group, image) pairs are cut into row chunks.
+     *
+     * @param images images per task (the last task of a group may have fewer)
+     * @param rows   output rows per task (all of them when {@code images > 1})
      */
-    static int rowsPerChunk(int units, int rows, int cols) {
-        if (units >= Tuning.CONV_MIN_TASKS) {
-            return rows;
+    record Split(int images, int rows, int imageTasks, int rowTasks) {
+        static Split of(int groups, int n, int outRows, int outCols) {
+            int plane = outRows * outCols;
+            int units = groups * n;
+            if (plane < Tuning.CONV_GEMM_MIN_COLUMNS && units > Tuning.CONV_MIN_TASKS) {
+                int batch = Math.min((Tuning.CONV_GEMM_MIN_COLUMNS + plane - 1) / plane, units / Tuning.CONV_MIN_TASKS);
+                return new Split(batch, outRows, (n + batch - 1) / batch, 1);
+            }
+            int rows = outRows;
+            if (units < Tuning.CONV_MIN_TASKS) {
+                int want = (Tuning.CONV_MIN_TASKS + units - 1) / units;
+                int minRows = (Tuning.CONV_MIN_CHUNK_COLUMNS + outCols - 1) / outCols;
+                rows = Math.min(outRows, Math.max(minRows, (outRows + want - 1) / want));
+            }
+            return new Split(1, rows, n, (outRows + rows - 1) / rows);
         }
-        int want = (Tuning.CONV_MIN_TASKS + units - 1) / units;
-        int minRows = (Tuning.CONV_MIN_CHUNK_COLUMNS + cols - 1) / cols;
-        return Math.min(rows, Math.max(minRows, (rows + want - 1) / want));
+
+        int tasksPerGroup() {
+            return imageTasks * rowTasks;
+        }
+    }
+
+    /** The im2col source of images {@code n0 ..< n0 + count}, channels of group {@code grp}. */
+    @FunctionalInterface
+    private interface SourceOf {
+        Im2colSource of(int n0, int count, int grp);
+    }
+
+    /**
+     * {@code out[n, grp * m + i, :] = (bias) + A_grp[i, :] * source(n, grp)} for every image and
+     * group, where {@code A_grp} is {@code m x k} row-major at {@code a[aOff + grp * m * k]} and out
+     * has {@code channels} planes of {@code outRows x outCols} per image.
+     */
+    private void convolve(int groups, int n, int m, int k, float[] a, int aOff, SourceOf source,
+                          float[] bias, int biasOff, float[] out, int outOff, int channels,
+                          int outRows, int outCols, Split split, Parallel parallel) {
+        int plane = outRows * outCols;
+        int perGroup = split.tasksPerGroup();
+        parallel.forEach(groups * perGroup, t -> {
+            int grp = t / perGroup, within = t % perGroup;
+            int n0 = within / split.rowTasks() * split.images();
+            int count = Math.min(split.images(), n - n0);
+            int r0 = within % split.rowTasks() * split.rows();
+            int p0 = r0 * outCols, cols = Math.min(outRows, r0 + split.rows()) * outCols - p0;
+            int aBase = aOff + grp * m * k;
+            if (count == 1) {
+                int c = outOff + (n0 * channels + grp * m) * plane + p0;
+                if (bias != null) {
+                    for (int i = 0; i < m; i++) {
+                        Arrays.fill(out, c + i * plane, c + i * plane + cols, bias[biasOff + grp * m + i]);
+                    }
+                }
+                gemm.sgemm(m, cols, k, a, aBase, k, 1, source.of(n0, 1, grp).columns(p0, cols),
+                        out, c, plane, bias != null, SERIAL);
+                return;
+            }
+            int width = count * plane;
+            float[] scratch = new float[m * width];
+            gemm.sgemm(m, width, k, a, aBase, k, 1, source.of(n0, count, grp), scratch, 0, width, false, SERIAL);
+            for (int img = 0; img < count; img++) {
+                for (int i = 0; i < m; i++) {
+                    int src = i * width + img * plane;
+                    int dst = outOff + ((n0 + img) * channels + grp * m + i) * plane;
+                    if (bias == null) {
+                        System.arraycopy(scratch, src, out, dst, plane);
+                    } else {
+                        float b = bias[biasOff + grp * m + i];
+                        for (int j = 0; j < plane; j++) {
+                            out[dst + j] = scratch[src + j] + b;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     @Override
@@ -56,23 +127,15 @@ public final class GemmConvKernels implements ConvKernels {
                        float[] y, int yOff, Parallel parallel) {
         assert x.length >= xOff + g.inputSize() && w.length >= wOff + g.weightSize()
                 && y.length >= yOff + g.outputSize() && (bias == null || bias.length >= biasOff + g.cout());
-        int oh = g.outH(), ow = g.outW(), plane = oh * ow;
-        int coutG = g.coutPerGroup(), k = g.patchSize(), images = g.n();
-        int rowsPer = rowsPerChunk(g.groups() * images, oh, ow);
-        int chunks = (oh + rowsPer - 1) / rowsPer;
-        parallel.forEach(g.groups() * images * chunks, t -> {
-            int grp = t / (images * chunks), n = t / chunks % images, chunk = t % chunks;
-            int p0 = chunk * rowsPer * ow;
-            int cols = Math.min(oh, (chunk + 1) * rowsPer) * ow - p0;
-            int c = yOff + (n * g.cout() + grp * coutG) * plane + p0;
-            if (bias != null) {
-                for (int co = 0; co < coutG; co++) {
-                    Arrays.fill(y, c + co * plane, c + co * plane + cols, bias[biasOff + grp * coutG + co]);
-                }
-            }
-            FloatMatrixSource col = Im2colSource.forward(g, x, xOff, n, 1, grp).columns(p0, cols);
-            gemm.sgemm(coutG, cols, k, w, wOff + grp * coutG * k, k, 1, col, y, c, plane, bias != null, SERIAL);
-        });
+        conv2d(g, x, xOff, w, wOff, bias, biasOff, y, yOff, Split.of(g.groups(), g.n(), g.outH(), g.outW()), parallel);
+    }
+
+    /** Forward with a given task split (package-private so tests can force every split). */
+    void conv2d(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+                float[] y, int yOff, Split split, Parallel parallel) {
+        convolve(g.groups(), g.n(), g.coutPerGroup(), g.patchSize(), w, wOff,
+                (n0, count, grp) -> Im2colSource.forward(g, x, xOff, n0, count, grp),
+                bias, biasOff, y, yOff, g.cout(), g.outH(), g.outW(), split, parallel);
     }
 
     @Override
@@ -94,9 +157,9 @@ public final class GemmConvKernels implements ConvKernels {
      * {@code ih + pad - (kH-1-a) * dilation}, exactly the outputs that tap (kH-1-a) of the forward
      * sends there.
      */
-    private void backwardInputTransposed(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff,
-                                         float[] dx, int dxOff, Parallel parallel) {
-        int h = g.h(), wd = g.w(), plane = h * wd, oh = g.outH(), ow = g.outW();
+    void backwardInputTransposed(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff,
+                                 float[] dx, int dxOff, Parallel parallel) {
+        int h = g.h(), wd = g.w(), oh = g.outH(), ow = g.outW();
         int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), kh = g.kH(), kw = g.kW(), taps = kh * kw;
         int k2 = coutG * taps;
         float[] flipped = new float[g.cin() * k2];
@@ -110,25 +173,17 @@ public final class GemmConvKernels implements ConvKernels {
                 }
             }
         }
-        int images = g.n();
-        int rowsPer = rowsPerChunk(g.groups() * images, h, wd);
-        int chunks = (h + rowsPer - 1) / rowsPer;
         int padH = g.dilationH() * (kh - 1) - g.padH(), padW = g.dilationW() * (kw - 1) - g.padW();
-        parallel.forEach(g.groups() * images * chunks, t -> {
-            int grp = t / (images * chunks), n = t / chunks % images, chunk = t % chunks;
-            int p0 = chunk * rowsPer * wd;
-            int cols = Math.min(h, (chunk + 1) * rowsPer) * wd - p0;
-            FloatMatrixSource col = new Im2colSource(dy, dyOff + (n * g.cout() + grp * coutG) * oh * ow,
-                    g.cout() * oh * ow, 1, coutG, oh, ow, h, wd, kh, kw, 1, 1, padH, padW,
-                    g.dilationH(), g.dilationW()).columns(p0, cols);
-            gemm.sgemm(cinG, cols, k2, flipped, grp * cinG * k2, k2, 1, col,
-                    dx, dxOff + (n * g.cin() + grp * cinG) * plane + p0, plane, false, SERIAL);
-        });
+        convolve(g.groups(), g.n(), cinG, k2, flipped, 0,
+                (n0, count, grp) -> new Im2colSource(dy, dyOff + (n0 * g.cout() + grp * coutG) * oh * ow,
+                        g.cout() * oh * ow, count, coutG, oh, ow, h, wd, kh, kw, 1, 1, padH, padW,
+                        g.dilationH(), g.dilationW()),
+                null, 0, dx, dxOff, g.cin(), h, wd, Split.of(g.groups(), g.n(), h, wd), parallel);
     }
 
     /** Any stride: blocks of {@code dcol = W_g^T * dy} scattered into dx; one task per (group, image). */
-    private void backwardInputCol2im(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff,
-                                     float[] dx, int dxOff, Parallel parallel) {
+    void backwardInputCol2im(Conv2dGeometry g, float[] dy, int dyOff, float[] w, int wOff,
+                             float[] dx, int dxOff, Parallel parallel) {
         int h = g.h(), wd = g.w(), plane = h * wd, oh = g.outH(), ow = g.outW(), outPlane = oh * ow;
         int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), k = g.patchSize(), kh = g.kH(), kw = g.kW();
         int block = Math.max(1, Math.min(outPlane, Tuning.CONV_COL2IM_BLOCK_ELEMENTS / k));

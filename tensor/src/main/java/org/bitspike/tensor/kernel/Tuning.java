@@ -30,6 +30,13 @@ public final class Tuning {
     public static final int CONV_MIN_CHUNK_COLUMNS = 256;
 
     /**
+     * Output planes smaller than this many pixels are batched, several images per GEMM, up to this
+     * width (while at least {@link #CONV_MIN_TASKS} tasks remain): a 14x14 plane alone is a GEMM
+     * with N = 196, mostly edge tiles.
+     */
+    public static final int CONV_GEMM_MIN_COLUMNS = 512;
+
+    /**
      * Most partial weight gradients summed per group: dw splits the (image, pixel) reduction into
      * this many fixed ranges, each a task with its own {@code cout/groups x patch} buffer, added in
      * range order afterwards (bit-identical for any thread count). 8 costs 7 extra weight-sized
