@@ -13,7 +13,8 @@ import java.util.Arrays;
  *   <li>forward: {@code y[n, g] = W_g [coutG x K] * col_g(n)}, one GEMM per (group, image, chunk of
  *       output rows), written straight into y (C offset per image, {@code ldc = outH * outW}); the
  *       bias pre-fills C and the GEMM accumulates.</li>
- *   <li>input gradient, unit stride: the transposed convolution is itself a convolution of dy with
+ *   <li>input gradient, unit stride and at least {@link Tuning#CONV_TRANSPOSED_MIN_CHANNELS} input
+ *       channels per group: the transposed convolution is itself a convolution of dy with
  *       the flipped, channel-swapped weight and padding {@code dilation * (k - 1) - pad} (negative
  *       is a crop), so it runs through the same im2col GEMM, writing dx directly with no scatter.
  *       Other strides: {@code dcol = W_g^T * dy[n, g]} in blocks of columns, each scattered (col2im)
@@ -143,7 +144,7 @@ public final class GemmConvKernels implements ConvKernels {
                                     float[] dx, int dxOff, Parallel parallel) {
         assert dy.length >= dyOff + g.outputSize() && w.length >= wOff + g.weightSize()
                 && dx.length >= dxOff + g.inputSize();
-        if (g.strideH() == 1 && g.strideW() == 1) {
+        if (g.strideH() == 1 && g.strideW() == 1 && g.cinPerGroup() >= Tuning.CONV_TRANSPOSED_MIN_CHANNELS) {
             backwardInputTransposed(g, dy, dyOff, w, wOff, dx, dxOff, parallel);
         } else {
             backwardInputCol2im(g, dy, dyOff, w, wOff, dx, dxOff, parallel);

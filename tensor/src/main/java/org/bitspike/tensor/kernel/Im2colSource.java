@@ -118,6 +118,10 @@ final class Im2colSource implements FloatMatrixSource {
                           float[] dst, int dstOff, int dstRowStride, int dstColStride) {
         assert row0 >= 0 && rowCount >= 0 && row0 + rowCount <= rows();
         assert col0 >= 0 && colCount >= 0 && col0 + colCount <= cols();
+        if (strideH == 1 && strideW == 1 && outW == w) {
+            copyShifted(row0, rowCount, col0, colCount, dst, dstOff, dstRowStride, dstColStride);
+            return;
+        }
         int taps = kH * kW;
         int outPlane = outH * outW;
         int first = colBase + col0;
@@ -168,7 +172,96 @@ final class Im2colSource implements FloatMatrixSource {
         }
     }
 
+    /**
+     * Unit strides and {@code outW == w} (a "same"-width convolution): then pixel {@code p} of an
+     * output plane reads {@code x[plane + hShift * w + wShift + p]} for every tap, a pure shift. Each
+     * (row, image) segment is one bulk copy from its first to its last valid pixel, after which the
+     * pixels whose column wrapped into the neighbouring input row ({@code |wShift|} per output row)
+     * are zeroed, and the rows above and below the input are zero-filled. No division per run.
+     */
+    private void copyShifted(int row0, int rowCount, int col0, int count,
+                             float[] dst, int dstOff, int dstRowStride, int dstColStride) {
+        // per-row constants, decoded once: source shift, valid pixel span, valid column span
+        int[] shift = new int[rowCount];
+        int[] span = new int[4 * rowCount];
+        int taps = kH * kW;
+        int c = row0 / taps, kh = row0 % taps / kW, kw = row0 % kW;
+        for (int r = 0; r < rowCount; r++) {
+            int hShift = kh * dilationH - padH;
+            int wShift = kw * dilationW - padW;
+            int ohLo = clamp(-hShift, outH), ohHi = clamp(h - hShift, outH);
+            int owLo = clamp(-wShift, outW), owHi = clamp(w - wShift, outW);
+            shift[r] = c * h * w + hShift * w + wShift;
+            boolean any = ohLo < ohHi && owLo < owHi;
+            span[4 * r] = any ? ohLo * outW + owLo : Integer.MAX_VALUE;
+            span[4 * r + 1] = any ? (ohHi - 1) * outW + owHi : Integer.MIN_VALUE;
+            span[4 * r + 2] = owLo;
+            span[4 * r + 3] = owHi;
+            if (++kw == kW) {
+                kw = 0;
+                if (++kh == kH) {
+                    kh = 0;
+                    c++;
+                }
+            }
+        }
+        // NOTE: a strided destination (the transposed source of the weight gradient writes each row
+        // down a column of GEMM's staging block) is still written one whole row at a time: filling
+        // it in tiles of 16 or 64 columns for every row measured slower, not faster.
+        int outPlane = outH * outW;
+        int first = colBase + col0, end = first + count;
+        for (int seg = first; seg < end; ) {
+            int n = seg / outPlane;
+            int b = Math.min(outPlane, end - n * outPlane);
+            int a = seg - n * outPlane;
+            int image = off + n * imageStride;
+            int d = dstOff + (seg - first) * dstColStride;
+            for (int r = 0; r < rowCount; r++) {
+                copyShiftedRun(a, b, span[4 * r], span[4 * r + 1], span[4 * r + 2], span[4 * r + 3],
+                        image + shift[r], dst, d + r * dstRowStride, dstColStride);
+            }
+            seg = n * outPlane + b;
+        }
+    }
+
+    /** Pixels {@code a ..< b} of one plane for one row: zeros, one bulk copy, zeros, wrapped columns zeroed. */
+    private void copyShiftedRun(int a, int b, int validLo, int validHi, int owLo, int owHi, int src,
+                                float[] dst, int d, int stride) {
+        int lo = Math.max(a, validLo), hi = Math.min(b, validHi);
+        if (hi <= lo) {
+            zero(dst, d, b - a, stride);
+            return;
+        }
+        zero(dst, d, lo - a, stride);
+        if (stride == 1) {
+            System.arraycopy(x, src + lo, dst, d + lo - a, hi - lo);
+        } else {
+            for (int p = lo, q = d + (lo - a) * stride; p < hi; p++, q += stride) {
+                dst[q] = x[src + p];
+            }
+        }
+        zero(dst, d + (hi - a) * stride, b - hi, stride);
+        if (owLo > 0 || owHi < outW) {
+            // zero the columns that wrapped into the neighbouring input row
+            for (int rowStart = lo / outW * outW; rowStart < hi; rowStart += outW) {
+                int z0 = Math.max(lo, rowStart), z1 = Math.min(hi, rowStart + owLo);
+                zero(dst, d + (z0 - a) * stride, z1 - z0, stride);
+                z0 = Math.max(lo, rowStart + owHi);
+                z1 = Math.min(hi, rowStart + outW);
+                zero(dst, d + (z0 - a) * stride, z1 - z0, stride);
+            }
+        }
+    }
+
+    /** {@code v} clamped to {@code [0, max]}. */
+    private static int clamp(int v, int max) {
+        return Math.max(0, Math.min(max, v));
+    }
+
     private static void zero(float[] dst, int d, int count, int stride) {
+        if (count <= 0) {
+            return;
+        }
         if (stride == 1) {
             Arrays.fill(dst, d, d + count, 0f);
         } else {

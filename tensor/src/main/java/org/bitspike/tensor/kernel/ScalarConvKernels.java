@@ -129,21 +129,29 @@ final class ScalarConvKernels implements ConvKernels {
     }
 
     /**
-     * {@code db[co] = sum dy[n, co, :, :]}, one task per channel, summed in ascending (n, oh, ow).
+     * {@code db[co] = sum dy[n, co, :, :]}, one task per channel, summed in a fixed order.
      * NOTE: accumulated in double and rounded once (the sum runs over n * outH * outW terms, often
      * tens of thousands, where a float running sum loses digits); shared by every provider.
      */
     static void biasGradient(Conv2dGeometry g, float[] dy, int dyOff, float[] db, int dbOff, Parallel parallel) {
         int plane = g.outH() * g.outW();
         parallel.forEach(g.cout(), co -> {
-            double s = 0.0;
+            // four interleaved partial sums (a fixed order) hide the latency of the dependent adds
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (int n = 0; n < g.n(); n++) {
                 int base = dyOff + (n * g.cout() + co) * plane;
-                for (int i = 0; i < plane; i++) {
-                    s += dy[base + i];
+                int i = 0;
+                for (; i + 3 < plane; i += 4) {
+                    s0 += dy[base + i];
+                    s1 += dy[base + i + 1];
+                    s2 += dy[base + i + 2];
+                    s3 += dy[base + i + 3];
+                }
+                for (; i < plane; i++) {
+                    s0 += dy[base + i];
                 }
             }
-            db[dbOff + co] = (float) s;
+            db[dbOff + co] = (float) ((s0 + s1) + (s2 + s3));
         });
     }
 
@@ -266,14 +274,22 @@ final class ScalarConvKernels implements ConvKernels {
     static void biasGradient(Conv2dGeometry g, double[] dy, int dyOff, double[] db, int dbOff, Parallel parallel) {
         int plane = g.outH() * g.outW();
         parallel.forEach(g.cout(), co -> {
-            double s = 0.0;
+            // four interleaved partial sums (a fixed order) hide the latency of the dependent adds
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (int n = 0; n < g.n(); n++) {
                 int base = dyOff + (n * g.cout() + co) * plane;
-                for (int i = 0; i < plane; i++) {
-                    s += dy[base + i];
+                int i = 0;
+                for (; i + 3 < plane; i += 4) {
+                    s0 += dy[base + i];
+                    s1 += dy[base + i + 1];
+                    s2 += dy[base + i + 2];
+                    s3 += dy[base + i + 3];
+                }
+                for (; i < plane; i++) {
+                    s0 += dy[base + i];
                 }
             }
-            db[dbOff + co] = s;
+            db[dbOff + co] = (s0 + s1) + (s2 + s3);
         });
     }
 

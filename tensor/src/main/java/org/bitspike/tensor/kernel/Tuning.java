@@ -44,6 +44,14 @@ public final class Tuning {
      */
     public static final int CONV_WEIGHT_GRAD_SPLITS = 8;
 
+    /**
+     * Fewest input channels per group for the unit-stride input gradient to run as a transposed
+     * convolution (a GEMM with M = cin/groups); below, blockwise col2im (M = cin/groups * kH * kW)
+     * wins. Measured with the blocked VectorGemm, 2 threads: 64x1x28x28 (M = 1) col2im 1.8 ms vs
+     * 9.8 ms; 64x32x14x14 (M = 32) transposed 12 ms vs 19 ms; 32x64x32x32 20 ms vs 46 ms.
+     */
+    public static final int CONV_TRANSPOSED_MIN_CHANNELS = 8;
+
     /** Fewest (image, pixel) columns in one weight-gradient range. */
     public static final int CONV_WEIGHT_GRAD_MIN_COLUMNS = 1024;
 

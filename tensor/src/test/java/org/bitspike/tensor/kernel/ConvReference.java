@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -14,6 +17,42 @@ import org.ejml.dense.row.CommonOps_DDRM;
  */
 final class ConvReference {
     private ConvReference() {
+    }
+
+    /**
+     * Small convolution geometries covering every parameter: batch 1-3, 1-3 groups or depthwise,
+     * kernels 1, 2, 3 and 5, strides 1-3, padding 0-2, dilation 1-2, odd and tiny planes.
+     */
+    static Arbitrary<Conv2dGeometry> geometries() {
+        Arbitrary<int[]> shape = Combinators.combine(
+                Arbitraries.integers().between(1, 3),          // n
+                Arbitraries.integers().between(1, 3),          // groups
+                Arbitraries.integers().between(1, 3),          // input channels per group
+                Arbitraries.integers().between(1, 3),          // output channels per group
+                Arbitraries.integers().between(1, 11),         // h
+                Arbitraries.integers().between(1, 11),         // w
+                Arbitraries.of(1, 2, 3, 5),                     // kH
+                Arbitraries.of(1, 2, 3, 5)                      // kW
+        ).as((n, groups, cinG, coutG, h, w, kh, kw) -> new int[] {n, groups, cinG, coutG, h, w, kh, kw});
+        Arbitrary<int[]> hyper = Combinators.combine(
+                Arbitraries.integers().between(1, 3),          // strideH
+                Arbitraries.integers().between(1, 3),          // strideW
+                Arbitraries.integers().between(0, 2),          // padH
+                Arbitraries.integers().between(0, 2),          // padW
+                Arbitraries.integers().between(1, 2),          // dilationH
+                Arbitraries.integers().between(1, 2),          // dilationW
+                Arbitraries.of(false, false, true)              // depthwise
+        ).as((sh, sw, ph, pw, dh, dw, depthwise) -> new int[] {sh, sw, ph, pw, dh, dw, depthwise ? 1 : 0});
+        return Combinators.combine(shape, hyper).as(ConvReference::geometry);
+    }
+
+    /** Builds a valid geometry, growing the input until the dilated kernel fits. */
+    private static Conv2dGeometry geometry(int[] s, int[] p) {
+        int n = s[0], groups = s[1], cinG = p[6] == 1 ? 1 : s[2], coutG = s[3], kh = s[6], kw = s[7];
+        int h = Math.max(s[4], p[4] * (kh - 1) + 1 - 2 * p[2]);
+        int w = Math.max(s[5], p[5] * (kw - 1) + 1 - 2 * p[3]);
+        return new Conv2dGeometry(n, groups * cinG, h, w, groups * coutG, kh, kw, p[0], p[1], p[2], p[3],
+                p[4], p[5], groups);
     }
 
     static float[] randomFloats(SplittableRandom rnd, int size) {
