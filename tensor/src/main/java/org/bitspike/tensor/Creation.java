@@ -1,0 +1,158 @@
+package org.bitspike.tensor;
+
+/** Factories behind {@link Tensor}'s static creation methods. */
+final class Creation {
+    private Creation() {
+    }
+
+    static Tensor full(DType dtype, double value, int... shape) {
+        Tensor t = Tensor.allocate("full", dtype, shape);
+        if (value != 0) {
+            Object a = t.storage().array();
+            switch (dtype) {
+                case FLOAT32 -> java.util.Arrays.fill((float[]) a, (float) value);
+                case FLOAT64 -> java.util.Arrays.fill((double[]) a, value);
+                case INT32 -> java.util.Arrays.fill((int[]) a, (int) value);
+                case INT64 -> java.util.Arrays.fill((long[]) a, (long) value);
+                case BOOL -> java.util.Arrays.fill((boolean[]) a, true);
+            }
+        }
+        return t;
+    }
+
+    static Tensor arange(long start, long end, long step) {
+        if (step == 0) {
+            throw TensorException.of("arange", "step must be nonzero");
+        }
+        long n = Math.max(0, step > 0 ? (end - start + step - 1) / step : (start - end - step - 1) / -step);
+        if (n > Integer.MAX_VALUE) {
+            throw TensorException.of("arange", "[%d, %d) with step %d has %d elements (more than Integer.MAX_VALUE)",
+                    start, end, step, n);
+        }
+        Tensor t = Tensor.allocate("arange", DType.INT64, new int[] {(int) n});
+        long[] a = t.storage().longs();
+        for (int i = 0; i < n; i++) {
+            a[i] = start + i * step;
+        }
+        return t;
+    }
+
+    static Tensor arange(double start, double end, double step) {
+        if (step == 0 || Double.isNaN(step) || Double.isNaN(start) || Double.isNaN(end)
+                || Double.isInfinite(start) || Double.isInfinite(end)) {
+            throw TensorException.of("arange", "needs finite start/end and a nonzero step, got %s, %s, %s", start, end, step);
+        }
+        double count = Math.ceil((end - start) / step);
+        if (count > Integer.MAX_VALUE) {
+            throw TensorException.of("arange", "[%s, %s) with step %s has more than Integer.MAX_VALUE elements", start, end, step);
+        }
+        int n = (int) Math.max(0, count);
+        Tensor t = Tensor.allocate("arange", DType.FLOAT32, new int[] {n});
+        float[] a = t.storage().floats();
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (start + i * step);
+        }
+        return t;
+    }
+
+    static Tensor linspace(double start, double end, int steps) {
+        if (steps < 0) {
+            throw TensorException.of("linspace", "steps must be >= 0, got %d", steps);
+        }
+        Tensor t = Tensor.allocate("linspace", DType.FLOAT32, new int[] {steps});
+        float[] a = t.storage().floats();
+        for (int i = 0; i < steps; i++) {
+            // NOTE: the last point is exactly end, not start + (steps-1)*delta.
+            a[i] = (float) (i == steps - 1 ? end : start + (end - start) * i / (steps - 1));
+        }
+        return t;
+    }
+
+    static Tensor eye(DType dtype, int rows, int cols) {
+        Tensor t = full(dtype, 0, rows, cols);
+        for (int i = 0; i < Math.min(rows, cols); i++) {
+            Elementwise.write(t.storage(), i * cols + i, 1);
+        }
+        return t;
+    }
+
+    /** Wraps {@code array} (already a private copy) with {@code shape}; an empty shape means 1-D. */
+    static Tensor fromArray(DType dtype, Object array, int length, int[] shape) {
+        int[] s = shape.length == 0 ? new int[] {length} : shape.clone();
+        int n = Shapes.numel("of", s);
+        if (n != length) {
+            throw TensorException.of("of", "shape %s needs %d elements, the array has %d", s, n, length);
+        }
+        return new Tensor(new Storage(dtype, array), 0, s, Shapes.contiguousStrides(s));
+    }
+
+    static Tensor fromRows(float[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        float[] data = new float[Shapes.numel("of", new int[] {rows.length, cols})];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != cols) {
+                throw TensorException.of("of", "ragged rows: row 0 has %d elements, row %d has %d", cols, i, rows[i].length);
+            }
+            System.arraycopy(rows[i], 0, data, i * cols, cols);
+        }
+        return fromArray(DType.FLOAT32, data, data.length, new int[] {rows.length, cols});
+    }
+
+    static Tensor fromRows(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] data = new double[Shapes.numel("of", new int[] {rows.length, cols})];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != cols) {
+                throw TensorException.of("of", "ragged rows: row 0 has %d elements, row %d has %d", cols, i, rows[i].length);
+            }
+            System.arraycopy(rows[i], 0, data, i * cols, cols);
+        }
+        return fromArray(DType.FLOAT64, data, data.length, new int[] {rows.length, cols});
+    }
+
+    private static void requireFloating(String op, DType dtype) {
+        if (!dtype.isFloating()) {
+            throw TensorException.of(op, "needs a floating dtype, got %s", dtype);
+        }
+    }
+
+    static Tensor rand(RandomKey key, DType dtype, int[] shape) {
+        requireFloating("rand", dtype);
+        Tensor t = Tensor.allocate("rand", dtype, shape);
+        int n = t.numel();
+        if (dtype == DType.FLOAT32) {
+            float[] a = t.storage().floats();
+            for (int i = 0; i < n; i++) {
+                a[i] = key.uniformFloat(i);
+            }
+        } else {
+            double[] a = t.storage().doubles();
+            for (int i = 0; i < n; i++) {
+                a[i] = key.uniformDouble(i);
+            }
+        }
+        return t;
+    }
+
+    static Tensor randn(RandomKey key, DType dtype, int[] shape) {
+        requireFloating("randn", dtype);
+        Tensor t = Tensor.allocate("randn", dtype, shape);
+        int n = t.numel();
+        for (int i = 0; i < n; i++) {
+            Elementwise.write(t.storage(), i, key.normal(i));
+        }
+        return t;
+    }
+
+    static Tensor bernoulli(RandomKey key, double p, int[] shape) {
+        if (!(p >= 0 && p <= 1)) {
+            throw TensorException.of("bernoulli", "probability must be in [0, 1], got %s", p);
+        }
+        Tensor t = Tensor.allocate("bernoulli", DType.FLOAT32, shape);
+        float[] a = t.storage().floats();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = key.uniformDouble(i) < p ? 1f : 0f;
+        }
+        return t;
+    }
+}

@@ -1,0 +1,379 @@
+package org.bitspike.tensor;
+
+/**
+ * Elementwise ops: copy and cast, unary, binary, where and clamp, all through {@link Iteration}.
+ *
+ * <p>Computation happens in one of three kinds: FLOAT32, FLOAT64, or INT64 (INT32 and BOOL
+ * operands are widened to INT64 and the result narrowed back). Floating functions are evaluated in
+ * double and rounded once to the result dtype, which for +, -, *, / and sqrt equals the
+ * correctly rounded float result.
+ */
+final class Elementwise {
+    private Elementwise() {
+    }
+
+    // ---------------------------------------------------------------- scalar element access
+
+    static double read(Storage s, int i) {
+        return switch (s.dtype()) {
+            case FLOAT32 -> s.floats()[i];
+            case FLOAT64 -> s.doubles()[i];
+            case INT32 -> s.ints()[i];
+            case INT64 -> s.longs()[i];
+            case BOOL -> s.bools()[i] ? 1 : 0;
+        };
+    }
+
+    static long readLong(Storage s, int i) {
+        return switch (s.dtype()) {
+            case FLOAT32 -> (long) s.floats()[i];
+            case FLOAT64 -> (long) s.doubles()[i];
+            case INT32 -> s.ints()[i];
+            case INT64 -> s.longs()[i];
+            case BOOL -> s.bools()[i] ? 1 : 0;
+        };
+    }
+
+    static void write(Storage s, int i, double v) {
+        switch (s.dtype()) {
+            case FLOAT32 -> s.floats()[i] = (float) v;
+            case FLOAT64 -> s.doubles()[i] = v;
+            case INT32 -> s.ints()[i] = (int) v;
+            case INT64 -> s.longs()[i] = (long) v;
+            case BOOL -> s.bools()[i] = v != 0;
+        }
+    }
+
+    /** A 0-d operand for {@code t op v} that does not promote t's dtype within its category (PyTorch's rule). */
+    static Tensor scalarLike(Tensor t, double v) {
+        DType d = t.dtype();
+        boolean integral = v == Math.rint(v) && !Double.isInfinite(v);
+        if (d.isFloating()) {
+            return Tensor.scalar(d, v);
+        }
+        if (integral) {
+            return Tensor.scalar(d == DType.BOOL ? DType.INT64 : d, v);
+        }
+        return Tensor.scalar(DType.FLOAT32, v);
+    }
+
+    // ---------------------------------------------------------------- copy and cast
+
+    /** Copies {@code src}, broadcast to {@code dst}'s shape and converted to its dtype, into {@code dst}. */
+    static void copyInto(String op, Tensor src, Tensor dst) {
+        int[] shape = dst.shapeRef();
+        Iteration.Loop loop = Iteration.plan(shape, dst.stridesRef(), Iteration.broadcastStrides(op, src, shape));
+        int os = loop.innerStride(0);
+        int is = loop.innerStride(1);
+        Storage out = dst.storage();
+        Storage in = src.storage();
+        int[] base = {dst.offset(), src.offset()};
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        if (from == to && os == 1 && is == 1) {
+            Object o = out.array();
+            Object i = in.array();
+            loop.forEach(base, (off, n) -> System.arraycopy(i, off[1], o, off[0], n));
+        } else if (from == DType.FLOAT32 && to == DType.FLOAT32) {
+            float[] o = out.floats();
+            float[] i = in.floats();
+            loop.forEach(base, (off, n) -> {
+                for (int k = 0, a = off[0], b = off[1]; k < n; k++, a += os, b += is) {
+                    o[a] = i[b];
+                }
+            });
+        } else if (!from.isFloating() && !to.isFloating()) {
+            loop.forEach(base, (off, n) -> {
+                for (int k = 0, a = off[0], b = off[1]; k < n; k++, a += os, b += is) {
+                    writeLong(out, a, readLong(in, b));
+                }
+            });
+        } else {
+            loop.forEach(base, (off, n) -> {
+                for (int k = 0, a = off[0], b = off[1]; k < n; k++, a += os, b += is) {
+                    write(out, a, read(in, b));
+                }
+            });
+        }
+    }
+
+    private static void writeLong(Storage s, int i, long v) {
+        switch (s.dtype()) {
+            case INT32 -> s.ints()[i] = (int) v;
+            case INT64 -> s.longs()[i] = v;
+            case BOOL -> s.bools()[i] = v != 0;
+            default -> write(s, i, v);
+        }
+    }
+
+    // ---------------------------------------------------------------- unary
+
+    static Tensor unary(UnaryOp op, Tensor t) {
+        DType in = t.dtype();
+        if (op == UnaryOp.LOGICAL_NOT) {
+            return binary(BinaryOp.EQ, t, Tensor.scalar(in, 0));
+        }
+        if (!in.isFloating()) {
+            if (!op.closedOverIntegers()) {
+                return unary(op, t.to(DType.FLOAT32));
+            }
+            DType result = in == DType.BOOL ? DType.INT64 : in;
+            Tensor x = t.to(DType.INT64);
+            Tensor out = Tensor.allocate(op.opName(), DType.INT64, t.shapeRef());
+            long[] o = out.storage().longs();
+            long[] a = x.storage().longs();
+            Iteration.Loop loop = Iteration.plan(out.shapeRef(), out.stridesRef(), x.stridesRef());
+            int as = loop.innerStride(1);
+            loop.forEach(new int[] {0, x.offset()}, (off, n) -> {
+                for (int k = 0, i = off[0], j = off[1]; k < n; k++, i++, j += as) {
+                    o[i] = op.applyLong(a[j]);
+                }
+            });
+            return out.to(result);
+        }
+        Tensor out = Tensor.allocate(op.opName(), in, t.shapeRef());
+        Iteration.Loop loop = Iteration.plan(out.shapeRef(), out.stridesRef(), t.stridesRef());
+        int as = loop.innerStride(1);
+        int[] base = {0, t.offset()};
+        if (in == DType.FLOAT32) {
+            float[] o = out.storage().floats();
+            float[] a = t.storage().floats();
+            loop.forEach(base, (off, n) -> unaryFloat(op, o, off[0], a, off[1], as, n));
+        } else {
+            double[] o = out.storage().doubles();
+            double[] a = t.storage().doubles();
+            loop.forEach(base, (off, n) -> {
+                for (int k = 0, i = off[0], j = off[1]; k < n; k++, i++, j += as) {
+                    o[i] = op.apply(a[j]);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Output run is contiguous (fresh result). Hot ops get their own loops. */
+    private static void unaryFloat(UnaryOp op, float[] o, int oo, float[] a, int ao, int as, int n) {
+        switch (op) {
+            case NEG -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k] = -a[ao + k * as];
+                }
+            }
+            case RELU -> {
+                for (int k = 0; k < n; k++) {
+                    float x = a[ao + k * as];
+                    o[oo + k] = x > 0 || x != x ? x : 0f;
+                }
+            }
+            case ABS -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k] = Math.abs(a[ao + k * as]);
+                }
+            }
+            default -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k] = (float) op.apply(a[ao + k * as]);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- binary
+
+    /** The dtype {@code op} computes in for operands of dtypes {@code a} and {@code b}. */
+    static DType computeType(BinaryOp op, DType a, DType b) {
+        DType p = DType.promote(a, b);
+        if (op == BinaryOp.DIV && !p.isFloating()) {
+            return DType.FLOAT32;
+        }
+        if (op == BinaryOp.POW && !p.isFloating() && p == DType.BOOL) {
+            return DType.INT64;
+        }
+        return p;
+    }
+
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        String name = op.opName();
+        int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
+        DType compute = computeType(op, a.dtype(), b.dtype());
+        DType result = op.producesBool() ? DType.BOOL
+                : compute == DType.BOOL ? DType.INT64 : compute;
+        DType kind = compute.isFloating() ? compute : DType.INT64;
+        Tensor x = a.to(kind);
+        Tensor y = b.to(kind);
+        Tensor out = Tensor.allocate(name, op.producesBool() ? DType.BOOL : kind, shape);
+        run(name, op, out, x, y);
+        return out.to(result);
+    }
+
+    /** {@code out = x op y} with x, y of the compute kind, broadcast to out's shape. */
+    private static void run(String name, BinaryOp op, Tensor out, Tensor x, Tensor y) {
+        int[] shape = out.shapeRef();
+        Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
+                Iteration.broadcastStrides(name, x, shape), Iteration.broadcastStrides(name, y, shape));
+        int os = loop.innerStride(0);
+        int xs = loop.innerStride(1);
+        int ys = loop.innerStride(2);
+        int[] base = {out.offset(), x.offset(), y.offset()};
+        DType kind = x.dtype();
+        if (op.producesBool()) {
+            boolean[] o = out.storage().bools();
+            Storage xs0 = x.storage();
+            Storage ys0 = y.storage();
+            if (kind == DType.INT64) {
+                long[] p = xs0.longs();
+                long[] q = ys0.longs();
+                loop.forEach(base, (off, n) -> {
+                    for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i += os, j += xs, l += ys) {
+                        o[i] = op.applyLong(p[j], q[l]) != 0;
+                    }
+                });
+            } else {
+                loop.forEach(base, (off, n) -> {
+                    for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i += os, j += xs, l += ys) {
+                        o[i] = op.apply(read(xs0, j), read(ys0, l)) != 0;
+                    }
+                });
+            }
+            return;
+        }
+        switch (kind) {
+            case FLOAT32 -> {
+                float[] o = out.storage().floats();
+                float[] p = x.storage().floats();
+                float[] q = y.storage().floats();
+                loop.forEach(base, (off, n) -> binaryFloat(op, o, off[0], os, p, off[1], xs, q, off[2], ys, n));
+            }
+            case FLOAT64 -> {
+                double[] o = out.storage().doubles();
+                double[] p = x.storage().doubles();
+                double[] q = y.storage().doubles();
+                loop.forEach(base, (off, n) -> {
+                    for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i += os, j += xs, l += ys) {
+                        o[i] = op.apply(p[j], q[l]);
+                    }
+                });
+            }
+            default -> {
+                long[] o = out.storage().longs();
+                long[] p = x.storage().longs();
+                long[] q = y.storage().longs();
+                loop.forEach(base, (off, n) -> {
+                    for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i += os, j += xs, l += ys) {
+                        o[i] = op.applyLong(p[j], q[l]);
+                    }
+                });
+            }
+        }
+    }
+
+    private static void binaryFloat(BinaryOp op, float[] o, int oo, int os, float[] p, int po, int ps,
+                                    float[] q, int qo, int qs, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k * os] = p[po + k * ps] + q[qo + k * qs];
+                }
+            }
+            case SUB -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k * os] = p[po + k * ps] - q[qo + k * qs];
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k * os] = p[po + k * ps] * q[qo + k * qs];
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k * os] = p[po + k * ps] / q[qo + k * qs];
+                }
+            }
+            default -> {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k * os] = (float) op.apply(p[po + k * ps], q[qo + k * qs]);
+                }
+            }
+        }
+    }
+
+    /** {@code self = self op other}; other broadcasts to self's shape and must not promote self's dtype. */
+    static Tensor binaryInPlace(BinaryOp op, Tensor self, Tensor other) {
+        String name = op.opName() + "_";
+        self.checkWritable(name);
+        DType compute = computeType(op, self.dtype(), other.dtype());
+        if (op.producesBool() || (compute != self.dtype() && other.dim() > 0)) {
+            throw TensorException.of(name, "result dtype %s of %s %s %s cannot be stored in %s",
+                    op.producesBool() ? DType.BOOL : compute, self.dtype(), op.opName(), other.dtype(), self.dtype());
+        }
+        Iteration.broadcastStrides(name, other, self.shapeRef());
+        if (self.dtype().isFloating()) {
+            run(name, op, self, self, other.to(self.dtype()));
+        } else {
+            self.copy_(binary(op, self, other));
+        }
+        self.bumpVersion();
+        return self;
+    }
+
+    // ---------------------------------------------------------------- where and clamp
+
+    static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        if (condition.dtype() != DType.BOOL) {
+            throw TensorException.of("where", "condition must be BOOL, got %s of shape %s",
+                    condition.dtype(), condition.shapeRef());
+        }
+        int[] shape = Shapes.broadcast("where", condition.shapeRef(), a.shapeRef(), b.shapeRef());
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        Tensor out = Tensor.allocate("where", dtype, shape);
+        out.copy_(b);
+        Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
+                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", a, shape));
+        Tensor av = a.to(dtype);
+        int cs = loop.innerStride(1);
+        int as = loop.innerStride(2);
+        boolean[] c = condition.storage().bools();
+        Storage src = av.storage();
+        Storage dst = out.storage();
+        loop.forEach(new int[] {0, condition.offset(), av.offset()}, (off, n) -> {
+            for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i++, j += cs, l += as) {
+                if (c[j]) {
+                    if (dtype == DType.INT64) {
+                        dst.longs()[i] = src.longs()[l];
+                    } else {
+                        write(dst, i, read(src, l));
+                    }
+                }
+            }
+        });
+        out.bumpVersion();
+        return out;
+    }
+
+    static Tensor clamp(Tensor t, double min, double max) {
+        if (t.dtype().isFloating()) {
+            Tensor out = Tensor.allocate("clamp", t.dtype(), t.shapeRef());
+            Iteration.Loop loop = Iteration.plan(out.shapeRef(), out.stridesRef(), t.stridesRef());
+            int as = loop.innerStride(1);
+            Storage src = t.storage();
+            Storage dst = out.storage();
+            loop.forEach(new int[] {0, t.offset()}, (off, n) -> {
+                for (int k = 0, i = off[0], j = off[1]; k < n; k++, i++, j += as) {
+                    double x = read(src, j);
+                    write(dst, i, x < min ? min : x > max ? max : x);
+                }
+            });
+            return out;
+        }
+        // Integer bounds: the smallest integer >= min and the largest <= max (saturating casts).
+        long lo = (long) Math.ceil(min);
+        long hi = (long) Math.floor(max);
+        if (t.dtype() != DType.INT64) {
+            lo = Math.max(lo, Integer.MIN_VALUE);
+            hi = Math.min(hi, Integer.MAX_VALUE);
+        }
+        return binary(BinaryOp.MIN, binary(BinaryOp.MAX, t, Tensor.scalar(t.dtype(), lo)),
+                Tensor.scalar(t.dtype(), hi)).to(t.dtype());
+    }
+}

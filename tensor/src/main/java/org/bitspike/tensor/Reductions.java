@@ -1,0 +1,278 @@
+package org.bitspike.tensor;
+
+/**
+ * Reductions over any set of dimensions, and softmax.
+ *
+ * <p>The reduced dimensions are moved last (a permuted view) and the tensor made contiguous, so
+ * every reduction reads rows of {@code R} consecutive elements in a fixed order. Floating sums
+ * accumulate in double, which makes FLOAT32 results accurate and independent of threading.
+ */
+final class Reductions {
+    private Reductions() {
+    }
+
+    enum Kind {
+        SUM, MEAN, MAX, MIN
+    }
+
+    /** The input viewed as [outer, R] rows, plus the result shapes. */
+    private record Rows(Tensor data, int outer, int r, int[] keptShape, int[] keepDimShape) {
+        int[] shape(boolean keepDim) {
+            return keepDim ? keepDimShape : keptShape;
+        }
+    }
+
+    private static Rows rows(String op, Tensor t, int[] dims) {
+        int rank = t.dim();
+        int[] reduced = Shapes.dims(op, dims, rank);
+        boolean[] isReduced = new boolean[rank];
+        for (int d : reduced) {
+            isReduced[d] = true;
+        }
+        int[] order = new int[rank];
+        int[] kept = new int[rank - reduced.length];
+        int[] keepDim = t.shape();
+        int k = 0;
+        int outer = 1;
+        for (int d = 0; d < rank; d++) {
+            if (!isReduced[d]) {
+                order[k] = d;
+                kept[k++] = t.shapeRef()[d];
+                outer *= t.shapeRef()[d];
+            }
+        }
+        int r = 1;
+        for (int d : reduced) {
+            order[k++] = d;
+            r *= t.shapeRef()[d];
+            keepDim[d] = 1;
+        }
+        Tensor data = t.permute(order).contiguous();
+        return new Rows(data, outer, r, kept, keepDim);
+    }
+
+    static Tensor reduce(Kind kind, Tensor t, int[] dims, boolean keepDim) {
+        String op = kind.name().toLowerCase(java.util.Locale.ROOT);
+        DType in = t.dtype();
+        if (kind == Kind.MEAN && !in.isFloating()) {
+            throw TensorException.of(op, "needs a floating dtype, got %s of shape %s; convert with to(FLOAT32)",
+                    in, t.shapeRef());
+        }
+        Rows rows = rows(op, t, dims);
+        if ((kind == Kind.MAX || kind == Kind.MIN) && rows.r == 0) {
+            throw TensorException.of(op, "cannot reduce an empty dimension set of shape %s over dims %s (no identity)",
+                    t.shapeRef(), dims);
+        }
+        boolean floating = in.isFloating();
+        DType outType = floating ? in : (kind == Kind.SUM ? DType.INT64 : in);
+        Tensor out = Tensor.allocate(op, outType, rows.shape(keepDim));
+        Storage src = rows.data.storage();
+        int r = rows.r;
+        for (int row = 0; row < rows.outer; row++) {
+            int base = rows.data.offset() + row * r;
+            if (floating) {
+                double acc = switch (kind) {
+                    case SUM, MEAN -> 0;
+                    case MAX -> Double.NEGATIVE_INFINITY;
+                    case MIN -> Double.POSITIVE_INFINITY;
+                };
+                for (int i = 0; i < r; i++) {
+                    double v = Elementwise.read(src, base + i);
+                    acc = switch (kind) {
+                        case SUM, MEAN -> acc + v;
+                        case MAX -> Math.max(acc, v);
+                        case MIN -> Math.min(acc, v);
+                    };
+                }
+                if (kind == Kind.MEAN) {
+                    acc = r == 0 ? Double.NaN : acc / r;
+                }
+                Elementwise.write(out.storage(), row, acc);
+            } else {
+                long acc = switch (kind) {
+                    case SUM, MEAN -> 0;
+                    case MAX -> Long.MIN_VALUE;
+                    case MIN -> Long.MAX_VALUE;
+                };
+                for (int i = 0; i < r; i++) {
+                    long v = Elementwise.readLong(src, base + i);
+                    acc = switch (kind) {
+                        case SUM, MEAN -> acc + v;
+                        case MAX -> Math.max(acc, v);
+                        case MIN -> Math.min(acc, v);
+                    };
+                }
+                if (outType == DType.INT64) {
+                    out.storage().longs()[row] = acc;
+                } else {
+                    Elementwise.write(out.storage(), row, acc);
+                }
+            }
+        }
+        return out;
+    }
+
+    static Tensor var(Tensor t, int[] dims, int correction, boolean keepDim) {
+        if (!t.dtype().isFloating()) {
+            throw TensorException.of("var", "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
+        }
+        if (correction < 0) {
+            throw TensorException.of("var", "correction must be >= 0, got %d", correction);
+        }
+        Rows rows = rows("var", t, dims);
+        Tensor out = Tensor.allocate("var", t.dtype(), rows.shape(keepDim));
+        Storage src = rows.data.storage();
+        int r = rows.r;
+        for (int row = 0; row < rows.outer; row++) {
+            int base = rows.data.offset() + row * r;
+            double mean = 0;
+            for (int i = 0; i < r; i++) {
+                mean += Elementwise.read(src, base + i);
+            }
+            mean /= r;
+            double ss = 0;
+            for (int i = 0; i < r; i++) {
+                double d = Elementwise.read(src, base + i) - mean;
+                ss += d * d;
+            }
+            // NOTE: r <= correction gives NaN (PyTorch returns nan with a warning).
+            Elementwise.write(out.storage(), row, r - correction > 0 ? ss / (r - correction) : Double.NaN);
+        }
+        return out;
+    }
+
+    static Tensor norm(Tensor t, int p, int[] dims, boolean keepDim) {
+        if (p != 1 && p != 2) {
+            throw TensorException.of("norm", "p must be 1 or 2, got %d", p);
+        }
+        if (!t.dtype().isFloating()) {
+            throw TensorException.of("norm", "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
+        }
+        Rows rows = rows("norm", t, dims);
+        Tensor out = Tensor.allocate("norm", t.dtype(), rows.shape(keepDim));
+        Storage src = rows.data.storage();
+        int r = rows.r;
+        for (int row = 0; row < rows.outer; row++) {
+            int base = rows.data.offset() + row * r;
+            double acc = 0;
+            if (p == 1) {
+                for (int i = 0; i < r; i++) {
+                    acc += Math.abs(Elementwise.read(src, base + i));
+                }
+            } else {
+                // NOTE: scaled by the largest magnitude so squares neither overflow nor underflow.
+                double scale = 0;
+                for (int i = 0; i < r; i++) {
+                    scale = Math.max(scale, Math.abs(Elementwise.read(src, base + i)));
+                }
+                if (scale > 0 && !Double.isInfinite(scale)) {
+                    for (int i = 0; i < r; i++) {
+                        double v = Elementwise.read(src, base + i) / scale;
+                        acc += v * v;
+                    }
+                    acc = scale * Math.sqrt(acc);
+                } else {
+                    acc = scale;
+                }
+                for (int i = 0; i < r; i++) {
+                    if (Double.isNaN(Elementwise.read(src, base + i))) {
+                        acc = Double.NaN;
+                    }
+                }
+            }
+            Elementwise.write(out.storage(), row, acc);
+        }
+        return out;
+    }
+
+    static Tensor logsumexp(Tensor t, int[] dims, boolean keepDim) {
+        if (!t.dtype().isFloating()) {
+            throw TensorException.of("logsumexp", "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
+        }
+        Rows rows = rows("logsumexp", t, dims);
+        Tensor out = Tensor.allocate("logsumexp", t.dtype(), rows.shape(keepDim));
+        for (int row = 0; row < rows.outer; row++) {
+            Elementwise.write(out.storage(), row,
+                    logSumExpRow(rows.data.storage(), rows.data.offset() + row * rows.r, rows.r));
+        }
+        return out;
+    }
+
+    private static double logSumExpRow(Storage src, int base, int r) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < r; i++) {
+            double v = Elementwise.read(src, base + i);
+            if (Double.isNaN(v)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, v);
+        }
+        if (Double.isInfinite(max)) {
+            return max; // all -inf gives -inf; any +inf gives +inf
+        }
+        double s = 0;
+        for (int i = 0; i < r; i++) {
+            s += Math.exp(Elementwise.read(src, base + i) - max);
+        }
+        return max + Math.log(s);
+    }
+
+    /** Softmax or log-softmax along one dimension. */
+    static Tensor softmax(Tensor t, int dim, boolean log) {
+        String op = log ? "logSoftmax" : "softmax";
+        if (!t.dtype().isFloating()) {
+            throw TensorException.of(op, "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
+        }
+        int d = Shapes.dim(op, dim, Math.max(t.dim(), 1));
+        Tensor x = t.dim() == 0 ? t.reshape(1) : t;
+        int last = x.dim() - 1;
+        Tensor moved = x.transpose(d, last).contiguous();
+        int r = moved.size(last);
+        int outer = r == 0 ? 0 : moved.numel() / r;
+        Tensor out = Tensor.allocate(op, t.dtype(), moved.shapeRef());
+        Storage src = moved.storage();
+        Storage dst = out.storage();
+        for (int row = 0; row < outer; row++) {
+            int base = moved.offset() + row * r;
+            double lse = logSumExpRow(src, base, r);
+            for (int i = 0; i < r; i++) {
+                double v = Elementwise.read(src, base + i) - lse;
+                Elementwise.write(dst, row * r + i, log ? v : Math.exp(v));
+            }
+        }
+        Tensor back = out.transpose(d, last);
+        back = d == last ? back : back.contiguous();
+        return t.dim() == 0 ? back.reshape() : back;
+    }
+
+    /** Max or min along one dimension with the index of the first extremum (NaN counts as extreme). */
+    static Tensor.Indexed extremum(Tensor t, int dim, boolean keepDim, boolean max) {
+        String op = max ? "max" : "min";
+        Rows rows = rows(op, t, new int[] {Shapes.dim(op, dim, t.dim())});
+        if (rows.r == 0) {
+            throw TensorException.of(op, "cannot take %s over empty dimension %d of shape %s", op, dim, t.shapeRef());
+        }
+        Tensor values = Tensor.allocate(op, t.dtype(), rows.shape(keepDim));
+        Tensor indices = Tensor.allocate(op, DType.INT64, rows.shape(keepDim));
+        Storage src = rows.data.storage();
+        for (int row = 0; row < rows.outer; row++) {
+            int base = rows.data.offset() + row * rows.r;
+            int best = 0;
+            double bestV = Elementwise.read(src, base);
+            for (int i = 1; i < rows.r && !Double.isNaN(bestV); i++) {
+                double v = Elementwise.read(src, base + i);
+                if (Double.isNaN(v) || (max ? v > bestV : v < bestV)) {
+                    best = i;
+                    bestV = v;
+                }
+            }
+            if (t.dtype() == DType.INT64) {
+                values.storage().longs()[row] = src.longs()[base + best];
+            } else {
+                Elementwise.write(values.storage(), row, bestV);
+            }
+            indices.storage().longs()[row] = best;
+        }
+        return new Tensor.Indexed(values, indices);
+    }
+}
