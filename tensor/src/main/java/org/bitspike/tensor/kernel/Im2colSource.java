@@ -242,13 +242,15 @@ final class Im2colSource implements FloatMatrixSource {
         }
         zero(dst, d + (hi - a) * stride, b - hi, stride);
         if (owLo > 0 || owHi < outW) {
-            // zero the columns that wrapped into the neighbouring input row
+            // zero the columns that wrapped into the neighbouring input row (a few per output row:
+            // plain stores, as Arrays.fill's call overhead dominated on 14x14 planes)
             for (int rowStart = lo / outW * outW; rowStart < hi; rowStart += outW) {
-                int z0 = Math.max(lo, rowStart), z1 = Math.min(hi, rowStart + owLo);
-                zero(dst, d + (z0 - a) * stride, z1 - z0, stride);
-                z0 = Math.max(lo, rowStart + owHi);
-                z1 = Math.min(hi, rowStart + outW);
-                zero(dst, d + (z0 - a) * stride, z1 - z0, stride);
+                for (int p = Math.max(lo, rowStart), z1 = Math.min(hi, rowStart + owLo); p < z1; p++) {
+                    dst[d + (p - a) * stride] = 0f;
+                }
+                for (int p = Math.max(lo, rowStart + owHi), z1 = Math.min(hi, rowStart + outW); p < z1; p++) {
+                    dst[d + (p - a) * stride] = 0f;
+                }
             }
         }
     }
@@ -262,7 +264,7 @@ final class Im2colSource implements FloatMatrixSource {
         if (count <= 0) {
             return;
         }
-        if (stride == 1) {
+        if (stride == 1 && count > 16) {
             Arrays.fill(dst, d, d + count, 0f);
         } else {
             for (int j = 0; j < count; j++) {
