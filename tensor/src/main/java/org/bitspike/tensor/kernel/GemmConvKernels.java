@@ -10,10 +10,8 @@ import java.util.Arrays;
  * <p>With {@code K = cin/groups * kH * kW} and {@code col_g(n)} the {@code K x outH*outW} im2col of
  * image n, channels of group g:
  * <ul>
- *   <li>forward with unit stride and at most {@link Tuning#CONV_DIRECT_MAX_PATCH} taps: direct
- *       shifted axpys ({@code DirectConv}), no GEMM.</li>
- *   <li>forward otherwise: {@code y[n, g] = W_g [coutG x K] * col_g(n)}, one GEMM per (group, image,
- *       chunk of output rows), written straight into y (C offset per image, {@code ldc = outH * outW}); the
+ *   <li>forward: {@code y[n, g] = W_g [coutG x K] * col_g(n)}, one GEMM per (group, image, chunk of
+ *       output rows), written straight into y (C offset per image, {@code ldc = outH * outW}); the
  *       bias pre-fills C and the GEMM accumulates.</li>
  *   <li>input gradient, unit stride and at least {@link Tuning#CONV_TRANSPOSED_MIN_CHANNELS} input
  *       channels per group: the transposed convolution is itself a convolution of dy with
@@ -130,10 +128,6 @@ public final class GemmConvKernels implements ConvKernels {
                        float[] y, int yOff, Parallel parallel) {
         assert x.length >= xOff + g.inputSize() && w.length >= wOff + g.weightSize()
                 && y.length >= yOff + g.outputSize() && (bias == null || bias.length >= biasOff + g.cout());
-        if (DirectConv.applies(g, Tuning.CONV_DIRECT_MAX_PATCH)) {
-            DirectConv.forward(g, x, xOff, w, wOff, bias, biasOff, y, yOff, parallel);
-            return;
-        }
         conv2d(g, x, xOff, w, wOff, bias, biasOff, y, yOff, Split.of(g.groups(), g.n(), g.outH(), g.outW()), parallel);
     }
 

@@ -52,12 +52,6 @@ public final class Tuning {
      */
     public static final int CONV_TRANSPOSED_MIN_CHANNELS = 8;
 
-    /**
-     * Most taps ({@code cin/groups * kH * kW}) for which a unit-stride forward convolution runs as
-     * {@code DirectConv} (shifted axpys) rather than as a GEMM over im2col.
-     */
-    public static final int CONV_DIRECT_MAX_PATCH = 16;
-
     /** Fewest (image, pixel) columns in one weight-gradient range. */
     public static final int CONV_WEIGHT_GRAD_MIN_COLUMNS = 1024;
 

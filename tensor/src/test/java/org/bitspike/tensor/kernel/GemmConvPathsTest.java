@@ -110,25 +110,6 @@ class GemmConvPathsTest {
         }
     }
 
-    /** The direct forward (unit stride, any patch size here) is correct and thread-count independent. */
-    @Property(seed = "1732")
-    void directForwardMatchesReference(@ForAll("geometries") Conv2dGeometry any, @ForAll long seed) {
-        Conv2dGeometry g = new Conv2dGeometry(any.n(), any.cin(), any.h(), any.w(), any.cout(), any.kH(), any.kW(),
-                1, 1, any.padH(), any.padW(), any.dilationH(), any.dilationW(), any.groups());
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = randomFloats(rnd, g.inputSize()), w = randomFloats(rnd, g.weightSize());
-        float[] b = rnd.nextBoolean() ? randomFloats(rnd, g.cout()) : null;
-        double[] xd = toDouble(x), wd = toDouble(w), bd = b == null ? null : toDouble(b);
-        float[] y = new float[g.outputSize()], y1 = new float[g.outputSize()];
-        DirectConv.forward(g, x, 0, w, 0, b, 0, y, 0, TWO);
-        assertClose("direct conv2d", g, y, ConvReference.forward(g, xd, wd, bd),
-                ConvReference.forward(g, abs(xd), abs(wd), bd == null ? null : abs(bd)), g.patchSize() + 1, 2);
-        try (Parallel one = Parallel.of(1)) {
-            DirectConv.forward(g, x, 0, w, 0, b, 0, y1, 0, one);
-        }
-        org.junit.jupiter.api.Assertions.assertArrayEquals(y, y1, "1 vs 2 threads");
-    }
-
     /** Both input-gradient formulations (transposed convolution needs unit stride) are correct. */
     @Property(seed = "1414")
     void bothInputGradientPathsMatchReference(@ForAll("geometries") Conv2dGeometry g, @ForAll long seed) {
