@@ -1,5 +1,6 @@
 package org.bitspike.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -65,9 +66,9 @@ public final class ConvLayerBench {
                 });
                 double[] bwdIn = time(warmup, reps, () -> k.conv2dBackwardInput(g, dy, 0, w, 0, dx, 0, parallel));
                 double[] bwdW = time(warmup, reps, () -> k.conv2dBackwardWeight(g, x, 0, dy, 0, dw, 0, parallel));
-                System.out.printf(Locale.ROOT, "L%d %-12s fwd %7.2f ms (min %7.2f)  fwd+bwd %7.2f ms (min %7.2f)"
-                                + "  | dx %7.2f  dw %7.2f (medians)%n",
-                        l + 1, names[v], fwd[1], fwd[0], all[1], all[0], bwdIn[1], bwdW[1]);
+                System.out.printf(Locale.ROOT, "L%d %-12s fwd %7.2f ms (min %7.2f, cpu %7.2f)  fwd+bwd %7.2f ms"
+                                + " (min %7.2f, cpu %7.2f)  | dx %7.2f  dw %7.2f (medians)%n",
+                        l + 1, names[v], fwd[1], fwd[0], fwd[2], all[1], all[0], all[2], bwdIn[1], bwdW[1]);
             }
         }
         parallel.close();
@@ -81,19 +82,25 @@ public final class ConvLayerBench {
         return a;
     }
 
-    /** {min, median} of {@code reps} timed runs in milliseconds. */
+    /**
+     * {min, median, mean process CPU time} of {@code reps} timed runs in milliseconds. The CPU time
+     * (all threads) barely moves when other processes compete for the cores, unlike wall time.
+     */
     private static double[] time(int warmup, int reps, Runnable r) {
         for (int i = 0; i < warmup; i++) {
             r.run();
         }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[] t = new double[reps];
+        long cpu0 = os.getProcessCpuTime();
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             r.run();
             t[i] = (System.nanoTime() - t0) / 1e6;
         }
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e6 / reps;
         Arrays.sort(t);
-        return new double[] {t[0], t[reps / 2]};
+        return new double[] {t[0], t[reps / 2], cpu};
     }
 
     /** Copies the whole source into an array and calls the array overload. */
