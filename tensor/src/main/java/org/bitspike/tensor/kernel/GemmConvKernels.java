@@ -12,7 +12,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>forward: {@code y[n, g] = W_g [coutG x K] * col_g(n)}, one GEMM per (group, image, chunk of
  *       output rows), written straight into y (C offset per image, {@code ldc = outH * outW}); the
- *       bias pre-fills C and the GEMM accumulates.</li>
+ *       bias is one more reduction step (a bias column in A, a row of ones in the source).</li>
  *   <li>input gradient, unit stride and at least {@link Tuning#CONV_TRANSPOSED_MIN_CHANNELS} input
  *       channels per group: the transposed convolution is itself a convolution of dy with
  *       the flipped, channel-swapped weight and padding {@code dilation * (k - 1) - pad} (negative
@@ -83,6 +83,23 @@ public final class GemmConvKernels implements ConvKernels {
     private void convolve(int groups, int n, int m, int k, float[] a, int aOff, SourceOf source,
                           float[] bias, int biasOff, float[] out, int outOff, int channels,
                           int outRows, int outCols, Split split, Parallel parallel) {
+        // NOTE: the bias joins the GEMM as one more reduction step: A gets a column of biases and
+        // the source a row of ones. That costs no pass over y (a memory-bound 1-channel layer spent
+        // more time pre-filling y with the bias than multiplying), and the bias is added after the
+        // products, as in the oracle.
+        int depth = bias == null ? k : k + 1;
+        float[] aa = a;
+        int aaOff = aOff;
+        if (bias != null) {
+            aa = new float[groups * m * depth];
+            aaOff = 0;
+            for (int row = 0; row < groups * m; row++) {
+                System.arraycopy(a, aOff + row * k, aa, row * depth, k);
+                aa[row * depth + k] = bias[biasOff + row];
+            }
+        }
+        float[] weights = aa;
+        int weightsOff = aaOff;
         int plane = outRows * outCols;
         int perGroup = split.tasksPerGroup();
         parallel.forEach(groups * perGroup, t -> {
@@ -91,36 +108,58 @@ public final class GemmConvKernels implements ConvKernels {
             int count = Math.min(split.images(), n - n0);
             int r0 = within % split.rowTasks() * split.rows();
             int p0 = r0 * outCols, cols = Math.min(outRows, r0 + split.rows()) * outCols - p0;
-            int aBase = aOff + grp * m * k;
+            int aBase = weightsOff + grp * m * depth;
             if (count == 1) {
-                int c = outOff + (n0 * channels + grp * m) * plane + p0;
-                if (bias != null) {
-                    for (int i = 0; i < m; i++) {
-                        Arrays.fill(out, c + i * plane, c + i * plane + cols, bias[biasOff + grp * m + i]);
-                    }
-                }
-                gemm.sgemm(m, cols, k, a, aBase, k, 1, source.of(n0, 1, grp).columns(p0, cols),
-                        out, c, plane, bias != null, SERIAL);
+                FloatMatrixSource col = withOnes(source.of(n0, 1, grp).columns(p0, cols), bias != null);
+                gemm.sgemm(m, cols, depth, weights, aBase, depth, 1, col,
+                        out, outOff + (n0 * channels + grp * m) * plane + p0, plane, false, SERIAL);
                 return;
             }
             int width = count * plane;
             float[] scratch = new float[m * width];
-            gemm.sgemm(m, width, k, a, aBase, k, 1, source.of(n0, count, grp), scratch, 0, width, false, SERIAL);
+            gemm.sgemm(m, width, depth, weights, aBase, depth, 1, withOnes(source.of(n0, count, grp), bias != null),
+                    scratch, 0, width, false, SERIAL);
             for (int img = 0; img < count; img++) {
                 for (int i = 0; i < m; i++) {
-                    int src = i * width + img * plane;
-                    int dst = outOff + ((n0 + img) * channels + grp * m + i) * plane;
-                    if (bias == null) {
-                        System.arraycopy(scratch, src, out, dst, plane);
-                    } else {
-                        float b = bias[biasOff + grp * m + i];
-                        for (int j = 0; j < plane; j++) {
-                            out[dst + j] = scratch[src + j] + b;
-                        }
-                    }
+                    System.arraycopy(scratch, i * width + img * plane,
+                            out, outOff + ((n0 + img) * channels + grp * m + i) * plane, plane);
                 }
             }
         });
+    }
+
+    /** {@code source} with a row of ones appended when {@code ones}, else itself. */
+    private static FloatMatrixSource withOnes(FloatMatrixSource source, boolean ones) {
+        if (!ones) {
+            return source;
+        }
+        int rows = source.rows();
+        return new FloatMatrixSource() {
+            @Override
+            public int rows() {
+                return rows + 1;
+            }
+
+            @Override
+            public int cols() {
+                return source.cols();
+            }
+
+            @Override
+            public void copyBlock(int row0, int rowCount, int col0, int colCount,
+                                  float[] dst, int dstOff, int dstRowStride, int dstColStride) {
+                int inner = Math.min(row0 + rowCount, rows) - row0;
+                if (inner > 0) {
+                    source.copyBlock(row0, inner, col0, colCount, dst, dstOff, dstRowStride, dstColStride);
+                }
+                if (row0 + rowCount > rows) {
+                    int d = dstOff + (rows - row0) * dstRowStride;
+                    for (int c = 0; c < colCount; c++) {
+                        dst[d + c * dstColStride] = 1f;
+                    }
+                }
+            }
+        };
     }
 
     @Override
