@@ -11,8 +11,9 @@ import java.util.Arrays;
  * image n, channels of group g:
  * <ul>
  *   <li>forward: {@code y[n, g] = W_g [coutG x K] * col_g(n)}, one GEMM per (group, image, chunk of
- *       output rows), written straight into y (C offset per image, {@code ldc = outH * outW}); the
- *       bias is one more reduction step (a bias column in A, a row of ones in the source).</li>
+ *       output rows), written straight into y (C offset per image, {@code ldc = outH * outW}); small
+ *       planes batch several images into one GEMM and copy out ({@link Split}). The bias is one
+ *       more reduction step (a bias column in A, a row of ones in the source).</li>
  *   <li>input gradient, unit stride and at least {@link Tuning#CONV_TRANSPOSED_MIN_CHANNELS} input
  *       channels per group: the transposed convolution is itself a convolution of dy with
  *       the flipped, channel-swapped weight and padding {@code dilation * (k - 1) - pad} (negative
@@ -23,7 +24,12 @@ import java.util.Arrays;
  *       (image, pixel) reduction is cut into at most {@link Tuning#CONV_WEIGHT_GRAD_SPLITS} fixed
  *       ranges, each a task with its own partial, summed in range order.</li>
  * </ul>
- * Every task calls GEMM with a one-thread {@link Parallel} (tasks are the parallelism; nested
+ * NOTE: a direct forward for short patches (shifted axpys over a zero-padded plane, no GEMM) was
+ * tried for the 1-channel first layer and reverted: Java 17's C2 does not vectorise
+ * {@code acc[q] += a * x[off + q]}, and it ran 3-10x slower than this GEMM. A Vector API version
+ * would have to live in the vector package.
+ *
+ * <p>Every task calls GEMM with a one-thread {@link Parallel} (tasks are the parallelism; nested
  * {@code forEach} on one pool could deadlock), and the task split depends only on the geometry,
  * so results are bit-identical for any thread count.
  */
@@ -293,7 +299,7 @@ public final class GemmConvKernels implements ConvKernels {
         });
         if (ranges > 1) {
             int size = g.weightSize();
-            int slice = Tuning.CONV_COL2IM_BLOCK_ELEMENTS;
+            int slice = Tuning.CONV_REDUCE_SLICE;
             parallel.forEach((size + slice - 1) / slice, t -> {
                 int e1 = Math.min(size, (t + 1) * slice);
                 for (int e = t * slice; e < e1; e++) {

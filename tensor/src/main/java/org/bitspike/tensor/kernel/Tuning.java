@@ -56,6 +56,9 @@ public final class Tuning {
     /** Fewest (image, pixel) columns in one weight-gradient range. */
     public static final int CONV_WEIGHT_GRAD_MIN_COLUMNS = 1024;
 
+    /** Weight-gradient elements per task when the partial gradients are summed (a fixed split). */
+    public static final int CONV_REDUCE_SLICE = 1 << 14;
+
     /** Floats of the column-gradient block of the strided input gradient (col2im), 256 KB: fits L2. */
     public static final int CONV_COL2IM_BLOCK_ELEMENTS = 1 << 16;
 
