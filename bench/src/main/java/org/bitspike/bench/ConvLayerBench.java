@@ -14,9 +14,10 @@ import org.bitspike.tensor.kernel.Parallel;
 
 /**
  * Milliseconds per call of the FLOAT32 convolution kernels on the layers that matter (3x3, pad 1,
- * stride 1): median and minimum of {@code reps} timed calls after {@code warmup} untimed ones (the
- * minimum is the better estimate on a machine shared with other work). fwd+bwd is one timed run of
- * forward, input, weight and bias gradients.
+ * stride 1): median and minimum of {@code reps} timed calls after at least {@code warmup} untimed
+ * ones and half a second (the minimum is the better estimate on a machine shared with other work),
+ * and the mean process CPU time. fwd+bwd is one timed run of forward, input, weight and bias
+ * gradients.
  * <ul>
  *   <li>{@code provider}: the chosen provider's {@code conv()} as is (its GEMM's source overload).</li>
  *   <li>{@code materialised}: {@link GemmConvKernels} on a GEMM adapter that copies the whole
@@ -24,7 +25,7 @@ import org.bitspike.tensor.kernel.Parallel;
  *       cost with today's array GEMM, to separate conv overhead from GEMM speed.</li>
  * </ul>
  * Run: {@code java --add-modules jdk.incubator.vector -cp tensor/target/classes:bench/target/classes
- * org.bitspike.bench.ConvLayerBench [threads] [warmup] [reps]}.
+ * org.bitspike.bench.ConvLayerBench [threads] [warmup] [reps] [provider|materialised]}.
  */
 public final class ConvLayerBench {
     private ConvLayerBench() {
@@ -87,7 +88,9 @@ public final class ConvLayerBench {
      * (all threads) barely moves when other processes compete for the cores, unlike wall time.
      */
     private static double[] time(int warmup, int reps, Runnable r) {
-        for (int i = 0; i < warmup; i++) {
+        // warm up for at least `warmup` runs and half a second, so the JIT has compiled short ops too
+        long until = System.nanoTime() + 500_000_000L;
+        for (int i = 0; i < warmup || System.nanoTime() < until; i++) {
             r.run();
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
