@@ -42,6 +42,12 @@ public final class Tuning {
     /** Floats of packed A and B per pass at most (16 MB, within the shared L3); bounds the buffer too. */
     public static final int VECTOR_GEMM_PACK_FLOATS = 1 << 22;
 
+    /** Columns of B packed per packing task at most, so each row of B is read in runs of 4 KB. */
+    public static final int VECTOR_GEMM_PACK_COLS = 1024;
+
+    /** Floats per copy from a {@code FloatMatrixSource} into the staging buffer (128 KB, in L2). */
+    public static final int VECTOR_GEMM_STAGE_FLOATS = 1 << 15;
+
     /** Products of fewer floating-point operations than this run on the calling thread alone. */
     public static final long VECTOR_GEMM_INLINE_FLOPS = 1L << 22;
 }

@@ -1,5 +1,6 @@
 package org.bitspike.tensor.kernel.vector;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -63,37 +64,87 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs the B sliver {@code B[p, j] = b[bOff + p * bRs + j * bCs]}, {@code p < kc}, {@code j < cols},
-     * padded to {@code nr} columns. Reads {@code b}; writes {@code dst[dOff, dOff + kc * nr)}.
+     * Packs {@code B[p, j] = b[bOff + p * bRs + j * bCs]}, {@code p < kc}, {@code j < width}, into
+     * {@code ceil(width / nr)} slivers, sliver {@code s} holding row {@code p} at
+     * {@code dst[dOff + s * sliverStride + p * nr]}, the last sliver padded with zeros. Reads
+     * {@code b}; writes only those rows of {@code dst}.
      */
-    static void packB(int kc, int cols, int nr, float[] b, int bOff, int bRs, int bCs, float[] dst, int dOff) {
-        assert cols >= 1 && cols <= nr && nr % L == 0 : cols + " / " + nr;
-        if (bCs == 1 && cols == nr) {
-            for (int p = 0, s = bOff, d = dOff; p < kc; p++, s += bRs, d += nr) {
-                for (int j = 0; j < nr; j += L) {
-                    FloatVector.fromArray(F, b, s + j).intoArray(dst, d + j);
-                }
-            }
-            return;
-        }
-        if (bRs == 1 && bCs != 1) {
-            // transposed B: read each column of the sliver contiguously, write it with stride nr
-            for (int j = 0; j < cols; j++) {
-                for (int p = 0, s = bOff + j * bCs, d = dOff + j; p < kc; p++, s++, d += nr) {
-                    dst[d] = b[s];
-                }
-            }
+    static void packB(int kc, int width, int nr, float[] b, int bOff, int bRs, int bCs,
+                      float[] dst, int dOff, int sliverStride) {
+        assert width >= 1 && nr % L == 0 && sliverStride >= kc * nr : width + " / " + nr;
+        if (bCs == 1) {
+            packRowsOfB(kc, width, nr, b, bOff, bRs, dst, dOff, sliverStride);
+        } else if (bRs == 1) {
+            packColumnsOfB(kc, width, nr, b, bOff, bCs, dst, dOff, sliverStride);
         } else {
-            for (int p = 0, d = dOff; p < kc; p++, d += nr) {
-                int s = bOff + p * bRs;
-                for (int j = 0; j < cols; j++) {
-                    dst[d + j] = b[s + j * bCs];
+            for (int j = 0; j < width; j += nr) {
+                int cols = Math.min(nr, width - j);
+                for (int p = 0, d = dOff + j / nr * sliverStride; p < kc; p++, d += nr) {
+                    int s = bOff + p * bRs + j * bCs;
+                    for (int jj = 0; jj < cols; jj++) {
+                        dst[d + jj] = b[s + jj * bCs];
+                    }
+                    Arrays.fill(dst, d + cols, d + nr, 0f);
                 }
             }
         }
-        if (cols < nr) {
-            for (int p = 0, d = dOff; p < kc; p++, d += nr) {
-                java.util.Arrays.fill(dst, d + cols, d + nr, 0f);
+    }
+
+    /**
+     * Unit column stride: each row of the block is one contiguous run, read once from left to right
+     * (a long run keeps the hardware prefetcher busy; sliver by sliver the reads were 256-byte pieces
+     * of rows a page or more apart) and scattered to the slivers a vector at a time.
+     */
+    private static void packRowsOfB(int kc, int width, int nr, float[] b, int bOff, int bRs,
+                                    float[] dst, int dOff, int sliverStride) {
+        int full = width - width % nr;
+        for (int p = 0, s = bOff; p < kc; p++, s += bRs) {
+            int d = dOff + p * nr;
+            for (int j = 0; j < full; j += nr, d += sliverStride) {
+                for (int v = 0; v < nr; v += L) {
+                    FloatVector.fromArray(F, b, s + j + v).intoArray(dst, d + v);
+                }
+            }
+            if (full < width) {
+                System.arraycopy(b, s + full, dst, d, width - full);
+                Arrays.fill(dst, d + width - full, d + nr, 0f);
+            }
+        }
+    }
+
+    /**
+     * Unit row stride (a transposed B): eight columns at a time, each read as a contiguous stream
+     * and written eight floats per row, rather than one column at a time with every write on its
+     * own cache line.
+     */
+    private static void packColumnsOfB(int kc, int width, int nr, float[] b, int bOff, int bCs,
+                                       float[] dst, int dOff, int sliverStride) {
+        for (int j = 0; j < width; j += nr) {
+            int cols = Math.min(nr, width - j);
+            int sliver = dOff + j / nr * sliverStride;
+            int jj = 0;
+            for (; jj + 8 <= cols; jj += 8) {
+                int s = bOff + (j + jj) * bCs;
+                for (int p = 0, d = sliver + jj; p < kc; p++, d += nr) {
+                    dst[d] = b[s + p];
+                    dst[d + 1] = b[s + bCs + p];
+                    dst[d + 2] = b[s + 2 * bCs + p];
+                    dst[d + 3] = b[s + 3 * bCs + p];
+                    dst[d + 4] = b[s + 4 * bCs + p];
+                    dst[d + 5] = b[s + 5 * bCs + p];
+                    dst[d + 6] = b[s + 6 * bCs + p];
+                    dst[d + 7] = b[s + 7 * bCs + p];
+                }
+            }
+            for (; jj < cols; jj++) {
+                for (int p = 0, s = bOff + (j + jj) * bCs, d = sliver + jj; p < kc; p++, d += nr) {
+                    dst[d] = b[s + p];
+                }
+            }
+            if (cols < nr) {
+                for (int p = 0, d = sliver; p < kc; p++, d += nr) {
+                    Arrays.fill(dst, d + cols, d + nr, 0f);
+                }
             }
         }
     }

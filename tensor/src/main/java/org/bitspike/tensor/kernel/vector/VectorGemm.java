@@ -19,14 +19,15 @@ import org.bitspike.tensor.kernel.Tuning;
  * as many consecutive depth blocks as fit the packing budget {@link Tuning#VECTOR_GEMM_PACK_FLOATS}.
  * A pass runs two parallel phases:
  * <ol>
- *   <li>pack: the pass's rows of A into {@code MR}-row micro-panels and its columns of B into
- *       {@code nr}-column slivers (one task per row tile and one per column tile), each operand
- *       packed once into a buffer shared by all tasks;</li>
+ *   <li>pack, into one buffer shared by all tasks: for each depth block, A's rows in {@code MR}-row
+ *       micro-panels (one task per row tile) and B's columns in {@code nr}-column slivers (one task
+ *       per chunk of {@link Tuning#VECTOR_GEMM_PACK_COLS} columns, so rows of B are read in long
+ *       runs);</li>
  *   <li>compute: one task per tile of C ({@code tileRows x tileCols}, fixed by the shape), which
  *       for each depth block in order runs the micro-kernel over its slivers and micro-panels.</li>
  * </ol>
- * Tiles are sized so a tile's A block, B block and C tile stay in a core's L2 cache while the
- * packed pass sits in the shared L3.
+ * A tile's A block, B block and C tile stay in a core's L2 cache; the packed pass sits in the shared
+ * L3. Each operand element is packed once per pass.
  *
  * <h2>Determinism</h2>
  * Block sizes, passes and tiles depend only on {@code (m, n, k)}, never on the thread count, and
@@ -44,14 +45,15 @@ final class VectorGemm implements Gemm {
 
     /** Vectors per micro-tile row (2 or 4). */
     private final int nv;
-    private final Blocking blocking;
     /** Columns per micro-tile and B sliver: {@code nv * L}. */
     private final int nr;
+    private final Blocking blocking;
     private final Gemm oracle = KernelProvider.scalar().gemm();
     /**
      * Per-thread buffers: the calling thread's packed pass, a worker's staging block for
      * {@link FloatMatrixSource} packing and its edge scratch tile. Kept between calls so a GEMM does
-     * not allocate (and zero) megabytes each time.
+     * not allocate (and zero) megabytes each time; the packed buffer is at most
+     * {@link Tuning#VECTOR_GEMM_PACK_FLOATS} floats plus one depth block.
      */
     private final ThreadLocal<Workspace> workspaces;
 
@@ -68,8 +70,8 @@ final class VectorGemm implements Gemm {
             throw new IllegalArgumentException("VectorGemm: vectors per tile row must be 2 or 4, got " + nv);
         }
         this.nv = nv;
-        this.blocking = blocking;
         this.nr = nv * SgemmMicroKernel.L;
+        this.blocking = blocking;
         this.workspaces = ThreadLocal.withInitial(() -> new Workspace(MR * nr));
     }
 
@@ -84,7 +86,7 @@ final class VectorGemm implements Gemm {
     public void sgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
                       FloatMatrixSource b, float[] c, int cOff, int ldc, boolean accumulate, Parallel parallel) {
         assert b.rows() >= k && b.cols() >= n : "source " + b.rows() + "x" + b.cols() + " for k=" + k + ", n=" + n;
-        multiply(m, n, k, a, aOff, aRs, aCs, new SourceB(b), c, cOff, ldc, accumulate, parallel);
+        multiply(m, n, k, a, aOff, aRs, aCs, new SourceB(b, blocking.stageFloats), c, cOff, ldc, accumulate, parallel);
     }
 
     @Override
@@ -146,23 +148,28 @@ final class VectorGemm implements Gemm {
      * @param passRows rows of C per pass at most
      * @param passCols columns of C per pass at most
      * @param packFloats packed floats per pass at most (at least one depth block is always packed)
+     * @param packCols columns of B per packing task at most
+     * @param stageFloats floats per {@link FloatMatrixSource#copyBlock} call (at least one row)
      * @param inlineFlops products smaller than this run on the calling thread
      */
     record Blocking(int kc, int tileRows, int tileCols, int minTasks, int passRows, int passCols,
-                    long packFloats, long inlineFlops) {
+                    long packFloats, int packCols, int stageFloats, long inlineFlops) {
         static final Blocking TUNED = new Blocking(Tuning.VECTOR_GEMM_KC, Tuning.VECTOR_GEMM_TILE_ROWS,
                 Tuning.VECTOR_GEMM_TILE_COLS, Tuning.VECTOR_GEMM_MIN_TASKS, Tuning.VECTOR_GEMM_PASS_ROWS,
-                Tuning.VECTOR_GEMM_PASS_COLS, Tuning.VECTOR_GEMM_PACK_FLOATS, Tuning.VECTOR_GEMM_INLINE_FLOPS);
+                Tuning.VECTOR_GEMM_PASS_COLS, Tuning.VECTOR_GEMM_PACK_FLOATS, Tuning.VECTOR_GEMM_PACK_COLS,
+                Tuning.VECTOR_GEMM_STAGE_FLOATS, Tuning.VECTOR_GEMM_INLINE_FLOPS);
 
         Blocking {
-            if (kc < 1 || tileRows < 1 || tileCols < 1 || minTasks < 1 || passRows < 1 || passCols < 1) {
+            if (kc < 1 || tileRows < 1 || tileCols < 1 || minTasks < 1 || passRows < 1 || passCols < 1
+                    || packCols < 1 || stageFloats < 1) {
                 throw new IllegalArgumentException("VectorGemm: block sizes must be positive: " + this);
             }
         }
     }
 
     /**
-     * The blocking of one product; a function of {@code (m, n, k)}, the tile width and the {@link Blocking} only.
+     * The blocking of one product; a function of {@code (m, n, k)}, the tile width and the
+     * {@link Blocking} only.
      *
      * @param kc depth of a block (the last may be shorter)
      * @param kBlocks number of depth blocks
@@ -171,9 +178,10 @@ final class VectorGemm implements Gemm {
      * @param blocksPerPass depth blocks packed per pass
      * @param tileRows rows of C per compute task, a multiple of MR
      * @param tileCols columns of C per compute task, a multiple of nr
+     * @param packCols columns of B per packing task, a multiple of nr
      */
     private record Plan(int kc, int kBlocks, int passRows, int passCols, int blocksPerPass,
-                        int tileRows, int tileCols) {
+                        int tileRows, int tileCols, int packCols) {
         static Plan of(int m, int n, int k, int nr, Blocking blocking) {
             int kBlocks = ceilDiv(k, blocking.kc);
             int kc = ceilDiv(k, kBlocks);
@@ -195,7 +203,8 @@ final class VectorGemm implements Gemm {
                     break;
                 }
             }
-            return new Plan(kc, kBlocks, passRows, passCols, blocksPerPass, tileRows, tileCols);
+            int packCols = roundUp(blocking.packCols, nr);
+            return new Plan(kc, kBlocks, passRows, passCols, blocksPerPass, tileRows, tileCols, packCols);
         }
     }
 
@@ -208,9 +217,9 @@ final class VectorGemm implements Gemm {
      */
     private final class Pass {
         private final Plan plan;
-        private final int i0, mb, j0, nb, q0, q1, k, p0;
+        private final int i0, mb, j0, nb, q0, blocks, k, p0;
         private final int mPad, nPad, aSize;
-        private final int rowTiles, colTiles;
+        private final int rowTiles, colTiles, colChunks;
         private final float[] a;
         private final int aOff, aRs, aCs;
         private final PanelB b;
@@ -228,7 +237,7 @@ final class VectorGemm implements Gemm {
             this.j0 = j0;
             this.nb = nb;
             this.q0 = q0;
-            this.q1 = q1;
+            this.blocks = q1 - q0;
             this.k = k;
             this.p0 = q0 * plan.kc;
             this.mPad = roundUp(mb, MR);
@@ -237,6 +246,7 @@ final class VectorGemm implements Gemm {
             this.aSize = mPad * depth;
             this.rowTiles = ceilDiv(mb, plan.tileRows);
             this.colTiles = ceilDiv(nb, plan.tileCols);
+            this.colChunks = ceilDiv(nb, plan.packCols);
             this.a = a;
             this.aOff = aOff;
             this.aRs = aRs;
@@ -249,43 +259,44 @@ final class VectorGemm implements Gemm {
             this.packed = caller.packed(aSize + nPad * depth);
         }
 
+        /** One packing task per depth block and row tile of A or column chunk of B. */
         int packTasks() {
-            return rowTiles + colTiles;
+            return (rowTiles + colChunks) * blocks;
         }
 
         int computeTasks() {
             return rowTiles * colTiles;
         }
 
-        /** Task {@code t}: packs row tile {@code t}, or column tile {@code t - rowTiles}, of every depth block. */
+        /** Packing task {@code t}: depth block {@code q0 + t % blocks} of a row tile of A or a column chunk of B. */
         void pack(int t) {
-            for (int q = q0; q < q1; q++) {
-                int pq = q * plan.kc;
-                int kq = Math.min(plan.kc, k - pq);
-                if (t < rowTiles) {
-                    int r0 = t * plan.tileRows;
-                    int r1 = Math.min(mb, r0 + plan.tileRows);
-                    int base = (pq - p0) * mPad;
-                    for (int i = r0; i < r1; i += MR) {
-                        SgemmPacking.packA(Math.min(MR, r1 - i), kq, a, aOff + (i0 + i) * aRs + pq * aCs, aRs, aCs,
-                                packed, base + i * kq);
-                    }
-                } else {
-                    int c0 = (t - rowTiles) * plan.tileCols;
-                    int c1 = Math.min(nb, c0 + plan.tileCols);
-                    b.pack(pq, kq, j0 + c0, c1 - c0, nr, packed, aSize + (pq - p0) * nPad + c0 * kq, workspaces);
+            int q = q0 + t % blocks;
+            int unit = t / blocks;
+            int pq = q * plan.kc;
+            int kq = Math.min(plan.kc, k - pq);
+            if (unit < rowTiles) {
+                int r0 = unit * plan.tileRows;
+                int r1 = Math.min(mb, r0 + plan.tileRows);
+                int base = (pq - p0) * mPad;
+                for (int i = r0; i < r1; i += MR) {
+                    SgemmPacking.packA(Math.min(MR, r1 - i), kq, a, aOff + (i0 + i) * aRs + pq * aCs, aRs, aCs,
+                            packed, base + i * kq);
                 }
+            } else {
+                int c0 = (unit - rowTiles) * plan.packCols;
+                int c1 = Math.min(nb, c0 + plan.packCols);
+                b.pack(pq, kq, j0 + c0, c1 - c0, nr, packed, aSize + (pq - p0) * nPad + c0 * kq, workspaces);
             }
         }
 
-        /** Task {@code t}: the C tile at row tile {@code t / colTiles}, column tile {@code t % colTiles}. */
+        /** Compute task {@code t}: the C tile at row tile {@code t / colTiles}, column tile {@code t % colTiles}. */
         void compute(int t) {
             int r0 = (t / colTiles) * plan.tileRows;
             int r1 = Math.min(mb, r0 + plan.tileRows);
             int c0 = (t % colTiles) * plan.tileCols;
             int c1 = Math.min(nb, c0 + plan.tileCols);
             float[] edge = null;
-            for (int q = q0; q < q1; q++) {
+            for (int q = q0; q < q0 + blocks; q++) {
                 int pq = q * plan.kc;
                 int kq = Math.min(plan.kc, k - pq);
                 int aBase = (pq - p0) * mPad;
@@ -339,29 +350,28 @@ final class VectorGemm implements Gemm {
         @Override
         public void pack(int pq, int kq, int j0, int width, int nr, float[] dst, int dOff,
                          ThreadLocal<Workspace> workspaces) {
-            for (int j = 0; j < width; j += nr) {
-                SgemmPacking.packB(kq, Math.min(nr, width - j), nr, b, bOff + pq * bRs + (j0 + j) * bCs, bRs, bCs,
-                        dst, dOff + j * kq);
-            }
+            SgemmPacking.packB(kq, width, nr, b, bOff + pq * bRs + j0 * bCs, bRs, bCs, dst, dOff, kq * nr);
         }
     }
 
     /**
-     * A {@link FloatMatrixSource}: the whole {@code kq x width} block is first copied row-major into
-     * a per-thread staging buffer with one {@code copyBlock} call, then cut into slivers.
+     * A {@link FloatMatrixSource}: rows of the block are copied, as many at a time as fit
+     * {@code stageFloats}, into a per-thread row-major staging buffer, then cut into slivers.
      *
-     * <p>NOTE: one wide call rather than one call per sliver: for im2col sources each row of the
-     * block is then one long run of the input image, while sliver-sized calls (measured by an
-     * earlier prototype on the 64x576x32768 convolution) thrashed the cache, 27 vs 59 GFLOP/s.
+     * <p>NOTE: wide calls rather than one call per sliver: for im2col sources each row of a call is
+     * then one long run of the input image, while sliver-sized calls (measured by an earlier
+     * prototype on the 64x576x32768 convolution) thrashed the cache, 27 vs 59 GFLOP/s.
      */
-    private record SourceB(FloatMatrixSource source) implements PanelB {
+    private record SourceB(FloatMatrixSource source, int stageFloats) implements PanelB {
         @Override
         public void pack(int pq, int kq, int j0, int width, int nr, float[] dst, int dOff,
                          ThreadLocal<Workspace> workspaces) {
-            float[] stage = workspaces.get().stage(kq * width);
-            source.copyBlock(pq, kq, j0, width, stage, 0, width, 1);
-            for (int j = 0; j < width; j += nr) {
-                SgemmPacking.packB(kq, Math.min(nr, width - j), nr, stage, j, width, 1, dst, dOff + j * kq);
+            int rowsPerCopy = Math.max(1, Math.min(kq, stageFloats / width));
+            float[] stage = workspaces.get().stage(rowsPerCopy * width);
+            for (int p = 0; p < kq; p += rowsPerCopy) {
+                int rows = Math.min(rowsPerCopy, kq - p);
+                source.copyBlock(pq + p, rows, j0, width, stage, 0, width, 1);
+                SgemmPacking.packB(rows, width, nr, stage, 0, width, 1, dst, dOff + p * nr, kq * nr);
             }
         }
     }

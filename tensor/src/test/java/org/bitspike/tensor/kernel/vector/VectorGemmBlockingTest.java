@@ -45,10 +45,10 @@ class VectorGemmBlockingTest {
 
     /** Blockings from degenerate (every block one step) to merely small. */
     private static final VectorGemm.Blocking[] BLOCKINGS = {
-        new VectorGemm.Blocking(1, 1, 1, 1, 1, 1, 1, 0),
-        new VectorGemm.Blocking(5, 8, 1, 64, 12, 40, 1500, 0),
-        new VectorGemm.Blocking(3, 4, 100, 3, 9, 130, 1, 0),
-        new VectorGemm.Blocking(16, 12, 64, 8, 1 << 20, 1 << 20, 1 << 20, 0),
+        new VectorGemm.Blocking(1, 1, 1, 1, 1, 1, 1, 1, 1, 0),
+        new VectorGemm.Blocking(5, 8, 1, 64, 12, 40, 1500, 1, 7, 0),
+        new VectorGemm.Blocking(3, 4, 100, 3, 9, 130, 1, 100, 1000, 0),
+        new VectorGemm.Blocking(16, 12, 64, 8, 1 << 20, 1 << 20, 1 << 20, 200, 1 << 20, 0),
         VectorGemm.Blocking.TUNED,
     };
 
@@ -108,6 +108,6 @@ class VectorGemmBlockingTest {
     @Test
     void rejectsBadConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> new VectorGemm(3, VectorGemm.Blocking.TUNED));
-        assertThrows(IllegalArgumentException.class, () -> new VectorGemm.Blocking(0, 1, 1, 1, 1, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new VectorGemm.Blocking(0, 1, 1, 1, 1, 1, 1, 1, 1, 0));
     }
 }
