@@ -259,33 +259,36 @@ final class VectorGemm implements Gemm {
             this.packed = caller.packed(aSize + nPad * depth);
         }
 
-        /** One packing task per depth block and row tile of A or column chunk of B. */
+        /**
+         * One packing task per depth block and column chunk of B or row tile of A; the larger B
+         * tasks come first, so the threads finish the phase together.
+         */
         int packTasks() {
-            return (rowTiles + colChunks) * blocks;
+            return (colChunks + rowTiles) * blocks;
         }
 
         int computeTasks() {
             return rowTiles * colTiles;
         }
 
-        /** Packing task {@code t}: depth block {@code q0 + t % blocks} of a row tile of A or a column chunk of B. */
+        /** Packing task {@code t}: depth block {@code q0 + t % blocks} of a column chunk of B or a row tile of A. */
         void pack(int t) {
             int q = q0 + t % blocks;
             int unit = t / blocks;
             int pq = q * plan.kc;
             int kq = Math.min(plan.kc, k - pq);
-            if (unit < rowTiles) {
-                int r0 = unit * plan.tileRows;
+            if (unit < colChunks) {
+                int c0 = unit * plan.packCols;
+                int c1 = Math.min(nb, c0 + plan.packCols);
+                b.pack(pq, kq, j0 + c0, c1 - c0, nr, packed, aSize + (pq - p0) * nPad + c0 * kq, workspaces);
+            } else {
+                int r0 = (unit - colChunks) * plan.tileRows;
                 int r1 = Math.min(mb, r0 + plan.tileRows);
                 int base = (pq - p0) * mPad;
                 for (int i = r0; i < r1; i += MR) {
                     SgemmPacking.packA(Math.min(MR, r1 - i), kq, a, aOff + (i0 + i) * aRs + pq * aCs, aRs, aCs,
                             packed, base + i * kq);
                 }
-            } else {
-                int c0 = (unit - rowTiles) * plan.packCols;
-                int c1 = Math.min(nb, c0 + plan.packCols);
-                b.pack(pq, kq, j0 + c0, c1 - c0, nr, packed, aSize + (pq - p0) * nPad + c0 * kq, workspaces);
             }
         }
 
