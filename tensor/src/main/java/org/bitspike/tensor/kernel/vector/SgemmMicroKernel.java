@@ -42,15 +42,17 @@ final class SgemmMicroKernel {
      * {@code C[i, j] = (load ? C[i, j] : 0) + sum_p A[i, p] * B[p, j]} for an {@code MR x nv*L} tile,
      * {@code C[i, j]} at {@code c[cOff + i * ldc + j]}. Modifies only those elements of {@code c}.
      *
-     * @param nv 2 or 4 vectors per row
+     * @param nv 1, 2 or 4 vectors per row
      */
     static void tile(int nv, int kc, float[] a, int aOff, float[] b, int bOff,
                      float[] c, int cOff, int ldc, boolean load) {
         if (nv == 4) {
             tile4x4(kc, a, aOff, b, bOff, c, cOff, ldc, load);
-        } else {
-            assert nv == 2 : nv;
+        } else if (nv == 2) {
             tile4x2(kc, a, aOff, b, bOff, c, cOff, ldc, load);
+        } else {
+            assert nv == 1 : nv;
+            tile4x1(kc, a, aOff, b, bOff, c, cOff, ldc, load);
         }
     }
 
@@ -154,5 +156,35 @@ final class SgemmMicroKernel {
         c21.intoArray(c, cOff + 2 * ldc + L);
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + L);
+    }
+
+    /** The 4 x 1-vector tile; see {@link #tile}. */
+    static void tile4x1(int kc, float[] a, int aOff, float[] b, int bOff,
+                        float[] c, int cOff, int ldc, boolean load) {
+        FloatVector c00, c10, c20, c30;
+        if (load) {
+            c00 = FloatVector.fromArray(F, c, cOff);
+            c10 = FloatVector.fromArray(F, c, cOff + ldc);
+            c20 = FloatVector.fromArray(F, c, cOff + 2 * ldc);
+            c30 = FloatVector.fromArray(F, c, cOff + 3 * ldc);
+        } else {
+            FloatVector z = FloatVector.zero(F);
+            c00 = c10 = c20 = c30 = z;
+        }
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += L) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector x = FloatVector.broadcast(F, a[ai]);
+            c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(F, a[ai + 1]);
+            c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(F, a[ai + 2]);
+            c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(F, a[ai + 3]);
+            c30 = b0.fma(x, c30);
+        }
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
     }
 }

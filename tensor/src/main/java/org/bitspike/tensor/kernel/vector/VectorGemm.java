@@ -43,10 +43,8 @@ import org.bitspike.tensor.kernel.Tuning;
 final class VectorGemm implements Gemm {
     private static final int MR = SgemmMicroKernel.MR;
 
-    /** Vectors per micro-tile row (2 or 4). */
-    private final int nv;
-    /** Columns per micro-tile and B sliver: {@code nv * L}. */
-    private final int nr;
+    /** Vectors per micro-tile row (1, 2 or 4); narrower tiles are used when C is narrower. */
+    private final int maxNv;
     private final Blocking blocking;
     private final Gemm oracle = KernelProvider.scalar().gemm();
     /**
@@ -62,17 +60,17 @@ final class VectorGemm implements Gemm {
     }
 
     /**
-     * A GEMM with {@code nv} vectors per micro-tile row and the given blocking; package-private so
-     * tests can cover both tiles and force tiny blocks through every pass and edge path.
+     * A GEMM with at most {@code maxNv} vectors per micro-tile row and the given blocking;
+     * package-private so tests can cover every tile and force tiny blocks through every pass and
+     * edge path.
      */
-    VectorGemm(int nv, Blocking blocking) {
-        if (nv != 2 && nv != 4) {
-            throw new IllegalArgumentException("VectorGemm: vectors per tile row must be 2 or 4, got " + nv);
+    VectorGemm(int maxNv, Blocking blocking) {
+        if (maxNv != 1 && maxNv != 2 && maxNv != 4) {
+            throw new IllegalArgumentException("VectorGemm: vectors per tile row must be 1, 2 or 4, got " + maxNv);
         }
-        this.nv = nv;
-        this.nr = nv * SgemmMicroKernel.L;
+        this.maxNv = maxNv;
         this.blocking = blocking;
-        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(MR * nr));
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(MR * maxNv * SgemmMicroKernel.L));
     }
 
     @Override
@@ -110,7 +108,7 @@ final class VectorGemm implements Gemm {
             }
             return;
         }
-        Plan plan = Plan.of(m, n, k, nr, blocking);
+        Plan plan = Plan.of(m, n, k, maxNv, blocking);
         // NOTE: small products run on the calling thread: waking workers costs tens of microseconds.
         // The task split is the same either way, so this does not change any result.
         boolean inline = 2.0 * m * n * k < blocking.inlineFlops;
@@ -168,9 +166,12 @@ final class VectorGemm implements Gemm {
     }
 
     /**
-     * The blocking of one product; a function of {@code (m, n, k)}, the tile width and the
+     * The blocking of one product; a function of {@code (m, n, k)}, the widest tile and the
      * {@link Blocking} only.
      *
+     * @param nv vectors per micro-tile row: the fewest (of 1, 2, 4 up to the widest) that cover n,
+     *     so that a narrow C (a classifier's 10 outputs) is not padded to a 64-wide tile
+     * @param nr columns per micro-tile and B sliver, {@code nv * L}
      * @param kc depth of a block (the last may be shorter)
      * @param kBlocks number of depth blocks
      * @param passRows rows of C per pass, a multiple of MR unless it is all of m
@@ -180,9 +181,14 @@ final class VectorGemm implements Gemm {
      * @param tileCols columns of C per compute task, a multiple of nr
      * @param packCols columns of B per packing task, a multiple of nr
      */
-    private record Plan(int kc, int kBlocks, int passRows, int passCols, int blocksPerPass,
+    private record Plan(int nv, int nr, int kc, int kBlocks, int passRows, int passCols, int blocksPerPass,
                         int tileRows, int tileCols, int packCols) {
-        static Plan of(int m, int n, int k, int nr, Blocking blocking) {
+        static Plan of(int m, int n, int k, int maxNv, Blocking blocking) {
+            int nv = maxNv;
+            while (nv > 1 && nv / 2 * SgemmMicroKernel.L >= n) {
+                nv /= 2;
+            }
+            int nr = nv * SgemmMicroKernel.L;
             int kBlocks = ceilDiv(k, blocking.kc);
             int kc = ceilDiv(k, kBlocks);
             int passRows = Math.min(m, roundUp(blocking.passRows, MR));
@@ -204,7 +210,7 @@ final class VectorGemm implements Gemm {
                 }
             }
             int packCols = roundUp(blocking.packCols, nr);
-            return new Plan(kc, kBlocks, passRows, passCols, blocksPerPass, tileRows, tileCols, packCols);
+            return new Plan(nv, nr, kc, kBlocks, passRows, passCols, blocksPerPass, tileRows, tileCols, packCols);
         }
     }
 
@@ -217,6 +223,7 @@ final class VectorGemm implements Gemm {
      */
     private final class Pass {
         private final Plan plan;
+        private final int nv, nr;
         private final int i0, mb, j0, nb, q0, blocks, k, p0;
         private final int mPad, nPad, aSize;
         private final int rowTiles, colTiles, colChunks;
@@ -232,6 +239,8 @@ final class VectorGemm implements Gemm {
              float[] a, int aOff, int aRs, int aCs, PanelB b, float[] c, int cOff, int ldc,
              boolean accumulate, Workspace caller) {
             this.plan = plan;
+            this.nv = plan.nv;
+            this.nr = plan.nr;
             this.i0 = i0;
             this.mb = mb;
             this.j0 = j0;

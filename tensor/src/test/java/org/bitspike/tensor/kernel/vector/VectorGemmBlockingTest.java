@@ -23,7 +23,7 @@ import org.bitspike.tensor.kernel.Parallel;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorGemm} with both tile widths and with tiny block sizes, so that small products
+ * {@link VectorGemm} with every tile width and with tiny block sizes, so that small products
  * already cross depth blocks, passes in every direction, tile splitting and edge tiles, and run
  * on worker threads (no inline threshold). See {@code GemmTest} for the tolerance.
  */
@@ -59,7 +59,7 @@ class VectorGemmBlockingTest {
 
     @Provide
     Arbitrary<Integer> tileVectors() {
-        return Arbitraries.of(2, 4);
+        return Arbitraries.of(1, 2, 4);
     }
 
     /**
@@ -108,6 +108,7 @@ class VectorGemmBlockingTest {
     @Test
     void rejectsBadConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> new VectorGemm(3, VectorGemm.Blocking.TUNED));
+        assertThrows(IllegalArgumentException.class, () -> new VectorGemm(8, VectorGemm.Blocking.TUNED));
         assertThrows(IllegalArgumentException.class, () -> new VectorGemm.Blocking(0, 1, 1, 1, 1, 1, 1, 1, 1, 0));
     }
 }
