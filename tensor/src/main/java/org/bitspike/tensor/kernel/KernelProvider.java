@@ -30,6 +30,8 @@ public abstract class KernelProvider {
 
     /** Bit packing and XNOR/AND-popcount GEMM on packed bits. */
     public abstract BitKernels bits();
+    /** 2-D convolution and pooling. */
+    public abstract ConvKernels conv();
 
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {

@@ -21,4 +21,9 @@ final class ScalarKernelProvider extends KernelProvider {
     public BitKernels bits() {
         return bits;
     }
+
+    @Override
+    public ConvKernels conv() {
+        return ScalarConvKernels.INSTANCE;
+    }
 }

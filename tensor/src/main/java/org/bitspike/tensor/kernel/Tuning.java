@@ -39,4 +39,86 @@ public final class Tuning {
      * panel width (2 x long lanes: 16 at 512 bits) and of the plain-Java kernel's 8-column panels.
      */
     public static final int BIT_GEMM_COLS_PER_TASK = 64;
+
+    // ---- convolution and pooling (GemmConvKernels, ScalarPool) ----
+
+    /**
+     * Fewest tasks a convolution pass aims for. When {@code groups * images} is smaller, each
+     * image's output rows are split into chunks (never below {@link #CONV_MIN_CHUNK_COLUMNS}). 16
+     * keeps up to 8 threads busy with slack for imbalance; the split depends only on the geometry.
+     */
+    public static final int CONV_MIN_TASKS = 16;
+
+    /** Fewest output pixels (GEMM columns) in one task's chunk, so each GEMM call keeps a wide N. */
+    public static final int CONV_MIN_CHUNK_COLUMNS = 256;
+
+    /**
+     * Output planes smaller than this many pixels are batched, several images per GEMM, up to this
+     * width (while at least {@link #CONV_MIN_TASKS} tasks remain): a 14x14 plane alone is a GEMM
+     * with N = 196, much of it edge tiles. Forward 64x32x14x14 -> 64, 2 threads, blocked VectorGemm:
+     * 1 image per GEMM 4.7 ms, 3 images 4.0 ms, 4 images 3.8 ms, 6 images 3.7 ms.
+     */
+    public static final int CONV_GEMM_MIN_COLUMNS = 1024;
+
+    /**
+     * Most partial weight gradients summed per group: dw splits the (image, pixel) reduction into
+     * this many fixed ranges, each a task with its own {@code cout/groups x patch} buffer, added in
+     * range order afterwards (bit-identical for any thread count). 8 costs 7 extra weight-sized
+     * buffers (4 MB for 128x128x3x3) and lets up to 8 threads share one group.
+     */
+    public static final int CONV_WEIGHT_GRAD_SPLITS = 8;
+
+    /**
+     * Fewest input channels per group for the unit-stride input gradient to run as a transposed
+     * convolution (a GEMM with M = cin/groups); below, blockwise col2im (M = cin/groups * kH * kW)
+     * wins. Measured with the blocked VectorGemm, 2 threads: 64x1x28x28 (M = 1) col2im 1.8 ms vs
+     * 9.8 ms; 64x32x14x14 (M = 32) transposed 12 ms vs 19 ms; 32x64x32x32 20 ms vs 46 ms.
+     */
+    public static final int CONV_TRANSPOSED_MIN_CHANNELS = 8;
+
+    /** Fewest (image, pixel) columns in one weight-gradient range. */
+    public static final int CONV_WEIGHT_GRAD_MIN_COLUMNS = 1024;
+
+    /** Weight-gradient elements per task when the partial gradients are summed (a fixed split). */
+    public static final int CONV_REDUCE_SLICE = 1 << 14;
+
+    /** Floats of the column-gradient block of the strided input gradient (col2im), 256 KB: fits L2. */
+    public static final int CONV_COL2IM_BLOCK_ELEMENTS = 1 << 16;
+
+    /** Input elements per pooling task (whole planes): large enough that task overhead is noise. */
+    public static final int POOL_TASK_ELEMENTS = 1 << 14;
+
+    // ---- Vector API FLOAT32 GEMM (org.bitspike.tensor.kernel.vector.VectorGemm) ----
+    // Measured on AMD EPYC (Zen 4, AVX-512, 32 KB L1d and 1 MB L2 per core, 32 MB shared L3),
+    // 2 threads; the micro-tile itself (4 rows x 4 vectors of 16 lanes) is fixed by the kernel code.
+
+    /** Depth of a GEMM depth block (the k extent of a packed micro-panel and sliver). */
+    public static final int VECTOR_GEMM_KC = 256;
+
+    /** Rows of C per compute task at most (a multiple of the 4-row micro-tile). */
+    public static final int VECTOR_GEMM_TILE_ROWS = 128;
+
+    /** Columns of C per compute task at most (rounded up to a multiple of the micro-tile width). */
+    public static final int VECTOR_GEMM_TILE_COLS = 256;
+
+    /** Tiles are halved until a pass has at least this many compute tasks, to balance the threads. */
+    public static final int VECTOR_GEMM_MIN_TASKS = 8;
+
+    /** Rows of C per pass at most. */
+    public static final int VECTOR_GEMM_PASS_ROWS = 4096;
+
+    /** Columns of C per pass at most. */
+    public static final int VECTOR_GEMM_PASS_COLS = 4096;
+
+    /** Floats of packed A and B per pass at most (16 MB, within the shared L3); bounds the buffer too. */
+    public static final int VECTOR_GEMM_PACK_FLOATS = 1 << 22;
+
+    /** Columns of B packed per packing task at most, so each row of B is read in runs of 4 KB. */
+    public static final int VECTOR_GEMM_PACK_COLS = 1024;
+
+    /** Floats per copy from a {@code FloatMatrixSource} into the staging buffer (128 KB, in L2). */
+    public static final int VECTOR_GEMM_STAGE_FLOATS = 1 << 15;
+
+    /** Products of fewer floating-point operations than this run on the calling thread alone. */
+    public static final long VECTOR_GEMM_INLINE_FLOPS = 1L << 22;
 }

@@ -2,7 +2,9 @@ package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
 import org.bitspike.tensor.kernel.BitKernels;
+import org.bitspike.tensor.kernel.ConvKernels;
 import org.bitspike.tensor.kernel.Gemm;
+import org.bitspike.tensor.kernel.GemmConvKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
 
 /** Kernels on the Vector API. Constructed reflectively by {@link KernelProvider#lookup}. */
@@ -10,6 +12,7 @@ public final class VectorKernelProvider extends KernelProvider {
     private final int floatLanes;
     private final Gemm gemm;
     private final VectorBitKernels bits;
+    private final ConvKernels conv;
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -24,6 +27,7 @@ public final class VectorKernelProvider extends KernelProvider {
         this.floatLanes = FloatVector.SPECIES_PREFERRED.length();
         this.gemm = new VectorGemm();
         this.bits = new VectorBitKernels();
+        this.conv = new GemmConvKernels(gemm);
     }
 
     @Override
@@ -44,5 +48,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public BitKernels bits() {
         return bits;
+    }
+
+    @Override
+    public ConvKernels conv() {
+        return conv;
     }
 }
