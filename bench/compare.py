@@ -5,8 +5,9 @@ bench/run (one JVM per impl), then the references in this process, joins rows on
 prints a table plus one JSON line per comparison. Every raw row and comparison is also written to
 bench/results/compare-<time>.jsonl.
 
-Case names and shapes mirror the Java suites (bench/src/main/java/org/bitspike/bench/GemmSuite.java
-and the conv suite); a joined row whose shapes differ is reported as a mismatch, not compared.
+Case names and shapes mirror the Java suites (GemmSuite.java and ConvSuite.java in
+bench/src/main/java/org/bitspike/bench/); a joined row whose shapes differ is reported as a
+mismatch, not compared.
 """
 
 import argparse

@@ -221,6 +221,9 @@ public final class BenchCli implements Callable<Integer> {
         o.addProperty("min_ms", round(t.minMs()));
         o.addProperty("max_ms", round(t.maxMs()));
         o.addProperty("mean_ms", round(t.meanMs()));
+        if (!Double.isNaN(t.cpuMsPerRun())) {
+            o.addProperty("cpu_ms", round(t.cpuMsPerRun()));
+        }
         if (c.flops() > 0) {
             o.addProperty("flops", (long) c.flops());
             o.addProperty("gflops", round(c.flops() / (median * 1e6)));

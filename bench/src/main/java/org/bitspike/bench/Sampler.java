@@ -1,6 +1,8 @@
 package org.bitspike.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * The timing protocol of {@code bench/run}. For one prepared case:
@@ -12,7 +14,9 @@ import java.util.Arrays;
  *       the last warm-up run, clamped to [{@link #minRepeats}, {@value #MAX_REPEATS}].</li>
  * </ol>
  * The median is the headline number: robust to the odd slow run caused by the garbage collector or
- * by the other processes sharing the machine.
+ * by the other processes sharing the machine. The process CPU time per timed run (all threads,
+ * verification excluded) is recorded too: when other processes take the cores, wall time grows but
+ * CPU time barely moves, so a large gap between the two marks a disturbed measurement.
  */
 public final class Sampler {
     /** Upper bound on adaptive warm-up runs (tiny cases reach the time budget much later). */
@@ -42,8 +46,15 @@ public final class Sampler {
         }
     }
 
-    /** Timed samples of one case, in milliseconds, in the order they were taken. */
-    public record Timing(int warmupRuns, double[] samplesMs) {
+    /**
+     * Timed samples of one case, in milliseconds, in the order they were taken, and the mean process
+     * CPU time per timed run ({@code NaN} when the JVM does not report it).
+     */
+    public record Timing(int warmupRuns, double[] samplesMs, double cpuMsPerRun) {
+        public Timing(int warmupRuns, double[] samplesMs) {
+            this(warmupRuns, samplesMs, Double.NaN);
+        }
+
         public Timing {
             if (samplesMs.length == 0) {
                 throw new IllegalArgumentException("timing: no samples");
@@ -77,9 +88,24 @@ public final class Sampler {
     }
 
     private final Protocol protocol;
+    private final LongSupplier cpuNanos;
 
+    /** A sampler that reads the process CPU time from the platform MXBean. */
     public Sampler(Protocol protocol) {
+        this(protocol, processCpuClock());
+    }
+
+    /** @param cpuNanos the process CPU time in nanoseconds, or negative when unknown */
+    Sampler(Protocol protocol, LongSupplier cpuNanos) {
         this.protocol = protocol;
+        this.cpuNanos = cpuNanos;
+    }
+
+    private static LongSupplier processCpuClock() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os::getProcessCpuTime;
+        }
+        return () -> -1;
     }
 
     /**
@@ -99,7 +125,7 @@ public final class Sampler {
 
     /** Runs the protocol on {@code c}; propagates the exception of a failed verification. */
     public Timing measure(BenchCase.Prepared c) {
-        Runner runner = new Runner(c);
+        Runner runner = new Runner(c, cpuNanos);
         int warm = 0;
         double lastMs = Double.NaN;
         if (protocol.warmup() >= 0) {
@@ -114,6 +140,8 @@ public final class Sampler {
             } while (warm < MAX_WARMUP && (System.nanoTime() - start) / 1e6 < protocol.warmupBudgetMs());
         }
         double[] samples;
+        long cpu0 = cpuNanos.getAsLong();
+        runner.verifyCpuNs = 0;
         if (protocol.repeats() >= 1) {
             samples = new double[protocol.repeats()];
             for (int r = 0; r < samples.length; r++) {
@@ -133,16 +161,23 @@ public final class Sampler {
                 samples[r] = runner.timeOnce();
             }
         }
-        return new Timing(warm, samples);
+        long cpu1 = cpuNanos.getAsLong();
+        double cpuMs = cpu0 < 0 || cpu1 < 0 ? Double.NaN
+                : (cpu1 - cpu0 - runner.verifyCpuNs) / 1e6 / samples.length;
+        return new Timing(warm, samples, cpuMs);
     }
 
     /** Times single runs and verifies the first one. */
     private static final class Runner {
         private final BenchCase.Prepared c;
+        private final LongSupplier cpuNanos;
         private boolean verified;
+        /** CPU time spent verifying, to be left out of the CPU time per run. */
+        long verifyCpuNs;
 
-        Runner(BenchCase.Prepared c) {
+        Runner(BenchCase.Prepared c, LongSupplier cpuNanos) {
             this.c = c;
+            this.cpuNanos = cpuNanos;
         }
 
         double timeOnce() {
@@ -150,7 +185,9 @@ public final class Sampler {
             c.run();
             double ms = (System.nanoTime() - t0) / 1e6;
             if (!verified) {
+                long cpu0 = cpuNanos.getAsLong();
                 c.verify();
+                verifyCpuNs += cpuNanos.getAsLong() - cpu0;
                 verified = true;
             }
             return ms;

@@ -60,6 +60,27 @@ class BenchCliTest {
     }
 
     @Test
+    void quickConvReportsLayerShapesAndPassFlops() {
+        for (String impl : new String[] {"scalar", "vector"}) {
+            Run r = run("conv", "--quick", "--impl", impl, "--case", "^L[34]/", "--warmup", "0", "--repeats", "1");
+            assertEquals(0, r.code(), r.err());
+            List<JsonObject> lines = r.json();
+            assertEquals(List.of("L3/forward", "L3/forward+backward", "L4/forward", "L4/forward+backward"),
+                    lines.stream().map(o -> o.get("case").getAsString()).toList());
+            for (JsonObject o : lines) {
+                for (String field : List.of("batch", "cin", "cout", "h", "w", "kh", "kw", "pad", "stride",
+                        "median_ms", "gflops", "cpu_ms")) {
+                    assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+                }
+                long forward = 2L * o.get("batch").getAsLong() * o.get("cout").getAsLong() * o.get("h").getAsLong()
+                        * o.get("w").getAsLong() * o.get("cin").getAsLong() * 9;
+                long passes = o.get("case").getAsString().endsWith("forward+backward") ? 3 : 1;
+                assertEquals(forward * passes, o.get("flops").getAsLong());
+            }
+        }
+    }
+
+    @Test
     void caseFilterSelectsByName() {
         Run r = run("gemm", "--quick", "--impl", "scalar", "--case", "^im2col/L3$", "--warmup", "0", "--repeats", "1");
         assertEquals(0, r.code(), r.err());
@@ -93,6 +114,8 @@ class BenchCliTest {
         assertTrue(r.out().contains("gemm - "), r.out());
         assertTrue(r.out().contains("square/2048 m=2048 n=2048 k=2048"), r.out());
         assertTrue(r.out().contains("im2col/L1 m=64 n=32768 k=576"), r.out());
+        assertTrue(r.out().contains("conv - "), r.out());
+        assertTrue(r.out().contains("L2/forward+backward batch=32 cin=128 cout=128 h=16 w=16"), r.out());
     }
 
     @Test

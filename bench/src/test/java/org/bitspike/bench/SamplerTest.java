@@ -61,6 +61,26 @@ class SamplerTest {
     }
 
     @Test
+    void cpuTimePerRunLeavesOutVerification() {
+        long[] clock = {0};
+        BenchCase.Prepared c = new BenchCase.Prepared() {
+            @Override
+            public void run() {
+                clock[0] += 1_000_000;
+            }
+
+            @Override
+            public void verify() {
+                clock[0] += 50_000_000;
+            }
+        };
+        Sampler.Timing t = new Sampler(new Sampler.Protocol(0, 4, 1, 1), () -> clock[0]).measure(c);
+        assertEquals(1.0, t.cpuMsPerRun(), 1e-12);
+        Sampler.Timing unknown = new Sampler(new Sampler.Protocol(1, 2, 1, 1), () -> -1).measure(c);
+        assertEquals(Double.NaN, unknown.cpuMsPerRun());
+    }
+
+    @Test
     void statisticsOfKnownSamples() {
         Sampler.Timing odd = new Sampler.Timing(0, new double[] {5, 1, 3});
         assertEquals(3, odd.medianMs());
