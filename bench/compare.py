@@ -93,6 +93,7 @@ def measure(fn, args):
             if warm >= 1000 or (time.perf_counter() - start) * 1e3 >= warm_budget:
                 break
     samples = []
+    cpu0 = time.process_time_ns()  # all threads of this process, like the Java cpu_ms
     if args.repeats:
         count = args.repeats
     else:
@@ -102,13 +103,13 @@ def measure(fn, args):
         count = int(max(min_repeats(last), min(200, -(-budget // max(last, 1e-6)))))
     while len(samples) < count:
         samples.append(once())
-    return warm, samples
+    return warm, samples, (time.process_time_ns() - cpu0) / 1e6 / len(samples)
 
 
-def summarize(samples, flops):
+def summarize(samples, flops, cpu_ms):
     med = statistics.median(samples)
     row = {"median_ms": sig(med), "min_ms": sig(min(samples)), "max_ms": sig(max(samples)),
-           "mean_ms": sig(statistics.fmean(samples))}
+           "mean_ms": sig(statistics.fmean(samples)), "cpu_ms": sig(cpu_ms)}
     if flops:
         row["flops"] = flops
         row["gflops"] = sig(flops / (med * 1e6))
@@ -211,11 +212,11 @@ def run_references(suite, cases, args):
                 fn, check = env.gemm(ref, c)
             else:
                 fn, check = env.conv(c)
-            warm, samples = measure(fn, args)
+            warm, samples, cpu_ms = measure(fn, args)
             check()
             row = {"suite": suite, "case": c["case"], "impl": ref, "threads": args.threads}
             row.update({k: c[k] for k in SHAPE_KEYS + ("pass",) if k in c})
-            row.update(summarize(samples, c["flops"]))
+            row.update(summarize(samples, c["flops"], cpu_ms))
             row.update({"warmup": warm, "scale": "quick" if args.quick else "full",
                         "library": f"{ref} {env.env['numpy' if ref == 'numpy' else 'torch']}",
                         "blas": loaded_blas(), "torch_threads": env.env["torch_threads"],
