@@ -70,7 +70,7 @@ def min_repeats(estimate_ms):
 
 
 def measure(fn, args):
-    """Warm up (adaptive ~0.5 s unless --warmup), then time repeats (adaptive ~1.5 s unless --repeats)."""
+    """Warm up (adaptive: ~0.5 s and settled, unless --warmup), then time repeats (adaptive ~1.5 s unless --repeats)."""
     warm_budget, budget = (20.0, 50.0) if args.quick else (500.0, 1500.0)
     if args.budget_ms:
         budget = args.budget_ms
@@ -80,7 +80,7 @@ def measure(fn, args):
         fn()
         return (time.perf_counter_ns() - t0) / 1e6
 
-    warm, last = 0, None
+    warm, last, previous = 0, None, None
     if args.warmup is not None:
         for _ in range(args.warmup):
             last = once()
@@ -90,8 +90,11 @@ def measure(fn, args):
         while True:
             last = once()
             warm += 1
-            if warm >= 1000 or (time.perf_counter() - start) * 1e3 >= warm_budget:
+            elapsed = (time.perf_counter() - start) * 1e3
+            settled = previous is not None and last * 1.25 >= previous
+            if warm >= 1000 or elapsed >= 20 * warm_budget or (settled and elapsed >= warm_budget):
                 break
+            previous = last
     samples = []
     cpu0 = time.process_time_ns()  # all threads of this process, like the Java cpu_ms
     if args.repeats:

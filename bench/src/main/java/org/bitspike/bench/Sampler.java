@@ -8,7 +8,11 @@ import java.util.function.LongSupplier;
  * The timing protocol of {@code bench/run}. For one prepared case:
  * <ol>
  *   <li>warm up: {@code warmup} untimed runs, or (adaptive, the default) runs until
- *       {@link Protocol#warmupBudgetMs} has passed, at least one;</li>
+ *       {@link Protocol#warmupBudgetMs} has passed and the JIT has settled: at least two runs, the last
+ *       no more than {@value #SETTLED_SPEEDUP}x faster than the one before. A run of interpreted or
+ *       C1-compiled Vector API code can be a hundred times slower than compiled code, so timing
+ *       before C2 has finished would measure the compiler, not the kernel. Capped at
+ *       {@value #MAX_WARMUP} runs and {@value #MAX_WARMUP_BUDGETS} warm-up budgets of time;</li>
  *   <li>verify the result of the very first run, warm-up or not, before anything is timed;</li>
  *   <li>time {@code repeats} runs, or (adaptive) as many as fit in {@link Protocol#budgetMs} judging by
  *       the last warm-up run, clamped to [{@link #minRepeats}, {@value #MAX_REPEATS}].</li>
@@ -21,6 +25,10 @@ import java.util.function.LongSupplier;
 public final class Sampler {
     /** Upper bound on adaptive warm-up runs (tiny cases reach the time budget much later). */
     static final int MAX_WARMUP = 1000;
+    /** Adaptive warm-up gives up waiting for the JIT to settle after this many warm-up budgets. */
+    static final int MAX_WARMUP_BUDGETS = 20;
+    /** The JIT counts as settled once a run is at most this much faster than the one before. */
+    static final double SETTLED_SPEEDUP = 1.25;
     /** Upper bound on adaptive repeats. */
     static final int MAX_REPEATS = 200;
 
@@ -88,16 +96,21 @@ public final class Sampler {
     }
 
     private final Protocol protocol;
+    private final LongSupplier wallNanos;
     private final LongSupplier cpuNanos;
 
-    /** A sampler that reads the process CPU time from the platform MXBean. */
+    /** A sampler on {@link System#nanoTime()} and the process CPU time of the platform MXBean. */
     public Sampler(Protocol protocol) {
-        this(protocol, processCpuClock());
+        this(protocol, System::nanoTime, processCpuClock());
     }
 
-    /** @param cpuNanos the process CPU time in nanoseconds, or negative when unknown */
-    Sampler(Protocol protocol, LongSupplier cpuNanos) {
+    /**
+     * @param wallNanos a monotonic clock in nanoseconds
+     * @param cpuNanos  the process CPU time in nanoseconds, or negative when unknown
+     */
+    Sampler(Protocol protocol, LongSupplier wallNanos, LongSupplier cpuNanos) {
         this.protocol = protocol;
+        this.wallNanos = wallNanos;
         this.cpuNanos = cpuNanos;
     }
 
@@ -125,7 +138,7 @@ public final class Sampler {
 
     /** Runs the protocol on {@code c}; propagates the exception of a failed verification. */
     public Timing measure(BenchCase.Prepared c) {
-        Runner runner = new Runner(c, cpuNanos);
+        Runner runner = new Runner(c, wallNanos, cpuNanos);
         int warm = 0;
         double lastMs = Double.NaN;
         if (protocol.warmup() >= 0) {
@@ -133,11 +146,19 @@ public final class Sampler {
                 lastMs = runner.timeOnce();
             }
         } else {
-            long start = System.nanoTime();
-            do {
+            long start = wallNanos.getAsLong();
+            double previousMs = Double.NaN;
+            while (true) {
                 lastMs = runner.timeOnce();
                 warm++;
-            } while (warm < MAX_WARMUP && (System.nanoTime() - start) / 1e6 < protocol.warmupBudgetMs());
+                double elapsedMs = (wallNanos.getAsLong() - start) / 1e6;
+                boolean settled = warm >= 2 && lastMs * SETTLED_SPEEDUP >= previousMs;
+                if (warm >= MAX_WARMUP || elapsedMs >= MAX_WARMUP_BUDGETS * protocol.warmupBudgetMs()
+                        || (settled && elapsedMs >= protocol.warmupBudgetMs())) {
+                    break;
+                }
+                previousMs = lastMs;
+            }
         }
         double[] samples;
         long cpu0 = cpuNanos.getAsLong();
@@ -170,20 +191,22 @@ public final class Sampler {
     /** Times single runs and verifies the first one. */
     private static final class Runner {
         private final BenchCase.Prepared c;
+        private final LongSupplier wallNanos;
         private final LongSupplier cpuNanos;
         private boolean verified;
         /** CPU time spent verifying, to be left out of the CPU time per run. */
         long verifyCpuNs;
 
-        Runner(BenchCase.Prepared c, LongSupplier cpuNanos) {
+        Runner(BenchCase.Prepared c, LongSupplier wallNanos, LongSupplier cpuNanos) {
             this.c = c;
+            this.wallNanos = wallNanos;
             this.cpuNanos = cpuNanos;
         }
 
         double timeOnce() {
-            long t0 = System.nanoTime();
+            long t0 = wallNanos.getAsLong();
             c.run();
-            double ms = (System.nanoTime() - t0) / 1e6;
+            double ms = (wallNanos.getAsLong() - t0) / 1e6;
             if (!verified) {
                 long cpu0 = cpuNanos.getAsLong();
                 c.verify();

@@ -74,10 +74,67 @@ class SamplerTest {
                 clock[0] += 50_000_000;
             }
         };
-        Sampler.Timing t = new Sampler(new Sampler.Protocol(0, 4, 1, 1), () -> clock[0]).measure(c);
+        Sampler.Timing t = new Sampler(new Sampler.Protocol(0, 4, 1, 1), () -> clock[0], () -> clock[0]).measure(c);
         assertEquals(1.0, t.cpuMsPerRun(), 1e-12);
-        Sampler.Timing unknown = new Sampler(new Sampler.Protocol(1, 2, 1, 1), () -> -1).measure(c);
+        assertArrayEquals(new double[] {1, 1, 1, 1}, t.samplesMs());
+        Sampler.Timing unknown = new Sampler(new Sampler.Protocol(1, 2, 1, 1), () -> clock[0], () -> -1).measure(c);
         assertEquals(Double.NaN, unknown.cpuMsPerRun());
+    }
+
+    /** A case whose runs take scripted times on a fake clock; the last time repeats forever. */
+    private static final class Scripted implements BenchCase.Prepared {
+        final long[] clock = {0};
+        final double[] runMs;
+        int runs;
+
+        Scripted(double... runMs) {
+            this.runMs = runMs;
+        }
+
+        @Override
+        public void run() {
+            clock[0] += (long) (runMs[Math.min(runs++, runMs.length - 1)] * 1e6);
+        }
+
+        @Override
+        public void verify() {
+        }
+
+        Sampler.Timing measure(Sampler.Protocol p) {
+            return new Sampler(p, () -> clock[0], () -> clock[0]).measure(this);
+        }
+    }
+
+    @Test
+    void adaptiveWarmupWaitsForTheJitToSettle() {
+        // Budget 30 ms: passed after the first run, but runs keep getting faster until the fourth.
+        Scripted jit = new Scripted(100, 50, 20, 19, 19);
+        Sampler.Timing t = jit.measure(new Sampler.Protocol(-1, 3, 30, 1000));
+        assertEquals(4, t.warmupRuns());
+        assertArrayEquals(new double[] {19, 19, 19}, t.samplesMs());
+    }
+
+    @Test
+    void adaptiveWarmupRunsForItsBudgetWhenAlreadySettled() {
+        Sampler.Timing t = new Scripted(10).measure(new Sampler.Protocol(-1, 1, 55, 1000));
+        assertEquals(6, t.warmupRuns());
+    }
+
+    @Test
+    void adaptiveWarmupGivesUpAfterTwentyBudgets() {
+        // Every run is twice as fast as the one before: never settled; 20 budgets of 1 ms = 20 ms.
+        Scripted never = new Scripted(16, 8, 4, 2, 1, 0.5, 0.25, 0.125, 0.0625, 0.03125);
+        Sampler.Timing t = never.measure(new Sampler.Protocol(-1, 1, 1, 1000));
+        assertEquals(2, t.warmupRuns());
+    }
+
+    @Test
+    void adaptiveRepeatsUseTheLastWarmupRun() {
+        Sampler.Timing t = new Scripted(200, 100, 100).measure(new Sampler.Protocol(-1, -1, 50, 1500));
+        assertEquals(15, t.repeats());
+        Sampler.Timing slow = new Scripted(9000).measure(new Sampler.Protocol(-1, -1, 500, 1500));
+        assertEquals(2, slow.warmupRuns());
+        assertEquals(1, slow.repeats());
     }
 
     @Test
