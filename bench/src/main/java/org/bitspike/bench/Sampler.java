@@ -7,11 +7,11 @@ import java.util.function.LongSupplier;
 /**
  * The timing protocol of {@code bench/run}. For one prepared case:
  * <ol>
- *   <li>warm up: {@code warmup} untimed runs, or (adaptive, the default) runs until
- *       {@link Protocol#warmupBudgetMs} has passed and the JIT has settled: at least two runs, the last
- *       no more than {@value #SETTLED_SPEEDUP}x faster than the one before. A run of interpreted or
- *       C1-compiled Vector API code can be a hundred times slower than compiled code, so timing
- *       before C2 has finished would measure the compiler, not the kernel. Capped at
+ *   <li>warm up: {@code warmup} untimed runs, or (adaptive, the default) at least two runs and
+ *       until {@link Protocol#warmupBudgetMs} has passed since the start of the last run that was
+ *       clearly ({@value #SETTLED_SPEEDUP}x) faster than every run before it. Interpreted or
+ *       C1-compiled Vector API code can be a hundred times slower than C2's, so each jump in speed
+ *       restarts the budget and the timed runs see the settled code, not the compiler. Capped at
  *       {@value #MAX_WARMUP} runs and {@value #MAX_WARMUP_BUDGETS} warm-up budgets of time;</li>
  *   <li>verify the result of the very first run, warm-up or not, before anything is timed;</li>
  *   <li>time {@code repeats} runs, or (adaptive) as many as fit in {@link Protocol#budgetMs} judging by
@@ -27,7 +27,7 @@ public final class Sampler {
     static final int MAX_WARMUP = 1000;
     /** Adaptive warm-up gives up waiting for the JIT to settle after this many warm-up budgets. */
     static final int MAX_WARMUP_BUDGETS = 20;
-    /** The JIT counts as settled once a run is at most this much faster than the one before. */
+    /** A run this much faster than the best before it means the JIT moved on: the warm-up restarts. */
     static final double SETTLED_SPEEDUP = 1.25;
     /** Upper bound on adaptive repeats. */
     static final int MAX_REPEATS = 200;
@@ -147,17 +147,21 @@ public final class Sampler {
             }
         } else {
             long start = wallNanos.getAsLong();
-            double previousMs = Double.NaN;
+            long mark = start;
+            double bestMs = Double.POSITIVE_INFINITY;
             while (true) {
+                long runStart = wallNanos.getAsLong();
                 lastMs = runner.timeOnce();
                 warm++;
-                double elapsedMs = (wallNanos.getAsLong() - start) / 1e6;
-                boolean settled = warm >= 2 && lastMs * SETTLED_SPEEDUP >= previousMs;
-                if (warm >= MAX_WARMUP || elapsedMs >= MAX_WARMUP_BUDGETS * protocol.warmupBudgetMs()
-                        || (settled && elapsedMs >= protocol.warmupBudgetMs())) {
+                if (lastMs * SETTLED_SPEEDUP < bestMs) {
+                    mark = runStart;
+                }
+                bestMs = Math.min(bestMs, lastMs);
+                long now = wallNanos.getAsLong();
+                if (warm >= MAX_WARMUP || (now - start) / 1e6 >= MAX_WARMUP_BUDGETS * protocol.warmupBudgetMs()
+                        || (warm >= 2 && (now - mark) / 1e6 >= protocol.warmupBudgetMs())) {
                     break;
                 }
-                previousMs = lastMs;
             }
         }
         double[] samples;
