@@ -51,9 +51,9 @@ public final class Tuning {
     public static final int VECTOR_GEMM_PASS_COLS = 4096;
 
     /**
-     * Floats of packed A and B per pass at most: 16 MB, half the shared L3, and the size of the
-     * calling thread's cached buffer. n = 1024 packs in one pass; a huge k (the dW GEMM, k = 32768)
-     * takes a few passes rather than one pair of barriers per depth block.
+     * Floats of packed A and B per pass at most: 16 MB, half the shared L3 (the calling thread keeps
+     * two such buffers, one packing while the other is used). n = 1024 packs in one pass; a huge k
+     * (the dW GEMM, k = 32768) takes a few passes rather than one barrier per depth block.
      */
     public static final int VECTOR_GEMM_PACK_FLOATS = 1 << 22;
 
