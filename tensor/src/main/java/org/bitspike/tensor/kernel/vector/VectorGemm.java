@@ -43,6 +43,10 @@ import org.bitspike.tensor.kernel.Tuning;
  * <h2>Edges</h2>
  * Partial micro-panels and slivers are zero-padded when packed; the micro-kernel then runs on a
  * private {@code MR x nr} scratch tile and only the valid part is copied to C.
+ *
+ * <h2>Threads</h2>
+ * Concurrent calls from different threads are safe (each caller has its own buffers). A
+ * {@link FloatMatrixSource} must not itself call this GEMM from {@code copyBlock}.
  */
 final class VectorGemm implements Gemm {
     private static final int MR = SgemmMicroKernel.MR;
