@@ -1,6 +1,8 @@
 package org.bitspike.tensor.kernel.vector;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntConsumer;
 import org.bitspike.tensor.kernel.FloatMatrixSource;
 import org.bitspike.tensor.kernel.Gemm;
@@ -17,17 +19,19 @@ import org.bitspike.tensor.kernel.Tuning;
  * size but the last). The work is done in <em>passes</em>: a pass covers up to
  * {@link Tuning#VECTOR_GEMM_PASS_ROWS} rows and {@link Tuning#VECTOR_GEMM_PASS_COLS} columns of C and
  * as many consecutive depth blocks as fit the packing budget {@link Tuning#VECTOR_GEMM_PACK_FLOATS}.
- * A pass runs two parallel phases:
+ * A pass has two kinds of parallel tasks:
  * <ol>
- *   <li>pack, into one buffer shared by all tasks: for each depth block, A's rows in {@code MR}-row
+ *   <li>pack, into a buffer shared by all tasks: for each depth block, A's rows in {@code MR}-row
  *       micro-panels (one task per row tile) and B's columns in {@code nr}-column slivers (one task
  *       per chunk of {@link Tuning#VECTOR_GEMM_PACK_COLS} columns, so rows of B are read in long
  *       runs);</li>
  *   <li>compute: one task per tile of C ({@code tileRows x tileCols}, fixed by the shape), which
  *       for each depth block in order runs the micro-kernel over its slivers and micro-panels.</li>
  * </ol>
- * A tile's A block, B block and C tile stay in a core's L2 cache; the packed pass sits in the shared
- * L3. Each operand element is packed once per pass.
+ * Two buffers alternate: while pass {@code t} computes, pass {@code t + 1} packs, in one
+ * {@link Parallel#forEach} (one barrier per pass; the memory-bound packing runs beside the
+ * FMA-bound compute). A tile's A block, B block and C tile stay in a core's L2 cache; the packed
+ * pass sits in the shared L3. Each operand element is packed once per pass.
  *
  * <h2>Determinism</h2>
  * Block sizes, passes and tiles depend only on {@code (m, n, k)}, never on the thread count, and
@@ -39,6 +43,10 @@ import org.bitspike.tensor.kernel.Tuning;
  * <h2>Edges</h2>
  * Partial micro-panels and slivers are zero-padded when packed; the micro-kernel then runs on a
  * private {@code MR x nr} scratch tile and only the valid part is copied to C.
+ *
+ * <h2>Threads</h2>
+ * Concurrent calls from different threads are safe (each caller has its own buffers). A
+ * {@link FloatMatrixSource} must not itself call this GEMM from {@code copyBlock}.
  */
 final class VectorGemm implements Gemm {
     private static final int MR = SgemmMicroKernel.MR;
@@ -48,10 +56,10 @@ final class VectorGemm implements Gemm {
     private final Blocking blocking;
     private final Gemm oracle = KernelProvider.scalar().gemm();
     /**
-     * Per-thread buffers: the calling thread's packed pass, a worker's staging block for
+     * Per-thread buffers: the calling thread's two packed-pass buffers, a worker's staging block for
      * {@link FloatMatrixSource} packing and its edge scratch tile. Kept between calls so a GEMM does
-     * not allocate (and zero) megabytes each time; the packed buffer is at most
-     * {@link Tuning#VECTOR_GEMM_PACK_FLOATS} floats plus one depth block.
+     * not allocate (and zero) megabytes each time; a packed buffer holds at most
+     * {@link Tuning#VECTOR_GEMM_PACK_FLOATS} floats, or one depth block if that is larger.
      */
     private final ThreadLocal<Workspace> workspaces;
 
@@ -113,16 +121,40 @@ final class VectorGemm implements Gemm {
         // The task split is the same either way, so this does not change any result.
         boolean inline = 2.0 * m * n * k < blocking.inlineFlops;
         Workspace caller = workspaces.get();
+        List<Pass> passes = new ArrayList<>();
         for (int i0 = 0; i0 < m; i0 += plan.passRows) {
             for (int j0 = 0; j0 < n; j0 += plan.passCols) {
                 for (int q0 = 0; q0 < plan.kBlocks; q0 += plan.blocksPerPass) {
-                    Pass pass = new Pass(plan, i0, Math.min(plan.passRows, m - i0), j0, Math.min(plan.passCols, n - j0),
+                    passes.add(new Pass(plan, i0, Math.min(plan.passRows, m - i0), j0, Math.min(plan.passCols, n - j0),
                             q0, Math.min(plan.kBlocks, q0 + plan.blocksPerPass), k,
-                            a, aOff, aRs, aCs, b, c, cOff, ldc, accumulate, caller);
-                    run(parallel, inline, pass.packTasks(), pass::pack);
-                    run(parallel, inline, pass.computeTasks(), pass::compute);
+                            a, aOff, aRs, aCs, b, c, cOff, ldc, accumulate, caller.packed(passes.size() % 2)));
                 }
             }
+        }
+        // Pass t computes while pass t + 1 packs into the other buffer: one barrier per pass, and the
+        // memory-bound packing overlaps the FMA-bound compute. Tasks alternate compute and pack so the
+        // two kinds run side by side.
+        Pass first = passes.get(0);
+        run(parallel, inline, first.packTasks(), first::pack);
+        for (int t = 0; t < passes.size(); t++) {
+            Pass current = passes.get(t);
+            Pass next = t + 1 < passes.size() ? passes.get(t + 1) : null;
+            int computes = current.computeTasks();
+            int packs = next == null ? 0 : next.packTasks();
+            int paired = Math.min(computes, packs);
+            run(parallel, inline, computes + packs, task -> {
+                if (task < 2 * paired) {
+                    if (task % 2 == 0) {
+                        current.compute(task / 2);
+                    } else {
+                        next.pack(task / 2);
+                    }
+                } else if (computes > paired) {
+                    current.compute(task - paired);
+                } else {
+                    next.pack(task - paired);
+                }
+            });
         }
     }
 
@@ -237,7 +269,7 @@ final class VectorGemm implements Gemm {
 
         Pass(Plan plan, int i0, int mb, int j0, int nb, int q0, int q1, int k,
              float[] a, int aOff, int aRs, int aCs, PanelB b, float[] c, int cOff, int ldc,
-             boolean accumulate, Workspace caller) {
+             boolean accumulate, Buffer buffer) {
             this.plan = plan;
             this.nv = plan.nv;
             this.nr = plan.nr;
@@ -265,7 +297,7 @@ final class VectorGemm implements Gemm {
             this.cOff = cOff;
             this.ldc = ldc;
             this.accumulate = accumulate;
-            this.packed = caller.packed(aSize + nPad * depth);
+            this.packed = buffer.get(aSize + nPad * depth);
         }
 
         /**
@@ -391,18 +423,16 @@ final class VectorGemm implements Gemm {
     /** Buffers owned by one thread; see {@link VectorGemm#workspaces}. */
     private static final class Workspace {
         final float[] edge;
-        private float[] packed = new float[0];
+        private final Buffer[] packed = {new Buffer(), new Buffer()};
         private float[] stage = new float[0];
 
         Workspace(int edgeSize) {
             this.edge = new float[edgeSize];
         }
 
-        float[] packed(int size) {
-            if (packed.length < size) {
-                packed = new float[size];
-            }
-            return packed;
+        /** One of the two packed-pass buffers, which alternate between consecutive passes. */
+        Buffer packed(int which) {
+            return packed[which];
         }
 
         float[] stage(int size) {
@@ -410,6 +440,18 @@ final class VectorGemm implements Gemm {
                 stage = new float[size];
             }
             return stage;
+        }
+    }
+
+    /** A growable float buffer. */
+    private static final class Buffer {
+        private float[] data = new float[0];
+
+        float[] get(int size) {
+            if (data.length < size) {
+                data = new float[size];
+            }
+            return data;
         }
     }
 
