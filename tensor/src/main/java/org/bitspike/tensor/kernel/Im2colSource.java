@@ -152,7 +152,9 @@ final class Im2colSource implements FloatMatrixSource {
                     }
                     zero(dst, d, lo, dstColStride);
                     int src = rowBase + n * imageStride + ih * w + iw0;
-                    if (dstColStride == 1 && strideW == 1) {
+                    // NOTE: guard the empty run: arraycopy rejects a negative source index even
+                    // for length 0, which a tap lying wholly in the left padding produces.
+                    if (dstColStride == 1 && strideW == 1 && hi > lo) {
                         System.arraycopy(x, src + lo, dst, d + lo, hi - lo);
                     } else {
                         for (int j = lo; j < hi; j++) {

@@ -182,6 +182,16 @@ class Conv2dKernelsTest {
         assertEquals(lhsF, dot(toDouble(wf), toDouble(dwf)), tol, () -> "FLOAT32 <y,dy> vs <w,dw> for " + g);
     }
 
+    /**
+     * Regression: a tap lying wholly in the left padding (dilation 2, padding 2, one-pixel-wide
+     * input) made the im2col source call arraycopy with a negative source index and length 0.
+     */
+    @Example
+    void tapsInsideThePaddingAreZeros() {
+        gradientsAreAdjoints(new Conv2dGeometry(1, 2, 1, 1, 2, 1, 3, 2, 1, 0, 2, 1, 2, 2), 0L);
+        gradientsAreAdjoints(new Conv2dGeometry(3, 3, 9, 5, 3, 3, 5, 2, 1, 2, 2, 1, 2, 3), 7453965422397675582L);
+    }
+
     private static float[] toFloat(double[] a) {
         float[] f = new float[a.length];
         for (int i = 0; i < a.length; i++) {
