@@ -13,6 +13,9 @@
  *       {@code _}.</li>
  *   <li>{@link org.bitspike.tensor.BitTensor} - 64 binary values per {@code long}, packed along one
  *       dimension, the operand layout of XNOR-popcount kernels.</li>
+ *   <li>{@link org.bitspike.tensor.Convolution} - 2-D convolution (stride, padding, dilation,
+ *       groups) with its input, weight and bias gradients, and max/average pooling forward and
+ *       backward, on NCHW tensors.</li>
  *   <li>{@link org.bitspike.tensor.RandomKey} - an explicit, splittable random key; there is no
  *       hidden global generator.</li>
  *   <li>The iteration engine ({@code Iteration}) broadcasts shapes, coalesces dimensions and hands
