@@ -84,7 +84,9 @@ final class SgemmMicroKernel {
             c20 = c21 = c22 = c23 = z;
             c30 = c31 = c32 = c33 = z;
         }
-        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += 4 * L) {
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * MR;
+            int bi = bOff + p * (4 * L);
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
             FloatVector b2 = FloatVector.fromArray(F, b, bi + 2 * L);
@@ -136,7 +138,9 @@ final class SgemmMicroKernel {
             c20 = c21 = z;
             c30 = c31 = z;
         }
-        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += 2 * L) {
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * MR;
+            int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
             FloatVector x = FloatVector.broadcast(F, a[ai]);
@@ -171,7 +175,9 @@ final class SgemmMicroKernel {
             FloatVector z = FloatVector.zero(F);
             c00 = c10 = c20 = c30 = z;
         }
-        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += L) {
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * MR;
+            int bi = bOff + p * (L);
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector x = FloatVector.broadcast(F, a[ai]);
             c00 = b0.fma(x, c00);
