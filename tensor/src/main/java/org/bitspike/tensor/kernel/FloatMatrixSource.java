@@ -19,6 +19,15 @@ public interface FloatMatrixSource {
     void copyBlock(int row0, int rowCount, int col0, int colCount,
                    float[] dst, int dstOff, int dstRowStride, int dstColStride);
 
+    /**
+     * True when {@link #copyBlock} is fastest with a unit row stride (the block written column by
+     * column), as for the transpose of a source whose rows are contiguous runs. GEMM packers use it
+     * to stage blocks in the orientation the source copies without scattered stores.
+     */
+    default boolean prefersColumnMajor() {
+        return false;
+    }
+
     /** The transpose, without copying. */
     default FloatMatrixSource transposed() {
         FloatMatrixSource self = this;
@@ -37,6 +46,11 @@ public interface FloatMatrixSource {
             public void copyBlock(int row0, int rowCount, int col0, int colCount,
                                   float[] dst, int dstOff, int dstRowStride, int dstColStride) {
                 self.copyBlock(col0, colCount, row0, rowCount, dst, dstOff, dstColStride, dstRowStride);
+            }
+
+            @Override
+            public boolean prefersColumnMajor() {
+                return !self.prefersColumnMajor();
             }
 
             @Override

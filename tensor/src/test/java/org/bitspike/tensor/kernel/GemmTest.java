@@ -5,6 +5,7 @@ import static org.bitspike.tensor.kernel.GemmFixtures.assertMatches;
 import static org.bitspike.tensor.kernel.GemmFixtures.assertOutsideUntouched;
 import static org.bitspike.tensor.kernel.GemmFixtures.sgemm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -189,6 +190,8 @@ class GemmTest {
                 Out transposed = before.copy();
                 sgemm(VECTOR, a, b.transposedTwice(), transposed, accumulate, two);
                 assertBitIdentical(array, transposed, "transposed source vs array, B " + b);
+                assertTrue(b.transposedTwice().prefersColumnMajor() && !b.source().prefersColumnMajor(),
+                        "the transposed wrapper is staged column-major (the weight-gradient path), B " + b);
             }
         }
     }

@@ -412,10 +412,18 @@ final class VectorGemm implements Gemm {
                          ThreadLocal<Workspace> workspaces) {
             int rowsPerCopy = Math.max(1, Math.min(kq, stageFloats / width));
             float[] stage = workspaces.get().stage(rowsPerCopy * width);
+            boolean columnMajor = source.prefersColumnMajor();
             for (int p = 0; p < kq; p += rowsPerCopy) {
                 int rows = Math.min(rowsPerCopy, kq - p);
-                source.copyBlock(pq + p, rows, j0, width, stage, 0, width, 1);
-                SgemmPacking.packB(rows, width, nr, stage, 0, width, 1, dst, dOff + p * nr, kq * nr);
+                if (columnMajor) {
+                    // NOTE: e.g. the transposed im2col of the weight gradient: staged column by
+                    // column (contiguous runs of the image), then transposed by the column packer.
+                    source.copyBlock(pq + p, rows, j0, width, stage, 0, 1, rows);
+                    SgemmPacking.packB(rows, width, nr, stage, 0, 1, rows, dst, dOff + p * nr, kq * nr);
+                } else {
+                    source.copyBlock(pq + p, rows, j0, width, stage, 0, width, 1);
+                    SgemmPacking.packB(rows, width, nr, stage, 0, width, 1, dst, dOff + p * nr, kq * nr);
+                }
             }
         }
     }
