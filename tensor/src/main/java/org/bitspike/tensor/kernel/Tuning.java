@@ -44,7 +44,7 @@ public final class Tuning {
      */
     public static final int VECTOR_GEMM_MIN_TASKS = 8;
 
-    /** Rows of C per pass at most. */
+    /** Rows of C per pass at least (if m has them); more when they fit, as for the columns. */
     public static final int VECTOR_GEMM_PASS_ROWS = 4096;
 
     /**
