@@ -115,10 +115,15 @@ public final class Tuning {
      */
     public static final int VECTOR_GEMM_MIN_TASKS = 8;
 
-    /** Rows of C per pass at most. */
+    /** Rows of C per pass at least (if m has them); more when they fit, as for the columns. */
     public static final int VECTOR_GEMM_PASS_ROWS = 4096;
 
-    /** Columns of C per pass at most. */
+    /**
+     * Columns of C per pass at least (if n has them); a pass takes more when one depth block of that
+     * many columns still fits {@link #VECTOR_GEMM_PACK_FLOATS}. A fixed 4096 cut the shallow
+     * 32 x 9 x 50176 convolution into 13 passes of 2 MFLOP each, whose barriers made two threads
+     * slower than one (35 vs 68 GFLOP/s); budget-sized passes run it in one (about 105 on two).
+     */
     public static final int VECTOR_GEMM_PASS_COLS = 4096;
 
     /**

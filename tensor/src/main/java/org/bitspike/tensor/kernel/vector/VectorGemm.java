@@ -175,8 +175,8 @@ final class VectorGemm implements Gemm {
      * @param tileRows rows of C per compute task at most
      * @param tileCols columns of C per compute task at most
      * @param minTasks tiles are halved until a pass has this many
-     * @param passRows rows of C per pass at most
-     * @param passCols columns of C per pass at most
+     * @param passRows rows of C per pass at most, unless more fit {@code packFloats}
+     * @param passCols columns of C per pass at most, unless more fit {@code packFloats}
      * @param packFloats packed floats per pass at most (at least one depth block is always packed)
      * @param packCols columns of B per packing task at most
      * @param stageFloats floats per {@link FloatMatrixSource#copyBlock} call (at least one row)
@@ -223,8 +223,14 @@ final class VectorGemm implements Gemm {
             int nr = nv * SgemmMicroKernel.L;
             int kBlocks = ceilDiv(k, blocking.kc);
             int kc = ceilDiv(k, kBlocks);
-            int passRows = Math.min(m, roundUp(blocking.passRows, MR));
-            int passCols = Math.min(n, roundUp(blocking.passCols, nr));
+            // Rows and columns per pass: at least passRows x passCols, more while one depth block
+            // still fits the budget, so a shallow product (k = 9) is one pass rather than a dozen
+            // tiny ones, each with its barrier.
+            long fit = blocking.packFloats / kc;
+            int minRows = roundUp(blocking.passRows, MR);
+            int minCols = roundUp(blocking.passCols, nr);
+            int passRows = (int) Math.min(m, Math.max(minRows, (fit - Math.min(roundUp(n, nr), minCols)) / MR * MR));
+            int passCols = (int) Math.min(n, Math.max(minCols, (fit - roundUp(passRows, MR)) / nr * nr));
             long perBlock = (long) (roundUp(passRows, MR) + roundUp(passCols, nr)) * kc;
             int blocksPerPass = (int) Math.max(1, Math.min(kBlocks, blocking.packFloats / perBlock));
             int tileRows = Math.min(roundUp(blocking.tileRows, MR), roundUp(passRows, MR));
