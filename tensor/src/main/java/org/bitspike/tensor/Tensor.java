@@ -479,7 +479,12 @@ public final class Tensor {
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
     public Tensor copy_(Tensor src) {
         checkWritable("copy_");
-        Elementwise.copyInto("copy_", unaliased(src), this);
+        return assign("copy_", src);
+    }
+
+    /** The write behind every copying in-place method; the caller has checked writability. */
+    private Tensor assign(String op, Tensor src) {
+        Elementwise.copyInto(op, unaliased(src), this);
         storage.bumpVersion();
         return this;
     }
@@ -487,13 +492,13 @@ public final class Tensor {
     /** Sets every element to {@code value}. */
     public Tensor fill_(double value) {
         checkWritable("fill_");
-        return copy_(Tensor.scalar(dtype(), value));
+        return assign("fill_", Tensor.scalar(dtype(), value));
     }
 
     /** Sets every element to zero. */
     public Tensor zero_() {
         checkWritable("zero_");
-        return fill_(0);
+        return assign("zero_", Tensor.scalar(dtype(), 0));
     }
 
     /** {@code this += other} (broadcast to this shape). */
@@ -535,13 +540,13 @@ public final class Tensor {
     /** Clamps every element into {@code [min, max]} in place. */
     public Tensor clamp_(double min, double max) {
         checkWritable("clamp_");
-        return copy_(clamp(min, max));
+        return assign("clamp_", clamp(min, max));
     }
 
     /** Replaces negative elements with zero in place. */
     public Tensor relu_() {
         checkWritable("relu_");
-        return copy_(relu());
+        return assign("relu_", relu());
     }
 
     // ---------------------------------------------------------------- elementwise unary (see UnaryOp)

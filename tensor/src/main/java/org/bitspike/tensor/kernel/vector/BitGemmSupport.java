@@ -1,14 +1,37 @@
 package org.bitspike.tensor.kernel.vector;
 
 import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Tuning;
 
-/** Pieces shared by the fast popcount GEMMs: B panels and row popcounts. */
+/** Pieces shared by the fast popcount GEMMs: the task grid, B panels and row popcounts. */
 final class BitGemmSupport {
     private BitGemmSupport() {
     }
 
     static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
+    }
+
+    /** One block of C: rows {@code i0 ..< i1}, columns {@code j0 ..< j1}. */
+    @FunctionalInterface
+    interface Block {
+        void run(int i0, int i1, int j0, int j1);
+    }
+
+    /**
+     * Runs {@code body} once per block of the fixed grid of {@link Tuning#BIT_GEMM_ROWS_PER_TASK} x
+     * {@link Tuning#BIT_GEMM_COLS_PER_TASK} tiles of an {@code m x n} C. The grid depends only on m
+     * and n, never on the thread count.
+     */
+    static void forEachBlock(int m, int n, Parallel parallel, Block body) {
+        int mb = Tuning.BIT_GEMM_ROWS_PER_TASK;
+        int nb = Tuning.BIT_GEMM_COLS_PER_TASK;
+        int nBlocks = ceilDiv(n, nb);
+        parallel.forEach(ceilDiv(m, mb) * nBlocks, t -> {
+            int i0 = t / nBlocks * mb;
+            int j0 = t % nBlocks * nb;
+            body.run(i0, Math.min(m, i0 + mb), j0, Math.min(n, j0 + nb));
+        });
     }
 
     /**

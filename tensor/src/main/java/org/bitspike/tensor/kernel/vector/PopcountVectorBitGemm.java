@@ -64,14 +64,7 @@ final class PopcountVectorBitGemm {
         long[] panel = BitGemmSupport.packPanels(P, n, words, mask, b, bOff, ldb, parallel);
         int[] pa = xnor ? null : BitGemmSupport.rowPopcounts(m, 0, a, aOff, lda, words, mask);
         int[] pb = xnor ? null : BitGemmSupport.rowPopcounts(n, panels * P, b, bOff, ldb, words, mask);
-        int mb = Tuning.BIT_GEMM_ROWS_PER_TASK;
-        int nb = Tuning.BIT_GEMM_COLS_PER_TASK;
-        int nBlocks = BitGemmSupport.ceilDiv(n, nb);
-        parallel.forEach(BitGemmSupport.ceilDiv(m, mb) * nBlocks, t -> {
-            int i0 = t / nBlocks * mb;
-            int i1 = Math.min(m, i0 + mb);
-            int j0 = t % nBlocks * nb;
-            int j1 = Math.min(n, j0 + nb);
+        BitGemmSupport.forEachBlock(m, n, parallel, (i0, i1, j0, j1) -> {
             Epilogue e = new Epilogue(xnor, k, pa, pb, c, cOff, ldc);
             for (int j = j0; j < j1; j += P) {
                 int base = j / P * words * P;

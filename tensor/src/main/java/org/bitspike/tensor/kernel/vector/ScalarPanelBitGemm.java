@@ -2,7 +2,6 @@ package org.bitspike.tensor.kernel.vector;
 
 import org.bitspike.tensor.kernel.BitKernels;
 import org.bitspike.tensor.kernel.Parallel;
-import org.bitspike.tensor.kernel.Tuning;
 
 /**
  * Popcount GEMM in plain Java on {@link Long#bitCount}: the fast path where the Vector API has no
@@ -36,14 +35,7 @@ final class ScalarPanelBitGemm {
         long[] panel = BitGemmSupport.packPanels(P, n, words, mask, b, bOff, ldb, parallel);
         int[] pa = xnor ? null : BitGemmSupport.rowPopcounts(m, 0, a, aOff, lda, words, mask);
         int[] pb = xnor ? null : BitGemmSupport.rowPopcounts(n, 0, b, bOff, ldb, words, mask);
-        int mb = Tuning.BIT_GEMM_ROWS_PER_TASK;
-        int nb = Tuning.BIT_GEMM_COLS_PER_TASK;
-        int nBlocks = BitGemmSupport.ceilDiv(n, nb);
-        parallel.forEach(BitGemmSupport.ceilDiv(m, mb) * nBlocks, t -> {
-            int i0 = t / nBlocks * mb;
-            int i1 = Math.min(m, i0 + mb);
-            int j0 = t % nBlocks * nb;
-            int j1 = Math.min(n, j0 + nb);
+        BitGemmSupport.forEachBlock(m, n, parallel, (i0, i1, j0, j1) -> {
             int[] d = new int[P];
             for (int j = j0; j < j1; j += P) {
                 int base = j / P * words * P;
