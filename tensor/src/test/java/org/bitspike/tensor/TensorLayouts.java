@@ -22,15 +22,15 @@ import java.util.List;
  * Padding and gaps hold {@link #SENTINEL}, so an op that reads outside the view sees a value that
  * is not in the data.
  */
-final class TensorLayouts {
+public final class TensorLayouts {
     /** Value stored in padding: not a value any generator produces. */
-    static final double SENTINEL = -31337;
+    public static final double SENTINEL = -31337;
 
     private TensorLayouts() {
     }
 
     /** A named tensor; the name says which layout it is in. */
-    record Layout(String name, Tensor tensor) {
+    public record Layout(String name, Tensor tensor) {
         @Override
         public String toString() {
             return name + " " + java.util.Arrays.toString(tensor.shape()) + " strides "
@@ -39,7 +39,7 @@ final class TensorLayouts {
     }
 
     /** The writable layouts of {@code x}: contiguous, offset7, permuted and stepped copies. */
-    static List<Layout> writable(Tensor x) {
+    public static List<Layout> writable(Tensor x) {
         List<Layout> out = new ArrayList<>();
         out.add(new Layout("contiguous", x.copy()));
         out.add(new Layout("offset7", offset7(x)));
@@ -52,7 +52,7 @@ final class TensorLayouts {
      * Every layout of {@code small.expand(shape)}: the writable layouts of its contiguous copy, and
      * the expanded (stride-0, read-only) view itself.
      */
-    static List<Layout> all(Tensor small, int[] shape) {
+    public static List<Layout> all(Tensor small, int[] shape) {
         Tensor logical = small.expand(shape).copy();
         List<Layout> out = writable(logical);
         out.add(new Layout("expanded", offset7(small).expand(shape)));
@@ -60,7 +60,7 @@ final class TensorLayouts {
     }
 
     /** A copy of {@code x} at storage offset 7, with padded strides. */
-    static Tensor offset7(Tensor x) {
+    public static Tensor offset7(Tensor x) {
         int[] shape = x.shape();
         int[] padded = shape.clone();
         for (int d = 0; d < padded.length; d++) {
@@ -78,7 +78,7 @@ final class TensorLayouts {
     }
 
     /** A copy of {@code x} stored with its dimensions reversed, permuted back to x's order. */
-    static Tensor permuted(Tensor x) {
+    public static Tensor permuted(Tensor x) {
         int rank = x.dim();
         int[] order = new int[rank];
         for (int i = 0; i < rank; i++) {
@@ -90,7 +90,7 @@ final class TensorLayouts {
     }
 
     /** A copy of {@code x} at every other position (from 1) of a backing tensor along each dimension. */
-    static Tensor stepped(Tensor x) {
+    public static Tensor stepped(Tensor x) {
         int[] shape = x.shape();
         int[] backing = new int[shape.length];
         for (int d = 0; d < shape.length; d++) {
@@ -105,7 +105,7 @@ final class TensorLayouts {
     }
 
     /** {@code small}, stored at offset 7, broadcast to {@code shape} with stride 0. */
-    static Tensor expanded(Tensor small, int[] shape) {
+    public static Tensor expanded(Tensor small, int[] shape) {
         return offset7(small).expand(shape);
     }
 }

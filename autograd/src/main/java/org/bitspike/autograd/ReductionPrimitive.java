@@ -1,0 +1,98 @@
+package org.bitspike.autograd;
+
+import org.bitspike.tensor.Tensor;
+
+/**
+ * Reductions and normalised exponentials. {@code dims} are normalised (non-negative) by the caller.
+ * A reduction's gradient is {@code g} put back over the reduced dimensions ({@link #spread}).
+ */
+sealed interface ReductionPrimitive extends Primitive {
+
+    /** {@code y = sum of x over dims}; {@code dx = g} broadcast back over {@code dims}. */
+    record Sum(int[] dims, boolean keepDim) implements ReductionPrimitive {
+        public String name() { return "sum"; }
+        public Tensor forward(Tensor[] x, Context ctx) { return x[0].sum(dims, keepDim); }
+        public Var[] backward(Var g, Context ctx) { return new Var[] {spread(g, ctx.inputShape(0), dims, keepDim)}; }
+    }
+
+    /**
+     * {@code y = max (or min) of x over dims}; {@code dx = g * [x == y] / count}, where {@code count}
+     * is the number of tied extrema in the reduced slice, so ties share the gradient equally.
+     */
+    record Extremum(int[] dims, boolean keepDim, boolean max) implements ReductionPrimitive {
+        public String name() { return max ? "amax" : "amin"; }
+        public Tensor forward(Tensor[] x, Context ctx) {
+            ctx.saveInputs(0);
+            ctx.saveOutput();
+            return max ? x[0].amax(dims, keepDim) : x[0].amin(dims, keepDim);
+        }
+        public Var[] backward(Var g, Context ctx) {
+            Tensor x = ctx.input(0).value();
+            int[] shape = ctx.inputShape(0);
+            Tensor y = ctx.output().value().reshape(keptShape(shape, dims));
+            Tensor hit = x.eq(y).to(g.dtype());
+            Tensor share = hit.div(hit.sum(dims, true));
+            return new Var[] {spread(g, shape, dims, keepDim).mul(Var.of(share))};
+        }
+    }
+
+    /**
+     * {@code y = ||x||_p over dims} for p = 1 or 2. p = 1: {@code dx = g * sign(x)}; p = 2:
+     * {@code dx = g * x / y}, taken as 0 where {@code y = 0} (the minimum-norm subgradient).
+     */
+    record Norm(int p, int[] dims, boolean keepDim) implements ReductionPrimitive {
+        public String name() { return "norm"; }
+        public Tensor forward(Tensor[] x, Context ctx) {
+            ctx.saveInputs(0);
+            if (p == 2) {
+                ctx.saveOutput();
+            }
+            return x[0].norm(p, dims, keepDim);
+        }
+        public Var[] backward(Var g, Context ctx) {
+            Var x = ctx.input(0);
+            int[] shape = ctx.inputShape(0);
+            Var spread = spread(g, shape, dims, keepDim);
+            if (p == 1) {
+                return new Var[] {spread.mul(Var.of(x.value().sign()))};
+            }
+            Var y = ctx.output().reshape(keptShape(shape, dims));
+            Var safe = Var.where(y.value().eq(0), Var.of(Tensor.scalar(y.dtype(), 1)), y); // x is 0 there anyway
+            return new Var[] {spread.mul(x).div(safe)};
+        }
+    }
+
+    /** {@code y = softmax(x)} along {@code dim}; {@code dx = y * (g - sum(g * y))}. */
+    record Softmax(int dim) implements ReductionPrimitive {
+        public String name() { return "softmax"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveOutput(); return x[0].softmax(dim); }
+        public Var[] backward(Var g, Context ctx) {
+            Var y = ctx.output();
+            return new Var[] {y.mul(g.sub(g.mul(y).sum(dim, true)))};
+        }
+    }
+
+    /** {@code y = log softmax(x)} along {@code dim}; {@code dx = g - exp(y) * sum(g)}. */
+    record LogSoftmax(int dim) implements ReductionPrimitive {
+        public String name() { return "logSoftmax"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveOutput(); return x[0].logSoftmax(dim); }
+        public Var[] backward(Var g, Context ctx) {
+            return new Var[] {g.sub(ctx.output().exp().mul(g.sum(dim, true)))};
+        }
+    }
+
+    /** {@code g} of a reduction over {@code dims} broadcast back to {@code shape}. */
+    static Var spread(Var g, int[] shape, int[] dims, boolean keepDim) {
+        Var kept = keepDim ? g : g.reshape(keptShape(shape, dims));
+        return kept.expand(shape);
+    }
+
+    /** {@code shape} with the reduced {@code dims} set to 1. */
+    static int[] keptShape(int[] shape, int[] dims) {
+        int[] kept = shape.clone();
+        for (int d : dims) {
+            kept[d] = 1;
+        }
+        return kept;
+    }
+}
