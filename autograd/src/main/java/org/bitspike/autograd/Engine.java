@@ -30,6 +30,9 @@ final class Engine {
         Tensor[] values = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             names[i] = op.inputName(i);
+            if (inputs[i] == null) {
+                throw AutogradException.of(op.name(), "%s is null", names[i]);
+            }
             values[i] = inputs[i].value();
         }
         Context ctx = new Context(op.name(), names, inputs, record);
@@ -112,7 +115,9 @@ final class Engine {
                     }
                     continue;
                 }
-                propagate(node, grad, pending, needed, options);
+                if (needed == null || anyNeeded(node.next, needed)) { // a target's unneeded upstream stays intact
+                    propagate(node, grad, pending, needed, options);
+                }
             }
         }
         if (captured != null) {
@@ -156,6 +161,15 @@ final class Engine {
         if (!options.retainGraph()) {
             ctx.release();
         }
+    }
+
+    private static boolean anyNeeded(Node[] nodes, Map<Node, Boolean> needed) {
+        for (Node n : nodes) {
+            if (n != null && needed.containsKey(n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Var runHooks(Node node, Var grad) {

@@ -258,6 +258,24 @@ class EngineTest {
     }
 
     @Test
+    void gradLeavesThePartOfTheGraphItDoesNotNeedIntact() {
+        Var x = Var.withGrad(t(1, 2));
+        Var h = x.exp();
+        Var loss = h.mul(h).sum();
+        Var dh = Autograd.grad(loss, List.of(h)).get(0); // walks only loss -> h
+        assertArrayEquals(new double[] {2 * Math.exp(1), 2 * Math.exp(2)}, dh.value().toDoubleArray(), 1e-12);
+        h.backward(t(1, 1)); // exp's saved output was not released by the grad call
+        assertArrayEquals(new double[] {Math.exp(1), Math.exp(2)}, x.grad().value().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void nullOperandsAreNamed() {
+        Var x = Var.withGrad(t(1));
+        AutogradException e = assertThrows(AutogradException.class, () -> x.mul(null));
+        assertEquals("mul: other is null", e.getMessage());
+    }
+
+    @Test
     void createGraphMakesGradientsDifferentiable() {
         Var x = Var.withGrad(t(1, 2));
         Var dy = Autograd.grad(x.pow(3).sum(), List.of(x), GradOptions.creatingGraph()).get(0);
