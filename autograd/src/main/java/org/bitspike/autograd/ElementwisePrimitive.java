@@ -245,8 +245,10 @@ sealed interface ElementwisePrimitive extends Primitive {
     }
 
     /**
-     * {@code y = a ^ b}; {@code da = g * b * a^(b-1)}, {@code db = g * y * ln a} (defined for
-     * {@code a > 0}).
+     * {@code y = a ^ b}; {@code da = g * b * a^(b-1)}, {@code db = g * y * ln a} for {@code a > 0}.
+     * NOTE: at {@code a = 0}, {@code db} is taken as 0 (y * ln a would be 0 * -inf = NaN), which is
+     * the derivative for {@code b > 0}, where {@code 0^b} is constant; {@code ln} reads 1 there, so
+     * the gradient of the gradient is 0 too, not NaN.
      */
     record Pow() implements Binary {
         public String name() { return "pow"; }
@@ -258,9 +260,10 @@ sealed interface ElementwisePrimitive extends Primitive {
         public Var[] backward(Var g, Context ctx) {
             Var a = ctx.input(0);
             Var b = ctx.input(1);
+            Var logA = ctx.needsInputGrad(1) ? Var.where(a.value().eq(0), Var.of(Tensor.scalar(a.dtype(), 1)), a).log() : null;
             return new Var[] {
                 ctx.needsInputGrad(0) ? g.mul(b).mul(a.pow(b.sub(1))) : null,
-                ctx.needsInputGrad(1) ? g.mul(ctx.output()).mul(a.log()) : null};
+                ctx.needsInputGrad(1) ? g.mul(ctx.output()).mul(logA) : null};
         }
     }
 
