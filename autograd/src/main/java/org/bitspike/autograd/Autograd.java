@@ -58,6 +58,9 @@ public final class Autograd {
             Var at = Var.withGrad(x);
             Var g = grad(f.apply(at), List.of(at), GradOptions.creatingGraph()).get(0);
             Var directional = g.mul(Var.of(v.to(g.dtype()))).sum();
+            if (!directional.requiresGrad()) { // the gradient does not depend on x: f is linear (or piecewise) there
+                return Tensor.zeros(g.dtype(), x.shape());
+            }
             return grad(directional, List.of(at), GradOptions.DEFAULT.allowingUnused()).get(0).value();
         }
     }

@@ -194,8 +194,8 @@ public final class Context {
 
     private void checkLive() {
         if (released) {
-            throw AutogradException.of(op, "backward through this op a second time, but its saved tensors were "
-                    + "released after the first backward; pass GradOptions.retainingGraph() to the first one");
+            throw AutogradException.of(op, "backward through this graph a second time, but it was released by the "
+                    + "first backward; pass GradOptions.retainingGraph() to the first one to walk it again");
         }
     }
 

@@ -139,8 +139,8 @@ final class Engine {
             GradOptions options) {
         Context ctx = node.context;
         if (ctx.released()) {
-            throw AutogradException.of(node.name(), "backward through this op a second time, but its saved "
-                    + "tensors were released after the first backward; pass GradOptions.retainingGraph() to the first one");
+            throw AutogradException.of(node.name(), "backward through this graph a second time, but it was released "
+                    + "by the first backward; pass GradOptions.retainingGraph() to the first one to walk it again");
         }
         Var[] grads = node.op.backward(grad, ctx);
         if (grads == null || grads.length != node.next.length) {

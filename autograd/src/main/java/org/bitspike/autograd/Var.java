@@ -330,6 +330,9 @@ public final class Var {
     /** Variance over {@code dims} with {@code correction} (1 for the unbiased estimate). */
     public Var var(int[] dims, int correction, boolean keepDim) {
         int[] d = Shapes.dims("var", dims, shape());
+        if (correction < 0) {
+            throw AutogradException.of("var", "correction must be >= 0, got %d for shape %s", correction, shape());
+        }
         Var centred = sub(mean(d, true));
         return centred.mul(centred).sum(d, keepDim).div(Math.max(0, count(d) - correction));
     }
@@ -369,10 +372,10 @@ public final class Var {
         return keepDim ? out : out.reshape(reducedShape(d));
     }
     /** Softmax along {@code dim}. */
-    public Var softmax(int dim) { return Engine.apply(new ReductionPrimitive.Softmax(Shapes.dim("softmax", dim, dim())), this); }
+    public Var softmax(int dim) { return Engine.apply(new ReductionPrimitive.Softmax(axis("softmax", dim)), this); }
     /** Log-softmax along {@code dim}. */
     public Var logSoftmax(int dim) {
-        return Engine.apply(new ReductionPrimitive.LogSoftmax(Shapes.dim("logSoftmax", dim, dim())), this);
+        return Engine.apply(new ReductionPrimitive.LogSoftmax(axis("logSoftmax", dim)), this);
     }
 
     /** Values (differentiable) and indices (INT64) of {@link #max(int, boolean)} and {@link #min(int, boolean)}. */
@@ -384,6 +387,11 @@ public final class Var {
         Tensor index = keepDim ? r.indices() : r.indices().unsqueeze(d);
         Var values = gather(d, index);
         return new Indexed(keepDim ? values : values.squeeze(d), r.indices());
+    }
+
+    /** {@code dim} normalised for this value, naming the shape in errors; a 0-d value accepts 0 and -1, as tensors do. */
+    private int axis(String op, int dim) {
+        return Shapes.dim(op, dim, Math.max(dim(), 1), shape());
     }
 
     private int[] allDims() {
@@ -423,6 +431,11 @@ public final class Var {
     public Var matmul(Var other) {
         if (dim() == 0 || other.dim() == 0) {
             value.matmul(other.value); // raises the tensor layer's error for 0-d operands
+        }
+        int inner = other.dim() == 1 ? other.size(0) : other.size(other.dim() - 2);
+        if (size(dim() - 1) != inner) {
+            throw new org.bitspike.tensor.TensorException(String.format("matmul: cannot multiply %s by %s: inner "
+                    + "dimensions %d != %d", Arrays.toString(shape()), Arrays.toString(other.shape()), size(dim() - 1), inner));
         }
         if (dim() == 1) {
             Var r = unsqueeze(0).matmul(other);
@@ -471,8 +484,8 @@ public final class Var {
     }
     public Var transpose(int dim0, int dim1) {
         int[] order = allDims();
-        int a = Shapes.dim("transpose", dim0, dim());
-        int b = Shapes.dim("transpose", dim1, dim());
+        int a = axis("transpose", dim0);
+        int b = axis("transpose", dim1);
         order[a] = b;
         order[b] = a;
         return permute(order);
@@ -484,11 +497,14 @@ public final class Var {
     }
     public Var expand(int... shape) { return Engine.apply(new ShapePrimitive.Expand(value.expand(shape).shape()), this); }
     public Var broadcastTo(int... shape) { return expand(shape); }
-    public Var narrow(int dim, int start, int length) { return slice(dim, start, start + length, 1); }
+    public Var narrow(int dim, int start, int length) {
+        value.narrow(dim, start, length); // validates, under its own name
+        return Engine.apply(new ShapePrimitive.Slice(axis("narrow", dim), start, start + length, 1), this);
+    }
     /** Elements {@code start, start + step, ...} below {@code end} along {@code dim}. */
     public Var slice(int dim, int start, int end, int step) {
         value.slice(dim, start, end, step); // validates
-        return Engine.apply(new ShapePrimitive.Slice(Shapes.dim("slice", dim, dim()), start, end, step), this);
+        return Engine.apply(new ShapePrimitive.Slice(axis("slice", dim), start, end, step), this);
     }
     /** The slice at {@code index} along {@code dim}, that dimension removed. */
     public Var select(int dim, int index) {
@@ -499,11 +515,11 @@ public final class Var {
     }
     /** {@code out[..i..] = x[..index[..i..]..]} along {@code dim}; see {@link Tensor#gather}. */
     public Var gather(int dim, Tensor index) {
-        return Engine.apply(new ShapePrimitive.Gather(Shapes.dim("gather", dim, dim()), index), this);
+        return Engine.apply(new ShapePrimitive.Gather(axis("gather", dim), index), this);
     }
     /** A copy of this with {@code src} added at {@code index} along {@code dim}; see {@link Tensor#scatterAdd}. */
     public Var scatterAdd(int dim, Tensor index, Var src) {
-        return Engine.apply(new ShapePrimitive.ScatterAdd(Shapes.dim("scatterAdd", dim, dim()), index), this, src);
+        return Engine.apply(new ShapePrimitive.ScatterAdd(axis("scatterAdd", dim), index), this, src);
     }
     /** The entries at the 1-D {@code index} along {@code dim}. */
     public Var indexSelect(int dim, Tensor index) {

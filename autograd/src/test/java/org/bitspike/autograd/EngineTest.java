@@ -269,6 +269,23 @@ class EngineTest {
     }
 
     @Test
+    void theHessianOfAPiecewiseLinearFunctionIsZero() {
+        Tensor hv = Autograd.hessianVectorProduct(a -> a.relu().sum(), t(1, -2, 3), Tensor.ones(DType.FLOAT64, 3));
+        assertArrayEquals(new double[] {0, 0, 0}, hv.toDoubleArray());
+    }
+
+    @Test
+    void compositeOpsValidateUnderTheirOwnNames() {
+        Var x = Var.withGrad(t(1, 2, 3));
+        assertEquals("var: correction must be >= 0, got -1 for shape [3]",
+                assertThrows(AutogradException.class, () -> x.var(new int[] {0}, -1, false)).getMessage());
+        assertEquals("matmul: cannot multiply [3] by [4]: inner dimensions 3 != 4",
+                assertThrows(IllegalArgumentException.class, () -> x.matmul(Var.of(t(1, 2, 3, 4)))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> x.narrow(0, 2, 5)).getMessage().startsWith("narrow:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> x.softmax(1)).getMessage().contains("[3]"));
+    }
+
+    @Test
     void nullOperandsAreNamed() {
         Var x = Var.withGrad(t(1));
         AutogradException e = assertThrows(AutogradException.class, () -> x.mul(null));

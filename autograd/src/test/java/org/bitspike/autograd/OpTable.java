@@ -638,7 +638,7 @@ final class OpTable {
             order[a] = b;
             order[b] = a;
             return Naive.permute(x[0], order);
-        }).bad("a dimension out of range", () -> grad(2, 3).transpose(0, 2), "transpose", "dimension 2", "rank 2"));
+        }).bad("a dimension out of range", () -> grad(2, 3).transpose(0, 2), "transpose", "dimension 2", "shape [2, 3]"));
         rows.add(row("t", Permute.class, List.of(REAL), (Dice d) -> Sample.of(null, d.shape(2, 2)),
             (x, a) -> x[0].t(), (x, a) -> Naive.permute(x[0], 1, 0))
             .bad("a 3-D tensor", () -> grad(2, 3, 4).t(), "t", "rank <= 2", "[2, 3, 4]"));

@@ -2,7 +2,7 @@ package org.bitspike.tensor;
 
 /** Elementwise binary functions over broadcast operands. */
 enum BinaryOp {
-    ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR;
+    ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE, AND, OR;
 
     String opName() {
         return name().toLowerCase(java.util.Locale.ROOT);
@@ -24,8 +24,8 @@ enum BinaryOp {
             case DIV -> a / b;
             case POW -> Math.pow(a, b);
             // NOTE: Math.max/min propagate NaN, as NumPy's maximum/minimum and torch.maximum do.
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
             case EQ -> a == b ? 1 : 0;
             case NE -> a != b ? 1 : 0;
             case LT -> a < b ? 1 : 0;
@@ -43,8 +43,8 @@ enum BinaryOp {
             case SUB -> a - b;
             case MUL -> a * b;
             case POW -> powLong(a, b);
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
             case EQ -> a == b ? 1 : 0;
             case NE -> a != b ? 1 : 0;
             case LT -> a < b ? 1 : 0;

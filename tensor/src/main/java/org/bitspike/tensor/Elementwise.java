@@ -380,7 +380,7 @@ final class Elementwise {
             hi = Math.min(hi, Integer.MAX_VALUE);
         }
         // NOTE: the bounds are INT64 scalars: as BOOL scalars they would both read as true.
-        return binary(BinaryOp.MIN, binary(BinaryOp.MAX, t, Tensor.scalar(DType.INT64, lo)),
+        return binary(BinaryOp.MINIMUM, binary(BinaryOp.MAXIMUM, t, Tensor.scalar(DType.INT64, lo)),
                 Tensor.scalar(DType.INT64, hi)).to(t.dtype());
     }
 }

@@ -601,9 +601,9 @@ public final class Tensor {
     public Tensor div(Tensor other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
     public Tensor pow(Tensor other) { return Elementwise.binary(BinaryOp.POW, this, other); }
     /** Elementwise maximum; NaN propagates. */
-    public Tensor maximum(Tensor other) { return Elementwise.binary(BinaryOp.MAX, this, other); }
+    public Tensor maximum(Tensor other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
     /** Elementwise minimum; NaN propagates. */
-    public Tensor minimum(Tensor other) { return Elementwise.binary(BinaryOp.MIN, this, other); }
+    public Tensor minimum(Tensor other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
     public Tensor add(double v) { return add(Elementwise.scalarLike(this, v)); }
     public Tensor sub(double v) { return sub(Elementwise.scalarLike(this, v)); }
     public Tensor mul(double v) { return mul(Elementwise.scalarLike(this, v)); }
