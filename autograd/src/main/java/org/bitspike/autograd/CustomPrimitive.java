@@ -15,6 +15,11 @@ record CustomPrimitive(Function function) implements Primitive {
     }
 
     @Override
+    public Aliasing outputAliasing() {
+        return Aliasing.UNKNOWN; // a user's forward may return an input or a tensor it keeps
+    }
+
+    @Override
     public Tensor forward(Tensor[] inputs, Context ctx) {
         Tensor out = function.forward(ctx, inputs);
         if (out == null) {

@@ -146,6 +146,7 @@ sealed interface ElementwisePrimitive extends Primitive {
     /** {@code y = x} in another dtype; {@code dx = g} (the engine casts it back to x's dtype). */
     record Cast(DType dtype) implements ElementwisePrimitive {
         public String name() { return "to"; }
+        public Aliasing outputAliasing() { return Aliasing.VIEW_OF_INPUT; }
         public Tensor forward(Tensor[] x, Context ctx) { return x[0].to(dtype); }
         public Var[] backward(Var g, Context ctx) { return new Var[] {g}; }
     }
@@ -153,6 +154,7 @@ sealed interface ElementwisePrimitive extends Primitive {
     /** {@code y = x} stored contiguously; {@code dx = g}. */
     record Contiguous() implements ElementwisePrimitive {
         public String name() { return "contiguous"; }
+        public Aliasing outputAliasing() { return Aliasing.VIEW_OF_INPUT; }
         public Tensor forward(Tensor[] x, Context ctx) { return x[0].contiguous(); }
         public Var[] backward(Var g, Context ctx) { return new Var[] {g}; }
     }

@@ -37,14 +37,22 @@ final class Engine {
         }
         Context ctx = new Context(op.name(), names, inputs, record);
         Tensor out = op.forward(values, ctx);
+        Object pass = GradMode.currentPass();
+        if (pass != null) { // inside a backward pass: remember which buffers it allocated
+            pass = switch (op.outputAliasing()) {
+                case FRESH -> pass;
+                case VIEW_OF_INPUT -> inputs[0].allocatedByPass() == pass ? pass : null;
+                case UNKNOWN -> null;
+            };
+        }
         if (!record || !out.dtype().isFloating()) {
-            return new Var(out, null);
+            return new Var(out, null, pass);
         }
         Node[] next = new Node[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             next[i] = inputs[i].requiresGrad() ? inputs[i].gradNode() : null;
         }
-        Var result = new Var(out, Node.ofOp(op, ctx, next));
+        Var result = new Var(out, Node.ofOp(op, ctx, next), pass);
         ctx.bindOutput(result);
         ctx.forwardDone();
         return result;
@@ -99,6 +107,8 @@ final class Engine {
         for (int i = 0; i < roots.length; i++) {
             addPending(pending, roots[i], seeds.get(i));
         }
+        java.util.Set<Object> adopted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Object previousPass = GradMode.enterPass(new Object());
         try (GradMode.Scope scope = options.createGraph() ? GradMode.enableGrad() : GradMode.noGrad()) {
             for (Node node : order) {
                 Var grad = pending.remove(node);
@@ -111,7 +121,7 @@ final class Engine {
                 }
                 if (node.isAccumulator()) {
                     if (targets == null) {
-                        node.leaf.accumulateGrad(grad, options.createGraph());
+                        node.leaf.accumulateGrad(grad, options.createGraph(), adopted);
                     }
                     continue;
                 }
@@ -119,6 +129,8 @@ final class Engine {
                     propagate(node, grad, pending, needed, options);
                 }
             }
+        } finally {
+            GradMode.enterPass(previousPass);
         }
         if (captured != null) {
             for (int i = 0; i < captured.length; i++) {

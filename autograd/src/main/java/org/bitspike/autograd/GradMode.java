@@ -11,10 +11,13 @@ package org.bitspike.autograd;
  * }</pre>
  *
  * NOTE: the flag is per thread (like PyTorch's), so a no-grad scope on one thread never disables
- * recording on another; it is the only thread-local state in the engine.
+ * recording on another. With it lives the only other per-thread state of the engine: the token of
+ * the backward pass running on this thread, which tells buffers allocated by that pass (and so
+ * safe to hand to a leaf without a copy) from everything else.
  */
 public final class GradMode {
     private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+    private static final ThreadLocal<Object[]> PASS = ThreadLocal.withInitial(() -> new Object[1]);
 
     private GradMode() {
     }
@@ -32,6 +35,19 @@ public final class GradMode {
     /** Turns recording on (inside a no-grad scope, say) until the returned scope is closed. */
     public static Scope enableGrad() {
         return set(true);
+    }
+
+    /** The token of the backward pass running on this thread, or null. */
+    static Object currentPass() {
+        return PASS.get()[0];
+    }
+
+    /** Marks a backward pass as running on this thread; returns the token it replaced (for nesting). */
+    static Object enterPass(Object token) {
+        Object[] slot = PASS.get();
+        Object previous = slot[0];
+        slot[0] = token;
+        return previous;
     }
 
     private static Scope set(boolean enabled) {

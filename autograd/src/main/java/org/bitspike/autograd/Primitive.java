@@ -34,6 +34,14 @@ sealed interface Primitive
         return i == 0 ? "input" : "input " + i;
     }
 
+    /** Whether the output is a newly allocated tensor, a view of input 0, or possibly anything. */
+    enum Aliasing { FRESH, VIEW_OF_INPUT, UNKNOWN }
+
+    /** What the forward's output may share storage with; most ops allocate their output. */
+    default Aliasing outputAliasing() {
+        return Aliasing.FRESH;
+    }
+
     /** Computes the output from the input values, saving what the backward needs in {@code ctx}. */
     Tensor forward(Tensor[] inputs, Context ctx);
 

@@ -12,6 +12,7 @@ sealed interface ShapePrimitive extends Primitive {
     /** {@code y = x} with a new shape; {@code dx = g} reshaped back. */
     record Reshape(int[] shape) implements ShapePrimitive {
         public String name() { return "reshape"; }
+        public Aliasing outputAliasing() { return Aliasing.VIEW_OF_INPUT; }
         public Tensor forward(Tensor[] x, Context ctx) { return x[0].reshape(shape); }
         public Var[] backward(Var g, Context ctx) { return new Var[] {g.reshape(ctx.inputShape(0))}; }
     }
@@ -19,6 +20,7 @@ sealed interface ShapePrimitive extends Primitive {
     /** {@code y = x} with dimensions reordered; {@code dx = g} permuted by the inverse order. */
     record Permute(int[] order) implements ShapePrimitive {
         public String name() { return "permute"; }
+        public Aliasing outputAliasing() { return Aliasing.VIEW_OF_INPUT; }
         public Tensor forward(Tensor[] x, Context ctx) { return x[0].permute(order); }
         public Var[] backward(Var g, Context ctx) {
             int[] inverse = new int[order.length];
@@ -32,6 +34,7 @@ sealed interface ShapePrimitive extends Primitive {
     /** {@code y = x} broadcast to {@code shape}; {@code dx = g} (the engine sums over the broadcast). */
     record Expand(int[] shape) implements ShapePrimitive {
         public String name() { return "expand"; }
+        public Aliasing outputAliasing() { return Aliasing.VIEW_OF_INPUT; }
         public Tensor forward(Tensor[] x, Context ctx) { return x[0].expand(shape); }
         public Var[] backward(Var g, Context ctx) { return new Var[] {g}; }
     }
@@ -39,6 +42,7 @@ sealed interface ShapePrimitive extends Primitive {
     /** {@code y = x[start:end:step]} along {@code dim}; {@code dx} is {@code g} placed back in zeros. */
     record Slice(int dim, int start, int end, int step) implements ShapePrimitive {
         public String name() { return "slice"; }
+        public Aliasing outputAliasing() { return Aliasing.VIEW_OF_INPUT; }
         public Tensor forward(Tensor[] x, Context ctx) { return x[0].slice(dim, start, end, step); }
         public Var[] backward(Var g, Context ctx) {
             return new Var[] {Engine.apply(new SliceBackward(ctx.inputShape(0), dim, start, end, step), g)};

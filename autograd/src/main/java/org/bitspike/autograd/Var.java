@@ -33,11 +33,22 @@ public final class Var {
     private Var grad;
     private boolean gradOwned;
     private String name;
+    /** The backward pass that allocated this value's storage, or null: only such a buffer is handed to a leaf uncopied. */
+    private final Object allocatedByPass;
 
     Var(Tensor value, Node gradFn) {
+        this(value, gradFn, null);
+    }
+
+    Var(Tensor value, Node gradFn, Object allocatedByPass) {
         this.value = value;
         this.gradFn = gradFn;
         this.requiresGrad = gradFn != null;
+        this.allocatedByPass = allocatedByPass;
+    }
+
+    Object allocatedByPass() {
+        return allocatedByPass;
     }
 
     // ------------------------------------------------------------------ creation and state
@@ -212,11 +223,24 @@ public final class Var {
 
     /** Adds a gradient into {@link #grad}: in place into a buffer this value owns, else out of place. */
     void accumulateGrad(Var g, boolean keepGraph) {
+        accumulateGrad(g, keepGraph, null);
+    }
+
+    /**
+     * As {@link #accumulateGrad(Var, boolean)}; the first gradient is adopted without a copy when
+     * the running backward pass allocated it, it is dense, and no other leaf of the pass adopted its
+     * storage ({@code adopted} records them). Anything else is copied, so a leaf's gradient never
+     * aliases a user's tensor, a saved value or another leaf's gradient.
+     */
+    void accumulateGrad(Var g, boolean keepGraph, java.util.Set<Object> adopted) {
         if (keepGraph) {
             grad = grad == null ? g : grad.add(g);
             gradOwned = false;
         } else if (grad == null) {
-            grad = Var.of(g.value().copy()); // NOTE: a copy, so no other tensor aliases the owned buffer
+            Tensor t = g.value();
+            boolean adopt = adopted != null && g.allocatedByPass != null && g.allocatedByPass == GradMode.currentPass()
+                    && t.isContiguous() && adopted.add(t.storage());
+            grad = Var.of(adopt ? t : t.copy());
             gradOwned = true;
         } else if (gradOwned) {
             grad.value().add_(g.value());

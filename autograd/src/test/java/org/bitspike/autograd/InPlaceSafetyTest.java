@@ -83,4 +83,46 @@ class InPlaceSafetyTest {
         seed.fill_(0);
         assertArrayEquals(new double[] {10}, new double[] {c.grad().itemDouble()});
     }
+
+    @Test
+    void aGradientTheBackwardAllocatedIsAdoptedWithoutACopy() {
+        Var x = Var.of(Tensor.of(new double[][] {{1, 2}, {3, 4}}));
+        Var w = Var.withGrad(Tensor.of(new double[][] {{1, 0}, {0, 1}}));
+        Tensor[] seen = new Tensor[1];
+        w.registerHook(g -> {
+            seen[0] = g.value();
+            return null;
+        });
+        x.matmul(w).sum().backward();
+        org.junit.jupiter.api.Assertions.assertSame(seen[0], w.grad().value(), "x^T g is fresh: adopted, not copied");
+    }
+
+    @Test
+    void valuesTheBackwardDidNotAllocateAreCopied() {
+        // a custom rule that returns a saved forward value itself as the gradient
+        Function passSaved = new Function() {
+            @Override
+            protected Tensor forward(Context ctx, Tensor... x) {
+                ctx.saveOutput();
+                return x[0].exp();
+            }
+
+            @Override
+            protected Var[] backward(Context ctx, Var g) {
+                return new Var[] {ctx.output()};
+            }
+        };
+        Var x = Var.withGrad(t(0, 1));
+        Var y = passSaved.apply(x);
+        y.sum().backward();
+        x.grad().value().mul_(0);
+        assertArrayEquals(new double[] {1, Math.E}, y.value().toDoubleArray(), 1e-12);
+
+        Tensor user = t(7, 7);
+        Var z = Var.withGrad(t(1, 2));
+        z.registerHook(g -> Var.of(user));
+        z.mul(2).sum().backward();
+        z.grad().value().fill_(0);
+        assertArrayEquals(new double[] {7, 7}, user.toDoubleArray());
+    }
 }
