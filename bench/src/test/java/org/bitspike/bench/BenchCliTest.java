@@ -102,6 +102,7 @@ class BenchCliTest {
         assertTrue(run("gemm", "--threads", "0").err().contains("--threads must be between 1 and"));
         assertEquals(2, run("gemm", "--threads", "two").code());
         assertEquals(2, run("gemm", "--repeats", "0").code());
+        assertEquals(2, run("gemm", "--forks", "-1").code());
         assertEquals(2, run("gemm", "--impl", "gpu").code());
         assertEquals(2, run("gemm", "--case", "nothing-matches").code());
         assertEquals(2, run().code());
@@ -116,6 +117,17 @@ class BenchCliTest {
         assertTrue(r.out().contains("im2col/L1 m=64 n=32768 k=576"), r.out());
         assertTrue(r.out().contains("conv - "), r.out());
         assertTrue(r.out().contains("L2/forward+backward batch=32 cin=128 cout=128 h=16 w=16"), r.out());
+        assertTrue(r.out().contains("impls: scalar, vector (default: vector)"), r.out());
+    }
+
+    @Test
+    void forksDoNotRepeatAgentsOrThePoolSize() {
+        assertTrue(Forks.inheritable("--add-modules=jdk.incubator.vector"));
+        assertTrue(Forks.inheritable("-Dbitspike.kernels=scalar"));
+        assertTrue(Forks.inheritable("-Xmx2g"));
+        assertTrue(!Forks.inheritable("-Dbitspike.threads=4"));
+        assertTrue(!Forks.inheritable("-agentlib:jdwp=transport=dt_socket"));
+        assertTrue(!Forks.inheritable("-XX:StartFlightRecording=filename=x.jfr"));
     }
 
     @Test
@@ -129,6 +141,11 @@ class BenchCliTest {
             @Override
             public String description() {
                 return "a kernel that returns a wrong entry";
+            }
+
+            @Override
+            public List<Impl> impls() {
+                return List.of(Impl.SCALAR);
             }
 
             @Override
@@ -150,7 +167,7 @@ class BenchCliTest {
                     }
 
                     @Override
-                    public Prepared prepare(KernelProvider kernels, Parallel parallel) {
+                    public Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel) {
                         float[] a = GemmCheck.random(9, 1);
                         float[] b = GemmCheck.random(9, 2);
                         float[] c = new float[9];
