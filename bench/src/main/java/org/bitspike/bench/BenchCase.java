@@ -16,10 +16,12 @@ public interface BenchCase {
     double flops();
 
     /**
-     * Allocates and fills the operands for one provider and thread pool. Neither argument is kept
+     * Allocates and fills the operands for one impl of the suite, on the provider and thread pool
+     * that impl runs on ({@link Impl#provider()}; the command's pool, or {@link Parallel#shared()} for
+     * an impl {@link Impl#throughTensorApi() through the Tensor API}). None of the arguments is kept
      * beyond the life of the returned object.
      */
-    Prepared prepare(KernelProvider kernels, Parallel parallel);
+    Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel);
 
     /** A case ready to run repeatedly. */
     interface Prepared {

@@ -1,6 +1,7 @@
 package org.bitspike.bench;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -9,6 +10,7 @@ import java.math.MathContext;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,19 +27,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench/run SUITE... [--threads N] [--impl scalar|vector] [--repeats R] [--warmup W] [--quick]}:
- * measures every case of the given suites with one kernel provider and prints one JSON object per
- * line per case on standard output (errors go to standard error).
+ * {@code bench/run SUITE... [--threads N] [--impl IMPL[,IMPL...]] [--repeats R] [--warmup W] [--quick]}:
+ * measures every case of the given suites with the selected impls and prints one JSON object per
+ * line per case and impl on standard output (errors go to standard error).
+ *
+ * <p>Each suite runs the selected impls it offers ({@link Suite#impls()}), or its
+ * {@link Suite#defaultImpls()} when {@code --impl} is not given. The impls of a suite with a
+ * {@link Suite#baseline()} are measured interleaved, and the other impls' lines carry their time
+ * relative to the baseline's ({@code overhead}).
  *
  * <p>Exit codes: 0 success, 1 a case failed (wrong result or a kernel threw), 2 bad usage (unknown
- * suite, bad option value, an impl this JVM cannot run).
+ * suite, bad option value, an impl no selected suite offers or this JVM cannot run).
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true, version = "bitspike bench 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Measures bitspike kernels; prints one JSON object per line per case.",
+        description = "Measures bitspike kernels and the autograd engine; prints one JSON object per line per case and impl.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a case failed (wrong result or kernel error)",
-                        "2:bad usage (unknown suite, bad value, impl not runnable in this JVM)"})
+                        "2:bad usage (unknown suite, bad value, impl not offered or not runnable in this JVM)"})
 public final class BenchCli implements Callable<Integer> {
     private static final Gson GSON = new Gson();
     private static final int MAX_THREADS = 256;
@@ -52,10 +59,12 @@ public final class BenchCli implements Callable<Integer> {
             description = "Threads of the kernel pool, >= 1 (default: ${DEFAULT-VALUE}).")
     private int threads;
 
-    @Option(names = "--impl", paramLabel = "IMPL", defaultValue = "vector",
-            description = "Kernel provider: scalar or vector (default: ${DEFAULT-VALUE}). "
-                    + "vector needs --add-modules jdk.incubator.vector (bench/run adds it).")
-    private Impl impl;
+    @Option(names = "--impl", paramLabel = "IMPL", split = ",",
+            description = "Impls to measure, comma-separated: scalar, vector (gemm, conv); autograd, kernels "
+                    + "(autograd). Each suite runs those it offers (default: vector for gemm and conv, "
+                    + "autograd,kernels for autograd). vector needs --add-modules jdk.incubator.vector "
+                    + "(bench/run adds it).")
+    private List<Impl> implOption;
 
     @Option(names = "--repeats", paramLabel = "R",
             description = "Timed runs per case, >= 1 (default: adaptive, ~1.5 s per case, at least 3"
@@ -76,6 +85,16 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--case", paramLabel = "REGEX",
             description = "Only cases whose name contains a match, e.g. 'square/(256|512)'.")
     private Pattern casePattern;
+
+    @Option(names = "--forks", paramLabel = "F", defaultValue = "2",
+            description = "Suites comparing impls with a baseline (autograd): fresh JVMs per impl, alternating "
+                    + "(A B B A for 2), samples pooled; 0 measures the impls interleaved in this JVM, where they "
+                    + "share the JIT's profiles (default: ${DEFAULT-VALUE}).")
+    private int forks;
+
+    @Option(names = "--emit-samples", hidden = true,
+            description = "Add the timed samples to each line (what a fork reports to its parent).")
+    private boolean emitSamples;
 
     @Option(names = "--list", description = "List suites and their cases, then exit.")
     private boolean list;
@@ -127,20 +146,82 @@ public final class BenchCli implements Callable<Integer> {
         List<Suite> suites = resolveSuites();
         validateNumbers();
         List<Selected> selected = select(suites, scale);
-        KernelProvider kernels = resolveProvider();
-        Sampler sampler = new Sampler(Sampler.Protocol.adaptive(scale).with(warmup, repeats, budgetMs));
-        try (Parallel parallel = Parallel.of(threads)) {
+        try (Parallel own = Parallel.of(threads)) {
+            Map<Impl, Target> targets = resolveTargets(selected, own);
+            Sampler.Protocol protocol = Sampler.Protocol.adaptive(scale).with(warmup, repeats, budgetMs);
+            Forks forked = new Forks(threads, forkOptions(), spec.commandLine().getErr());
             for (Selected s : selected) {
-                BenchCase.Prepared prepared = prepareCleanly(s.bench(), kernels, parallel);
-                Sampler.Timing timing = sampler.measure(prepared);
-                out.println(GSON.toJson(toJson(s.suite(), s.bench(), kernels, scale, timing)));
-                out.flush();
+                for (List<Impl> group : measuredTogether(s)) {
+                    List<Sampler.Timing> timings;
+                    if (inForks(s, group)) {
+                        try {
+                            timings = forked.measure(s.suite().name(), s.bench().name(), group, forks);
+                        } catch (Forks.UsageInFork e) {
+                            throw usage(e.getMessage());
+                        }
+                    } else {
+                        System.gc(); // the previous case's arrays, so one case's garbage does not time the next
+                        List<BenchCase.Prepared> prepared = new ArrayList<>();
+                        for (Impl impl : group) {
+                            Target t = targets.get(impl);
+                            prepared.add(s.bench().prepare(impl, t.kernels(), t.parallel()));
+                        }
+                        timings = new Sampler(protocol.withMinWarmup(s.suite().minWarmupMs(scale))).measure(prepared);
+                    }
+                    Sampler.Timing base = s.suite().baseline().filter(group::contains)
+                            .map(b -> timings.get(group.indexOf(b))).orElse(null);
+                    for (int i = 0; i < group.size(); i++) {
+                        Impl impl = group.get(i);
+                        Sampler.Timing relativeTo = impl == s.suite().baseline().orElse(null) ? null : base;
+                        JsonObject line = toJson(s, impl, targets.get(impl).kernels(), scale, timings.get(i), relativeTo);
+                        if (s.suite().baseline().isPresent()) {
+                            line.addProperty("forks", inForks(s, group) ? forks : 0);
+                        }
+                        if (emitSamples) {
+                            JsonArray samples = new JsonArray();
+                            for (double ms : timings.get(i).samplesMs()) {
+                                samples.add(ms);
+                            }
+                            line.add(Forks.SAMPLES_FIELD, samples);
+                        }
+                        out.println(GSON.toJson(line));
+                    }
+                    out.flush();
+                }
             }
         }
         return 0;
     }
 
-    private record Selected(Suite suite, BenchCase bench) {
+    /** Whether a group of impls is measured in fresh JVMs: several impls compared with a baseline. */
+    private boolean inForks(Selected s, List<Impl> group) {
+        return forks > 0 && group.size() > 1 && s.suite().baseline().isPresent();
+    }
+
+    /** The options a fork repeats: everything but suites, impls, cases and forking. */
+    private List<String> forkOptions() {
+        List<String> o = new ArrayList<>(List.of("--threads", String.valueOf(threads)));
+        if (quick) {
+            o.add("--quick");
+        }
+        if (warmup != null) {
+            o.addAll(List.of("--warmup", String.valueOf(warmup)));
+        }
+        if (repeats != null) {
+            o.addAll(List.of("--repeats", String.valueOf(repeats)));
+        }
+        if (budgetMs != null) {
+            o.addAll(List.of("--budget-ms", String.valueOf(budgetMs)));
+        }
+        return o;
+    }
+
+    /** A case of a suite with the impls it runs. */
+    private record Selected(Suite suite, BenchCase bench, List<Impl> impls) {
+    }
+
+    /** What an impl runs on; the pool is null for an impl measured only in forks. */
+    private record Target(KernelProvider kernels, Parallel parallel) {
     }
 
     private List<Suite> resolveSuites() {
@@ -166,17 +247,43 @@ public final class BenchCli implements Callable<Integer> {
         if (warmup != null && warmup < 0) {
             throw usage("--warmup must be >= 0, got " + warmup);
         }
+        if (forks < 0) {
+            throw usage("--forks must be >= 0, got " + forks);
+        }
         if (budgetMs != null && !(budgetMs > 0)) {
             throw usage("--budget-ms must be > 0, got " + budgetMs);
         }
     }
 
+    /** The impls of {@code suite} to run: the selected ones it offers, in its order, or its defaults. */
+    private List<Impl> implsOf(Suite suite) {
+        if (implOption == null) {
+            return suite.defaultImpls();
+        }
+        return suite.impls().stream().filter(implOption::contains).toList();
+    }
+
     private List<Selected> select(List<Suite> suites, Scale scale) {
+        if (implOption != null) {
+            for (Impl impl : implOption) {
+                if (suites.stream().noneMatch(s -> s.impls().contains(impl))) {
+                    throw usage("--impl " + impl.label() + " is not offered by " + String.join(", ", suiteNames)
+                            + " (" + offers(suites) + ")");
+                }
+            }
+        }
         List<Selected> selected = new ArrayList<>();
         for (Suite suite : suites) {
+            List<Impl> impls = implsOf(suite);
+            if (impls.isEmpty()) {
+                // Another JVM of bench/run measures the impls this suite offers.
+                spec.commandLine().getErr().println("bench: " + suite.name() + ": none of its impls ("
+                        + labels(suite.impls()) + ") selected here; skipped");
+                continue;
+            }
             for (BenchCase c : suite.cases(scale)) {
                 if (casePattern == null || casePattern.matcher(c.name()).find()) {
-                    selected.add(new Selected(suite, c));
+                    selected.add(new Selected(suite, c, impls));
                 }
             }
         }
@@ -187,24 +294,68 @@ public final class BenchCli implements Callable<Integer> {
         return selected;
     }
 
-    private KernelProvider resolveProvider() {
-        try {
-            return impl.provider();
-        } catch (IllegalStateException e) {
-            throw usage("--impl " + impl.label() + " cannot run in this JVM: " + e.getMessage());
+    /**
+     * The provider and pool of every impl to run. Kernel impls get the command's own pool; impls
+     * through the Tensor API run on {@link Parallel#shared()}, whose size must then be {@code --threads}
+     * (unless they run only in forks, which are started with that size).
+     */
+    private Map<Impl, Target> resolveTargets(List<Selected> selected, Parallel own) {
+        Map<Impl, Target> targets = new EnumMap<>(Impl.class);
+        for (Selected s : selected) {
+            boolean forked = measuredTogether(s).stream().allMatch(g -> inForks(s, g));
+            for (Impl impl : s.impls()) {
+                if (targets.containsKey(impl) && targets.get(impl).parallel() != null) {
+                    continue;
+                }
+                KernelProvider kernels;
+                try {
+                    kernels = impl.provider();
+                } catch (IllegalStateException e) {
+                    throw usage("--impl " + impl.label() + " cannot run in this JVM: " + e.getMessage());
+                }
+                Parallel parallel = own;
+                if (forked) {
+                    parallel = null; // measured in forks only
+                } else if (impl.throughTensorApi()) {
+                    parallel = Parallel.shared();
+                    if (parallel.threads() != threads) {
+                        throw usage("--threads " + threads + ", but impl " + impl.label() + " of suite "
+                                + s.suite().name() + " runs Tensor ops, whose pool has " + parallel.threads()
+                                + " threads: start the JVM with -D" + Parallel.PROPERTY + "=" + threads
+                                + " (bench/run does)");
+                    }
+                }
+                targets.put(impl, new Target(kernels, parallel));
+            }
         }
+        return targets;
     }
 
-    /** Collects the previous case's arrays first, so one case's garbage does not time the next. */
-    private static BenchCase.Prepared prepareCleanly(BenchCase c, KernelProvider kernels, Parallel parallel) {
-        System.gc();
-        return c.prepare(kernels, parallel);
+    /** The impls of a selected case grouped by measurement: all together for a suite with a baseline. */
+    private static List<List<Impl>> measuredTogether(Selected s) {
+        if (s.suite().baseline().isPresent()) {
+            return List.of(s.impls());
+        }
+        return s.impls().stream().map(List::of).toList();
     }
 
-    private JsonObject toJson(Suite suite, BenchCase c, KernelProvider kernels, Scale scale,
-                              Sampler.Timing t) {
+    private static String offers(List<Suite> suites) {
+        List<String> parts = new ArrayList<>();
+        for (Suite s : suites) {
+            parts.add(s.name() + " offers " + labels(s.impls()));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String labels(List<Impl> impls) {
+        return String.join(", ", impls.stream().map(Impl::label).toList());
+    }
+
+    private JsonObject toJson(Selected s, Impl impl, KernelProvider kernels, Scale scale, Sampler.Timing t,
+                              Sampler.Timing baseline) {
+        BenchCase c = s.bench();
         JsonObject o = new JsonObject();
-        o.addProperty("suite", suite.name());
+        o.addProperty("suite", s.suite().name());
         o.addProperty("case", c.name());
         o.addProperty("impl", impl.label());
         o.addProperty("threads", threads);
@@ -223,6 +374,10 @@ public final class BenchCli implements Callable<Integer> {
         o.addProperty("mean_ms", round(t.meanMs()));
         if (!Double.isNaN(t.cpuMsPerRun())) {
             o.addProperty("cpu_ms", round(t.cpuMsPerRun()));
+        }
+        if (baseline != null) {
+            o.addProperty("overhead", round(median / baseline.medianMs()));
+            o.addProperty("overhead_best", round(t.minMs() / baseline.minMs()));
         }
         if (c.flops() > 0) {
             o.addProperty("flops", (long) c.flops());
@@ -255,6 +410,8 @@ public final class BenchCli implements Callable<Integer> {
     private void printList(PrintWriter out, Scale scale) {
         for (Suite suite : registry.all()) {
             out.println(suite.name() + " - " + suite.description());
+            out.println("  impls: " + labels(suite.impls()) + " (default: " + labels(suite.defaultImpls()) + ")"
+                    + suite.baseline().map(b -> "; baseline " + b.label() + ", measured interleaved").orElse(""));
             for (BenchCase c : suite.cases(scale)) {
                 StringBuilder line = new StringBuilder("  ").append(c.name());
                 c.fields().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));

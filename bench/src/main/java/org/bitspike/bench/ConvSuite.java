@@ -84,6 +84,17 @@ public final class ConvSuite implements Suite {
     }
 
     @Override
+    public List<Impl> impls() {
+        return List.of(Impl.SCALAR, Impl.VECTOR);
+    }
+
+    /** {@code vector}: the scalar oracle runs when asked for (in its own JVM under {@code bench/run}). */
+    @Override
+    public List<Impl> defaultImpls() {
+        return List.of(Impl.VECTOR);
+    }
+
+    @Override
     public List<BenchCase> cases(Scale scale) {
         List<BenchCase> cases = new ArrayList<>();
         for (Layer layer : Layer.values()) {
@@ -162,7 +173,7 @@ public final class ConvSuite implements Suite {
         }
 
         @Override
-        public Prepared prepare(KernelProvider kernels, Parallel parallel) {
+        public Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel) {
             Operands ops = new Operands(g, SEED);
             ConvKernels conv = kernels.conv();
             String what = String.format(Locale.ROOT, "conv %s (%s, %d threads)", name, kernels.name(),

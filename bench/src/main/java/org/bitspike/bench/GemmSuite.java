@@ -36,6 +36,17 @@ public final class GemmSuite implements Suite {
     }
 
     @Override
+    public List<Impl> impls() {
+        return List.of(Impl.SCALAR, Impl.VECTOR);
+    }
+
+    /** {@code vector}: the scalar oracle runs when asked for (in its own JVM under {@code bench/run}). */
+    @Override
+    public List<Impl> defaultImpls() {
+        return List.of(Impl.VECTOR);
+    }
+
+    @Override
     public List<BenchCase> cases(Scale scale) {
         boolean quick = scale == Scale.QUICK;
         List<BenchCase> cases = new ArrayList<>();
@@ -67,7 +78,7 @@ public final class GemmSuite implements Suite {
         }
 
         @Override
-        public Prepared prepare(KernelProvider kernels, Parallel parallel) {
+        public Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel) {
             float[] a = GemmCheck.random(m * k, SEED);
             float[] b = GemmCheck.random(k * n, SEED + 1);
             float[] c = new float[m * n];

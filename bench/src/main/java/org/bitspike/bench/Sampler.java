@@ -1,7 +1,9 @@
 package org.bitspike.bench;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,7 +14,9 @@ import java.util.function.LongSupplier;
  *       clearly ({@value #SETTLED_SPEEDUP}x) faster than every run before it. Interpreted or
  *       C1-compiled Vector API code can be a hundred times slower than C2's, so each jump in speed
  *       restarts the budget and the timed runs see the settled code, not the compiler. Capped at
- *       {@value #MAX_WARMUP} runs and {@value #MAX_WARMUP_BUDGETS} warm-up budgets of time;</li>
+ *       {@value #MAX_WARMUP} runs and {@value #MAX_WARMUP_BUDGETS} warm-up budgets of time, and
+ *       lasting at least {@link Protocol#minWarmupMs} (code through the Tensor API takes the JIT
+ *       seconds more to settle, in many small steps that never restart the budget);</li>
  *   <li>verify the result of the very first run, warm-up or not, before anything is timed;</li>
  *   <li>time {@code repeats} runs, or (adaptive) as many as fit in {@link Protocol#budgetMs} judging by
  *       the last warm-up run, clamped to [{@link #minRepeats}, {@value #MAX_REPEATS}].</li>
@@ -21,6 +25,10 @@ import java.util.function.LongSupplier;
  * by the other processes sharing the machine. The process CPU time per timed run (all threads,
  * verification excluded) is recorded too: when other processes take the cores, wall time grows but
  * CPU time barely moves, so a large gap between the two marks a disturbed measurement.
+ *
+ * <p>Cases to be compared with each other (the impls of a suite with a {@link Suite#baseline()})
+ * are measured interleaved, in rounds of one run each ({@link #measure(List)}), so a change in the
+ * machine's load or a collection of garbage hits them alike rather than whichever ran at the time.
  */
 public final class Sampler {
     /** Upper bound on adaptive warm-up runs (tiny cases reach the time budget much later). */
@@ -39,8 +47,14 @@ public final class Sampler {
      * @param repeats        timed runs, or -1 for adaptive
      * @param warmupBudgetMs adaptive warm-up time per case
      * @param budgetMs       adaptive measuring time per case
+     * @param minWarmupMs    adaptive warm-up lasts at least this long, whatever the speed and the
+     *                       run cap say ({@link Suite#minWarmupMs})
      */
-    public record Protocol(int warmup, int repeats, double warmupBudgetMs, double budgetMs) {
+    public record Protocol(int warmup, int repeats, double warmupBudgetMs, double budgetMs, double minWarmupMs) {
+        public Protocol(int warmup, int repeats, double warmupBudgetMs, double budgetMs) {
+            this(warmup, repeats, warmupBudgetMs, budgetMs, 0);
+        }
+
         /** Adaptive protocol for a scale: about 0.5 s warm-up and 1.5 s of timing per full case. */
         public static Protocol adaptive(Scale scale) {
             return scale == Scale.QUICK ? new Protocol(-1, -1, 20, 50) : new Protocol(-1, -1, 500, 1500);
@@ -50,7 +64,12 @@ public final class Sampler {
         public Protocol with(Integer warmupRuns, Integer repeatRuns, Double budget) {
             return new Protocol(warmupRuns == null ? warmup : warmupRuns,
                     repeatRuns == null ? repeats : repeatRuns,
-                    warmupBudgetMs, budget == null ? budgetMs : budget);
+                    warmupBudgetMs, budget == null ? budgetMs : budget, minWarmupMs);
+        }
+
+        /** This protocol with an adaptive warm-up of at least {@code ms}. */
+        public Protocol withMinWarmup(double ms) {
+            return new Protocol(warmup, repeats, warmupBudgetMs, budgetMs, ms);
         }
     }
 
@@ -138,68 +157,123 @@ public final class Sampler {
 
     /** Runs the protocol on {@code c}; propagates the exception of a failed verification. */
     public Timing measure(BenchCase.Prepared c) {
-        Runner runner = new Runner(c, wallNanos, cpuNanos);
-        int warm = 0;
-        double lastMs = Double.NaN;
+        return measure(List.of(c)).get(0);
+    }
+
+    /**
+     * Runs the protocol on several cases interleaved, in rounds of one run of each: round {@code r}
+     * runs them in the given order when {@code r} is even and in reverse when it is odd, so none
+     * always follows another (whose garbage it would collect, whose data it would find in cache).
+     * Warm-up counts rounds and restarts its budget when any case gets clearly faster; adaptive
+     * repeats fit rounds into the budget. With one case this is the protocol of the class comment.
+     *
+     * @return one timing per case, in the given order
+     */
+    public List<Timing> measure(List<? extends BenchCase.Prepared> cases) {
+        int n = cases.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("sampler: no cases");
+        }
+        Runner[] runners = new Runner[n];
+        for (int i = 0; i < n; i++) {
+            runners[i] = new Runner(cases.get(i), wallNanos, cpuNanos);
+        }
+        int rounds = 0;
+        double lastRoundMs = Double.NaN;
         if (protocol.warmup() >= 0) {
-            for (; warm < protocol.warmup(); warm++) {
-                lastMs = runner.timeOnce();
+            for (; rounds < protocol.warmup(); rounds++) {
+                lastRoundMs = sum(round(runners, rounds, null, 0));
             }
         } else {
             long start = wallNanos.getAsLong();
             long mark = start;
-            double bestMs = Double.POSITIVE_INFINITY;
+            double[] bestMs = new double[n];
+            Arrays.fill(bestMs, Double.POSITIVE_INFINITY);
             while (true) {
-                long runStart = wallNanos.getAsLong();
-                lastMs = runner.timeOnce();
-                warm++;
-                if (lastMs * SETTLED_SPEEDUP < bestMs) {
-                    mark = runStart;
+                long roundStart = wallNanos.getAsLong();
+                double[] ms = round(runners, rounds, null, 0);
+                rounds++;
+                for (int i = 0; i < n; i++) {
+                    if (ms[i] * SETTLED_SPEEDUP < bestMs[i]) {
+                        mark = roundStart;
+                    }
+                    bestMs[i] = Math.min(bestMs[i], ms[i]);
                 }
-                bestMs = Math.min(bestMs, lastMs);
+                lastRoundMs = sum(ms);
                 long now = wallNanos.getAsLong();
-                if (warm >= MAX_WARMUP || (now - start) / 1e6 >= MAX_WARMUP_BUDGETS * protocol.warmupBudgetMs()
-                        || (warm >= 2 && (now - mark) / 1e6 >= protocol.warmupBudgetMs())) {
+                boolean done = rounds >= MAX_WARMUP || (now - start) / 1e6 >= MAX_WARMUP_BUDGETS * protocol.warmupBudgetMs()
+                        || (rounds >= 2 && (now - mark) / 1e6 >= protocol.warmupBudgetMs());
+                if (done && (now - start) / 1e6 >= protocol.minWarmupMs()) {
                     break;
                 }
             }
         }
-        double[] samples;
-        long cpu0 = cpuNanos.getAsLong();
-        runner.verifyCpuNs = 0;
-        if (protocol.repeats() >= 1) {
-            samples = new double[protocol.repeats()];
-            for (int r = 0; r < samples.length; r++) {
-                samples[r] = runner.timeOnce();
-            }
-        } else if (Double.isNaN(lastMs)) {
-            // No warm-up: the first timed run is the estimate and counts as a sample.
-            double first = runner.timeOnce();
-            samples = new double[adaptiveRepeats(first)];
-            samples[0] = first;
-            for (int r = 1; r < samples.length; r++) {
-                samples[r] = runner.timeOnce();
-            }
-        } else {
-            samples = new double[adaptiveRepeats(lastMs)];
-            for (int r = 0; r < samples.length; r++) {
-                samples[r] = runner.timeOnce();
-            }
+        int warm = rounds;
+        for (Runner r : runners) {
+            r.cpuNs = 0;
         }
-        long cpu1 = cpuNanos.getAsLong();
-        double cpuMs = cpu0 < 0 || cpu1 < 0 ? Double.NaN
-                : (cpu1 - cpu0 - runner.verifyCpuNs) / 1e6 / samples.length;
-        return new Timing(warm, samples, cpuMs);
+        double[][] samples;
+        int first = 0;
+        if (protocol.repeats() >= 1) {
+            samples = new double[n][protocol.repeats()];
+        } else if (Double.isNaN(lastRoundMs)) {
+            // No warm-up: the first timed round is the estimate and counts as a sample.
+            double[][] one = new double[n][1];
+            double estimate = sum(round(runners, rounds++, one, 0));
+            samples = new double[n][adaptiveRepeats(estimate)];
+            for (int i = 0; i < n; i++) {
+                samples[i][0] = one[i][0];
+            }
+            first = 1;
+        } else {
+            samples = new double[n][adaptiveRepeats(lastRoundMs)];
+        }
+        for (int r = first; r < samples[0].length; r++) {
+            round(runners, rounds++, samples, r);
+        }
+        List<Timing> timings = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double cpuMs = runners[i].cpuKnown ? runners[i].cpuNs / 1e6 / samples[i].length : Double.NaN;
+            timings.add(new Timing(warm, samples[i], cpuMs));
+        }
+        return timings;
     }
 
-    /** Times single runs and verifies the first one. */
+    /**
+     * Runs every case once, forwards in even rounds and backwards in odd ones; returns the times and,
+     * when {@code into} is given, stores them at {@code into[case][slot]} and counts their CPU time.
+     */
+    private static double[] round(Runner[] runners, int round, double[][] into, int slot) {
+        int n = runners.length;
+        double[] ms = new double[n];
+        for (int k = 0; k < n; k++) {
+            int i = round % 2 == 0 ? k : n - 1 - k;
+            ms[i] = runners[i].timeOnce(into != null);
+            if (into != null) {
+                into[i][slot] = ms[i];
+            }
+        }
+        return ms;
+    }
+
+    private static double sum(double[] xs) {
+        double s = 0;
+        for (double x : xs) {
+            s += x;
+        }
+        return s;
+    }
+
+    /** Times single runs, verifies the first one, and adds up the CPU time of timed runs. */
     private static final class Runner {
         private final BenchCase.Prepared c;
         private final LongSupplier wallNanos;
         private final LongSupplier cpuNanos;
         private boolean verified;
-        /** CPU time spent verifying, to be left out of the CPU time per run. */
-        long verifyCpuNs;
+        /** Process CPU time of the counted runs, verification excluded. */
+        long cpuNs;
+        /** False once the CPU clock reported a negative (unknown) time. */
+        boolean cpuKnown = true;
 
         Runner(BenchCase.Prepared c, LongSupplier wallNanos, LongSupplier cpuNanos) {
             this.c = c;
@@ -207,14 +281,18 @@ public final class Sampler {
             this.cpuNanos = cpuNanos;
         }
 
-        double timeOnce() {
+        double timeOnce(boolean countCpu) {
+            long cpu0 = countCpu ? cpuNanos.getAsLong() : 0;
             long t0 = wallNanos.getAsLong();
             c.run();
             double ms = (wallNanos.getAsLong() - t0) / 1e6;
+            if (countCpu) {
+                long cpu1 = cpuNanos.getAsLong();
+                cpuKnown &= cpu0 >= 0 && cpu1 >= 0;
+                cpuNs += cpu1 - cpu0;
+            }
             if (!verified) {
-                long cpu0 = cpuNanos.getAsLong();
                 c.verify();
-                verifyCpuNs += cpuNanos.getAsLong() - cpu0;
                 verified = true;
             }
             return ms;

@@ -1,6 +1,7 @@
 package org.bitspike.bench;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A named family of benchmark cases. Implementations are stateless. */
 public interface Suite {
@@ -9,6 +10,31 @@ public interface Suite {
 
     /** One line for {@code --list}. */
     String description();
+
+    /** The impls this suite can measure, in the order their lines are printed. */
+    List<Impl> impls();
+
+    /** The impls measured when {@code --impl} is not given; all of {@link #impls()} unless overridden. */
+    default List<Impl> defaultImpls() {
+        return impls();
+    }
+
+    /**
+     * The impl the others are compared with, if any. When it is selected with others, each case
+     * measures them interleaved in one JVM (so they see the same machine load and JIT state), and the
+     * line of every other impl carries its time relative to the baseline's ({@code overhead}).
+     */
+    default Optional<Impl> baseline() {
+        return Optional.empty();
+    }
+
+    /**
+     * The shortest adaptive warm-up of a case at {@code scale}, in milliseconds; 0 (the default)
+     * leaves it to the {@link Sampler}'s rule. Explicit {@code --warmup} counts are not affected.
+     */
+    default double minWarmupMs(Scale scale) {
+        return 0;
+    }
 
     /**
      * The cases at the given scale. Within a scale a case name always means the same shapes (the

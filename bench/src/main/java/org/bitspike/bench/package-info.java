@@ -1,5 +1,6 @@
 /**
- * Benchmark command line: measures the kernels of one provider and prints one JSON object per case.
+ * Benchmark command line: measures the kernels, and the autograd engine against the same Tensor
+ * ops called directly, and prints one JSON object per case and impl.
  *
  * <p>Vocabulary:
  * <ul>
@@ -11,8 +12,12 @@
  *       {@code bench/compare}, so within a {@link org.bitspike.bench.Scale} a name always means the same
  *       shapes.</li>
  *   <li>{@link org.bitspike.bench.Scale} - {@code FULL} shapes or {@code QUICK} (tiny, for smoke tests).</li>
- *   <li>{@link org.bitspike.bench.Impl} - which kernel provider is measured: {@code scalar} (the
- *       oracle and baseline) or {@code vector}. Each impl runs in its own JVM ({@code bench/run}).</li>
+ *   <li>{@link org.bitspike.bench.Impl} - what a line measures; each suite offers its own: the
+ *       kernel provider, {@code scalar} (the oracle) or {@code vector}, for gemm and conv (each in
+ *       its own JVM under {@code bench/run}); {@code autograd} or {@code kernels} for the autograd
+ *       suite, whose {@link org.bitspike.bench.Suite#baseline() baseline} {@code kernels} is what the
+ *       {@code overhead} field compares with. Impls compared with a baseline run in fresh JVMs
+ *       ({@code Forks}).</li>
  *   <li>{@link org.bitspike.bench.Sampler} - the timing protocol: warm up, verify the first result,
  *       then time repeats and report the median.</li>
  * </ul>

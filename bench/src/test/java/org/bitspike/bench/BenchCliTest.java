@@ -102,6 +102,7 @@ class BenchCliTest {
         assertTrue(run("gemm", "--threads", "0").err().contains("--threads must be between 1 and"));
         assertEquals(2, run("gemm", "--threads", "two").code());
         assertEquals(2, run("gemm", "--repeats", "0").code());
+        assertEquals(2, run("autograd", "--forks", "-1").code());
         assertEquals(2, run("gemm", "--impl", "gpu").code());
         assertEquals(2, run("gemm", "--case", "nothing-matches").code());
         assertEquals(2, run().code());
@@ -116,6 +117,112 @@ class BenchCliTest {
         assertTrue(r.out().contains("im2col/L1 m=64 n=32768 k=576"), r.out());
         assertTrue(r.out().contains("conv - "), r.out());
         assertTrue(r.out().contains("L2/forward+backward batch=32 cin=128 cout=128 h=16 w=16"), r.out());
+        assertTrue(r.out().contains("impls: scalar, vector (default: vector)"), r.out());
+        assertTrue(r.out().contains("autograd - "), r.out());
+        assertTrue(r.out().contains("mlp-784-512-512-10-b64 batch=64 in=784 hidden1=512 hidden2=512 classes=10"),
+                r.out());
+        assertTrue(r.out().contains("impls: autograd, kernels (default: autograd, kernels); baseline kernels"),
+                r.out());
+    }
+
+    /** The Tensor-level impls run on the shared pool, so their runs must ask for its size. */
+    private static String sharedThreads() {
+        return String.valueOf(Parallel.shared().threads());
+    }
+
+    @Test
+    void quickAutogradMeasuresBothImplsAndReportsTheOverhead() {
+        Run r = run("autograd", "--quick", "--forks", "0", "--threads", sharedThreads(), "--warmup", "1",
+                "--repeats", "3");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(List.of("autograd", "kernels"), lines.stream().map(o -> o.get("impl").getAsString()).toList());
+        for (JsonObject o : lines) {
+            assertEquals("autograd", o.get("suite").getAsString());
+            assertEquals(AutogradSuite.QUICK.name(), o.get("case").getAsString());
+            for (String field : List.of("batch", "in", "hidden1", "hidden2", "classes", "median_ms", "min_ms",
+                    "flops", "gflops", "repeats", "provider")) {
+                assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+            }
+            assertEquals(3, o.get("repeats").getAsInt());
+            assertEquals(1, o.get("warmup").getAsInt());
+            assertEquals((long) AutogradSuite.QUICK.flops(), o.get("flops").getAsLong());
+        }
+        JsonObject autograd = lines.get(0);
+        JsonObject kernels = lines.get(1);
+        double ratio = autograd.get("median_ms").getAsDouble() / kernels.get("median_ms").getAsDouble();
+        assertEquals(ratio, autograd.get("overhead").getAsDouble(), 1e-3 * ratio + 1e-4);
+        assertTrue(autograd.has("overhead_best"), autograd::toString);
+        assertTrue(!kernels.has("overhead"), kernels::toString);
+        assertEquals(0, autograd.get("forks").getAsInt());
+    }
+
+    @Test
+    void forksMeasureEachImplInAJvmOfItsOwnAndPoolTheirSamples() {
+        Run r = run("autograd", "--quick", "--forks", "2", "--threads", "1", "--warmup", "1", "--repeats", "2");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(List.of("autograd", "kernels"), lines.stream().map(o -> o.get("impl").getAsString()).toList());
+        for (JsonObject o : lines) {
+            assertEquals(2, o.get("forks").getAsInt());
+            assertEquals(4, o.get("repeats").getAsInt()); // 2 forks x 2 repeats
+            assertEquals(2, o.get("warmup").getAsInt());
+            assertEquals(1, o.get("threads").getAsInt());
+            assertTrue(!o.has(Forks.SAMPLES_FIELD), o::toString);
+        }
+        assertTrue(lines.get(0).has("overhead"), r.out());
+    }
+
+    @Test
+    void forksDoNotRepeatAgentsOrThePoolSize() {
+        assertTrue(Forks.inheritable("--add-modules=jdk.incubator.vector"));
+        assertTrue(Forks.inheritable("-Dbitspike.kernels=scalar"));
+        assertTrue(Forks.inheritable("-Xmx2g"));
+        assertTrue(!Forks.inheritable("-Dbitspike.threads=4"));
+        assertTrue(!Forks.inheritable("-agentlib:jdwp=transport=dt_socket"));
+        assertTrue(!Forks.inheritable("-XX:StartFlightRecording=filename=x.jfr"));
+    }
+
+    @Test
+    void oneImplOfASuiteWithABaselineHasNoOverhead() {
+        Run r = run("autograd", "--quick", "--impl", "kernels", "--threads", sharedThreads(), "--warmup", "0",
+                "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.json().get(0).get("forks").getAsInt());
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(1, lines.size());
+        assertEquals("kernels", lines.get(0).get("impl").getAsString());
+        assertTrue(!lines.get(0).has("overhead"), r.out());
+    }
+
+    @Test
+    void eachSuiteRunsTheSelectedImplsItOffers() {
+        Run r = run("gemm", "autograd", "--quick", "--impl", "vector", "--case", "^square/31$", "--warmup", "0",
+                "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("gemm vector"),
+                r.json().stream().map(o -> o.get("suite").getAsString() + " " + o.get("impl").getAsString()).toList());
+        assertTrue(r.err().contains("autograd: none of its impls (autograd, kernels) selected here"), r.err());
+    }
+
+    @Test
+    void implsNoSelectedSuiteOffersAreUsageErrors() {
+        Run r = run("autograd", "--quick", "--impl", "scalar");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--impl scalar is not offered by autograd (autograd offers autograd, kernels)"),
+                r.err());
+        assertEquals(2, run("gemm", "--quick", "--impl", "autograd").code());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void tensorLevelImplsNeedTheSharedPoolToHaveTheThreadCount() {
+        String other = String.valueOf(Parallel.shared().threads() + 1);
+        Run r = run("autograd", "--quick", "--forks", "0", "--threads", other);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("-Dbitspike.threads=" + other), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
@@ -129,6 +236,11 @@ class BenchCliTest {
             @Override
             public String description() {
                 return "a kernel that returns a wrong entry";
+            }
+
+            @Override
+            public List<Impl> impls() {
+                return List.of(Impl.SCALAR);
             }
 
             @Override
@@ -150,7 +262,7 @@ class BenchCliTest {
                     }
 
                     @Override
-                    public Prepared prepare(KernelProvider kernels, Parallel parallel) {
+                    public Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel) {
                         float[] a = GemmCheck.random(9, 1);
                         float[] b = GemmCheck.random(9, 2);
                         float[] c = new float[9];

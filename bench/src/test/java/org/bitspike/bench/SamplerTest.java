@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
@@ -122,12 +124,74 @@ class SamplerTest {
     }
 
     @Test
+    void aMinimumWarmupOutlastsTheSettledRuleAndTheRunCap() {
+        Sampler.Timing t = new Scripted(10).measure(new Sampler.Protocol(-1, 1, 55, 1000, 200));
+        assertEquals(20, t.warmupRuns());
+        Sampler.Timing tiny = new Scripted(0.01).measure(new Sampler.Protocol(-1, 1, 1, 1000, 20));
+        assertEquals(2000, tiny.warmupRuns());
+        Sampler.Timing fixed = new Scripted(10).measure(new Sampler.Protocol(3, 1, 55, 1000, 200));
+        assertEquals(3, fixed.warmupRuns());
+    }
+
+    @Test
     void adaptiveRepeatsUseTheLastWarmupRun() {
         Sampler.Timing t = new Scripted(200, 100, 100).measure(new Sampler.Protocol(-1, -1, 50, 1500));
         assertEquals(15, t.repeats());
         Sampler.Timing slow = new Scripted(9000).measure(new Sampler.Protocol(-1, -1, 500, 1500));
         assertEquals(2, slow.warmupRuns());
         assertEquals(1, slow.repeats());
+    }
+
+    @Test
+    void interleavedCasesAlternateTheirOrderEachRound() {
+        StringBuilder order = new StringBuilder();
+        long[] clock = {0};
+        List<BenchCase.Prepared> cases = new ArrayList<>();
+        for (String name : new String[] {"a", "b"}) {
+            long ms = name.equals("a") ? 2 : 3;
+            cases.add(new BenchCase.Prepared() {
+                @Override
+                public void run() {
+                    order.append(name);
+                    clock[0] += ms * 1_000_000;
+                }
+
+                @Override
+                public void verify() {
+                    order.append(name.toUpperCase(java.util.Locale.ROOT));
+                    clock[0] += 50_000_000;
+                }
+            });
+        }
+        List<Sampler.Timing> t = new Sampler(new Sampler.Protocol(1, 3, 1, 1), () -> clock[0], () -> clock[0])
+                .measure(cases);
+        assertEquals("aAbBbaabba", order.toString());
+        assertEquals(2, t.size());
+        assertArrayEquals(new double[] {2, 2, 2}, t.get(0).samplesMs());
+        assertArrayEquals(new double[] {3, 3, 3}, t.get(1).samplesMs());
+        assertEquals(2.0, t.get(0).cpuMsPerRun(), 1e-12);
+        assertEquals(3.0, t.get(1).cpuMsPerRun(), 1e-12);
+        assertEquals(1, t.get(1).warmupRuns());
+    }
+
+    @Test
+    void interleavedAdaptiveRepeatsFitWholeRoundsInTheBudget() {
+        Scripted a = new Scripted(10);
+        long[] clock = a.clock;
+        BenchCase.Prepared b = new BenchCase.Prepared() {
+            @Override
+            public void run() {
+                clock[0] += 40_000_000;
+            }
+
+            @Override
+            public void verify() {
+            }
+        };
+        List<Sampler.Timing> t = new Sampler(new Sampler.Protocol(2, -1, 1, 500), () -> clock[0], () -> clock[0])
+                .measure(List.of(a, b));
+        assertEquals(10, t.get(0).repeats());
+        assertEquals(10, t.get(1).repeats());
     }
 
     @Test
