@@ -32,44 +32,6 @@ class CustomFunctionTest {
         }
     }
 
-    /** softplus(x) = log(1 + e^x), with its derivative sigmoid(x) written in Var ops. */
-    static final class Softplus extends Function {
-        @Override
-        protected Tensor forward(Context ctx, Tensor... x) {
-            ctx.saveInputs(0);
-            return x[0].exp().add(1).log();
-        }
-
-        @Override
-        protected Var[] backward(Context ctx, Var g) {
-            return new Var[] {g.mul(ctx.input(0).sigmoid())};
-        }
-    }
-
-    /** y = x * scale with the scale declared non-differentiable. */
-    static final class Scale extends Function {
-        @Override
-        public boolean isNonDifferentiable(int i) {
-            return i == 1;
-        }
-
-        @Override
-        public String inputName(int i) {
-            return i == 0 ? "input" : "scale";
-        }
-
-        @Override
-        protected Tensor forward(Context ctx, Tensor... x) {
-            ctx.saveInputs(1);
-            return x[0].mul(x[1]);
-        }
-
-        @Override
-        protected Var[] backward(Context ctx, Var g) {
-            return new Var[] {g.mul(ctx.input(1)), null};
-        }
-    }
-
     @Test
     void straightThroughSignPassesClippedGradients() {
         Var x = Var.withGrad(t(-2, -0.5, 0.5, 3));
@@ -83,20 +45,20 @@ class CustomFunctionTest {
     @Test
     void aCustomFunctionPassesGradcheckToSecondOrder() {
         Tensor x = Tensor.randn(RandomKey.of(4), DType.FLOAT64, 3, 4);
-        GradCheck.check("softplus", v -> new Softplus().apply(v[0]), x);
-        GradCheck.checkSecondOrder("softplus", v -> new Softplus().apply(v[0]), GradCheck.Options.defaults(), x);
+        GradCheck.check("softplus", v -> new TestFunctions.Softplus().apply(v[0]), x);
+        GradCheck.checkSecondOrder("softplus", v -> new TestFunctions.Softplus().apply(v[0]), GradCheck.Options.defaults(), x);
     }
 
     @Test
     void aDeclaredNonDifferentiableInputRefusesAGradient() {
         Var x = Var.withGrad(t(1, 2));
         Var fixedScale = Var.of(t(3));
-        new Scale().apply(x, fixedScale).sum().backward();
+        new TestFunctions.Scale().apply(x, fixedScale).sum().backward();
         assertArrayEquals(new double[] {3, 3}, x.grad().value().toDoubleArray()); // broadcast undone by the engine
         Var trainedScale = Var.withGrad(t(3));
         AutogradException e = assertThrows(AutogradException.class,
-                () -> new Scale().apply(x, trainedScale).sum().backward());
-        assertEquals("no gradient for Scale with respect to scale: the function declares it non-differentiable",
+                () -> new TestFunctions.Scale().apply(x, trainedScale).sum().backward());
+        assertEquals("no gradient for Scale with respect to input 1: the function declares it non-differentiable",
                 e.getMessage());
     }
 
@@ -182,11 +144,11 @@ class CustomFunctionTest {
     @Test
     void customFunctionsRunWithoutRecordingUnderNoGrad() {
         try (GradMode.Scope scope = GradMode.noGrad()) {
-            Var y = new Softplus().apply(Var.withGrad(t(0)));
+            Var y = new TestFunctions.Softplus().apply(Var.withGrad(t(0)));
             assertEquals(Math.log(2), y.itemDouble(), 1e-12);
             assertTrue(y.isLeaf());
         }
         Var x = Var.withGrad(t(0));
-        assertEquals(0.5, Autograd.grad(new Softplus().apply(x).sum(), List.of(x)).get(0).itemDouble(), 1e-12);
+        assertEquals(0.5, Autograd.grad(new TestFunctions.Softplus().apply(x).sum(), List.of(x)).get(0).itemDouble(), 1e-12);
     }
 }

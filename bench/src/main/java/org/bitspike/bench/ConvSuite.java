@@ -84,17 +84,6 @@ public final class ConvSuite implements Suite {
     }
 
     @Override
-    public List<Impl> impls() {
-        return List.of(Impl.SCALAR, Impl.VECTOR);
-    }
-
-    /** {@code vector}: the scalar oracle runs when asked for (in its own JVM under {@code bench/run}). */
-    @Override
-    public List<Impl> defaultImpls() {
-        return List.of(Impl.VECTOR);
-    }
-
-    @Override
     public List<BenchCase> cases(Scale scale) {
         List<BenchCase> cases = new ArrayList<>();
         for (Layer layer : Layer.values()) {

@@ -36,17 +36,6 @@ public final class GemmSuite implements Suite {
     }
 
     @Override
-    public List<Impl> impls() {
-        return List.of(Impl.SCALAR, Impl.VECTOR);
-    }
-
-    /** {@code vector}: the scalar oracle runs when asked for (in its own JVM under {@code bench/run}). */
-    @Override
-    public List<Impl> defaultImpls() {
-        return List.of(Impl.VECTOR);
-    }
-
-    @Override
     public List<BenchCase> cases(Scale scale) {
         boolean quick = scale == Scale.QUICK;
         List<BenchCase> cases = new ArrayList<>();

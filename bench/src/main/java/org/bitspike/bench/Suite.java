@@ -11,12 +11,18 @@ public interface Suite {
     /** One line for {@code --list}. */
     String description();
 
-    /** The impls this suite can measure, in the order their lines are printed. */
-    List<Impl> impls();
+    /** The impls this suite can measure, in the order their lines are printed; the kernel pair by default. */
+    default List<Impl> impls() {
+        return List.of(Impl.SCALAR, Impl.VECTOR);
+    }
 
-    /** The impls measured when {@code --impl} is not given; all of {@link #impls()} unless overridden. */
+    /**
+     * The impls measured when {@code --impl} is not given: {@code vector} for the kernel pair (the
+     * scalar oracle runs when asked for, in its own JVM under {@code bench/run}), else all of
+     * {@link #impls()}.
+     */
     default List<Impl> defaultImpls() {
-        return impls();
+        return impls().equals(List.of(Impl.SCALAR, Impl.VECTOR)) ? List.of(Impl.VECTOR) : impls();
     }
 
     /**
