@@ -163,10 +163,6 @@ public final class Context {
         return inputNames[i];
     }
 
-    boolean recording() {
-        return recording;
-    }
-
     /** Called once the output exists; binds it if the forward asked to save it. */
     void bindOutput(Var out) {
         if (outputWanted) {
