@@ -1,0 +1,91 @@
+package org.bitspike.nn;
+
+import java.util.Arrays;
+import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
+
+/**
+ * Batch normalisation over the channel dimension 1 (see {@link Functional#batchNorm}), with an affine
+ * weight (ones) and bias (zeros) and running statistics for evaluation. {@link #of1d} takes
+ * {@code [N, C]} or {@code [N, C, L]}, {@link #of2d} takes {@code [N, C, H, W]}.
+ */
+public final class BatchNorm extends Module {
+    private final int features;
+    private final int[] ranks;
+    private final double momentum;
+    private final double eps;
+    private final Var weight;
+    private final Var bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final Tensor batchesTracked;
+
+    private BatchNorm(int features, double momentum, double eps, int... ranks) {
+        if (features <= 0 || !(momentum >= 0 && momentum <= 1) || !(eps > 0)) {
+            throw new IllegalArgumentException(String.format("BatchNorm: features %d must be positive, momentum %s in "
+                    + "[0, 1], eps %s positive", features, momentum, eps));
+        }
+        this.features = features;
+        this.ranks = ranks;
+        this.momentum = momentum;
+        this.eps = eps;
+        this.weight = parameter("weight", Tensor.ones(features));
+        this.bias = parameter("bias", Tensor.zeros(features));
+        this.runningMean = buffer("runningMean", Tensor.zeros(features));
+        this.runningVar = buffer("runningVar", Tensor.ones(features));
+        this.batchesTracked = buffer("batchesTracked", Tensor.zeros(DType.INT64));
+    }
+
+    /** BatchNorm1d with PyTorch's defaults (momentum 0.1, eps 1e-5). */
+    public static BatchNorm of1d(int features) {
+        return new BatchNorm(features, 0.1, 1e-5, 2, 3);
+    }
+
+    /** BatchNorm2d with PyTorch's defaults (momentum 0.1, eps 1e-5). */
+    public static BatchNorm of2d(int features) {
+        return new BatchNorm(features, 0.1, 1e-5, 4);
+    }
+
+    /** BatchNorm2d with the given momentum and eps. */
+    public static BatchNorm of2d(int features, double momentum, double eps) {
+        return new BatchNorm(features, momentum, eps, 4);
+    }
+
+    public Var weight() {
+        return weight;
+    }
+
+    public Var bias() {
+        return bias;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        if (Arrays.stream(ranks).noneMatch(r -> r == x.dim()) || x.size(1) != features) {
+            throw TensorException.of(describe(), "input of shape %s must have rank %s and %d channels in dimension 1",
+                    x.shape(), Arrays.toString(ranks), features);
+        }
+        if (isTraining()) {
+            try (GradMode.Scope scope = GradMode.noGrad()) {
+                batchesTracked.add_(1);
+            }
+        }
+        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+    }
+
+    @Override
+    protected String describe() {
+        return "BatchNorm" + (ranks[0] == 4 ? "2d" : "1d") + "(" + features + ")";
+    }
+}

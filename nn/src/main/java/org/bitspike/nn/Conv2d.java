@@ -1,0 +1,63 @@
+package org.bitspike.nn;
+
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.Convolution.ConvOptions;
+import org.bitspike.tensor.RandomKey;
+
+/**
+ * 2-D convolution with a weight {@code [out, in / groups, k, k]} and an optional bias {@code [out]},
+ * initialised uniform in {@code +-1/sqrt(fanIn)} as PyTorch does.
+ */
+public final class Conv2d extends Module {
+    private final int in;
+    private final int out;
+    private final int kernel;
+    private final ConvOptions options;
+    private final Var weight;
+    private final Var bias;
+
+    public Conv2d(int in, int out, int kernel, ConvOptions options, boolean bias, RandomKey key) {
+        if (in <= 0 || out <= 0 || kernel <= 0 || in % options.groups() != 0 || out % options.groups() != 0) {
+            throw new IllegalArgumentException(String.format("Conv2d: channels %d -> %d and kernel %d must be positive "
+                    + "and the channels divisible by groups %d", in, out, kernel, options.groups()));
+        }
+        this.in = in;
+        this.out = out;
+        this.kernel = kernel;
+        this.options = options;
+        int[] shape = {out, in / options.groups(), kernel, kernel};
+        double bound = 1 / Math.sqrt(Init.fan(shape, Init.Fan.IN));
+        this.weight = parameter("weight", Init.uniform(key.fold(0), -bound, bound, shape));
+        this.bias = bias ? parameter("bias", Init.uniform(key.fold(1), -bound, bound, out)) : null;
+    }
+
+    /** A square kernel with the same stride and padding along both axes. */
+    public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias, RandomKey key) {
+        this(in, out, kernel, ConvOptions.of(stride, padding), bias, key);
+    }
+
+    public Var weight() {
+        return weight;
+    }
+
+    /** The bias, or null. */
+    public Var bias() {
+        return bias;
+    }
+
+    public ConvOptions options() {
+        return options;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        return x.conv2d(weight, bias, options);
+    }
+
+    @Override
+    protected String describe() {
+        return String.format("Conv2d(%d -> %d, %dx%d, stride %d, padding %d%s%s)", in, out, kernel, kernel,
+                options.strideH(), options.padH(), options.groups() > 1 ? ", groups " + options.groups() : "",
+                bias != null ? ", bias" : "");
+    }
+}

@@ -1,0 +1,186 @@
+package org.bitspike.nn;
+
+import java.util.Arrays;
+import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.Convolution.ConvOptions;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.RandomKey;
+import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
+
+/**
+ * The functional form of the layers and losses: stateless functions of {@link Var}s that the
+ * modules call. Each is a composite of autograd primitives, so its gradient needs no rule of its own.
+ */
+public final class Functional {
+    private Functional() {
+    }
+
+    /** {@code x @ weight^T + bias} for {@code x [..., in]}, {@code weight [out, in]}, {@code bias [out]} (may be null). */
+    public static Var linear(Var x, Var weight, Var bias) {
+        if (weight.dim() != 2 || x.dim() == 0 || x.size(x.dim() - 1) != weight.size(1)) {
+            throw TensorException.of("linear", "input %s does not match weight %s: the last input dimension must "
+                    + "equal the weight's second", x.shape(), weight.shape());
+        }
+        Var y = x.matmul(weight.t());
+        return bias == null ? y : y.add(bias);
+    }
+
+    /** 2-D convolution; {@code bias} may be null. */
+    public static Var conv2d(Var x, Var weight, Var bias, ConvOptions options) {
+        return x.conv2d(weight, bias, options);
+    }
+
+    /**
+     * Batch normalisation over every dimension but 1 (the channels) of {@code x [N, C, ...]}. In
+     * training it normalises with the batch mean and biased variance and, when running statistics
+     * are given, updates them in place: {@code running = (1 - momentum) * running + momentum * batch}
+     * (with the unbiased variance, as PyTorch does). In evaluation it uses the running statistics.
+     * {@code weight} and {@code bias} ({@code [C]}) may be null.
+     */
+    public static Var batchNorm(Var x, Tensor runningMean, Tensor runningVar, Var weight, Var bias, boolean training,
+            double momentum, double eps) {
+        if (x.dim() < 2) {
+            throw TensorException.of("batchNorm", "input of shape %s needs a channel dimension (rank >= 2)", x.shape());
+        }
+        int channels = x.size(1);
+        int[] dims = new int[x.dim() - 1];
+        dims[0] = 0;
+        for (int d = 2; d < x.dim(); d++) {
+            dims[d - 1] = d;
+        }
+        int[] perChannel = new int[x.dim()];
+        Arrays.fill(perChannel, 1);
+        perChannel[1] = channels;
+        for (Tensor t : new Tensor[] {runningMean, runningVar}) {
+            if (t != null && (t.dim() != 1 || t.size(0) != channels)) {
+                throw TensorException.of("batchNorm", "running statistics of shape %s do not match %d channels of input %s",
+                        t.shape(), channels, x.shape());
+            }
+        }
+        Var normalised;
+        if (training || runningMean == null) {
+            int count = x.numel() / channels;
+            if (count < 2 && training) {
+                throw TensorException.of("batchNorm", "training needs more than one value per channel, got input %s",
+                        x.shape());
+            }
+            Var mean = x.mean(dims, true);
+            Var centred = x.sub(mean);
+            Var variance = centred.mul(centred).mean(dims, true);
+            normalised = centred.mul(variance.add(eps).rsqrt());
+            if (training && runningMean != null) {
+                try (GradMode.Scope scope = GradMode.noGrad()) {
+                    runningMean.mul_(1 - momentum).addScaled_(mean.value().reshape(channels).to(runningMean.dtype()), momentum);
+                    Tensor unbiased = variance.value().reshape(channels).mul((double) count / (count - 1));
+                    runningVar.mul_(1 - momentum).addScaled_(unbiased.to(runningVar.dtype()), momentum);
+                }
+            }
+        } else {
+            Var mean = Var.of(runningMean.reshape(perChannel));
+            Var invStd = Var.of(runningVar.reshape(perChannel).add(eps).rsqrt());
+            normalised = x.sub(mean).mul(invStd);
+        }
+        if (weight != null) {
+            normalised = normalised.mul(weight.reshape(perChannel));
+        }
+        return bias == null ? normalised : normalised.add(bias.reshape(perChannel));
+    }
+
+    /** Inverted dropout: zeroes each element with probability {@code p} and scales the rest by {@code 1/(1-p)}. */
+    public static Var dropout(Var x, double p, RandomKey key, boolean training) {
+        if (!(p >= 0 && p < 1)) {
+            throw TensorException.of("dropout", "probability must be in [0, 1), got %s", p);
+        }
+        if (!training || p == 0) {
+            return x;
+        }
+        Tensor keep = Tensor.bernoulli(key, 1 - p, x.shape()).to(x.dtype()).mul(1 / (1 - p));
+        return x.mul(Var.of(keep));
+    }
+
+    /** {@code x > 0 ? x : slope * x}. */
+    public static Var leakyRelu(Var x, double slope) {
+        return Var.where(x.value().gt(0), x, x.mul(slope));
+    }
+
+    // ------------------------------------------------------------------ losses
+
+    /**
+     * Cross-entropy of {@code logits [N, C]} against class indices {@code labels [N]} (INT64 or
+     * INT32), with label smoothing {@code epsilon}: the target puts {@code 1 - epsilon} on the label
+     * and {@code epsilon / C} on every class, so the loss is
+     * {@code (1 - epsilon) * nll + epsilon * mean over classes of -log p}.
+     */
+    public static Var crossEntropy(Var logits, Tensor labels, double labelSmoothing, Reduction reduction) {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw TensorException.of("crossEntropy", "label smoothing must be in [0, 1], got %s", labelSmoothing);
+        }
+        checkClassification("crossEntropy", logits, labels);
+        Var logp = logits.logSoftmax(1);
+        Var nll = pick(logp, labels).neg();
+        Var perSample = labelSmoothing == 0 ? nll
+                : nll.mul(1 - labelSmoothing).sub(logp.mean(1, false).mul(labelSmoothing));
+        return reduce(perSample, reduction);
+    }
+
+    /** Cross-entropy without smoothing, mean over the batch. */
+    public static Var crossEntropy(Var logits, Tensor labels) {
+        return crossEntropy(logits, labels, 0, Reduction.MEAN);
+    }
+
+    /** Negative log-likelihood of log-probabilities {@code logProbs [N, C]} at {@code labels [N]}. */
+    public static Var nllLoss(Var logProbs, Tensor labels, Reduction reduction) {
+        checkClassification("nllLoss", logProbs, labels);
+        return reduce(pick(logProbs, labels).neg(), reduction);
+    }
+
+    /** Squared error {@code (input - target)^2}, reduced; the shapes must be equal. */
+    public static Var mseLoss(Var input, Var target, Reduction reduction) {
+        if (!Arrays.equals(input.shape(), target.shape())) {
+            throw TensorException.of("mseLoss", "input %s and target %s must have the same shape", input.shape(),
+                    target.shape());
+        }
+        Var diff = input.sub(target);
+        Var squared = diff.mul(diff);
+        return switch (reduction) {
+            case MEAN -> squared.mean();
+            case SUM -> squared.sum();
+            case NONE -> squared;
+        };
+    }
+
+    private static Var pick(Var scores, Tensor labels) {
+        return scores.gather(1, labels.reshape(labels.numel(), 1)).reshape(labels.numel());
+    }
+
+    private static Var reduce(Var perSample, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> perSample.mean();
+            case SUM -> perSample.sum();
+            case NONE -> perSample;
+        };
+    }
+
+    private static void checkClassification(String op, Var scores, Tensor labels) {
+        if (scores.dim() != 2) {
+            throw TensorException.of(op, "scores must be [N, C], got %s", scores.shape());
+        }
+        if (labels.dim() != 1 || labels.size(0) != scores.size(0)) {
+            throw TensorException.of(op, "labels of shape %s do not match scores %s: need [%d]", labels.shape(),
+                    scores.shape(), scores.size(0));
+        }
+        if (labels.dtype() != DType.INT64 && labels.dtype() != DType.INT32) {
+            throw TensorException.of(op, "labels must be INT64 or INT32 class indices, got %s", labels.dtype());
+        }
+        long[] values = labels.toLongArray();
+        int classes = scores.size(1);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] >= classes) {
+                throw TensorException.of(op, "label %d at index %d is outside [0, %d) for scores %s", values[i], i,
+                        classes, scores.shape());
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.bitspike.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.Tensor;
+
+/**
+ * A node of a model tree: named parameters (trainable leaf {@link Var}s), named buffers (state that
+ * is saved but not trained, such as BatchNorm's running statistics) and named child modules, plus a
+ * train/eval mode. Names compose with dots: {@code features.3.weight}.
+ *
+ * <p>Subclasses register everything in their constructor, in the order it should be listed and
+ * saved, and implement {@link #forward(Var)}. {@link #stateDict()} and {@link #load(Map)} move
+ * parameter values and buffers in and out by name; loading copies into the existing tensors, so
+ * optimisers holding the parameters keep working.
+ */
+public abstract class Module {
+    private final Map<String, Var> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Computes the module's output for {@code input}. */
+    public abstract Var forward(Var input);
+
+    /** {@link #forward(Var)} on a constant input. */
+    public Var forward(Tensor input) {
+        return forward(Var.of(input));
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    /** Registers a trainable parameter initialised to {@code value} (floating point) and returns it. */
+    protected Var parameter(String name, Tensor value) {
+        checkName(name);
+        Var p = Var.withGrad(value).named(name);
+        parameters.put(name, p);
+        return p;
+    }
+
+    /** Registers a buffer (saved, not trained) and returns it; it is updated in place. */
+    protected Tensor buffer(String name, Tensor value) {
+        checkName(name);
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** Registers a child module under {@code name} and returns it. */
+    protected <M extends Module> M child(String name, M module) {
+        checkName(name);
+        if (module == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": child '" + name + "' is null");
+        }
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid name '" + name
+                    + "': names are non-empty and contain no '.'");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' is already registered");
+        }
+    }
+
+    // ------------------------------------------------------------------ the tree
+
+    /** Direct children by name, in registration order. */
+    public Map<String, Module> children() {
+        return java.util.Collections.unmodifiableMap(children);
+    }
+
+    /** Every parameter of this module and its descendants by dotted name, depth first in registration order. */
+    public Map<String, Var> namedParameters() {
+        Map<String, Var> out = new LinkedHashMap<>();
+        collectParameters("", out);
+        return out;
+    }
+
+    /** The parameters of {@link #namedParameters()}. */
+    public List<Var> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Every buffer of this module and its descendants by dotted name. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectBuffers("", out);
+        return out;
+    }
+
+    /** This module and every descendant by dotted name ("" for this one), depth first. */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectParameters(String prefix, Map<String, Var> out) {
+        parameters.forEach((n, p) -> out.put(prefix + n, p));
+        children.forEach((n, c) -> c.collectParameters(prefix + n + ".", out));
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out) {
+        buffers.forEach((n, b) -> out.put(prefix + n, b));
+        children.forEach((n, c) -> c.collectBuffers(prefix + n + ".", out));
+    }
+
+    private void collectModules(String prefix, Map<String, Module> out) {
+        out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), this);
+        children.forEach((n, c) -> c.collectModules(prefix + n + ".", out));
+    }
+
+    /** Total number of parameter elements. */
+    public long parameterCount() {
+        return namedParameters().values().stream().mapToLong(Var::numel).sum();
+    }
+
+    // ------------------------------------------------------------------ mode
+
+    /** Switches this module and its descendants to training mode (dropout active, batch statistics); returns this. */
+    public Module train() {
+        return setTraining(true);
+    }
+
+    /** Switches this module and its descendants to evaluation mode; returns this. */
+    public Module eval() {
+        return setTraining(false);
+    }
+
+    private Module setTraining(boolean mode) {
+        training = mode;
+        children.values().forEach(c -> c.setTraining(mode));
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Clears the gradient of every parameter. */
+    public void zeroGrad() {
+        namedParameters().values().forEach(Var::zeroGrad);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** Parameter values and buffers by dotted name (the live tensors, not copies), parameters first per module. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectState("", out);
+        return out;
+    }
+
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        parameters.forEach((n, p) -> out.put(prefix + n, p.value()));
+        buffers.forEach((n, b) -> out.put(prefix + n, b));
+        children.forEach((n, c) -> c.collectState(prefix + n + ".", out));
+    }
+
+    /** Loads a state dict strictly: every entry must be present, expected, and of the right shape. */
+    public void load(Map<String, Tensor> state) {
+        load(state, true);
+    }
+
+    /**
+     * Copies {@code state} into this module's parameters and buffers. Strict loading rejects missing
+     * and unexpected names; either way a shape or dtype mismatch is an error. All
+     * problems are reported together, naming each entry; nothing is modified unless all checks pass.
+     *
+     * @return the names of this module's entries that were not in {@code state} (empty when strict)
+     */
+    public List<String> load(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> own = stateDict();
+        List<String> missing = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor given = state.get(e.getKey());
+            if (given == null) {
+                missing.add(e.getKey());
+            } else if (!Arrays.equals(given.shape(), e.getValue().shape())) {
+                problems.add(String.format("'%s' has shape %s in the state but %s in the model", e.getKey(),
+                        Arrays.toString(given.shape()), Arrays.toString(e.getValue().shape())));
+            } else if (given.dtype() != e.getValue().dtype()) {
+                problems.add(String.format("'%s' has dtype %s in the state but %s in the model", e.getKey(),
+                        given.dtype(), e.getValue().dtype()));
+            }
+        }
+        TreeSet<String> unexpected = new TreeSet<>(state.keySet());
+        unexpected.removeAll(own.keySet());
+        if (strict && !missing.isEmpty()) {
+            problems.add("missing " + missing);
+        }
+        if (strict && !unexpected.isEmpty()) {
+            problems.add("unexpected " + unexpected);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("load " + getClass().getSimpleName() + ": " + String.join("; ", problems));
+        }
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            for (Map.Entry<String, Tensor> e : own.entrySet()) {
+                Tensor given = state.get(e.getKey());
+                if (given != null) {
+                    e.getValue().copy_(given);
+                }
+            }
+        }
+        return missing;
+    }
+
+    // ------------------------------------------------------------------ display
+
+    /** A one-line description of this module's own configuration, e.g. {@code Linear(784 -> 10, bias)}. */
+    protected String describe() {
+        return getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        print(sb, "", "");
+        return sb.toString();
+    }
+
+    private void print(StringBuilder sb, String indent, String name) {
+        sb.append(indent).append(name.isEmpty() ? "" : "(" + name + "): ").append(describe()).append('\n');
+        children.forEach((n, c) -> c.print(sb, indent + "  ", n));
+    }
+}

@@ -1,0 +1,41 @@
+package org.bitspike.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bitspike.autograd.Var;
+
+/** Modules applied in order, named {@code "0"}, {@code "1"}, ... unless given names. */
+public final class Sequential extends Module {
+    private final List<Module> layers = new ArrayList<>();
+
+    public Sequential(Module... modules) {
+        for (Module m : modules) {
+            add(m);
+        }
+    }
+
+    /** Appends {@code module} under the next index as its name; returns this. */
+    public Sequential add(Module module) {
+        return add(String.valueOf(layers.size()), module);
+    }
+
+    /** Appends {@code module} under {@code name}; returns this. */
+    public Sequential add(String name, Module module) {
+        layers.add(child(name, module));
+        return this;
+    }
+
+    /** The layers in order. */
+    public List<Module> layers() {
+        return List.copyOf(layers);
+    }
+
+    @Override
+    public Var forward(Var input) {
+        Var x = input;
+        for (Module m : layers) {
+            x = m.forward(x);
+        }
+        return x;
+    }
+}

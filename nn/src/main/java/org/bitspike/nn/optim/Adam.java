@@ -1,0 +1,66 @@
+package org.bitspike.nn.optim;
+
+import java.util.List;
+import org.bitspike.tensor.Tensor;
+
+/**
+ * Adam, and AdamW with decoupled weight decay (Loshchilov and Hutter). Per parameter:
+ * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, and
+ * {@code p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}. Adam adds {@code wd * p} to
+ * {@code g} (L2); AdamW instead scales {@code p} by {@code 1 - lr * wd} before the update.
+ */
+public final class Adam extends Optimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final boolean decoupled;
+
+    public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, boolean decoupledWeightDecay) {
+        super(groups);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
+            throw new IllegalArgumentException(String.format("Adam: betas %s, %s must be in [0, 1) and eps %s positive",
+                    beta1, beta2, eps));
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.decoupled = decoupledWeightDecay;
+    }
+
+    /** Adam with the usual betas (0.9, 0.999) and eps 1e-8 over one group. */
+    public static Adam of(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
+        return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, false);
+    }
+
+    /** AdamW with the usual betas and eps over one group. */
+    public static Adam adamW(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
+        return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, true);
+    }
+
+    @Override
+    protected void update(Tensor p, Tensor g, ParamGroup group, int slot) {
+        double lr = group.lr();
+        double wd = group.weightDecay();
+        long t = incrementStep(slot);
+        if (wd != 0) {
+            if (decoupled) {
+                p.mul_(1 - lr * wd);
+            } else {
+                g = g.add(p.mul(wd));
+            }
+        }
+        Tensor m = state(slot, "expAvg");
+        Tensor v = state(slot, "expAvgSq");
+        if (m == null) {
+            m = putState(slot, "expAvg", Tensor.zeros(p.dtype(), p.shape()));
+            v = putState(slot, "expAvgSq", Tensor.zeros(p.dtype(), p.shape()));
+        }
+        m.mul_(beta1).addScaled_(g, 1 - beta1);
+        v.mul_(beta2).addScaled_(g.mul(g), 1 - beta2);
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        // NOTE: temporaries here; a fused kernel would make the step allocation-free
+        Tensor denominator = v.div(c2).sqrt().add(eps);
+        p.addScaled_(m.div(denominator), -lr / c1);
+    }
+}

@@ -1,0 +1,146 @@
+package org.bitspike.nn.optim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Tensor;
+
+/**
+ * Updates parameters in place from their gradients, group by group. A step runs without recording
+ * and skips parameters whose gradient is null. Per-parameter state (momentum, moment estimates,
+ * step counts) is saved and restored by {@link #stateDict()} / {@link #load(Map)}, keyed by the
+ * parameter's position across the groups, so a resumed run continues exactly.
+ */
+public abstract class Optimizer {
+    private final List<ParamGroup> groups;
+    private final Map<Var, Integer> index = new IdentityHashMap<>();
+    private final Map<String, Tensor> state = new LinkedHashMap<>();
+
+    protected Optimizer(List<ParamGroup> groups) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter groups");
+        }
+        this.groups = List.copyOf(groups);
+        for (ParamGroup g : groups) {
+            for (Var p : g.params()) {
+                if (index.putIfAbsent(p, index.size()) != null) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": a parameter of shape "
+                            + Arrays.toString(p.shape()) + " is in more than one group");
+                }
+            }
+        }
+    }
+
+    public List<ParamGroup> groups() {
+        return groups;
+    }
+
+    /** One update of every parameter that has a gradient. */
+    public final void step() {
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            for (ParamGroup g : groups) {
+                for (Var p : g.params()) {
+                    if (p.grad() != null) {
+                        update(p.value(), p.grad().value(), g, index.get(p));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Updates {@code param} in place from {@code grad}; {@code slot} identifies its state. */
+    protected abstract void update(Tensor param, Tensor grad, ParamGroup group, int slot);
+
+    /** Clears every parameter's gradient. */
+    public void zeroGrad() {
+        groups.forEach(g -> g.params().forEach(Var::zeroGrad));
+    }
+
+    /** The state tensor {@code name} of parameter {@code slot}, or null before it exists. */
+    protected Tensor state(int slot, String name) {
+        return state.get(slot + "." + name);
+    }
+
+    /** Stores state tensor {@code name} of parameter {@code slot}. */
+    protected Tensor putState(int slot, String name, Tensor value) {
+        state.put(slot + "." + name, value);
+        return value;
+    }
+
+    /** Per-parameter step count kept as state (restored with the rest). */
+    protected long incrementStep(int slot) {
+        Tensor step = state(slot, "step");
+        if (step == null) {
+            step = putState(slot, "step", Tensor.zeros(DType.INT64));
+        }
+        step.add_(1);
+        return step.getLong();
+    }
+
+    /** Every state tensor and each group's current learning rate, by name (copies). */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            out.put("group." + g + ".lr", Tensor.scalar(DType.FLOAT64, groups.get(g).lr()));
+        }
+        state.forEach((k, v) -> out.put("state." + k, v.copy()));
+        return out;
+    }
+
+    /**
+     * Restores {@link #stateDict()} output. The groups must have the same sizes and parameter shapes
+     * as when it was saved; entries that do not fit are reported together by name.
+     */
+    public void load(Map<String, Tensor> saved) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Tensor> restored = new LinkedHashMap<>();
+        double[] lrs = new double[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            Tensor lr = saved.get("group." + g + ".lr");
+            if (lr == null || lr.numel() != 1) {
+                problems.add("missing 'group." + g + ".lr'");
+            } else {
+                lrs[g] = lr.itemDouble();
+            }
+        }
+        List<Var> params = new ArrayList<>(index.keySet());
+        params.sort((a, b) -> Integer.compare(index.get(a), index.get(b)));
+        for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith("group.")) {
+                if (!key.matches("group\\.\\d+\\.lr") || Integer.parseInt(key.split("\\.")[1]) >= groups.size()) {
+                    problems.add("unexpected '" + key + "'");
+                }
+                continue;
+            }
+            String[] parts = key.split("\\.", 3);
+            if (parts.length != 3 || !parts[0].equals("state") || !parts[1].matches("\\d+")
+                    || Integer.parseInt(parts[1]) >= params.size()) {
+                problems.add("unexpected '" + key + "'");
+                continue;
+            }
+            Var p = params.get(Integer.parseInt(parts[1]));
+            Tensor t = e.getValue();
+            boolean scalarState = parts[2].equals("step");
+            if (!scalarState && !Arrays.equals(t.shape(), p.shape())) {
+                problems.add(String.format("'%s' has shape %s but its parameter has %s", key,
+                        Arrays.toString(t.shape()), Arrays.toString(p.shape())));
+            }
+            restored.put(parts[1] + "." + parts[2], t.copy());
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("load " + getClass().getSimpleName() + " state: " + String.join("; ", problems));
+        }
+        state.clear();
+        state.putAll(restored);
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).setLr(lrs[g]);
+        }
+    }
+}
