@@ -1,0 +1,97 @@
+package org.bitspike.nn.models;
+
+import java.util.List;
+import org.bitspike.nn.Layers;
+import org.bitspike.nn.Module;
+import org.bitspike.nn.Pooling;
+import org.bitspike.nn.Sequential;
+import org.bitspike.tensor.RandomKey;
+
+/**
+ * The model zoo. Every model is built from {@link LayerKinds}, so the efficient families reuse the
+ * architectures. Names for {@link #create}: {@code vgg-small} (28x28 inputs), {@code vgg11},
+ * {@code vgg16}, {@code resnet18}, {@code resnet20} (32x32 inputs, the CIFAR variants).
+ */
+public final class Models {
+    private Models() {
+    }
+
+    /** The names {@link #create} accepts. */
+    public static final List<String> NAMES = List.of("vgg-small", "vgg11", "vgg16", "resnet18", "resnet20");
+
+    /** Builds the model called {@code name} with float layers. */
+    public static Module create(String name, int inChannels, int classes, RandomKey key) {
+        return create(name, inChannels, classes, LayerKinds.FLOAT, key);
+    }
+
+    /** Builds the model called {@code name} from {@code kinds}. */
+    public static Module create(String name, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+        return switch (name) {
+            case "vgg-small" -> vggSmall(inChannels, classes, kinds, key);
+            case "vgg11" -> vgg(new int[] {64, 0, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}, inChannels, classes, kinds, key);
+            case "vgg16" -> vgg(new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0},
+                    inChannels, classes, kinds, key);
+            case "resnet18" -> resnet(64, new int[] {2, 2, 2, 2}, inChannels, classes, kinds, key);
+            case "resnet20" -> resnet(16, new int[] {3, 3, 3}, inChannels, classes, kinds, key);
+            default -> throw new IllegalArgumentException("Models.create: unknown model '" + name + "'; known: " + NAMES);
+        };
+    }
+
+    /**
+     * The small VGG for 28x28 inputs: conv32-conv32-pool-conv64-conv64-pool-fc256-fc10, each
+     * convolution and the hidden linear layer followed by norm and activation.
+     */
+    public static Sequential vggSmall(int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+        Sequential features = new Sequential();
+        int[] widths = {32, 32, 0, 64, 64, 0};
+        int in = inChannels;
+        int k = 0;
+        for (int w : widths) {
+            if (w == 0) {
+                features.add(Pooling.max(2));
+            } else {
+                features.add(kinds.conv(in, w, 3, 1, 1, key.fold(k++))).add(kinds.norm(w, true)).add(kinds.activation(w));
+                in = w;
+            }
+        }
+        Sequential classifier = new Sequential(Layers.flatten(), kinds.linear(64 * 7 * 7, 256, key.fold(k++)),
+                kinds.norm(256, false), kinds.activation(256), kinds.classifier(256, classes, key.fold(k)));
+        return new Sequential().add("features", features).add("classifier", classifier);
+    }
+
+    /** A CIFAR VGG: the configuration's widths (0 = 2x2 max pool), then a linear classifier on 512 features. */
+    static Sequential vgg(int[] config, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+        Sequential features = new Sequential();
+        int in = inChannels;
+        int k = 0;
+        for (int w : config) {
+            if (w == 0) {
+                features.add(Pooling.max(2));
+            } else {
+                features.add(kinds.conv(in, w, 3, 1, 1, key.fold(k++))).add(kinds.norm(w, true)).add(kinds.activation(w));
+                in = w;
+            }
+        }
+        return new Sequential().add("features", features)
+                .add("classifier", new Sequential(Layers.flatten(), kinds.classifier(in, classes, key.fold(k))));
+    }
+
+    /** A CIFAR ResNet: a 3x3 stem of {@code width}, stages doubling the width with stride 2, global pooling. */
+    static Sequential resnet(int width, int[] blocks, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+        Sequential stem = new Sequential(kinds.conv(inChannels, width, 3, 1, 1, key.fold(0)), kinds.norm(width, true),
+                kinds.activation(width));
+        Sequential stages = new Sequential();
+        int in = width;
+        for (int s = 0; s < blocks.length; s++) {
+            int out = width << s;
+            Sequential stage = new Sequential();
+            for (int b = 0; b < blocks[s]; b++) {
+                stage.add(new ResidualBlock(in, out, b == 0 && s > 0 ? 2 : 1, kinds, key.fold(100 + 10 * s + b)));
+                in = out;
+            }
+            stages.add(stage);
+        }
+        return new Sequential().add("stem", stem).add("stages", stages).add("pool", Pooling.adaptiveAvg(1, 1))
+                .add("classifier", new Sequential(Layers.flatten(), kinds.classifier(in, classes, key.fold(1))));
+    }
+}
