@@ -12,7 +12,7 @@ import org.bitspike.tensor.TensorException;
  * weight (ones) and bias (zeros) and running statistics for evaluation. {@link #of1d} takes
  * {@code [N, C]} or {@code [N, C, L]}, {@link #of2d} takes {@code [N, C, H, W]}.
  */
-public final class BatchNorm extends Module {
+public final class BatchNorm extends Layer {
     private final int features;
     private final int[] ranks;
     private final double momentum;

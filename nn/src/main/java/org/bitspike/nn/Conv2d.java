@@ -8,7 +8,7 @@ import org.bitspike.tensor.RandomKey;
  * 2-D convolution with a weight {@code [out, in / groups, k, k]} and an optional bias {@code [out]},
  * initialised uniform in {@code +-1/sqrt(fanIn)} as PyTorch does.
  */
-public final class Conv2d extends Module {
+public final class Conv2d extends Layer {
     private final int in;
     private final int out;
     private final int kernel;

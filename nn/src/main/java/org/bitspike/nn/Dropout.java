@@ -11,7 +11,7 @@ import org.bitspike.tensor.Tensor;
  * the counter is a buffer, so a model restored from a checkpoint draws the same masks as one that
  * never stopped.
  */
-public final class Dropout extends Module {
+public final class Dropout extends Layer {
     private final double p;
     private final RandomKey key;
     private final Tensor calls;

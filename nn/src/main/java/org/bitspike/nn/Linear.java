@@ -8,7 +8,7 @@ import org.bitspike.tensor.Tensor;
  * {@code y = x W^T + b} with {@code W [out, in]}. Initialised as PyTorch does: {@code W} and
  * {@code b} uniform in {@code +-1/sqrt(in)}.
  */
-public final class Linear extends Module {
+public final class Linear extends Layer {
     private final int in;
     private final int out;
     private final Var weight;

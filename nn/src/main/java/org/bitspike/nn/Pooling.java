@@ -10,21 +10,21 @@ public final class Pooling {
     }
 
     /** Max pooling; the gradient goes to each window's first maximum. */
-    public static Module max(PoolOptions options) {
+    public static Layer max(PoolOptions options) {
         return new Stateless("MaxPool2d(" + describe(options) + ")", x -> x.maxPool2d(options));
     }
 
     /** Max pooling with a square window and stride equal to it. */
-    public static Module max(int kernel) {
+    public static Layer max(int kernel) {
         return max(PoolOptions.of(kernel));
     }
 
     /** Average pooling; padding counts as zeros when {@code countIncludePad}. */
-    public static Module avg(PoolOptions options, boolean countIncludePad) {
+    public static Layer avg(PoolOptions options, boolean countIncludePad) {
         return new Stateless("AvgPool2d(" + describe(options) + ")", x -> x.avgPool2d(options, countIncludePad));
     }
 
-    public static Module avg(int kernel) {
+    public static Layer avg(int kernel) {
         return avg(PoolOptions.of(kernel), true);
     }
 
@@ -33,7 +33,7 @@ public final class Pooling {
      * {@code floor(i H / outH)} to {@code ceil((i + 1) H / outH)} (exclusive) and likewise columns,
      * as PyTorch does. Divisible sizes run as one average pooling.
      */
-    public static Module adaptiveAvg(int outH, int outW) {
+    public static Layer adaptiveAvg(int outH, int outW) {
         if (outH <= 0 || outW <= 0) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: output size must be positive, got " + outH + "x" + outW);
         }

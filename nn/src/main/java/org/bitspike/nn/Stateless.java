@@ -3,8 +3,8 @@ package org.bitspike.nn;
 import java.util.function.UnaryOperator;
 import org.bitspike.autograd.Var;
 
-/** A module without parameters or state: a named function of its input. */
-final class Stateless extends Module {
+/** A layer without parameters or state: a named function of its input. */
+final class Stateless extends Layer {
     private final String description;
     private final UnaryOperator<Var> function;
 

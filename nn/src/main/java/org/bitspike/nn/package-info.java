@@ -3,7 +3,7 @@
  *
  * <h2>Vocabulary</h2>
  * <dl>
- *   <dt>{@link org.bitspike.nn.Module}</dt>
+ *   <dt>{@link org.bitspike.nn.Layer}</dt>
  *   <dd>a node of a model tree with named <em>parameters</em> (trainable leaf
  *       {@link org.bitspike.autograd.Var}s), <em>buffers</em> (saved, untrained tensors such as
  *       running statistics and random-draw counters) and <em>children</em>; names compose with dots

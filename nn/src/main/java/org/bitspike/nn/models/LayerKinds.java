@@ -4,7 +4,7 @@ import org.bitspike.nn.BatchNorm;
 import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Layers;
 import org.bitspike.nn.Linear;
-import org.bitspike.nn.Module;
+import org.bitspike.nn.Layer;
 import org.bitspike.tensor.RandomKey;
 
 /**
@@ -14,41 +14,41 @@ import org.bitspike.tensor.RandomKey;
  */
 public interface LayerKinds {
     /** A convolution {@code in -> out} with a square kernel (no bias: a norm follows it). */
-    Module conv(int in, int out, int kernel, int stride, int padding, RandomKey key);
+    Layer conv(int in, int out, int kernel, int stride, int padding, RandomKey key);
 
     /** The normalisation after a convolution or hidden linear layer. */
-    Module norm(int channels, boolean spatial);
+    Layer norm(int channels, boolean spatial);
 
     /** The activation after a normalisation. */
-    Module activation(int channels);
+    Layer activation(int channels);
 
     /** A hidden fully connected layer. */
-    Module linear(int in, int out, RandomKey key);
+    Layer linear(int in, int out, RandomKey key);
 
     /** The classifier: the last layer, producing logits. */
-    default Module classifier(int in, int classes, RandomKey key) {
+    default Layer classifier(int in, int classes, RandomKey key) {
         return new Linear(in, classes, key);
     }
 
     /** The full-precision baseline: Conv2d, BatchNorm, ReLU, Linear. */
     LayerKinds FLOAT = new LayerKinds() {
         @Override
-        public Module conv(int in, int out, int kernel, int stride, int padding, RandomKey key) {
+        public Layer conv(int in, int out, int kernel, int stride, int padding, RandomKey key) {
             return new Conv2d(in, out, kernel, stride, padding, false, key);
         }
 
         @Override
-        public Module norm(int channels, boolean spatial) {
+        public Layer norm(int channels, boolean spatial) {
             return spatial ? BatchNorm.of2d(channels) : BatchNorm.of1d(channels);
         }
 
         @Override
-        public Module activation(int channels) {
+        public Layer activation(int channels) {
             return Layers.relu();
         }
 
         @Override
-        public Module linear(int in, int out, RandomKey key) {
+        public Layer linear(int in, int out, RandomKey key) {
             return new Linear(in, out, false, key);
         }
     };

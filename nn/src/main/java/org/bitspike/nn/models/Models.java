@@ -2,7 +2,7 @@ package org.bitspike.nn.models;
 
 import java.util.List;
 import org.bitspike.nn.Layers;
-import org.bitspike.nn.Module;
+import org.bitspike.nn.Layer;
 import org.bitspike.nn.Pooling;
 import org.bitspike.nn.Sequential;
 import org.bitspike.tensor.RandomKey;
@@ -20,12 +20,12 @@ public final class Models {
     public static final List<String> NAMES = List.of("vgg-small", "vgg11", "vgg16", "resnet18", "resnet20");
 
     /** Builds the model called {@code name} with float layers. */
-    public static Module create(String name, int inChannels, int classes, RandomKey key) {
+    public static Layer create(String name, int inChannels, int classes, RandomKey key) {
         return create(name, inChannels, classes, LayerKinds.FLOAT, key);
     }
 
     /** Builds the model called {@code name} from {@code kinds}. */
-    public static Module create(String name, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+    public static Layer create(String name, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
         return switch (name) {
             case "vgg-small" -> vggSmall(inChannels, classes, kinds, key);
             case "vgg11" -> vgg(new int[] {64, 0, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}, inChannels, classes, kinds, key);

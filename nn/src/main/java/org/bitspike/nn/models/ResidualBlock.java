@@ -1,7 +1,7 @@
 package org.bitspike.nn.models;
 
 import org.bitspike.autograd.Var;
-import org.bitspike.nn.Module;
+import org.bitspike.nn.Layer;
 import org.bitspike.nn.Sequential;
 import org.bitspike.tensor.RandomKey;
 
@@ -9,10 +9,10 @@ import org.bitspike.tensor.RandomKey;
  * ResNet's basic block: {@code act(main(x) + shortcut(x))} with {@code main = conv-norm-act-conv-norm}
  * and a shortcut that is the identity, or a strided 1x1 convolution plus norm when the shape changes.
  */
-public final class ResidualBlock extends Module {
+public final class ResidualBlock extends Layer {
     private final Sequential main;
-    private final Module shortcut;
-    private final Module activation;
+    private final Layer shortcut;
+    private final Layer activation;
 
     public ResidualBlock(int in, int out, int stride, LayerKinds kinds, RandomKey key) {
         main = child("main", new Sequential(

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Functional;
-import org.bitspike.nn.Module;
+import org.bitspike.nn.Layer;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class ModelsTest {
 
     @Test
     void vggSmallTrainsEndToEndShapes() {
-        Module model = Models.create("vgg-small", 1, 10, KEY);
+        Layer model = Models.create("vgg-small", 1, 10, KEY);
         Tensor x = Tensor.randn(KEY.fold(1), 3, 1, 28, 28);
         Var logits = model.forward(x);
         assertArrayEquals(new int[] {3, 10}, logits.shape());
@@ -41,7 +41,7 @@ class ModelsTest {
 
     @Test
     void resnet20ForwardAndEvaluation() {
-        Module model = Models.create("resnet20", 3, 10, KEY);
+        Layer model = Models.create("resnet20", 3, 10, KEY);
         Tensor x = Tensor.randn(KEY.fold(2), 2, 3, 32, 32);
         assertArrayEquals(new int[] {2, 10}, model.forward(x).shape());
         model.eval();

@@ -11,22 +11,25 @@ import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Tensor;
 
 /**
- * A node of a model tree: named parameters (trainable leaf {@link Var}s), named buffers (state that
- * is saved but not trained, such as BatchNorm's running statistics) and named child modules, plus a
+ * A node of a model tree (PyTorch's {@code Module}): named parameters (trainable leaf {@link Var}s), named buffers (state that
+ * is saved but not trained, such as BatchNorm's running statistics) and named child layers, plus a
  * train/eval mode. Names compose with dots: {@code features.3.weight}.
  *
  * <p>Subclasses register everything in their constructor, in the order it should be listed and
  * saved, and implement {@link #forward(Var)}. {@link #stateDict()} and {@link #load(Map)} move
  * parameter values and buffers in and out by name; loading copies into the existing tensors, so
  * optimisers holding the parameters keep working.
+ *
+ * <p>NOTE: not called {@code Module}, which would clash with {@code java.lang.Module} under a
+ * wildcard import ({@code import org.bitspike.nn.*;}, as notebooks do).
  */
-public abstract class Module {
+public abstract class Layer {
     private final Map<String, Var> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
-    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Layer> children = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** Computes the module's output for {@code input}. */
+    /** Computes the layer's output for {@code input}. */
     public abstract Var forward(Var input);
 
     /** {@link #forward(Var)} on a constant input. */
@@ -51,8 +54,8 @@ public abstract class Module {
         return value;
     }
 
-    /** Registers a child module under {@code name} and returns it. */
-    protected <M extends Module> M child(String name, M module) {
+    /** Registers a child layer under {@code name} and returns it. */
+    protected <M extends Layer> M child(String name, M module) {
         checkName(name);
         if (module == null) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": child '" + name + "' is null");
@@ -74,11 +77,11 @@ public abstract class Module {
     // ------------------------------------------------------------------ the tree
 
     /** Direct children by name, in registration order. */
-    public Map<String, Module> children() {
+    public Map<String, Layer> children() {
         return java.util.Collections.unmodifiableMap(children);
     }
 
-    /** Every parameter of this module and its descendants by dotted name, depth first in registration order. */
+    /** Every parameter of this layer and its descendants by dotted name, depth first in registration order. */
     public Map<String, Var> namedParameters() {
         Map<String, Var> out = new LinkedHashMap<>();
         collectParameters("", out);
@@ -90,17 +93,17 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Every buffer of this module and its descendants by dotted name. */
+    /** Every buffer of this layer and its descendants by dotted name. */
     public Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collectBuffers("", out);
         return out;
     }
 
-    /** This module and every descendant by dotted name ("" for this one), depth first. */
-    public Map<String, Module> namedModules() {
-        Map<String, Module> out = new LinkedHashMap<>();
-        collectModules("", out);
+    /** This layer and every descendant by dotted name ("" for this one), depth first. */
+    public Map<String, Layer> namedLayers() {
+        Map<String, Layer> out = new LinkedHashMap<>();
+        collectLayers("", out);
         return out;
     }
 
@@ -114,9 +117,9 @@ public abstract class Module {
         children.forEach((n, c) -> c.collectBuffers(prefix + n + ".", out));
     }
 
-    private void collectModules(String prefix, Map<String, Module> out) {
+    private void collectLayers(String prefix, Map<String, Layer> out) {
         out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), this);
-        children.forEach((n, c) -> c.collectModules(prefix + n + ".", out));
+        children.forEach((n, c) -> c.collectLayers(prefix + n + ".", out));
     }
 
     /** Total number of parameter elements. */
@@ -126,17 +129,17 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ mode
 
-    /** Switches this module and its descendants to training mode (dropout active, batch statistics); returns this. */
-    public Module train() {
+    /** Switches this layer and its descendants to training mode (dropout active, batch statistics); returns this. */
+    public Layer train() {
         return setTraining(true);
     }
 
-    /** Switches this module and its descendants to evaluation mode; returns this. */
-    public Module eval() {
+    /** Switches this layer and its descendants to evaluation mode; returns this. */
+    public Layer eval() {
         return setTraining(false);
     }
 
-    private Module setTraining(boolean mode) {
+    private Layer setTraining(boolean mode) {
         training = mode;
         children.values().forEach(c -> c.setTraining(mode));
         return this;
@@ -153,7 +156,7 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ state
 
-    /** Parameter values and buffers by dotted name (the live tensors, not copies), parameters first per module. */
+    /** Parameter values and buffers by dotted name (the live tensors, not copies), parameters first per layer. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collectState("", out);
@@ -172,11 +175,11 @@ public abstract class Module {
     }
 
     /**
-     * Copies {@code state} into this module's parameters and buffers. Strict loading rejects missing
+     * Copies {@code state} into this layer's parameters and buffers. Strict loading rejects missing
      * and unexpected names; either way a shape or dtype mismatch is an error. All
      * problems are reported together, naming each entry; nothing is modified unless all checks pass.
      *
-     * @return the names of this module's entries that were not in {@code state} (empty when strict)
+     * @return the names of this layer's entries that were not in {@code state} (empty when strict)
      */
     public List<String> load(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = stateDict();
@@ -218,7 +221,7 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ display
 
-    /** A one-line description of this module's own configuration, e.g. {@code Linear(784 -> 10, bias)}. */
+    /** A one-line description of this layer's own configuration, e.g. {@code Linear(784 -> 10, bias)}. */
     protected String describe() {
         return getClass().getSimpleName();
     }
