@@ -59,23 +59,28 @@ public final class Functional {
                         t.shape(), channels, x.shape());
             }
         }
+        int count = x.numel() / channels;
+        if (count < 2 && training) {
+            throw TensorException.of("batchNorm", "training needs more than one value per channel, got input %s",
+                    x.shape());
+        }
+        if ((training || runningMean == null) && weight != null && bias != null) { // the fused op
+            BatchNormFunction op = new BatchNormFunction(eps);
+            Var y = op.apply(x, weight, bias);
+            if (training && runningMean != null) {
+                updateRunning(op.statistics()[0], op.statistics()[1], runningMean, runningVar, momentum, count);
+            }
+            return y;
+        }
         Var normalised;
         if (training || runningMean == null) {
-            int count = x.numel() / channels;
-            if (count < 2 && training) {
-                throw TensorException.of("batchNorm", "training needs more than one value per channel, got input %s",
-                        x.shape());
-            }
             Var mean = x.mean(dims, true);
             Var centred = x.sub(mean);
             Var variance = centred.mul(centred).mean(dims, true);
             normalised = centred.mul(variance.add(eps).rsqrt());
             if (training && runningMean != null) {
-                try (GradMode.Scope scope = GradMode.noGrad()) {
-                    runningMean.mul_(1 - momentum).addScaled_(mean.value().reshape(channels).to(runningMean.dtype()), momentum);
-                    Tensor unbiased = variance.value().reshape(channels).mul((double) count / (count - 1));
-                    runningVar.mul_(1 - momentum).addScaled_(unbiased.to(runningVar.dtype()), momentum);
-                }
+                updateRunning(mean.value().reshape(channels), variance.value().reshape(channels), runningMean,
+                        runningVar, momentum, count);
             }
         } else {
             Var mean = Var.of(runningMean.reshape(perChannel));
@@ -86,6 +91,15 @@ public final class Functional {
             normalised = normalised.mul(weight.reshape(perChannel));
         }
         return bias == null ? normalised : normalised.add(bias.reshape(perChannel));
+    }
+
+    private static void updateRunning(Tensor mean, Tensor biasedVar, Tensor runningMean, Tensor runningVar,
+            double momentum, int count) {
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            runningMean.mul_(1 - momentum).addScaled_(mean.to(runningMean.dtype()), momentum);
+            Tensor unbiased = biasedVar.mul((double) count / (count - 1));
+            runningVar.mul_(1 - momentum).addScaled_(unbiased.to(runningVar.dtype()), momentum);
+        }
     }
 
     /** Inverted dropout: zeroes each element with probability {@code p} and scales the rest by {@code 1/(1-p)}. */

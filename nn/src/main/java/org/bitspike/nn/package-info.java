@@ -7,7 +7,7 @@
  *   <dd>a node of a model tree with named <em>parameters</em> (trainable leaf
  *       {@link org.bitspike.autograd.Var}s), <em>buffers</em> (saved, untrained tensors such as
  *       running statistics and random-draw counters) and <em>children</em>; names compose with dots
- *       ({@code features.3.weight}). Modules are in <em>training</em> or <em>evaluation</em> mode.</dd>
+ *       ({@code features.3.weight}). Layers are in <em>training</em> or <em>evaluation</em> mode.</dd>
  *   <dt>state dict</dt>
  *   <dd>every parameter value and buffer by dotted name; loading is strict by default and reports
  *       missing, unexpected and mis-shaped entries together.</dd>

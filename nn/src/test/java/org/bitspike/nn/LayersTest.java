@@ -64,12 +64,37 @@ class LayersTest {
     }
 
     @Test
-    void batchNormGradientsMatchFiniteDifferences() {
+    void batchNormGradientsMatchFiniteDifferencesToSecondOrder() {
         Tensor x = Tensor.randn(KEY.fold(4), DType.FLOAT64, 3, 2, 2, 2);
         Tensor w = Tensor.randn(KEY.fold(5), DType.FLOAT64, 2);
         Tensor b = Tensor.randn(KEY.fold(6), DType.FLOAT64, 2);
+        Var probe = Var.of(Tensor.randn(KEY.fold(7), DType.FLOAT64, 3, 2, 2, 2));
+        // the fused op (affine) and the composite (no affine), first and second order
         GradCheck.check("batchNorm", v -> Functional.batchNorm(v[0], null, null, v[1], v[2], true, 0.1, 1e-5)
-                .mul(Var.of(Tensor.randn(KEY.fold(7), DType.FLOAT64, 3, 2, 2, 2))), x, w, b);
+                .mul(probe), x, w, b);
+        GradCheck.checkSecondOrder("batchNorm", v -> Functional.batchNorm(v[0], null, null, v[1], v[2], true, 0.1, 1e-5)
+                .mul(probe), GradCheck.Options.defaults(), x, w, b);
+        GradCheck.check("batchNorm composite", v -> Functional.batchNorm(v[0], null, null, null, null, true, 0.1, 1e-5)
+                .mul(probe), x);
+        Tensor x2 = Tensor.randn(KEY.fold(8), DType.FLOAT64, 5, 3);
+        GradCheck.check("batchNorm1d", v -> Functional.batchNorm(v[0], null, null, v[1], v[2], true, 0.1, 1e-5).sin(),
+                x2, Tensor.randn(KEY.fold(9), DType.FLOAT64, 3), Tensor.randn(KEY.fold(10), DType.FLOAT64, 3));
+    }
+
+    @Test
+    void fusedAndCompositeBatchNormAgree() {
+        Tensor x = Tensor.randn(KEY.fold(11), DType.FLOAT64, 4, 3, 2, 2);
+        Var w = Var.withGrad(Tensor.ones(DType.FLOAT64, 3));
+        Var b = Var.withGrad(Tensor.zeros(DType.FLOAT64, 3));
+        Var xf = Var.withGrad(x);
+        Var xc = Var.withGrad(x);
+        Var fused = Functional.batchNorm(xf, null, null, w, b, true, 0.1, 1e-5);
+        Var composite = Functional.batchNorm(xc, null, null, null, null, true, 0.1, 1e-5);
+        assertArrayEquals(composite.value().toDoubleArray(), fused.value().toDoubleArray(), 1e-12);
+        Tensor probe = Tensor.randn(KEY.fold(12), DType.FLOAT64, 4, 3, 2, 2);
+        fused.backward(probe);
+        composite.backward(probe);
+        assertArrayEquals(xc.grad().value().toDoubleArray(), xf.grad().value().toDoubleArray(), 1e-12);
     }
 
     @Test

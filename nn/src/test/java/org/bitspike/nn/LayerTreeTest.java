@@ -16,7 +16,7 @@ import org.bitspike.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The module tree: names, modes, state dicts. */
-class ModuleTest {
+class LayerTreeTest {
     private static final RandomKey KEY = RandomKey.of(1);
 
     private static Sequential model() {
