@@ -27,8 +27,9 @@ import java.util.zip.ZipException;
 final class ByteSource implements Closeable {
     /** The most bytes one read may claim: the largest Java array. */
     static final int MAX_BYTES = Integer.MAX_VALUE - 8;
-    /** First buffer size of a gzip read of unknown true length, and the I/O buffer size. */
+    /** The I/O buffer size, compressed and decompressed. */
     private static final int CHUNK = 1 << 16;
+    /** The first buffer of a gzip read, which doubles as bytes arrive (the true length is unknown). */
     private static final int FIRST_GROWABLE = 1 << 20;
 
     private final String name;
@@ -167,13 +168,14 @@ final class ByteSource implements Closeable {
 
     /** True when no byte is left (peeks without consuming). */
     boolean atEnd() throws IOException {
-        in.mark(1);
-        int b = read();
-        in.reset();
-        if (b >= 0) {
-            offset--;
+        try {
+            in.mark(1);
+            int b = in.read();
+            in.reset();
+            return b < 0;
+        } catch (ZipException | EOFException e) {
+            throw corrupt(e);
         }
-        return b < 0;
     }
 
     /** Fails unless the file ends here: {@code after} names what should have been last. */

@@ -2,6 +2,7 @@ package org.bitspike.nn.data;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +83,15 @@ public final class Datasets {
         return Cifar.read(variant, dir.resolve(split == Split.TRAIN ? "train.bin" : "test.bin"));
     }
 
-    private static Path idxFile(Path dir, String name) {
+    private static Path idxFile(Path dir, String name) throws NoSuchFileException {
         Path gz = dir.resolve(name + ".gz");
-        return Files.exists(gz) ? gz : dir.resolve(name);
+        Path plain = dir.resolve(name);
+        if (Files.exists(gz)) {
+            return gz;
+        }
+        if (Files.exists(plain)) {
+            return plain;
+        }
+        throw new NoSuchFileException(gz.toString(), plain.toString(), "neither file exists");
     }
 }

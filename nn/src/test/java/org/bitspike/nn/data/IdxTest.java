@@ -230,13 +230,19 @@ class IdxTest {
     }
 
     @Test
-    void missingFileIsAPlainIoException() {
+    void missingFileIsAPlainIoException() throws IOException {
         Path missing = dir.resolve("missing");
         assertThrows(NoSuchFileException.class, () -> Idx.read(missing, missing, 10));
+        var e = assertThrows(NoSuchFileException.class, () -> Datasets.fashionMnist(dir, Split.TEST));
+        assertEquals(dir.resolve("t10k-images-idx3-ubyte.gz") + " -> " + dir.resolve("t10k-images-idx3-ubyte")
+                + ": neither file exists", e.getMessage());
+        // the plain name is found when there is no .gz
+        write("t10k-images-idx3-ubyte", IMAGES_FILE);
+        write("t10k-labels-idx1-ubyte", LABELS_FILE);
+        assertEquals(N, Datasets.mnist(dir, Split.TEST).size());
     }
 
     static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(Thread.currentThread().getId());
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }
