@@ -15,10 +15,10 @@ import java.util.List;
  * {@code [3, 32, 32]} layout of a {@link Dataset} image. A CIFAR-100 record has two label bytes, the
  * coarse (0..19) then the fine (0..99) label; both are checked and the {@link Variant} picks one.
  *
- * {@snippet :
+ * <pre>{@code
  * Dataset train = Cifar.read(Cifar.Variant.CIFAR10,
  *         dir.resolve("data_batch_1.bin"), dir.resolve("data_batch_2.bin"));
- * }
+ * }</pre>
  */
 public final class Cifar {
     /** Pixels per image: 3 channels of 32x32. */

@@ -23,7 +23,7 @@ import org.bitspike.tensor.RandomKey;
  * epoch's iteration, closing the {@link BatchIterator}, or closing the loader stops and joins the
  * previous pass's threads, so an epoch abandoned half-way costs nothing once the next one starts.
  *
- * {@snippet :
+ * <pre>{@code
  * try (DataLoader loader = DataLoader.builder(train, RandomKey.of(1))
  *         .batchSize(128).shuffle(true).dropLast(true)
  *         .transforms(Transform.randomCrop(2), Transform.randomHorizontalFlip())
@@ -34,7 +34,7 @@ import org.bitspike.tensor.RandomKey;
  *         }
  *     }
  * }
- * }
+ * }</pre>
  */
 public final class DataLoader implements AutoCloseable {
     private final BatchMaker maker;

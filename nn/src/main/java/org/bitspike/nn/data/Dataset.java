@@ -15,11 +15,11 @@ import org.bitspike.tensor.Tensor;
  * {@link #images} or a {@link DataLoader} batch. {@link #subset} and {@link #split} share the pixel
  * array and only hold indices, so splitting never copies images.
  *
- * {@snippet :
+ * <pre>{@code
  * Dataset all = Datasets.fashionMnist(Split.TRAIN);
  * Dataset.TrainValidation parts = all.split(0.1, RandomKey.of(7));   // 54,000 + 6,000
  * Tensor first = parts.train().image(0);                              // FLOAT32 [1, 28, 28]
- * }
+ * }</pre>
  */
 public final class Dataset {
     private static final float[] UNIT = unitTable();

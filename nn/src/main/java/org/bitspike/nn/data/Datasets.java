@@ -12,10 +12,10 @@ import java.util.List;
  * CIFAR-100 (binary). For IDX, {@code <name>.gz} is read when present, else {@code <name>}; either
  * way gzip is recognised by content.
  *
- * {@snippet :
+ * <pre>{@code
  * Dataset train = Datasets.fashionMnist(Split.TRAIN);   // 60,000 x [1, 28, 28], 10 classes
  * Dataset test = Datasets.fashionMnist(Split.TEST);     // 10,000
- * }
+ * }</pre>
  */
 public final class Datasets {
     /**

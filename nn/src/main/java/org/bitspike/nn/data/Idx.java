@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * sizes, then the elements in row-major order, and nothing after them. Only type {@code 0x08}
  * (unsigned byte) is read here, as in every MNIST-family file.
  *
- * {@snippet :
+ * <pre>{@code
  * Dataset train = Idx.read(dir.resolve("train-images-idx3-ubyte.gz"),
  *                          dir.resolve("train-labels-idx1-ubyte.gz"), 10);
- * }
+ * }</pre>
  */
 public final class Idx {
     private static final int UNSIGNED_BYTE = 0x08;

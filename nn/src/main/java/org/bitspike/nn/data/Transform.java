@@ -11,12 +11,12 @@ import org.bitspike.tensor.RandomKey;
  * the result does not depend on batch order, thread count or timing. A deterministic transform
  * ignores the key.
  *
- * {@snippet :
+ * <pre>{@code
  * List<Transform> augment = List.of(
  *         Transform.randomCrop(4),
  *         Transform.randomHorizontalFlip(),
  *         Transform.normalize(new double[] {0.2860}, new double[] {0.3530}));
- * }
+ * }</pre>
  */
 @FunctionalInterface
 public interface Transform {

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * temporary file is deleted and the target is untouched. A crash (power loss, {@code kill -9})
  * can leave a {@code .tmp} file behind, never a half-written target.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Writes the content of a file. */
     @FunctionalInterface
     interface Content {
@@ -25,6 +25,17 @@ final class AtomicFiles {
     }
 
     private AtomicFiles() {
+    }
+
+    /** Replaces {@code target} with {@code text} in UTF-8, atomically where possible. */
+    public static void writeString(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(target, out -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        });
     }
 
     /** Replaces {@code target} with what {@code content} writes, atomically where possible. */

@@ -36,10 +36,10 @@ import org.bitspike.tensor.Tensor;
  *       must be exactly the declared size: missing or trailing bytes are errors.</li>
  * </ul>
  *
- * {@snippet :
+ * <pre>{@code
  * Npy.write(path, Tensor.arange(0, 6, 1).reshape(2, 3));   // numpy.load(path) -> int64 (2, 3)
  * Tensor back = Npy.read(path);
- * }
+ * }</pre>
  */
 public final class Npy {
     /** The largest header accepted (NumPy itself refuses more than 10,000 characters by default). */

@@ -41,12 +41,12 @@ import org.bitspike.tensor.Tensor;
  *       other than 0 and 1 are errors. Header padding and key order are not checked.</li>
  * </ul>
  *
- * {@snippet :
+ * <pre>{@code
  * Safetensors.write(path, Map.of("w", Tensor.ones(2, 3)), Map.of("epoch", "7"));
  * Checkpoint c = Safetensors.read(path);
  * Tensor w = c.tensor("w");          // FLOAT32 [2, 3]
  * String epoch = c.metadata().get("epoch");
- * }
+ * }</pre>
  */
 public final class Safetensors {
     /** The largest header accepted, as the reference implementation's limit. */

@@ -10,11 +10,11 @@ import org.bitspike.tensor.TensorException;
  * lower index, and the sample counts as correct when that rank is below {@code k}. So top-1
  * accuracy is exactly "argmax equals the label".
  *
- * {@snippet :
+ * <pre>{@code
  * Accuracy top2 = new Accuracy(2);
  * top2.update(Tensor.of(new float[][] {{0.1f, 0.5f, 0.4f}, {0.6f, 0.1f, 0.3f}}), Tensor.of(new long[] {2, 1}));
  * double a = top2.result();   // 0.5: label 2 ranks second in row 0; label 1 ranks third in row 1
- * }
+ * }</pre>
  */
 public final class Accuracy implements Metric<Double> {
     private final int k;

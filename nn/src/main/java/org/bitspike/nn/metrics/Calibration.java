@@ -15,12 +15,12 @@ import org.bitspike.tensor.TensorException;
  * {@code (m / bins, (m + 1) / bins]}, the first bin also 0; boundaries are the doubles
  * {@code m / bins}, so FLOAT32 confidences are compared after widening (0.6f lies above 0.6).
  *
- * {@snippet :
+ * <pre>{@code
  * Calibration cal = new Calibration(15, Calibration.Scores.LOGITS);
  * cal.update(logits, labels);                  // logits [B, C], labels INT64 [B]
  * ReliabilityDiagram d = cal.result();
  * double ece = d.ece();
- * }
+ * }</pre>
  */
 public final class Calibration implements Metric<ReliabilityDiagram> {
     /** What {@link #update} receives. */

@@ -11,13 +11,13 @@ import org.bitspike.tensor.TensorException;
  * highest-scoring class (the lowest index on ties). {@link #result()} is an immutable
  * {@link Confusion} with per-class precision and recall and a printable table.
  *
- * {@snippet :
+ * <pre>{@code
  * ConfusionMatrix cm = new ConfusionMatrix(List.of("cat", "dog"));
  * cm.update(logits, labels);                  // logits [B, 2], labels INT64 [B]
  * Confusion c = cm.result();
  * double dogRecall = c.recall(1);
  * System.out.println(c);                      // rows: actual, columns: predicted
- * }
+ * }</pre>
  */
 public final class ConfusionMatrix implements Metric<Confusion> {
     private static final String NAME = "confusion matrix";

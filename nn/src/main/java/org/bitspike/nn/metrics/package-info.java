@@ -18,7 +18,7 @@
  *       depend on how the samples were split into batches.</li>
  * </ul>
  *
- * {@snippet :
+ * <pre>{@code
  * Accuracy top1 = new Accuracy();
  * Accuracy top5 = new Accuracy(5);
  * Calibration calibration = new Calibration(15, Calibration.Scores.LOGITS);
@@ -29,6 +29,6 @@
  *     calibration.update(logits, batch.labels());
  * }
  * double ece = calibration.result().ece();
- * }
+ * }</pre>
  */
 package org.bitspike.nn.metrics;
