@@ -1,0 +1,30 @@
+package org.bitspike.repro.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code bitspike train ...}, {@code bitspike evaluate ...}. */
+@Command(name = "bitspike", mixinStandardHelpOptions = true, version = "bitspike 0.1.0",
+        subcommands = {TrainCommand.class, EvaluateCommand.class},
+        description = "Train and evaluate the models of the bitspike zoo.")
+public final class BitspikeCli {
+    private BitspikeCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (2 for usage errors, 1 for failures). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new BitspikeCli());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("bitspike " + String.join(" ", parsed.originalArgs()) + ": " + e.getMessage());
+            if (Boolean.getBoolean("bitspike.trace")) {
+                e.printStackTrace(line.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,67 @@
+package org.bitspike.repro.cli;
+
+import com.google.gson.Gson;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bitspike.nn.Layer;
+import org.bitspike.nn.data.DataLoader;
+import org.bitspike.nn.data.Dataset;
+import org.bitspike.nn.data.Split;
+import org.bitspike.nn.data.Transform;
+import org.bitspike.nn.io.Checkpoint;
+import org.bitspike.nn.io.Safetensors;
+import org.bitspike.nn.models.Models;
+import org.bitspike.tensor.RandomKey;
+import org.bitspike.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: a checkpoint written by {@code train}, on its dataset's test set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint of `train` on the test set (model, dataset and normalisation from its metadata).")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "a .safetensors file written by train")
+    Path checkpoint;
+    @Option(names = "--data-dir", description = "dataset directory (default: the dataset's usual place)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Checkpoint c = Safetensors.read(checkpoint);
+        String configJson = c.metadata().get("config");
+        if (configJson == null) {
+            throw new IllegalArgumentException(checkpoint + ": no 'config' in the metadata; was it written by train?");
+        }
+        Map<?, ?> config = new Gson().fromJson(configJson, Map.class);
+        String model = (String) config.get("model");
+        DataChoice data = DataChoice.of((String) config.get("dataset"));
+        double[] mean = doubles(config.get("normalize_mean"));
+        double[] std = doubles(config.get("normalize_std"));
+        Dataset test = data.load(dataDir != null ? dataDir : data.defaultDir, Split.TEST);
+        int limit = config.get("limit") instanceof Number n ? n.intValue() : 0;
+        if (limit > 0 && limit < test.size()) { // the same slice train evaluated on
+            test = test.subset(java.util.stream.IntStream.range(0, limit).toArray());
+        }
+        Layer net = Models.create(model, test.channels(), test.numClasses(), RandomKey.of(0));
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith("model.")) {
+                weights.put(k.substring(6), v);
+            }
+        });
+        net.load(weights);
+        try (DataLoader loader = DataLoader.builder(test, RandomKey.of(0)).batchSize(256)
+                .transforms(Transform.normalize(mean, std)).build()) {
+            Results r = Results.evaluate(net, loader, data.classes);
+            long seed = ((Number) config.get("seed")).longValue();
+            System.out.println(r.table(model, data.id, seed, Integer.parseInt(c.metadata().getOrDefault("epoch", "-1")) + 1));
+        }
+        return 0;
+    }
+
+    private static double[] doubles(Object list) {
+        return ((java.util.List<?>) list).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+}
