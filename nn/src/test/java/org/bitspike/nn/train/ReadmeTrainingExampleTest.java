@@ -24,7 +24,7 @@ class ReadmeTrainingExampleTest {
         Optimizer sgd = Sgd.of(model.parameters(), 0.05, 0.9, 5e-4);
         try (DataLoader train = DataLoader.builder(slice, RandomKey.of(2))
                 .batchSize(64).shuffle(true).transforms(Transform.normalize(0.286, 0.353)).build()) {
-            Trainer trainer = Trainer.builder(model, sgd, train).callback(new TerminalProgress(System.err, false)).build();
+            Trainer trainer = Trainer.builder(model, sgd, train).callback(new TerminalProgress(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false)).build();
             assertEquals(1, trainer.fit(1).size());
         }
     }

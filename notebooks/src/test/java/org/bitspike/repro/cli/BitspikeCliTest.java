@@ -37,7 +37,7 @@ class BitspikeCliTest {
 
     @Test
     void badArgumentsAreUsageErrorsAndFailuresNameTheProblem(@TempDir Path dir) throws Exception {
-        assertEquals(2, BitspikeCli.run("train", "--epochs", "x", "--out", dir.toString()));
+        capture(() -> assertEquals(2, BitspikeCli.run("train", "--epochs", "x", "--out", dir.toString())));
         PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buffer, true));
@@ -49,14 +49,18 @@ class BitspikeCliTest {
         assertTrue(buffer.toString().contains("unknown dataset 'imagenet'"), buffer.toString());
     }
 
+    /** Runs {@code r}, returning what it printed on standard output (its progress on standard error is dropped). */
     private static String capture(Runnable r) {
         PrintStream out = System.out;
+        PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true));
+        System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
             r.run();
         } finally {
             System.setOut(out);
+            System.setErr(err);
         }
         return buffer.toString();
     }
