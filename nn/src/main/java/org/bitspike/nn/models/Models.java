@@ -42,25 +42,20 @@ public final class Models {
      * convolution and the hidden linear layer followed by norm and activation.
      */
     public static Sequential vggSmall(int inChannels, int classes, LayerKinds kinds, RandomKey key) {
-        Sequential features = new Sequential();
-        int[] widths = {32, 32, 0, 64, 64, 0};
-        int in = inChannels;
-        int k = 0;
-        for (int w : widths) {
-            if (w == 0) {
-                features.add(Pooling.max(2));
-            } else {
-                features.add(kinds.conv(in, w, 3, 1, 1, key.fold(k++))).add(kinds.norm(w, true)).add(kinds.activation(w));
-                in = w;
-            }
-        }
-        Sequential classifier = new Sequential(Layers.flatten(), kinds.linear(64 * 7 * 7, 256, key.fold(k++)),
-                kinds.norm(256, false), kinds.activation(256), kinds.classifier(256, classes, key.fold(k)));
+        Sequential features = features(new int[] {32, 32, 0, 64, 64, 0}, inChannels, kinds, key);
+        Sequential classifier = new Sequential(Layers.flatten(), kinds.linear(64 * 7 * 7, 256, key.fold(100)),
+                kinds.norm(256, false), kinds.activation(256), kinds.classifier(256, classes, key.fold(101)));
         return new Sequential().add("features", features).add("classifier", classifier);
     }
 
     /** A CIFAR VGG: the configuration's widths (0 = 2x2 max pool), then a linear classifier on 512 features. */
     static Sequential vgg(int[] config, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+        return new Sequential().add("features", features(config, inChannels, kinds, key))
+                .add("classifier", new Sequential(Layers.flatten(), kinds.classifier(512, classes, key.fold(100))));
+    }
+
+    /** VGG features: for each width a 3x3 convolution, norm and activation; 0 is a 2x2 max pool. */
+    private static Sequential features(int[] config, int inChannels, LayerKinds kinds, RandomKey key) {
         Sequential features = new Sequential();
         int in = inChannels;
         int k = 0;
@@ -72,8 +67,7 @@ public final class Models {
                 in = w;
             }
         }
-        return new Sequential().add("features", features)
-                .add("classifier", new Sequential(Layers.flatten(), kinds.classifier(in, classes, key.fold(k))));
+        return features;
     }
 
     /** A CIFAR ResNet: a 3x3 stem of {@code width}, stages doubling the width with stride 2, global pooling. */
