@@ -135,12 +135,21 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("best_epoch", trainer.bestEpoch() + 1);
             summary.put("best_validation_accuracy", trainer.bestAccuracy());
             summary.putAll(r.fields());
+            summary.put("peak_heap_mb_upper_bound", peakHeapMegabytes());
             summary.put("provenance", metadata);
             AtomicFiles.writeString(out.resolve("results.json"),
                     new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary) + "\n");
             System.out.println(r.table(model, dataset, seed, trainer.bestEpoch() + 1));
+            System.out.printf("peak heap (sum of the heap pools' peaks, an upper bound): %.0f MB%n", peakHeapMegabytes());
         }
         return 0;
+    }
+
+    /** The sum of every heap pool's peak use since the JVM started: an upper bound of the peak heap. */
+    static double peakHeapMegabytes() {
+        return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1e6;
     }
 
     private Dataset limited(Dataset d) {
