@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.bitspike.nn.io.Checkpoint;
 import org.bitspike.nn.io.Safetensors;
 import org.bitspike.tensor.Tensor;
@@ -44,12 +43,14 @@ class TrainerTest {
 
         Path killed = Files.createDirectories(dir.resolve("killed"));
         Process p = java(List.of(), killed.toString(), String.valueOf(EPOCHS), "2", "1");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(killed.resolve("stalled")) && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        StringBuilder seen = new StringBuilder();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = lines.readLine()) != null && !line.equals(TrainingFixture.STALLED); ) {
+                seen.append(line).append('\n'); // blocks until the child reports, or ends
+            }
+            assertTrue(Files.exists(killed.resolve("stalled")), "the child never reached epoch 2, batch 1:\n" + seen);
+            p.destroyForcibly().waitFor(); // SIGKILL, in the middle of epoch 2
         }
-        assertTrue(Files.exists(killed.resolve("stalled")), "the child never reached epoch 2, batch 1: " + output(p));
-        p.destroyForcibly().waitFor(); // SIGKILL, in the middle of epoch 2
         assertEquals("1", Safetensors.read(killed.resolve(Checkpoints.LAST)).metadata().get("epoch"));
 
         Process resumed = java(List.of(), killed.toString(), String.valueOf(EPOCHS));

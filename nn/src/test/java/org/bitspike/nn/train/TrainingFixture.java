@@ -28,6 +28,8 @@ import org.bitspike.tensor.RandomKey;
  */
 final class TrainingFixture {
     static final int CLASSES = 3;
+    /** The line a stalled child prints on standard output once it waits to be killed. */
+    static final String STALLED = "STALLED";
 
     private TrainingFixture() {
     }
@@ -94,7 +96,9 @@ final class TrainingFixture {
                 if (b.epoch() == epoch && b.batch() == batch) {
                     try {
                         Files.writeString(dir.resolve("stalled"), "stalled");
-                        Thread.sleep(Long.MAX_VALUE);
+                        System.out.println(STALLED);
+                        System.out.flush();
+                        new java.util.concurrent.CountDownLatch(1).await(); // until killed
                     } catch (IOException | InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
