@@ -464,26 +464,37 @@ def table(suite, cases, ours, refs, threads):
 
 
 def throughput_table(suite, cases, ours, refs, threads):
-    """Images per second, ours and each reference's, and ours as a fraction of the reference's."""
+    """Images per second, ours and each reference's, and ours as a fraction of the reference's.
+
+    `cpu` is process CPU time over wall time per run (cpu_ms / mean_ms): how many cores a side kept
+    busy. With 2 threads on this 2-core machine torch's train step shows 2-3x when undisturbed but
+    ~1x when another process holds a core, and then runs 3-10x slower (its OpenMP threads wait at
+    barriers): a low torch `cpu` marks a ratio not to trust.
+    """
     ref_names = [r for r in ("numpy", "torch") if any(x["impl"] == r for x in refs)]
     our_impls = sorted({o["impl"] for o in ours}) or ["-"]
     by = {(r["case"], r["impl"]): r for r in ours + refs}
-    head = f"{'case':22} {'impl':6} {'ours ms':>9} {'img/s':>8}"
+
+    def cpu(row):
+        return f"{row['cpu_ms'] / row['mean_ms']:>4.2g}x" if row.get("cpu_ms") and row.get("mean_ms") else f"{'-':>5}"
+
+    head = f"{'case':22} {'impl':6} {'ours ms':>9} {'img/s':>8} {'cpu':>5}"
     for ref in ref_names:
-        head += f" | {ref + ' ms':>9} {'img/s':>8} {'ours/ref':>8}"
+        head += f" | {ref + ' ms':>9} {'img/s':>8} {'cpu':>5} {'ours/ref':>8}"
     lines = [f"{suite}  (threads={threads}; ours/ref = our images/s over the reference's: "
-             f"1.0 is parity, <1 is slower, the goal is >= 0.75)", head, "-" * len(head)]
+             f"1.0 is parity, <1 is slower, the goal is >= 0.75; cpu = CPU time / wall time per run)",
+             head, "-" * len(head)]
     for c in cases:
         for impl in our_impls:
             o = by.get((c["case"], impl))
-            line = f"{c['case']:22} {impl:6} " + (f"{o['median_ms']:>9.4g} {o.get('images_per_s', 0):>8.4g}"
-                                                   if o else f"{'-':>9} {'-':>8}")
+            line = f"{c['case']:22} {impl:6} " + (f"{o['median_ms']:>9.4g} {o.get('images_per_s', 0):>8.4g} {cpu(o)}"
+                                                   if o else f"{'-':>9} {'-':>8} {'-':>5}")
             for ref in ref_names:
                 r = by.get((c["case"], ref))
                 if r is None:
-                    line += f" | {'-':>9} {'-':>8} {'-':>8}"
+                    line += f" | {'-':>9} {'-':>8} {'-':>5} {'-':>8}"
                     continue
-                line += f" | {r['median_ms']:>9.4g} {r.get('images_per_s', 0):>8.4g}"
+                line += f" | {r['median_ms']:>9.4g} {r.get('images_per_s', 0):>8.4g} {cpu(r)}"
                 if o and all(o.get(k) == r.get(k) for k in SHAPE_KEYS):
                     line += f" {o['images_per_s'] / r['images_per_s']:>7.3g}x"
                 else:

@@ -174,7 +174,8 @@ public final class BenchCli implements Callable<Integer> {
                     for (int i = 0; i < group.size(); i++) {
                         Impl impl = group.get(i);
                         Sampler.Timing relativeTo = impl == s.suite().baseline().orElse(null) ? null : base;
-                        JsonObject line = toJson(s, impl, targets.get(Route.of(s, impl)).kernels(), scale, timings.get(i), relativeTo);
+                        KernelProvider kernels = targets.get(Route.of(s, impl)).kernels();
+                        JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo);
                         if (s.suite().baseline().isPresent()) {
                             line.addProperty("forks", inForks(s, group) ? forks : 0);
                         }
@@ -322,7 +323,8 @@ public final class BenchCli implements Callable<Integer> {
                     throw usage("--impl " + impl.label() + ": suite " + s.suite().name() + " runs the Tensor API, "
                             + "whose provider in this JVM is " + kernels.name() + ": start the JVM with -D"
                             + KernelProvider.PROPERTY + "=" + impl.label()
-                            + (impl == Impl.VECTOR ? " and --add-modules jdk.incubator.vector" : "") + " (bench/run does)");
+                            + (impl == Impl.VECTOR ? " and --add-modules jdk.incubator.vector" : "")
+                            + " (bench/run does)");
                 }
                 Parallel parallel = own;
                 if (forked) {

@@ -134,14 +134,16 @@ public final class TrainSuite implements Suite {
     }
 
     /**
-     * NOTE: 8 s at full scale. A training step takes ~0.25 s, so the default rule (0.5 s without a
-     * 1.25x jump) ends the warm-up after a handful of steps, while the JIT is still compiling the
-     * Tensor, engine and nn code in steps too small to restart it (the autograd suite needs 6 s
-     * for a 3 ms step; see TrainSuite's measurements in bench/README.md).
+     * NOTE: 10 s at full scale (about 40 training steps). A step takes ~0.25 s, so the default rule
+     * (0.5 s without a 1.25x jump) could end the warm-up after three steps. Measured with
+     * {@code --warmup 0}, 2 threads: on a quiet machine the second step was already at the steady
+     * ~0.24 s (the first 1.2 s); with other processes on the cores, 18 steps (7 s) took ~0.4 s
+     * before the rest settled at ~0.3 s. The floor keeps the JIT's compiler threads, which compete
+     * for the same two cores, out of the timed steps either way.
      */
     @Override
     public double minWarmupMs(Scale scale) {
-        return scale == Scale.FULL ? 8000 : 0;
+        return scale == Scale.FULL ? 10_000 : 0;
     }
 
     @Override
