@@ -1,17 +1,18 @@
-"""Compare bitspike kernels with NumPy (OpenBLAS) and PyTorch on the cases of bench/run.
+"""Compare bitspike kernels and models with NumPy (OpenBLAS) and PyTorch on the cases of bench/run.
 
 Run through the bench/compare wrapper, which installs the references. For each suite it runs our
 bench/run (one JVM per impl), then the references in this process, joins rows on (suite, case) and
 prints a table plus one JSON line per comparison. Every raw row and comparison is also written to
 bench/results/compare-<time>.jsonl.
 
-Case names and shapes mirror the Java suites (GemmSuite.java and ConvSuite.java in
+Case names and shapes mirror the Java suites (GemmSuite.java, ConvSuite.java and TrainSuite.java in
 bench/src/main/java/org/bitspike/bench/); a joined row whose shapes differ is reported as a
 mismatch, not compared.
 """
 
 import argparse
 import datetime
+import gzip
 import json
 import os
 import re
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-SHAPE_KEYS = ("m", "n", "k", "batch", "cin", "cout", "h", "w", "kh", "kw", "pad", "stride")
+SHAPE_KEYS = ("m", "n", "k", "batch", "cin", "cout", "h", "w", "kh", "kw", "pad", "stride", "model", "batches")
 
 # --- cases: keep in step with the Java suites --------------------------------------------------
 
@@ -59,8 +60,37 @@ def conv_cases(quick):
     return cases
 
 
-SUITES = {"gemm": gemm_cases, "conv": conv_cases}
-REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",)}
+# The train suite (TrainSuite.java): the small VGG on real Fashion-MNIST batches.
+FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
+FASHION_MNIST_MEAN, FASHION_MNIST_STD = 0.2860, 0.3530
+TRAIN_LR, TRAIN_MOMENTUM, TRAIN_WEIGHT_DECAY = 0.01, 0.9, 5e-4
+# (batch, distinct batches cycled through, check steps); quick keeps batch 8 as the Java suite does.
+TRAIN_WORKLOAD = {False: (64, 100, 10), True: (8, 16, 10)}
+# The products FLOPs count: 3x3 convs (cin, cout, size at 28x28 inputs) and linear layers (in, out).
+VGG_SMALL_CONVS = ((1, 32, 28), (32, 32, 28), (32, 64, 14), (64, 64, 14))
+VGG_SMALL_LINEARS = ((64 * 7 * 7, 256), (256, 10))
+
+
+def vgg_small_flops(pass_, batch):
+    """Forward products, plus for training the weight gradients and every input gradient but the image's."""
+    fwd = sum(2 * batch * cout * size * size * cin * 9 for cin, cout, size in VGG_SMALL_CONVS)
+    fwd += sum(2 * batch * i * o for i, o in VGG_SMALL_LINEARS)
+    if pass_ == "inference":
+        return fwd
+    cin, cout, size = VGG_SMALL_CONVS[0]
+    return 3 * fwd - 2 * batch * cout * size * size * cin * 9
+
+
+def train_cases(quick):
+    batch, batches, _ = TRAIN_WORKLOAD[quick]
+    return [{"case": f"vgg-small/{p}", "model": "vgg-small", "pass": p, "batch": batch, "batches": batches,
+             "flops": vgg_small_flops(p, batch), "images": batch} for p in ("train", "inference")]
+
+
+SUITES = {"gemm": gemm_cases, "conv": conv_cases, "train": train_cases}
+REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "train": ("torch",)}
+# Suites whose headline is throughput (images/s) rather than time and GFLOP/s.
+THROUGHPUT_SUITES = ("train",)
 
 # --- timing: the protocol of org.bitspike.bench.Sampler ----------------------------------------
 
@@ -113,10 +143,13 @@ def measure(fn, args):
     return warm, samples, (time.process_time_ns() - cpu0) / 1e6 / len(samples)
 
 
-def summarize(samples, flops, cpu_ms):
+def summarize(samples, flops, cpu_ms, images=0):
     med = statistics.median(samples)
     row = {"median_ms": sig(med), "min_ms": sig(min(samples)), "max_ms": sig(max(samples)),
            "mean_ms": sig(statistics.fmean(samples)), "cpu_ms": sig(cpu_ms)}
+    if images:
+        row["images_per_s"] = sig(images / (med / 1e3))
+        row["images_per_s_best"] = sig(images / (min(samples) / 1e3))
     if flops:
         row["flops"] = flops
         row["gflops"] = sig(flops / (med * 1e6))
@@ -159,6 +192,7 @@ class References:
         self.env = {"numpy": numpy.__version__, "torch": torch.__version__,
                     "torch_threads": torch.get_num_threads(),
                     "mkldnn": bool(torch.backends.mkldnn.is_available())}
+        self._fmnist = None
 
     def uniform(self, *shape):
         return self.rng.uniform(-1, 1, size=shape).astype(self.np.float32)
@@ -206,6 +240,112 @@ class References:
                 F.conv2d(x, w, padding=c["pad"], stride=c["stride"]).backward(gy)
         return fn, lambda: None
 
+    def fashion_mnist_train(self):
+        """The training images as uint8 [60000, 28, 28] and labels int64 [60000], read once."""
+        if self._fmnist is None:
+            self._fmnist = (read_idx(FASHION_MNIST_DIR / "train-images-idx3-ubyte.gz", 3),
+                            read_idx(FASHION_MNIST_DIR / "train-labels-idx1-ubyte.gz", 1).astype(self.np.int64))
+        return self._fmnist
+
+    def train_batches(self, batch, count):
+        """The first `count` batches of a seeded shuffle of the training set, normalised, as tensors.
+
+        The same kind of batches as TrainSuite.java (a random subset of the real training set,
+        normalised the same way), though not the same images: its shuffle is bitspike's RandomKey.
+        """
+        np, torch = self.np, self.torch
+        pixels, labels = self.fashion_mnist_train()
+        order = np.random.default_rng(20240604).permutation(len(labels))[:batch * count]
+        x = (pixels[order].astype(np.float32) / 255.0 - FASHION_MNIST_MEAN) / FASHION_MNIST_STD
+        x = torch.from_numpy(np.ascontiguousarray(x.reshape(-1, 1, 28, 28), dtype=np.float32))
+        y = torch.from_numpy(labels[order])
+        return [(x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]) for i in range(count)]
+
+    def vgg_small(self):
+        """bitspike's Models.vggSmall(1, 10, FLOAT): conv-BN-ReLU x2, pool, x2, pool, fc256-BN1d-ReLU, fc10."""
+        nn = self.torch.nn
+
+        def block(cin, cout):
+            return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+
+        return nn.Sequential(*block(1, 32), *block(32, 32), nn.MaxPool2d(2),
+                             *block(32, 64), *block(64, 64), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(64 * 7 * 7, 256, bias=False), nn.BatchNorm1d(256), nn.ReLU(),
+                             nn.Linear(256, 10))
+
+    def train(self, c, quick):
+        """One SGD step (train) or an eval-mode forward under no_grad (inference), cycling the batches."""
+        torch, F = self.torch, self.torch.nn.functional
+        torch.manual_seed(20240604)
+        _, _, check_steps = TRAIN_WORKLOAD[quick]
+        batches = self.train_batches(c["batch"], c["batches"])
+        model = self.vgg_small()
+        state = {"next": 0, "first_loss": None, "logits": None, "index": 0}
+
+        def take():
+            i = state["next"]
+            state["next"] = (i + 1) % len(batches)
+            state["index"] = i
+            return batches[i]
+
+        if c["pass"] == "train":
+            model.train()
+            opt = torch.optim.SGD(model.parameters(), lr=TRAIN_LR, momentum=TRAIN_MOMENTUM,
+                                  weight_decay=TRAIN_WEIGHT_DECAY)
+
+            def fn():
+                x, y = take()
+                loss = F.cross_entropy(model(x), y)
+                opt.zero_grad(set_to_none=True)  # bitspike's zeroGrad also drops the gradients
+                loss.backward()
+                opt.step()
+                if state["first_loss"] is None:
+                    state["first_loss"] = loss.item()
+
+            def check():
+                first = state["first_loss"]
+                if not 0 < first < 100:
+                    raise RuntimeError(f"torch train {c['case']}: first loss {first}")
+                for _ in range(check_steps):  # as many steps as the Java check, after the timed ones
+                    fn()
+                with torch.no_grad():
+                    x, y = batches[0]
+                    after = F.cross_entropy(model(x), y).item()
+                if not after <= 0.8 * first:
+                    raise RuntimeError(f"torch train {c['case']}: did not learn: loss on the first batch "
+                                       f"{first:.4f} -> {after:.4f}")
+                for name, p in model.named_parameters():
+                    if not bool(torch.isfinite(p).all()):
+                        raise RuntimeError(f"torch train {c['case']}: parameter {name} is not finite")
+        else:
+            model.eval()
+
+            def fn():
+                x, _ = take()
+                with torch.no_grad():
+                    state["logits"] = model(x)
+
+            def check():
+                logits = state["logits"]
+                if tuple(logits.shape) != (c["batch"], 10) or not bool(torch.isfinite(logits).all()):
+                    raise RuntimeError(f"torch inference {c['case']}: logits {tuple(logits.shape)} not finite "
+                                       f"or of the wrong shape")
+        return fn, check
+
+
+def read_idx(path, dims):
+    """An IDX file of unsigned bytes (gzip): the array with its header's shape, checked against `dims`."""
+    import numpy
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 4 + 4 * dims or data[:3] != b"\x00\x00\x08" or data[3] != dims:
+        raise RuntimeError(f"{path}: expected an IDX header for {dims}-d unsigned bytes, got {data[:4].hex()}")
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    arr = numpy.frombuffer(data, dtype=numpy.uint8, offset=4 + 4 * dims)
+    if arr.size != numpy.prod(shape):
+        raise RuntimeError(f"{path}: header says {shape} ({numpy.prod(shape)} bytes) but {arr.size} follow it")
+    return arr.reshape(shape)
+
 
 def run_references(suite, cases, args):
     refs = [r for r in args.refs if r in REFS_FOR[suite]]
@@ -217,13 +357,15 @@ def run_references(suite, cases, args):
         for c in cases:
             if suite == "gemm":
                 fn, check = env.gemm(ref, c)
-            else:
+            elif suite == "conv":
                 fn, check = env.conv(c)
+            else:
+                fn, check = env.train(c, args.quick)
             warm, samples, cpu_ms = measure(fn, args)
             check()
             row = {"suite": suite, "case": c["case"], "impl": ref, "threads": args.threads}
             row.update({k: c[k] for k in SHAPE_KEYS + ("pass",) if k in c})
-            row.update(summarize(samples, c["flops"], cpu_ms))
+            row.update(summarize(samples, c["flops"], cpu_ms, c.get("images", 0)))
             row.update({"warmup": warm, "scale": "quick" if args.quick else "full",
                         "library": f"{ref} {env.env['numpy' if ref == 'numpy' else 'torch']}",
                         "blas": loaded_blas(), "torch_threads": env.env["torch_threads"],
@@ -283,11 +425,17 @@ def compare(ours, refs):
                 row["time_ratio"] = sig(o["median_ms"] / r["median_ms"], 4)
                 if o.get("gflops") and r.get("gflops"):
                     row["gflops_fraction"] = sig(o["gflops"] / r["gflops"], 4)
+                if o.get("images_per_s") and r.get("images_per_s"):
+                    row["images_per_s"] = o["images_per_s"]
+                    row["ref_images_per_s"] = r["images_per_s"]
+                    row["throughput_ratio"] = sig(o["images_per_s"] / r["images_per_s"], 4)
             out.append(row)
     return out
 
 
 def table(suite, cases, ours, refs, threads):
+    if suite in THROUGHPUT_SUITES:
+        return throughput_table(suite, cases, ours, refs, threads)
     ref_names = [r for r in ("numpy", "torch") if any(x["impl"] == r for x in refs)]
     our_impls = sorted({o["impl"] for o in ours}) or ["-"]
     by = {(r["case"], r["impl"]): r for r in ours + refs}
@@ -315,9 +463,49 @@ def table(suite, cases, ours, refs, threads):
     return "\n".join(lines)
 
 
+def throughput_table(suite, cases, ours, refs, threads):
+    """Images per second, ours and each reference's, and ours as a fraction of the reference's.
+
+    `cpu` is process CPU time over wall time per run (cpu_ms / mean_ms): how many cores a side kept
+    busy. With 2 threads on this 2-core machine torch's train step shows 2-3x when undisturbed but
+    ~1x when another process holds a core, and then runs 3-10x slower (its OpenMP threads wait at
+    barriers): a low torch `cpu` marks a ratio not to trust.
+    """
+    ref_names = [r for r in ("numpy", "torch") if any(x["impl"] == r for x in refs)]
+    our_impls = sorted({o["impl"] for o in ours}) or ["-"]
+    by = {(r["case"], r["impl"]): r for r in ours + refs}
+
+    def cpu(row):
+        return f"{row['cpu_ms'] / row['mean_ms']:>4.2g}x" if row.get("cpu_ms") and row.get("mean_ms") else f"{'-':>5}"
+
+    head = f"{'case':22} {'impl':6} {'ours ms':>9} {'img/s':>8} {'cpu':>5}"
+    for ref in ref_names:
+        head += f" | {ref + ' ms':>9} {'img/s':>8} {'cpu':>5} {'ours/ref':>8}"
+    lines = [f"{suite}  (threads={threads}; ours/ref = our images/s over the reference's: "
+             f"1.0 is parity, <1 is slower, the goal is >= 0.75; cpu = CPU time / wall time per run)",
+             head, "-" * len(head)]
+    for c in cases:
+        for impl in our_impls:
+            o = by.get((c["case"], impl))
+            line = f"{c['case']:22} {impl:6} " + (f"{o['median_ms']:>9.4g} {o.get('images_per_s', 0):>8.4g} {cpu(o)}"
+                                                   if o else f"{'-':>9} {'-':>8} {'-':>5}")
+            for ref in ref_names:
+                r = by.get((c["case"], ref))
+                if r is None:
+                    line += f" | {'-':>9} {'-':>8} {'-':>5} {'-':>8}"
+                    continue
+                line += f" | {r['median_ms']:>9.4g} {r.get('images_per_s', 0):>8.4g} {cpu(r)}"
+                if o and all(o.get(k) == r.get(k) for k in SHAPE_KEYS):
+                    line += f" {o['images_per_s'] / r['images_per_s']:>7.3g}x"
+                else:
+                    line += f" {'-' if not o else 'shape?':>8}"
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="bench/compare", description=__doc__.split("\n\n")[0])
-    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm and/or conv")
+    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm, conv and/or train")
     p.add_argument("--threads", type=int, default=2, help="threads for ours and the references (default 2)")
     p.add_argument("--impl", default="vector", help="our impls, comma-separated: vector, scalar (default vector)")
     p.add_argument("--refs", default="numpy,torch", help="references, comma-separated (default numpy,torch)")

@@ -16,6 +16,15 @@ public interface BenchCase {
     double flops();
 
     /**
+     * Images (samples) one run processes, or 0 when not meaningful; when positive the JSON line
+     * carries {@code images_per_s} ({@code images / median}) and {@code images_per_s_best}
+     * ({@code images / min}).
+     */
+    default int images() {
+        return 0;
+    }
+
+    /**
      * Allocates and fills the operands for one impl of the suite, on the provider and thread pool
      * that impl runs on ({@link Impl#provider()}; the command's pool, or {@link Parallel#shared()} for
      * an impl {@link Impl#throughTensorApi() through the Tensor API}). None of the arguments is kept

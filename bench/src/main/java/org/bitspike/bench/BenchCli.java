@@ -10,7 +10,7 @@ import java.math.MathContext;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true, version = "bitspike bench 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Measures bitspike kernels and the autograd engine; prints one JSON object per line per case and impl.",
+        description = "Measures bitspike kernels, the autograd engine and model training; prints one JSON object per line per case and impl.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a case failed (wrong result or kernel error)",
                         "2:bad usage (unknown suite, bad value, impl not offered or not runnable in this JVM)"})
@@ -60,10 +60,11 @@ public final class BenchCli implements Callable<Integer> {
     private int threads;
 
     @Option(names = "--impl", paramLabel = "IMPL", split = ",",
-            description = "Impls to measure, comma-separated: scalar, vector (gemm, conv); autograd, kernels "
-                    + "(autograd). Each suite runs those it offers (default: vector for gemm and conv, "
+            description = "Impls to measure, comma-separated: scalar, vector (gemm, conv, train); autograd, kernels "
+                    + "(autograd). Each suite runs those it offers (default: vector for gemm, conv and train, "
                     + "autograd,kernels for autograd). vector needs --add-modules jdk.incubator.vector "
-                    + "(bench/run adds it).")
+                    + "(bench/run adds it); for train, which runs on the JVM's provider, scalar needs "
+                    + "-Dbitspike.kernels=scalar (bench/run adds it).")
     private List<Impl> implOption;
 
     @Option(names = "--repeats", paramLabel = "R",
@@ -147,7 +148,7 @@ public final class BenchCli implements Callable<Integer> {
         validateNumbers();
         List<Selected> selected = select(suites, scale);
         try (Parallel own = Parallel.of(threads)) {
-            Map<Impl, Target> targets = resolveTargets(selected, own);
+            Map<Route, Target> targets = resolveTargets(selected, own);
             Sampler.Protocol protocol = Sampler.Protocol.adaptive(scale).with(warmup, repeats, budgetMs);
             Forks forked = new Forks(threads, forkOptions(), spec.commandLine().getErr());
             for (Selected s : selected) {
@@ -163,7 +164,7 @@ public final class BenchCli implements Callable<Integer> {
                         System.gc(); // the previous case's arrays, so one case's garbage does not time the next
                         List<BenchCase.Prepared> prepared = new ArrayList<>();
                         for (Impl impl : group) {
-                            Target t = targets.get(impl);
+                            Target t = targets.get(Route.of(s, impl));
                             prepared.add(s.bench().prepare(impl, t.kernels(), t.parallel()));
                         }
                         timings = new Sampler(protocol.withMinWarmup(s.suite().minWarmupMs(scale))).measure(prepared);
@@ -173,7 +174,8 @@ public final class BenchCli implements Callable<Integer> {
                     for (int i = 0; i < group.size(); i++) {
                         Impl impl = group.get(i);
                         Sampler.Timing relativeTo = impl == s.suite().baseline().orElse(null) ? null : base;
-                        JsonObject line = toJson(s, impl, targets.get(impl).kernels(), scale, timings.get(i), relativeTo);
+                        KernelProvider kernels = targets.get(Route.of(s, impl)).kernels();
+                        JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo);
                         if (s.suite().baseline().isPresent()) {
                             line.addProperty("forks", inForks(s, group) ? forks : 0);
                         }
@@ -295,28 +297,39 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     /**
-     * The provider and pool of every impl to run. Kernel impls get the command's own pool; impls
-     * through the Tensor API run on {@link Parallel#shared()}, whose size must then be {@code --threads}
-     * (unless they run only in forks, which are started with that size).
+     * The provider and pool of every impl to run. Kernel impls get their own provider and the
+     * command's pool; impls through the Tensor API ({@link Suite#throughTensorApi(Impl)}) run on
+     * {@link KernelProvider#get()} and {@link Parallel#shared()}, whose size must then be
+     * {@code --threads} (unless they run only in forks, which are started with that size), and a
+     * {@code scalar} or {@code vector} impl of such a suite needs the JVM's provider to be the one it names.
      */
-    private Map<Impl, Target> resolveTargets(List<Selected> selected, Parallel own) {
-        Map<Impl, Target> targets = new EnumMap<>(Impl.class);
+    private Map<Route, Target> resolveTargets(List<Selected> selected, Parallel own) {
+        Map<Route, Target> targets = new HashMap<>();
         for (Selected s : selected) {
             boolean forked = measuredTogether(s).stream().allMatch(g -> inForks(s, g));
             for (Impl impl : s.impls()) {
-                if (targets.containsKey(impl) && targets.get(impl).parallel() != null) {
+                Route route = Route.of(s, impl);
+                if (targets.containsKey(route) && targets.get(route).parallel() != null) {
                     continue;
                 }
                 KernelProvider kernels;
                 try {
-                    kernels = impl.provider();
+                    kernels = route.tensorApi() ? KernelProvider.get() : impl.provider();
                 } catch (IllegalStateException e) {
                     throw usage("--impl " + impl.label() + " cannot run in this JVM: " + e.getMessage());
+                }
+                if (route.tensorApi() && (impl == Impl.SCALAR || impl == Impl.VECTOR)
+                        && !kernels.name().equals(impl.label())) {
+                    throw usage("--impl " + impl.label() + ": suite " + s.suite().name() + " runs the Tensor API, "
+                            + "whose provider in this JVM is " + kernels.name() + ": start the JVM with -D"
+                            + KernelProvider.PROPERTY + "=" + impl.label()
+                            + (impl == Impl.VECTOR ? " and --add-modules jdk.incubator.vector" : "")
+                            + " (bench/run does)");
                 }
                 Parallel parallel = own;
                 if (forked) {
                     parallel = null; // measured in forks only
-                } else if (impl.throughTensorApi()) {
+                } else if (route.tensorApi()) {
                     parallel = Parallel.shared();
                     if (parallel.threads() != threads) {
                         throw usage("--threads " + threads + ", but impl " + impl.label() + " of suite "
@@ -325,10 +338,20 @@ public final class BenchCli implements Callable<Integer> {
                                 + " (bench/run does)");
                     }
                 }
-                targets.put(impl, new Target(kernels, parallel));
+                targets.put(route, new Target(kernels, parallel));
             }
         }
         return targets;
+    }
+
+    /**
+     * An impl and how a suite runs it: {@code vector} is the vector provider with the command's pool
+     * for gemm, but the JVM's provider and shared pool for a suite through the Tensor API.
+     */
+    private record Route(Impl impl, boolean tensorApi) {
+        static Route of(Selected s, Impl impl) {
+            return new Route(impl, s.suite().throughTensorApi(impl));
+        }
     }
 
     /** The impls of a selected case grouped by measurement: all together for a suite with a baseline. */
@@ -378,6 +401,10 @@ public final class BenchCli implements Callable<Integer> {
         if (baseline != null) {
             o.addProperty("overhead", round(median / baseline.medianMs()));
             o.addProperty("overhead_best", round(t.minMs() / baseline.minMs()));
+        }
+        if (c.images() > 0) {
+            o.addProperty("images_per_s", round(c.images() / (median / 1e3)));
+            o.addProperty("images_per_s_best", round(c.images() / (t.minMs() / 1e3)));
         }
         if (c.flops() > 0) {
             o.addProperty("flops", (long) c.flops());

@@ -35,6 +35,18 @@ public interface Suite {
     }
 
     /**
+     * Whether this suite's cases run {@code impl} through the Tensor API, on the JVM's provider
+     * ({@link org.bitspike.tensor.kernel.KernelProvider#get()}) and shared pool
+     * ({@link org.bitspike.tensor.kernel.Parallel#shared()}), rather than calling the impl's own
+     * provider with the command's pool. By default what the impl says ({@link Impl#throughTensorApi()});
+     * a suite measuring a whole model ({@code train}) runs every impl through the Tensor API, and
+     * {@code scalar} or {@code vector} then name the JVM's provider, which must be that one.
+     */
+    default boolean throughTensorApi(Impl impl) {
+        return impl.throughTensorApi();
+    }
+
+    /**
      * The shortest adaptive warm-up of a case at {@code scale}, in milliseconds; 0 (the default)
      * leaves it to the {@link Sampler}'s rule. Explicit {@code --warmup} counts are not affected.
      */

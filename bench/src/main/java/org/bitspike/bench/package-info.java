@@ -1,6 +1,7 @@
 /**
- * Benchmark command line: measures the kernels, and the autograd engine against the same Tensor
- * ops called directly, and prints one JSON object per case and impl.
+ * Benchmark command line: measures the kernels, the autograd engine against the same Tensor
+ * ops called directly, and a model's training and inference throughput (images per second), and
+ * prints one JSON object per case and impl.
  *
  * <p>Vocabulary:
  * <ul>
@@ -17,7 +18,8 @@
  *       its own JVM under {@code bench/run}); {@code autograd} or {@code kernels} for the autograd
  *       suite, whose {@link org.bitspike.bench.Suite#baseline() baseline} {@code kernels} is what the
  *       {@code overhead} field compares with. Impls compared with a baseline run in fresh JVMs
- *       ({@code Forks}).</li>
+ *       ({@code Forks}). The train suite runs through the Tensor API, where {@code scalar} and
+ *       {@code vector} name the JVM's provider.</li>
  *   <li>{@link org.bitspike.bench.Sampler} - the timing protocol: warm up, verify the first result,
  *       then time repeats and report the median.</li>
  * </ul>

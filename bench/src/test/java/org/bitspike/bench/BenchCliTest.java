@@ -123,6 +123,10 @@ class BenchCliTest {
                 r.out());
         assertTrue(r.out().contains("impls: autograd, kernels (default: autograd, kernels); baseline kernels"),
                 r.out());
+        assertTrue(r.out().contains("train - "), r.out());
+        assertTrue(r.out().contains("vgg-small/train model=vgg-small pass=train batch=64 batches=100"), r.out());
+        assertTrue(r.out().contains("vgg-small/inference model=vgg-small pass=inference batch=64 batches=100"),
+                r.out());
     }
 
     /** The Tensor-level impls run on the shared pool, so their runs must ask for its size. */
@@ -222,6 +226,50 @@ class BenchCliTest {
         Run r = run("autograd", "--quick", "--forks", "0", "--threads", other);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("-Dbitspike.threads=" + other), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void quickTrainReportsImagesPerSecondForTrainingAndInference() {
+        Run r = run("train", "--quick", "--threads", sharedThreads(), "--warmup", "1", "--repeats", "2");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(List.of("vgg-small/train", "vgg-small/inference"),
+                lines.stream().map(o -> o.get("case").getAsString()).toList());
+        for (JsonObject o : lines) {
+            for (String field : List.of("suite", "case", "impl", "threads", "model", "pass", "batch", "batches",
+                    "median_ms", "min_ms", "images_per_s", "images_per_s_best", "flops", "gflops", "cpu_ms",
+                    "repeats", "provider", "java", "load_avg")) {
+                assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+            }
+            assertEquals("train", o.get("suite").getAsString());
+            assertEquals("vector", o.get("impl").getAsString());
+            assertEquals(TrainSuite.QUICK.batch(), o.get("batch").getAsInt());
+            assertEquals(2, o.get("repeats").getAsInt());
+            double perSecond = TrainSuite.QUICK.batch() / (o.get("median_ms").getAsDouble() / 1e3);
+            assertEquals(perSecond, o.get("images_per_s").getAsDouble(), 1e-3 * perSecond);
+            TrainSuite.Pass pass = o.get("pass").getAsString().equals("train") ? TrainSuite.Pass.TRAIN
+                    : TrainSuite.Pass.INFERENCE;
+            assertEquals((long) TrainSuite.flops(pass, TrainSuite.QUICK.batch()), o.get("flops").getAsLong());
+        }
+    }
+
+    @Test
+    void vectorMeansTheKernelsForGemmAndTheJvmsProviderForTrainInOneRun() {
+        Run r = run("gemm", "train", "--quick", "--impl", "vector", "--threads", sharedThreads(),
+                "--case", "^(square/31|vgg-small/inference)$", "--warmup", "0", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("gemm square/31", "train vgg-small/inference"), r.json().stream()
+                .map(o -> o.get("suite").getAsString() + " " + o.get("case").getAsString()).toList());
+    }
+
+    @Test
+    void trainWithAnotherProviderThanTheJvmsIsAUsageError() {
+        String other = KernelProvider.get().name().equals("vector") ? "scalar" : "vector";
+        Run r = run("train", "--quick", "--impl", other, "--threads", sharedThreads());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("suite train runs the Tensor API, whose provider in this JVM is "
+                + KernelProvider.get().name() + ": start the JVM with -Dbitspike.kernels=" + other), r.err());
         assertEquals("", r.out());
     }
 

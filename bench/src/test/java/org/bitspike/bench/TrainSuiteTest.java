@@ -1,0 +1,134 @@
+package org.bitspike.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bitspike.bench.TrainSuite.Inference;
+import org.bitspike.bench.TrainSuite.Training;
+import org.bitspike.bench.TrainSuite.Workload;
+import org.bitspike.nn.Layer;
+import org.bitspike.nn.data.Batch;
+import org.bitspike.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class TrainSuiteTest {
+    /** Few batches, so the tests are quick; the check steps wrap around them. */
+    private static final Workload SMALL = new Workload(8, 4, 10);
+
+    @Test
+    void batchesAreRealNormalisedFashionMnist() {
+        List<Batch> batches = TrainSuite.loadBatches(SMALL);
+        assertEquals(SMALL.batches(), batches.size());
+        double sum = 0;
+        double sumSq = 0;
+        long n = 0;
+        for (Batch b : batches) {
+            assertArrayEquals(new int[] {8, 1, 28, 28}, b.images().shape());
+            for (float v : b.images().toFloatArray()) {
+                sum += v;
+                sumSq += v * v;
+                n++;
+            }
+            for (long label : b.labels().toLongArray()) {
+                assertTrue(label >= 0 && label < TrainSuite.CLASSES, "label " + label);
+            }
+        }
+        // Normalised with the training set's statistics: about zero mean and unit variance.
+        double mean = sum / n;
+        double std = Math.sqrt(sumSq / n - mean * mean);
+        assertEquals(0, mean, 0.25);
+        assertEquals(1, std, 0.25);
+        assertTrue(!batches.get(0).images().contentEquals(batches.get(1).images()), "consecutive batches differ");
+    }
+
+    @Test
+    void flopTableMatchesTheModel() {
+        List<int[]> shapes = new ArrayList<>();
+        TrainSuite.newModel().namedParameters().forEach((name, p) -> {
+            if (name.endsWith("weight") && p.dim() > 1) {
+                shapes.add(p.shape());
+            }
+        });
+        assertEquals(TrainSuite.CONVS.length + TrainSuite.LINEARS.length, shapes.size());
+        for (int i = 0; i < TrainSuite.CONVS.length; i++) {
+            int[] c = TrainSuite.CONVS[i];
+            assertArrayEquals(new int[] {c[1], c[0], 3, 3}, shapes.get(i), "conv " + i);
+        }
+        for (int i = 0; i < TrainSuite.LINEARS.length; i++) {
+            int[] l = TrainSuite.LINEARS[i];
+            assertArrayEquals(new int[] {l[1], l[0]}, shapes.get(TrainSuite.CONVS.length + i), "linear " + i);
+        }
+        // Forward of one image: 28.9 + 924.8 + 462.4 + 924.8 MFLOP of convs / 64, plus the linears.
+        double forward = 2.0 * 784 * (32 * 1 * 9 + 32 * 32 * 9) + 2.0 * 196 * (64 * 32 * 9 + 64 * 64 * 9)
+                + 2.0 * (3136 * 256 + 256 * 10);
+        assertEquals(forward, TrainSuite.flops(TrainSuite.Pass.INFERENCE, 1), 1e-6);
+        assertEquals(3 * forward - 2.0 * 784 * 32 * 9, TrainSuite.flops(TrainSuite.Pass.TRAIN, 1), 1e-6);
+    }
+
+    @Test
+    void trainingStepsTakeConsecutiveBatchesLearnAndPassTheCheck() {
+        List<Batch> batches = TrainSuite.loadBatches(SMALL);
+        Training t = new Training("test", SMALL, TrainSuite.newModel(), batches);
+        t.run();
+        assertEquals(1, t.nextBatch());
+        t.verify(); // also trains SMALL.checkSteps() more steps
+        assertEquals((1 + SMALL.checkSteps()) % SMALL.batches(), t.nextBatch());
+        for (int i = 0; i < SMALL.batches(); i++) {
+            assertTrue(Float.isFinite(t.step()));
+        }
+        assertEquals((1 + SMALL.checkSteps()) % SMALL.batches(), t.nextBatch(), "wraps around the batches");
+    }
+
+    @Test
+    void theTrainingCheckCatchesANonFiniteLoss() {
+        List<Batch> batches = new ArrayList<>(TrainSuite.loadBatches(SMALL));
+        Batch first = batches.get(0);
+        float[] pixels = first.images().toFloatArray();
+        pixels[5] = Float.NaN;
+        batches.set(0, new Batch(Tensor.of(pixels, first.images().shape()), first.labels()));
+        Training t = new Training("nan", SMALL, TrainSuite.newModel(), batches);
+        t.run();
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::verify);
+        assertTrue(e.getMessage().contains("nan: the first step's loss is NaN"), e.getMessage());
+    }
+
+    @Test
+    void theTrainingCheckCatchesAModelThatDoesNotLearn() {
+        Training t = new Training("frozen", SMALL, TrainSuite.newModel(), TrainSuite.loadBatches(SMALL), 0.0);
+        t.run();
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::verify);
+        assertTrue(e.getMessage().startsWith("frozen: did not learn: the loss on the first batch went from"),
+                e.getMessage());
+    }
+
+    @Test
+    void inferenceRunsInEvalModeOnConsecutiveBatchesAndPassesTheCheck() {
+        List<Batch> batches = TrainSuite.loadBatches(SMALL);
+        Layer model = TrainSuite.newModel();
+        Inference inf = new Inference("test", model, batches);
+        assertTrue(!model.isTraining());
+        for (int i = 0; i < SMALL.batches() + 1; i++) {
+            inf.run();
+            inf.verify();
+        }
+        Tensor last = inf.lastLogits();
+        assertTrue(last.contentEquals(model.eval().forward(batches.get(0).images()).value()), "wrapped to batch 0");
+    }
+
+    @Test
+    void theInferenceCheckCatchesNonFiniteLogits() {
+        List<Batch> batches = new ArrayList<>(TrainSuite.loadBatches(SMALL));
+        Batch first = batches.get(0);
+        float[] pixels = first.images().toFloatArray();
+        pixels[3] = Float.POSITIVE_INFINITY;
+        batches.set(0, new Batch(Tensor.of(pixels, first.images().shape()), first.labels()));
+        Inference inf = new Inference("inf", TrainSuite.newModel(), batches);
+        inf.run();
+        IllegalStateException e = assertThrows(IllegalStateException.class, inf::verify);
+        assertTrue(e.getMessage().startsWith("inf: the logits [8, 10] has entry"), e.getMessage());
+    }
+}
