@@ -26,9 +26,9 @@ public final class Conv2d extends Layer {
         this.kernel = kernel;
         this.options = options;
         int[] shape = {out, in / options.groups(), kernel, kernel};
-        double bound = 1 / Math.sqrt(Init.fan(shape, Init.Fan.IN));
-        this.weight = parameter("weight", Init.uniform(key.fold(0), -bound, bound, shape));
-        this.bias = bias ? parameter("bias", Init.uniform(key.fold(1), -bound, bound, out)) : null;
+        int fanIn = Init.fan(shape, Init.Fan.IN);
+        this.weight = parameter("weight", Init.uniformFanIn(key.fold(0), fanIn, shape));
+        this.bias = bias ? parameter("bias", Init.uniformFanIn(key.fold(1), fanIn, out)) : null;
     }
 
     /** A square kernel with the same stride and padding along both axes. */

@@ -38,6 +38,15 @@ public final class Init {
         return normal(key, 0, gain * Math.sqrt(2.0 / (fan(shape, Fan.IN) + fan(shape, Fan.OUT))), shape);
     }
 
+    /**
+     * PyTorch's default for the weights and biases of linear and convolution layers:
+     * {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))}.
+     */
+    public static Tensor uniformFanIn(RandomKey key, int fanIn, int... shape) {
+        double bound = 1 / Math.sqrt(fanIn);
+        return uniform(key, -bound, bound, shape);
+    }
+
     /** {@code U(low, high)}, FLOAT32. */
     public static Tensor uniform(RandomKey key, double low, double high, int... shape) {
         return Tensor.rand(key, DType.FLOAT32, shape).mul(high - low).add(low);

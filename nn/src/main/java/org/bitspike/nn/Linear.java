@@ -20,9 +20,8 @@ public final class Linear extends Layer {
         }
         this.in = in;
         this.out = out;
-        double bound = 1 / Math.sqrt(in);
-        this.weight = parameter("weight", Init.uniform(key.fold(0), -bound, bound, out, in));
-        this.bias = bias ? parameter("bias", Init.uniform(key.fold(1), -bound, bound, out)) : null;
+        this.weight = parameter("weight", Init.uniformFanIn(key.fold(0), in, out, in));
+        this.bias = bias ? parameter("bias", Init.uniformFanIn(key.fold(1), in, out)) : null;
     }
 
     public Linear(int in, int out, RandomKey key) {

@@ -21,7 +21,8 @@ public final class ParamGroup {
         }
         for (Var p : params) {
             if (!p.requiresGrad() || !p.isLeaf()) {
-                throw new IllegalArgumentException("ParamGroup: " + "parameter " + (p.name() != null ? "'" + p.name() + "'" : "of shape " + java.util.Arrays.toString(p.shape()))
+                String which = p.name() != null ? "'" + p.name() + "'" : "of shape " + java.util.Arrays.toString(p.shape());
+                throw new IllegalArgumentException("ParamGroup: parameter " + which
                         + " is not a trainable leaf (create it with Var.withGrad)");
             }
         }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
-import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Functional;
 import org.bitspike.nn.Layer;
@@ -182,9 +181,7 @@ public final class Trainer {
         if (!unexpected.isEmpty()) {
             throw new IllegalArgumentException("Trainer.restore: " + unexpected);
         }
-        try (GradMode.Scope scope = GradMode.noGrad()) {
-            model.load(modelState);
-        }
+        model.load(modelState);
         optimizer.load(optimizerState);
         nextEpoch = (int) state.get("trainer.nextEpoch").getLong();
         step = state.get("trainer.step").getLong();

@@ -96,6 +96,7 @@ final class TrainingFixture {
                 if (b.epoch() == epoch && b.batch() == batch) {
                     try {
                         Files.writeString(dir.resolve("stalled"), "stalled");
+                        // NOTE: not test output: the message the parent test blocks on, over the child's stdout pipe
                         System.out.println(STALLED);
                         System.out.flush();
                         new java.util.concurrent.CountDownLatch(1).await(); // until killed
