@@ -149,4 +149,20 @@ public final class Tuning {
      * inline vs 60 on two threads; 256^3: 94 inline vs 121).
      */
     public static final long VECTOR_GEMM_INLINE_FLOPS = 1L << 24;
+
+    // ---- elementwise ops and reductions (ElementwiseKernels, ReductionKernels) ----
+
+    /**
+     * Partial sums per output of a floating sum, mean or var: value {@code j} of an output (its
+     * row-major position among the reduced elements) goes to partial {@code j mod SUM_LANES}, and the
+     * partials are combined pairwise. Unlike the other constants this one fixes the rounding of
+     * results, so it is part of the reduction's definition; every implementation follows it, which
+     * is what makes them bit-identical. 16 doubles are four 256-bit or two 512-bit accumulators: a
+     * row sums at 10+ G elements/s, where one accumulator chain (4 doubles, 4-cycle add latency)
+     * would stall at about 3. Error bound of a FLOAT32 sum of r values in double: each partial adds
+     * about r / 16 of them, so |error| <= (r / 16 + 4) 2^-53 sum|x| before the final rounding to
+     * float (half an ulp), i.e. the result is the correctly rounded sum for any r a tensor can hold
+     * unless cancellation makes it tiny against sum|x|.
+     */
+    public static final int SUM_LANES = 16;
 }
