@@ -240,9 +240,8 @@ import org.bitspike.tensor.kernel.KernelProvider;
 /**
  * Elementwise kernels on the Vector API: {@link FloatVector#SPECIES_PREFERRED} loops for the runs
  * where every stride is 1, or one input's is 0 (a scalar, or one channel's value over a plane); any
- * other run, and runs shorter than a vector, go to the scalar oracle. Arithmetic is lane-wise IEEE,
- * so results are the oracle's bit for bit; the transcendental functions are the Vector API's when
- * {@code vectorMath} is set (see {@link ElementwiseKernels.Unary} for their tolerance).
+ * other run, and runs shorter than a vector, go to the scalar oracle. Every op is lane-wise IEEE
+ * arithmetic, so results are the oracle's bit for bit.
  */
 final class VectorElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -250,31 +249,13 @@ final class VectorElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final int DL = D.length();
     private static final ElementwiseKernels SCALAR = KernelProvider.scalar().elementwise();
-
-    private final boolean vectorMath;
-
-    /**
-     * @param vectorMath use the Vector API's exp, log and tanh (fast only where the JDK has
-     *        intrinsics for them; elsewhere each lane calls {@code Math}, slower than the scalar loop)
-     */
-    VectorElementwise(boolean vectorMath) {
-        this.vectorMath = vectorMath;
-    }
-
-    /** True when exp, log, tanh and sigmoid use the Vector API's math functions. */
-    boolean vectorMath() {
-        return vectorMath;
-    }
 '''
 
 UNARY = '''
     @Override
     public void unary(Unary op, int n, float[] a, int aOff, int aStride, float[] out, int outOff, int outStride) {
+        // NOTE: exp, log, tanh and sigmoid stay on the oracle's Math (see ElementwiseKernels.Unary).
         boolean math = op == Unary.EXP || op == Unary.LOG || op == Unary.TANH || op == Unary.SIGMOID;
-        if (math && vectorMath) {
-            mathUnary(op, n, a, aOff, aStride, out, outOff, outStride);
-            return;
-        }
         if (n < FL || outStride != 1 || aStride != 1 || math) {
             SCALAR.unary(op, n, a, aOff, aStride, out, outOff, outStride);
             return;
@@ -314,72 +295,6 @@ UNARY = '''
             default -> throw new AssertionError(op);
         }
         SCALAR.unary(op, n - bound, a, aOff + bound, 1, out, outOff + bound, 1);
-    }
-
-    /**
-     * exp, log, tanh and sigmoid, every element through the same vector function: dense runs
-     * directly, the tail and strided runs through a vector-sized buffer. NOTE: never the scalar
-     * oracle for a tail, whose result may differ in the last ulp: an element's value must not depend
-     * on where the layout puts it (ops on views equal ops on contiguous copies, exactly).
-     */
-    private static void mathUnary(Unary op, int n, float[] a, int aOff, int aStride, float[] out, int outOff,
-                                  int outStride) {
-        int i = 0;
-        if (aStride == 1 && outStride == 1) {
-            int bound = F.loopBound(n);
-            switch (op) {
-                case EXP -> {
-                    for (; i < bound; i += FL) {
-                        FloatVector.fromArray(F, a, aOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-                    }
-                }
-                case LOG -> {
-                    for (; i < bound; i += FL) {
-                        FloatVector.fromArray(F, a, aOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-                    }
-                }
-                case TANH -> {
-                    for (; i < bound; i += FL) {
-                        FloatVector.fromArray(F, a, aOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
-                    }
-                }
-                case SIGMOID -> {
-                    for (; i < bound; i += FL) {
-                        sigmoid(FloatVector.fromArray(F, a, aOff + i)).intoArray(out, outOff + i);
-                    }
-                }
-                default -> throw new AssertionError(op);
-            }
-        }
-        if (i == n) {
-            return;
-        }
-        float[] buf = new float[FL];
-        while (i < n) {
-            int m = Math.min(FL, n - i);
-            for (int l = 0, p = aOff + i * aStride; l < m; l++, p += aStride) {
-                buf[l] = a[p];
-            }
-            switch (op) {
-                case EXP -> FloatVector.fromArray(F, buf, 0).lanewise(VectorOperators.EXP).intoArray(buf, 0);
-                case LOG -> FloatVector.fromArray(F, buf, 0).lanewise(VectorOperators.LOG).intoArray(buf, 0);
-                case TANH -> FloatVector.fromArray(F, buf, 0).lanewise(VectorOperators.TANH).intoArray(buf, 0);
-                case SIGMOID -> sigmoid(FloatVector.fromArray(F, buf, 0)).intoArray(buf, 0);
-                default -> throw new AssertionError(op);
-            }
-            for (int l = 0, p = outOff + i * outStride; l < m; l++, p += outStride) {
-                out[p] = buf[l];
-            }
-            i += m;
-        }
-    }
-
-    /** e = exp(-|x|) in (0, 1]: 1 / (1 + e) for x >= 0, e / (1 + e) below (no overflow; NaN stays NaN). */
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-        FloatVector d = one.add(e);
-        return e.div(d).blend(one.div(d), x.compare(VectorOperators.GE, 0f));
     }
 
     @Override

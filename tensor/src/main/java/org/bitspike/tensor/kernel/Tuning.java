@@ -165,4 +165,15 @@ public final class Tuning {
      * unless cancellation makes it tiny against sum|x|.
      */
     public static final int SUM_LANES = 16;
+
+    /**
+     * Floating reductions over at least this many elements are split into tasks (over a kept
+     * dimension, each task owning whole outputs); smaller ones run on the calling thread, where
+     * waking a worker would cost more than it saves. A dense pass reads 5-10 G elements/s, so this is
+     * 25-50 us of work.
+     */
+    public static final int REDUCTION_PARALLEL_ELEMENTS = 1 << 18;
+
+    /** Elements per reduction task at least (so a 2-thread split of a BatchNorm input has 24 tasks). */
+    public static final int REDUCTION_TASK_ELEMENTS = 1 << 16;
 }

@@ -15,7 +15,7 @@ public final class VectorKernelProvider extends KernelProvider {
     private final Gemm gemm;
     private final VectorBitKernels bits;
     private final ConvKernels conv;
-    private final VectorElementwise elementwise;
+    private final ElementwiseKernels elementwise = new VectorElementwise();
     private final ReductionKernels reductions = new VectorReductions();
 
     /**
@@ -32,23 +32,6 @@ public final class VectorKernelProvider extends KernelProvider {
         this.gemm = new VectorGemm();
         this.bits = new VectorBitKernels();
         this.conv = new GemmConvKernels(gemm);
-        this.elementwise = new VectorElementwise(hasMathIntrinsics());
-    }
-
-    /**
-     * Whether the Vector API's exp, log and tanh are compiled to vector code here: HotSpot does so
-     * on x86-64 with its SVML library ({@code lib/libjsvml.so}, JDK 16 on); elsewhere every lane calls
-     * {@code Math} through a lambda, slower than the scalar loop, so those functions stay scalar.
-     */
-    static boolean hasMathIntrinsics() {
-        String arch = System.getProperty("os.arch", "");
-        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-            return false;
-        }
-        java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("java.home", ""));
-        return java.nio.file.Files.exists(home.resolve("lib").resolve("libjsvml.so"))
-                || java.nio.file.Files.exists(home.resolve("bin").resolve("jsvml.dll"))
-                || java.nio.file.Files.exists(home.resolve("lib").resolve("libjsvml.dylib"));
     }
 
     @Override
@@ -58,8 +41,7 @@ public final class VectorKernelProvider extends KernelProvider {
 
     @Override
     public String describe() {
-        return "vector, " + floatLanes + " float lanes, Java " + Runtime.version().feature()
-                + (elementwise.vectorMath() ? "" : ", scalar exp/log/tanh");
+        return "vector, " + floatLanes + " float lanes, Java " + Runtime.version().feature();
     }
 
     @Override
