@@ -246,7 +246,12 @@ import org.bitspike.tensor.kernel.KernelProvider;
 final class VectorElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int FL = F.length();
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /**
+     * NOTE: 256-bit doubles, as in VectorReductions, not the preferred width: with Double256 and
+     * Double512 both in use, C2 compiled the reductions' loops with boxed vectors after the shared
+     * API code had seen both classes (a column sum went from 10 us to 650 us).
+     */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
     private static final int DL = D.length();
     private static final ElementwiseKernels SCALAR = KernelProvider.scalar().elementwise();
 '''

@@ -1,5 +1,6 @@
 package org.bitspike.tensor;
 
+import org.bitspike.tensor.kernel.ElementwiseKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
 import org.bitspike.tensor.kernel.ReductionKernels;
@@ -88,19 +89,33 @@ final class Accumulation {
         assert what == Accumulate.SUM || what == Accumulate.SQUARED_DEVIATION;
         double[] acc = new double[Math.multiplyExact(outputs, lanes)];
         run(kernels.reductions(), parallel, what, mean, acc);
-        double[] out = new double[outputs];
-        double[] p = new double[LANES];
-        for (int o = 0; o < outputs; o++) {
-            for (int l = 0; l < LANES; l++) {
-                p[l] = l < lanes ? acc[rowsLayout ? o * lanes + l : l * outputs + o] : 0.0;
-            }
-            // NOTE: a fixed pairwise tree: ((p0 + p1) + (p2 + p3)) + ..., the same for every provider.
-            for (int w = LANES / 2; w >= 1; w /= 2) {
-                for (int i = 0; i < w; i++) {
-                    p[i] = p[2 * i] + p[2 * i + 1];
+        // Combine the partials: partial i = partial 2i + partial 2i+1, halving until one is left,
+        // for all outputs at once (a lane-major row of partials is a dense run for the kernel).
+        // NOTE: partials past `lanes` are +0 and only ever the second operand: x + +0 == x for any
+        // partial (none is -0: each starts at +0), so skipping that addition is exact.
+        ElementwiseKernels k = kernels.elementwise();
+        int oStride = rowsLayout ? lanes : 1;
+        int lStride = rowsLayout ? 1 : outputs;
+        int count = lanes;
+        for (int w = LANES / 2; w >= 1; w /= 2) {
+            for (int i = 0; i < w && 2 * i < count; i++) {
+                if (2 * i + 1 < count) {
+                    k.binary(ElementwiseKernels.Binary.ADD, outputs, acc, 2 * i * lStride, oStride,
+                            acc, (2 * i + 1) * lStride, oStride, acc, i * lStride, oStride);
+                } else if (i > 0) {
+                    for (int o = 0; o < outputs; o++) {
+                        acc[i * lStride + o * oStride] = acc[2 * i * lStride + o * oStride];
+                    }
                 }
             }
-            out[o] = p[0];
+            count = (count + 1) / 2;
+        }
+        if (oStride == 1) {
+            return java.util.Arrays.copyOf(acc, outputs);
+        }
+        double[] out = new double[outputs];
+        for (int o = 0; o < outputs; o++) {
+            out[o] = acc[o * oStride];
         }
         return out;
     }
@@ -147,29 +162,30 @@ final class Accumulation {
         boolean extreme = what == Accumulate.MAX || what == Accumulate.MIN;
         int rowLaneStride = rowsLayout ? 1 : outputs;
         int columnAccStride = extreme ? os : rowsLayout ? os * lanes : os;
+        int rowAccScale = extreme || !rowsLayout ? 1 : lanes;
+        // NOTE: one small lambda per run kind and dtype: a lambda holding both kernels (each inlined
+        // into it) grew past C2's inlining budget, and the vector code it then boxed ran 10x slower.
+        Iteration.Run run;
         if (part.dtype() == DType.FLOAT32) {
             float[] data = part.storage().floats();
-            loop.forEach(base, (off, n) -> {
-                int o = off[1];
-                if (os == 0) {
-                    k.row(what, n, data, off[0], xs, off[2], mean == null ? 0 : mean[o], acc,
-                            extreme ? o : rowsLayout ? o * lanes : o, rowLaneStride);
-                } else {
-                    k.columns(what, n, data, off[0], xs, mean, o, os, acc, accIndex(extreme, o, off[2]), columnAccStride);
-                }
-            });
+            if (os == 0) {
+                run = (off, n) -> k.row(what, n, data, off[0], xs, off[2], mean == null ? 0 : mean[off[1]], acc,
+                        off[1] * rowAccScale, rowLaneStride);
+            } else {
+                run = (off, n) -> k.columns(what, n, data, off[0], xs, mean, off[1], os, acc,
+                        accIndex(extreme, off[1], off[2]), columnAccStride);
+            }
         } else {
             double[] data = part.storage().doubles();
-            loop.forEach(base, (off, n) -> {
-                int o = off[1];
-                if (os == 0) {
-                    k.row(what, n, data, off[0], xs, off[2], mean == null ? 0 : mean[o], acc,
-                            extreme ? o : rowsLayout ? o * lanes : o, rowLaneStride);
-                } else {
-                    k.columns(what, n, data, off[0], xs, mean, o, os, acc, accIndex(extreme, o, off[2]), columnAccStride);
-                }
-            });
+            if (os == 0) {
+                run = (off, n) -> k.row(what, n, data, off[0], xs, off[2], mean == null ? 0 : mean[off[1]], acc,
+                        off[1] * rowAccScale, rowLaneStride);
+            } else {
+                run = (off, n) -> k.columns(what, n, data, off[0], xs, mean, off[1], os, acc,
+                        accIndex(extreme, off[1], off[2]), columnAccStride);
+            }
         }
+        loop.forEach(base, run);
     }
 
     /** Where output o's partial for position j lives (its only slot for an extremum). */

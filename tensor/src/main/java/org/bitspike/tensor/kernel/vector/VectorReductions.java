@@ -3,7 +3,6 @@ package org.bitspike.tensor.kernel.vector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.ReductionKernels;
@@ -28,11 +27,16 @@ final class VectorReductions implements ReductionKernels {
     /** Rows: four of these hold the 16 partials on any machine with 256-bit vectors. */
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    /** Columns: the widest doubles, fed by floats of the same lane count. */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /**
+     * Columns too. NOTE: not the widest doubles: every float-to-double conversion must be the same
+     * Float128 -> Double256 one. With a second pair (Float256 -> Double512 for the columns) the
+     * shared Vector API code behind convertShape saw two vector classes, C2 speculated on the first,
+     * deoptimised on the second and recompiled the row loop with boxed vectors: a row sum after a
+     * column sum ran at 0.7 instead of 10 G elements/s.
+     */
+    private static final VectorSpecies<Double> D = D4;
     private static final int DL = D.length();
-    private static final VectorSpecies<Float> FD = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> FD = F4;
     private static final ReductionKernels SCALAR = KernelProvider.scalar().reductions();
 
     static {
@@ -52,43 +56,64 @@ final class VectorReductions implements ReductionKernels {
         }
         int head = (LANES - j0 % LANES) % LANES;
         SCALAR.row(what, head, x, xOff, 1, j0, mean, acc, accOff, 1);
-        int i = head;
         int end = head + (n - head) / LANES * LANES;
+        if (what == Accumulate.SUM) {
+            sumRow(x, xOff + head, end - head, acc, accOff);
+        } else {
+            squaredDeviationRow(x, xOff + head, end - head, mean, acc, accOff);
+        }
+        SCALAR.row(what, n - end, x, xOff + end, 1, j0 + end, mean, acc, accOff, 1);
+    }
+
+    // NOTE: every vector loop is a small method of its own, taking and returning arrays, and no
+    // helper takes or returns a vector. A helper that C2 has compiled on its own (it is hot while
+    // the API's fallback code runs) is no longer inlined once its code is big (InlineSmallCode), and
+    // every vector crossing the call is then boxed: the same BatchNorm sum took 0.2 or 1.5 ms
+    // depending on which ops the JVM had run before.
+
+    /** {@code acc[accOff + l] += x[p + 16 k + l]} for {@code 16 k < count}: lane l is partial l. */
+    private static void sumRow(float[] x, int p, int count, double[] acc, int accOff) {
         DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
         DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
         DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
         DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
-        if (what == Accumulate.SUM) {
-            for (; i < end; i += LANES) {
-                int p = xOff + i;
-                a0 = a0.add(widen(x, p));
-                a1 = a1.add(widen(x, p + 4));
-                a2 = a2.add(widen(x, p + 8));
-                a3 = a3.add(widen(x, p + 12));
-            }
-        } else {
-            DoubleVector m = DoubleVector.broadcast(D4, mean);
-            for (; i < end; i += LANES) {
-                int p = xOff + i;
-                DoubleVector d0 = widen(x, p).sub(m);
-                DoubleVector d1 = widen(x, p + 4).sub(m);
-                DoubleVector d2 = widen(x, p + 8).sub(m);
-                DoubleVector d3 = widen(x, p + 12).sub(m);
-                a0 = a0.add(d0.mul(d0));
-                a1 = a1.add(d1.mul(d1));
-                a2 = a2.add(d2.mul(d2));
-                a3 = a3.add(d3.mul(d3));
-            }
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            a0 = a0.add((DoubleVector) FloatVector.fromArray(F4, x, q).convertShape(VectorOperators.F2D, D4, 0));
+            a1 = a1.add((DoubleVector) FloatVector.fromArray(F4, x, q + 4).convertShape(VectorOperators.F2D, D4, 0));
+            a2 = a2.add((DoubleVector) FloatVector.fromArray(F4, x, q + 8).convertShape(VectorOperators.F2D, D4, 0));
+            a3 = a3.add((DoubleVector) FloatVector.fromArray(F4, x, q + 12).convertShape(VectorOperators.F2D, D4, 0));
         }
         a0.intoArray(acc, accOff);
         a1.intoArray(acc, accOff + 4);
         a2.intoArray(acc, accOff + 8);
         a3.intoArray(acc, accOff + 12);
-        SCALAR.row(what, n - end, x, xOff + end, 1, j0 + end, mean, acc, accOff, 1);
     }
 
-    private static DoubleVector widen(float[] x, int p) {
-        return (DoubleVector) FloatVector.fromArray(F4, x, p).convertShape(VectorOperators.F2D, D4, 0);
+    private static void squaredDeviationRow(float[] x, int p, int count, double mean, double[] acc, int accOff) {
+        // NOTE: (-mean) + x, bit for bit x - mean, with the widened x as the argument rather than the
+        // receiver (as in sumRow): with it as the receiver C2 compiled this loop with boxed vectors
+        // after a warm-up spent in the API's fallback code (var over (0, 2, 3) at 0.6 G elements/s).
+        DoubleVector m = DoubleVector.broadcast(D4, -mean);
+        DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
+        DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
+        DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
+        DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            DoubleVector d0 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q).convertShape(VectorOperators.F2D, D4, 0));
+            DoubleVector d1 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 4).convertShape(VectorOperators.F2D, D4, 0));
+            DoubleVector d2 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 8).convertShape(VectorOperators.F2D, D4, 0));
+            DoubleVector d3 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 12).convertShape(VectorOperators.F2D, D4, 0));
+            a0 = a0.add(d0.mul(d0));
+            a1 = a1.add(d1.mul(d1));
+            a2 = a2.add(d2.mul(d2));
+            a3 = a3.add(d3.mul(d3));
+        }
+        a0.intoArray(acc, accOff);
+        a1.intoArray(acc, accOff + 4);
+        a2.intoArray(acc, accOff + 8);
+        a3.intoArray(acc, accOff + 12);
     }
 
     private static void extremeRow(boolean max, int n, float[] x, int xOff, double[] acc, int accOff) {
@@ -125,64 +150,82 @@ final class VectorReductions implements ReductionKernels {
             return;
         }
         if (what == Accumulate.MAX || what == Accumulate.MIN) {
-            boolean max = what == Accumulate.MAX;
-            DoubleVector m = DoubleVector.fromArray(D, x, xOff);
-            int bound = D.loopBound(n);
-            int i = DL;
-            if (max) {
-                for (; i < bound; i += DL) {
-                    m = m.max(DoubleVector.fromArray(D, x, xOff + i));
-                }
-            } else {
-                for (; i < bound; i += DL) {
-                    m = m.min(DoubleVector.fromArray(D, x, xOff + i));
-                }
-            }
-            double r = acc[accOff];
-            for (int l = 0; l < DL; l++) {
-                r = max ? Math.max(r, m.lane(l)) : Math.min(r, m.lane(l));
-            }
-            for (; i < n; i++) {
-                r = max ? Math.max(r, x[xOff + i]) : Math.min(r, x[xOff + i]);
-            }
-            acc[accOff] = r;
+            extremeRow(what == Accumulate.MAX, n, x, xOff, acc, accOff);
             return;
         }
         int head = (LANES - j0 % LANES) % LANES;
         SCALAR.row(what, head, x, xOff, 1, j0, mean, acc, accOff, 1);
-        int i = head;
         int end = head + (n - head) / LANES * LANES;
+        if (what == Accumulate.SUM) {
+            sumRow(x, xOff + head, end - head, acc, accOff);
+        } else {
+            squaredDeviationRow(x, xOff + head, end - head, mean, acc, accOff);
+        }
+        SCALAR.row(what, n - end, x, xOff + end, 1, j0 + end, mean, acc, accOff, 1);
+    }
+
+    private static void extremeRow(boolean max, int n, double[] x, int xOff, double[] acc, int accOff) {
+        DoubleVector m = DoubleVector.fromArray(D, x, xOff);
+        int bound = D.loopBound(n);
+        int i = DL;
+        if (max) {
+            for (; i < bound; i += DL) {
+                m = m.max(DoubleVector.fromArray(D, x, xOff + i));
+            }
+        } else {
+            for (; i < bound; i += DL) {
+                m = m.min(DoubleVector.fromArray(D, x, xOff + i));
+            }
+        }
+        double r = acc[accOff];
+        for (int l = 0; l < DL; l++) {
+            r = max ? Math.max(r, m.lane(l)) : Math.min(r, m.lane(l));
+        }
+        for (; i < n; i++) {
+            r = max ? Math.max(r, x[xOff + i]) : Math.min(r, x[xOff + i]);
+        }
+        acc[accOff] = r;
+    }
+
+    private static void sumRow(double[] x, int p, int count, double[] acc, int accOff) {
         DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
         DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
         DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
         DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
-        if (what == Accumulate.SUM) {
-            for (; i < end; i += LANES) {
-                int p = xOff + i;
-                a0 = a0.add(DoubleVector.fromArray(D4, x, p));
-                a1 = a1.add(DoubleVector.fromArray(D4, x, p + 4));
-                a2 = a2.add(DoubleVector.fromArray(D4, x, p + 8));
-                a3 = a3.add(DoubleVector.fromArray(D4, x, p + 12));
-            }
-        } else {
-            DoubleVector m = DoubleVector.broadcast(D4, mean);
-            for (; i < end; i += LANES) {
-                int p = xOff + i;
-                DoubleVector d0 = DoubleVector.fromArray(D4, x, p).sub(m);
-                DoubleVector d1 = DoubleVector.fromArray(D4, x, p + 4).sub(m);
-                DoubleVector d2 = DoubleVector.fromArray(D4, x, p + 8).sub(m);
-                DoubleVector d3 = DoubleVector.fromArray(D4, x, p + 12).sub(m);
-                a0 = a0.add(d0.mul(d0));
-                a1 = a1.add(d1.mul(d1));
-                a2 = a2.add(d2.mul(d2));
-                a3 = a3.add(d3.mul(d3));
-            }
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            a0 = a0.add(DoubleVector.fromArray(D4, x, q));
+            a1 = a1.add(DoubleVector.fromArray(D4, x, q + 4));
+            a2 = a2.add(DoubleVector.fromArray(D4, x, q + 8));
+            a3 = a3.add(DoubleVector.fromArray(D4, x, q + 12));
         }
         a0.intoArray(acc, accOff);
         a1.intoArray(acc, accOff + 4);
         a2.intoArray(acc, accOff + 8);
         a3.intoArray(acc, accOff + 12);
-        SCALAR.row(what, n - end, x, xOff + end, 1, j0 + end, mean, acc, accOff, 1);
+    }
+
+    private static void squaredDeviationRow(double[] x, int p, int count, double mean, double[] acc, int accOff) {
+        DoubleVector m = DoubleVector.broadcast(D4, mean);
+        DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
+        DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
+        DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
+        DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            DoubleVector d0 = DoubleVector.fromArray(D4, x, q).sub(m);
+            DoubleVector d1 = DoubleVector.fromArray(D4, x, q + 4).sub(m);
+            DoubleVector d2 = DoubleVector.fromArray(D4, x, q + 8).sub(m);
+            DoubleVector d3 = DoubleVector.fromArray(D4, x, q + 12).sub(m);
+            a0 = a0.add(d0.mul(d0));
+            a1 = a1.add(d1.mul(d1));
+            a2 = a2.add(d2.mul(d2));
+            a3 = a3.add(d3.mul(d3));
+        }
+        a0.intoArray(acc, accOff);
+        a1.intoArray(acc, accOff + 4);
+        a2.intoArray(acc, accOff + 8);
+        a3.intoArray(acc, accOff + 12);
     }
 
     @Override
@@ -194,33 +237,37 @@ final class VectorReductions implements ReductionKernels {
         }
         int bound = D.loopBound(n);
         switch (what) {
-            case SUM -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector.fromArray(D, acc, accOff + i).add(widenColumns(x, xOff + i)).intoArray(acc, accOff + i);
-                }
-            }
-            case SQUARED_DEVIATION -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector d = widenColumns(x, xOff + i).sub(DoubleVector.fromArray(D, mean, meanOff + i));
-                    DoubleVector.fromArray(D, acc, accOff + i).add(d.mul(d)).intoArray(acc, accOff + i);
-                }
-            }
-            case MAX -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector.fromArray(D, acc, accOff + i).max(widenColumns(x, xOff + i)).intoArray(acc, accOff + i);
-                }
-            }
-            case MIN -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector.fromArray(D, acc, accOff + i).min(widenColumns(x, xOff + i)).intoArray(acc, accOff + i);
-                }
-            }
+            case SUM -> sumColumns(bound, x, xOff, acc, accOff);
+            case SQUARED_DEVIATION -> squaredDeviationColumns(bound, x, xOff, mean, meanOff, acc, accOff);
+            case MAX -> maxColumns(bound, x, xOff, acc, accOff);
+            case MIN -> minColumns(bound, x, xOff, acc, accOff);
         }
         SCALAR.columns(what, n - bound, x, xOff + bound, 1, mean, meanOff + bound, 1, acc, accOff + bound, 1);
     }
 
-    private static DoubleVector widenColumns(float[] x, int p) {
-        return (DoubleVector) FloatVector.fromArray(FD, x, p).convertShape(VectorOperators.F2D, D, 0);
+    private static void sumColumns(int count, float[] x, int p, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector.fromArray(D, acc, a + i).add((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+        }
+    }
+
+    private static void squaredDeviationColumns(int count, float[] x, int p, double[] mean, int m, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector d = DoubleVector.fromArray(D, mean, m + i).neg().add((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0));
+            DoubleVector.fromArray(D, acc, a + i).add(d.mul(d)).intoArray(acc, a + i);
+        }
+    }
+
+    private static void maxColumns(int count, float[] x, int p, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector.fromArray(D, acc, a + i).max((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+        }
+    }
+
+    private static void minColumns(int count, float[] x, int p, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector.fromArray(D, acc, a + i).min((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+        }
     }
 
     @Override
@@ -232,31 +279,36 @@ final class VectorReductions implements ReductionKernels {
         }
         int bound = D.loopBound(n);
         switch (what) {
-            case SUM -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector.fromArray(D, acc, accOff + i).add(DoubleVector.fromArray(D, x, xOff + i))
-                            .intoArray(acc, accOff + i);
-                }
-            }
-            case SQUARED_DEVIATION -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector d = DoubleVector.fromArray(D, x, xOff + i).sub(DoubleVector.fromArray(D, mean, meanOff + i));
-                    DoubleVector.fromArray(D, acc, accOff + i).add(d.mul(d)).intoArray(acc, accOff + i);
-                }
-            }
-            case MAX -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector.fromArray(D, acc, accOff + i).max(DoubleVector.fromArray(D, x, xOff + i))
-                            .intoArray(acc, accOff + i);
-                }
-            }
-            case MIN -> {
-                for (int i = 0; i < bound; i += DL) {
-                    DoubleVector.fromArray(D, acc, accOff + i).min(DoubleVector.fromArray(D, x, xOff + i))
-                            .intoArray(acc, accOff + i);
-                }
-            }
+            case SUM -> sumColumns(bound, x, xOff, acc, accOff);
+            case SQUARED_DEVIATION -> squaredDeviationColumns(bound, x, xOff, mean, meanOff, acc, accOff);
+            case MAX -> maxColumns(bound, x, xOff, acc, accOff);
+            case MIN -> minColumns(bound, x, xOff, acc, accOff);
         }
         SCALAR.columns(what, n - bound, x, xOff + bound, 1, mean, meanOff + bound, 1, acc, accOff + bound, 1);
+    }
+
+    private static void sumColumns(int count, double[] x, int p, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector.fromArray(D, acc, a + i).add(DoubleVector.fromArray(D, x, p + i)).intoArray(acc, a + i);
+        }
+    }
+
+    private static void squaredDeviationColumns(int count, double[] x, int p, double[] mean, int m, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector d = DoubleVector.fromArray(D, x, p + i).sub(DoubleVector.fromArray(D, mean, m + i));
+            DoubleVector.fromArray(D, acc, a + i).add(d.mul(d)).intoArray(acc, a + i);
+        }
+    }
+
+    private static void maxColumns(int count, double[] x, int p, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector.fromArray(D, acc, a + i).max(DoubleVector.fromArray(D, x, p + i)).intoArray(acc, a + i);
+        }
+    }
+
+    private static void minColumns(int count, double[] x, int p, double[] acc, int a) {
+        for (int i = 0; i < count; i += DL) {
+            DoubleVector.fromArray(D, acc, a + i).min(DoubleVector.fromArray(D, x, p + i)).intoArray(acc, a + i);
+        }
     }
 }
