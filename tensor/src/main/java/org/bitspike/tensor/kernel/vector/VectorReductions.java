@@ -65,11 +65,15 @@ final class VectorReductions implements ReductionKernels {
         SCALAR.row(what, n - end, x, xOff + end, 1, j0 + end, mean, acc, accOff, 1);
     }
 
-    // NOTE: every vector loop is a small method of its own, taking and returning arrays, and no
-    // helper takes or returns a vector. A helper that C2 has compiled on its own (it is hot while
-    // the API's fallback code runs) is no longer inlined once its code is big (InlineSmallCode), and
-    // every vector crossing the call is then boxed: the same BatchNorm sum took 0.2 or 1.5 ms
-    // depending on which ops the JVM had run before.
+    // NOTE: how these loops are written decides whether C2 keeps the vectors in registers or boxes
+    // them (an allocation per vector op, 2-10x slower), and on JDK 17 it also depended on which ops
+    // the JVM had run before. Measured by running 18 ops in 8 shuffled orders and counting the bytes
+    // each call allocates (a boxed run allocates megabytes): every loop is a small method of its own
+    // taking and returning arrays; no helper takes or returns a vector (once compiled on its own and
+    // big, it is no longer inlined, and each vector crossing the call is boxed); one double shape
+    // (256-bit) in the whole vector package; and no broadcast of the mean: it is loaded from a
+    // 4-element array, the form no order made C2 box (the broadcast form was boxed in 2 orders of 4:
+    // a BatchNorm var at 2.4-4.8 ms instead of 0.5). (-mean) + x is bit for bit x - mean.
 
     /** {@code acc[accOff + l] += x[p + 16 k + l]} for {@code 16 k < count}: lane l is partial l. */
     private static void sumRow(float[] x, int p, int count, double[] acc, int accOff) {
@@ -91,16 +95,14 @@ final class VectorReductions implements ReductionKernels {
     }
 
     private static void squaredDeviationRow(float[] x, int p, int count, double mean, double[] acc, int accOff) {
-        // NOTE: (-mean) + x, bit for bit x - mean, with the widened x as the argument rather than the
-        // receiver (as in sumRow): with it as the receiver C2 compiled this loop with boxed vectors
-        // after a warm-up spent in the API's fallback code (var over (0, 2, 3) at 0.6 G elements/s).
-        DoubleVector m = DoubleVector.broadcast(D4, -mean);
+        double[] negMean = {-mean, -mean, -mean, -mean};
         DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
         DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
         DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
         DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
+            DoubleVector m = DoubleVector.fromArray(D4, negMean, 0);
             DoubleVector d0 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q).convertShape(VectorOperators.F2D, D4, 0));
             DoubleVector d1 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 4).convertShape(VectorOperators.F2D, D4, 0));
             DoubleVector d2 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 8).convertShape(VectorOperators.F2D, D4, 0));
@@ -117,27 +119,28 @@ final class VectorReductions implements ReductionKernels {
     }
 
     private static void extremeRow(boolean max, int n, float[] x, int xOff, double[] acc, int accOff) {
+        // NOTE: reduceLanes(MAX/MIN) follows Math.max/min (NaN wins, +0 above -0), as the FloatVector
+        // documentation says and a 2-million-vector comparison with specials confirmed on JDK 17 and 25.
         FloatVector m = FloatVector.fromArray(F, x, xOff);
         int bound = F.loopBound(n);
         int i = FL;
+        double r;
         if (max) {
             for (; i < bound; i += FL) {
                 m = m.max(FloatVector.fromArray(F, x, xOff + i));
+            }
+            r = Math.max(acc[accOff], m.reduceLanes(VectorOperators.MAX));
+            for (; i < n; i++) {
+                r = Math.max(r, x[xOff + i]);
             }
         } else {
             for (; i < bound; i += FL) {
                 m = m.min(FloatVector.fromArray(F, x, xOff + i));
             }
-        }
-        // NOTE: lanes folded with Math.max/min (NaN propagates), not reduceLanes.
-        double r = acc[accOff];
-        for (int l = 0; l < FL; l++) {
-            float v = m.lane(l);
-            r = max ? Math.max(r, v) : Math.min(r, v);
-        }
-        for (; i < n; i++) {
-            float v = x[xOff + i];
-            r = max ? Math.max(r, v) : Math.min(r, v);
+            r = Math.min(acc[accOff], m.reduceLanes(VectorOperators.MIN));
+            for (; i < n; i++) {
+                r = Math.min(r, x[xOff + i]);
+            }
         }
         acc[accOff] = r;
     }
@@ -168,21 +171,23 @@ final class VectorReductions implements ReductionKernels {
         DoubleVector m = DoubleVector.fromArray(D, x, xOff);
         int bound = D.loopBound(n);
         int i = DL;
+        double r;
         if (max) {
             for (; i < bound; i += DL) {
                 m = m.max(DoubleVector.fromArray(D, x, xOff + i));
+            }
+            r = Math.max(acc[accOff], m.reduceLanes(VectorOperators.MAX));
+            for (; i < n; i++) {
+                r = Math.max(r, x[xOff + i]);
             }
         } else {
             for (; i < bound; i += DL) {
                 m = m.min(DoubleVector.fromArray(D, x, xOff + i));
             }
-        }
-        double r = acc[accOff];
-        for (int l = 0; l < DL; l++) {
-            r = max ? Math.max(r, m.lane(l)) : Math.min(r, m.lane(l));
-        }
-        for (; i < n; i++) {
-            r = max ? Math.max(r, x[xOff + i]) : Math.min(r, x[xOff + i]);
+            r = Math.min(acc[accOff], m.reduceLanes(VectorOperators.MIN));
+            for (; i < n; i++) {
+                r = Math.min(r, x[xOff + i]);
+            }
         }
         acc[accOff] = r;
     }
@@ -206,17 +211,18 @@ final class VectorReductions implements ReductionKernels {
     }
 
     private static void squaredDeviationRow(double[] x, int p, int count, double mean, double[] acc, int accOff) {
-        DoubleVector m = DoubleVector.broadcast(D4, mean);
+        double[] negMean = {-mean, -mean, -mean, -mean};
         DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
         DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
         DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
         DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
-            DoubleVector d0 = DoubleVector.fromArray(D4, x, q).sub(m);
-            DoubleVector d1 = DoubleVector.fromArray(D4, x, q + 4).sub(m);
-            DoubleVector d2 = DoubleVector.fromArray(D4, x, q + 8).sub(m);
-            DoubleVector d3 = DoubleVector.fromArray(D4, x, q + 12).sub(m);
+            DoubleVector m = DoubleVector.fromArray(D4, negMean, 0);
+            DoubleVector d0 = m.add(DoubleVector.fromArray(D4, x, q));
+            DoubleVector d1 = m.add(DoubleVector.fromArray(D4, x, q + 4));
+            DoubleVector d2 = m.add(DoubleVector.fromArray(D4, x, q + 8));
+            DoubleVector d3 = m.add(DoubleVector.fromArray(D4, x, q + 12));
             a0 = a0.add(d0.mul(d0));
             a1 = a1.add(d1.mul(d1));
             a2 = a2.add(d2.mul(d2));
