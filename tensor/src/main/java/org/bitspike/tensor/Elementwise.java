@@ -2,6 +2,7 @@ package org.bitspike.tensor;
 
 import org.bitspike.tensor.kernel.ElementwiseKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
 
 /**
  * Elementwise ops: copy and cast, unary, binary, where and clamp, all through {@link Iteration}.
@@ -15,6 +16,8 @@ import org.bitspike.tensor.kernel.KernelProvider;
  * functions, {@code where} and BOOL conversions - hand each run to the provider's {@link
  * ElementwiseKernels}; the rest (integers, pow, logical ops, other dtype pairs) stays here as plain
  * loops. Methods taking a {@link KernelProvider} exist so tests can run both providers in one JVM.
+ * The kernel paths split large tensors over {@link Parallel#shared()} (every element is computed
+ * alone, so the split never changes a result).
  */
 final class Elementwise {
     private Elementwise() {
@@ -85,17 +88,17 @@ final class Elementwise {
         if (from == to && os == 1 && is == 1) {
             Object o = out.array();
             Object i = in.array();
-            loop.forEach(base, (off, n) -> System.arraycopy(i, off[1], o, off[0], n));
+            loop.forEach(Parallel.shared(), base, (off, n) -> System.arraycopy(i, off[1], o, off[0], n));
         } else if (from == DType.BOOL && to == DType.FLOAT32) {
             ElementwiseKernels k = kernels.elementwise();
             float[] o = out.floats();
             boolean[] i = in.bools();
-            loop.forEach(base, (off, n) -> k.boolToFloat(n, i, off[1], is, o, off[0], os));
+            loop.forEach(Parallel.shared(), base, (off, n) -> k.boolToFloat(n, i, off[1], is, o, off[0], os));
         } else if (from == DType.FLOAT32 && to == DType.BOOL) {
             ElementwiseKernels k = kernels.elementwise();
             boolean[] o = out.bools();
             float[] i = in.floats();
-            loop.forEach(base, (off, n) -> k.floatToBool(n, i, off[1], is, o, off[0], os));
+            loop.forEach(Parallel.shared(), base, (off, n) -> k.floatToBool(n, i, off[1], is, o, off[0], os));
         } else if (from == DType.FLOAT32 && to == DType.FLOAT32) {
             float[] o = out.floats();
             float[] i = in.floats();
@@ -166,7 +169,7 @@ final class Elementwise {
             ElementwiseKernels k = kernels.elementwise();
             float[] o = out.storage().floats();
             float[] a = t.storage().floats();
-            loop.forEach(base, (off, n) -> k.unary(fast, n, a, off[1], as, o, off[0], 1));
+            loop.forEach(Parallel.shared(), base, (off, n) -> k.unary(fast, n, a, off[1], as, o, off[0], 1));
         } else if (in == DType.FLOAT32) {
             float[] o = out.storage().floats();
             float[] a = t.storage().floats();
@@ -317,20 +320,20 @@ final class Elementwise {
             float[] q = y.storage().floats();
             if (arithmetic != null) {
                 float[] o = out.storage().floats();
-                loop.forEach(base, (off, n) -> k.binary(arithmetic, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.binary(arithmetic, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
             } else {
                 boolean[] o = out.storage().bools();
-                loop.forEach(base, (off, n) -> k.compare(comparison, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.compare(comparison, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
             }
         } else {
             double[] p = x.storage().doubles();
             double[] q = y.storage().doubles();
             if (arithmetic != null) {
                 double[] o = out.storage().doubles();
-                loop.forEach(base, (off, n) -> k.binary(arithmetic, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.binary(arithmetic, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
             } else {
                 boolean[] o = out.storage().bools();
-                loop.forEach(base, (off, n) -> k.compare(comparison, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.compare(comparison, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
             }
         }
     }
@@ -419,13 +422,13 @@ final class Elementwise {
                 float[] o = out.storage().floats();
                 float[] p = av.storage().floats();
                 float[] q = bv.storage().floats();
-                loop.forEach(base, (off, n) -> k.select(n, c, off[1], cs, p, off[2], as, q, off[3], bs, o, off[0], 1));
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.select(n, c, off[1], cs, p, off[2], as, q, off[3], bs, o, off[0], 1));
             }
             case FLOAT64 -> {
                 double[] o = out.storage().doubles();
                 double[] p = av.storage().doubles();
                 double[] q = bv.storage().doubles();
-                loop.forEach(base, (off, n) -> k.select(n, c, off[1], cs, p, off[2], as, q, off[3], bs, o, off[0], 1));
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.select(n, c, off[1], cs, p, off[2], as, q, off[3], bs, o, off[0], 1));
             }
             case INT64 -> {
                 long[] o = out.storage().longs();
