@@ -9,7 +9,7 @@ import org.bitspike.tensor.kernel.Parallel;
  * suite offers some of them ({@link Suite#impls()}):
  * <ul>
  *   <li>{@code scalar}, {@code vector} (gemm, conv): a kernel provider called directly, with the
- *       command's own thread pool;</li>
+ *       command's own thread pool; (ops) the Tensor ops of a JVM running on that provider;</li>
  *   <li>{@code autograd}, {@code kernels} (autograd): one computation written with the autograd
  *       engine, or as the same {@link org.bitspike.tensor.Tensor} ops called directly with a
  *       hand-written backward. Both go through the Tensor API, which runs on the JVM's provider
