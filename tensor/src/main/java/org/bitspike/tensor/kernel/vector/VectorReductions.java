@@ -24,19 +24,18 @@ final class VectorReductions implements ReductionKernels {
     private static final int LANES = Tuning.SUM_LANES;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int FL = F.length();
-    /** Rows: four of these hold the 16 partials on any machine with 256-bit vectors. */
+    /** Four of these hold the 16 partials of a row, or 16 consecutive columns. */
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     /**
-     * Columns too. NOTE: not the widest doubles: every float-to-double conversion must be the same
-     * Float128 -> Double256 one. With a second pair (Float256 -> Double512 for the columns) the
-     * shared Vector API code behind convertShape saw two vector classes, C2 speculated on the first,
-     * deoptimised on the second and recompiled the row loop with boxed vectors: a row sum after a
-     * column sum ran at 0.7 instead of 10 G elements/s.
+     * 16 floats are one load of {@link #F} on a 512-bit machine ({@code WIDE}), two on a 256-bit one;
+     * each widens to doubles part by part. NOTE: every float load in the vector package uses the one
+     * species {@code F}. A second float species (an earlier Float128 load here) made the Vector API's
+     * shared code see two vector classes: C2 then compiled the GEMM micro-kernel with boxed vectors,
+     * 85 -> 8 GFLOP/s for every matmul after the first reduction.
      */
+    private static final boolean WIDE = FL == 16;
     private static final VectorSpecies<Double> D = D4;
     private static final int DL = D.length();
-    private static final VectorSpecies<Float> FD = F4;
     private static final ReductionKernels SCALAR = KernelProvider.scalar().reductions();
 
     static {
@@ -83,10 +82,12 @@ final class VectorReductions implements ReductionKernels {
         DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
-            a0 = a0.add((DoubleVector) FloatVector.fromArray(F4, x, q).convertShape(VectorOperators.F2D, D4, 0));
-            a1 = a1.add((DoubleVector) FloatVector.fromArray(F4, x, q + 4).convertShape(VectorOperators.F2D, D4, 0));
-            a2 = a2.add((DoubleVector) FloatVector.fromArray(F4, x, q + 8).convertShape(VectorOperators.F2D, D4, 0));
-            a3 = a3.add((DoubleVector) FloatVector.fromArray(F4, x, q + 12).convertShape(VectorOperators.F2D, D4, 0));
+            FloatVector lo = FloatVector.fromArray(F, x, q);
+            FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
+            a0 = a0.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0));
+            a1 = a1.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1));
+            a2 = a2.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0));
+            a3 = a3.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1));
         }
         a0.intoArray(acc, accOff);
         a1.intoArray(acc, accOff + 4);
@@ -103,10 +104,12 @@ final class VectorReductions implements ReductionKernels {
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
             DoubleVector m = DoubleVector.fromArray(D4, negMean, 0);
-            DoubleVector d0 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q).convertShape(VectorOperators.F2D, D4, 0));
-            DoubleVector d1 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 4).convertShape(VectorOperators.F2D, D4, 0));
-            DoubleVector d2 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 8).convertShape(VectorOperators.F2D, D4, 0));
-            DoubleVector d3 = m.add((DoubleVector) FloatVector.fromArray(F4, x, q + 12).convertShape(VectorOperators.F2D, D4, 0));
+            FloatVector lo = FloatVector.fromArray(F, x, q);
+            FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
+            DoubleVector d0 = m.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0));
+            DoubleVector d1 = m.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1));
+            DoubleVector d2 = m.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0));
+            DoubleVector d3 = m.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1));
             a0 = a0.add(d0.mul(d0));
             a1 = a1.add(d1.mul(d1));
             a2 = a2.add(d2.mul(d2));
@@ -237,11 +240,11 @@ final class VectorReductions implements ReductionKernels {
     @Override
     public void columns(Accumulate what, int n, float[] x, int xOff, int xStride, double[] mean, int meanOff,
                         int meanStride, double[] acc, int accOff, int accStride) {
-        if (n < DL || xStride != 1 || accStride != 1 || (what == Accumulate.SQUARED_DEVIATION && meanStride != 1)) {
+        if (n < LANES || xStride != 1 || accStride != 1 || (what == Accumulate.SQUARED_DEVIATION && meanStride != 1)) {
             SCALAR.columns(what, n, x, xOff, xStride, mean, meanOff, meanStride, acc, accOff, accStride);
             return;
         }
-        int bound = D.loopBound(n);
+        int bound = n / LANES * LANES;
         switch (what) {
             case SUM -> sumColumns(bound, x, xOff, acc, accOff);
             case SQUARED_DEVIATION -> squaredDeviationColumns(bound, x, xOff, mean, meanOff, acc, accOff);
@@ -252,27 +255,54 @@ final class VectorReductions implements ReductionKernels {
     }
 
     private static void sumColumns(int count, float[] x, int p, double[] acc, int a) {
-        for (int i = 0; i < count; i += DL) {
-            DoubleVector.fromArray(D, acc, a + i).add((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            FloatVector lo = FloatVector.fromArray(F, x, q);
+            FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
+            DoubleVector.fromArray(D4, acc, a + i).add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0)).intoArray(acc, a + i);
+            DoubleVector.fromArray(D4, acc, a + i + 4).add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1)).intoArray(acc, a + i + 4);
+            DoubleVector.fromArray(D4, acc, a + i + 8).add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
+            DoubleVector.fromArray(D4, acc, a + i + 12).add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
         }
     }
 
     private static void squaredDeviationColumns(int count, float[] x, int p, double[] mean, int m, double[] acc, int a) {
-        for (int i = 0; i < count; i += DL) {
-            DoubleVector d = DoubleVector.fromArray(D, mean, m + i).neg().add((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0));
-            DoubleVector.fromArray(D, acc, a + i).add(d.mul(d)).intoArray(acc, a + i);
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            FloatVector lo = FloatVector.fromArray(F, x, q);
+            FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
+            DoubleVector d0 = DoubleVector.fromArray(D4, mean, m + i).neg().add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0));
+            DoubleVector.fromArray(D4, acc, a + i).add(d0.mul(d0)).intoArray(acc, a + i);
+            DoubleVector d4 = DoubleVector.fromArray(D4, mean, m + i + 4).neg().add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1));
+            DoubleVector.fromArray(D4, acc, a + i + 4).add(d4.mul(d4)).intoArray(acc, a + i + 4);
+            DoubleVector d8 = DoubleVector.fromArray(D4, mean, m + i + 8).neg().add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0));
+            DoubleVector.fromArray(D4, acc, a + i + 8).add(d8.mul(d8)).intoArray(acc, a + i + 8);
+            DoubleVector d12 = DoubleVector.fromArray(D4, mean, m + i + 12).neg().add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1));
+            DoubleVector.fromArray(D4, acc, a + i + 12).add(d12.mul(d12)).intoArray(acc, a + i + 12);
         }
     }
 
     private static void maxColumns(int count, float[] x, int p, double[] acc, int a) {
-        for (int i = 0; i < count; i += DL) {
-            DoubleVector.fromArray(D, acc, a + i).max((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            FloatVector lo = FloatVector.fromArray(F, x, q);
+            FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
+            DoubleVector.fromArray(D4, acc, a + i).max((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0)).intoArray(acc, a + i);
+            DoubleVector.fromArray(D4, acc, a + i + 4).max((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1)).intoArray(acc, a + i + 4);
+            DoubleVector.fromArray(D4, acc, a + i + 8).max((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
+            DoubleVector.fromArray(D4, acc, a + i + 12).max((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
         }
     }
 
     private static void minColumns(int count, float[] x, int p, double[] acc, int a) {
-        for (int i = 0; i < count; i += DL) {
-            DoubleVector.fromArray(D, acc, a + i).min((DoubleVector) FloatVector.fromArray(FD, x, p + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+        for (int i = 0; i < count; i += LANES) {
+            int q = p + i;
+            FloatVector lo = FloatVector.fromArray(F, x, q);
+            FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
+            DoubleVector.fromArray(D4, acc, a + i).min((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0)).intoArray(acc, a + i);
+            DoubleVector.fromArray(D4, acc, a + i + 4).min((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1)).intoArray(acc, a + i + 4);
+            DoubleVector.fromArray(D4, acc, a + i + 8).min((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
+            DoubleVector.fromArray(D4, acc, a + i + 12).min((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
         }
     }
 
