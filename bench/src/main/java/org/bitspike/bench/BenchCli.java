@@ -398,6 +398,9 @@ public final class BenchCli implements Callable<Integer> {
         if (!Double.isNaN(t.cpuMsPerRun())) {
             o.addProperty("cpu_ms", round(t.cpuMsPerRun()));
         }
+        if (!Double.isNaN(t.allocKbPerRun())) {
+            o.addProperty("alloc_kb", round(t.allocKbPerRun()));
+        }
         if (baseline != null) {
             o.addProperty("overhead", round(median / baseline.medianMs()));
             o.addProperty("overhead_best", round(t.minMs() / baseline.minMs()));

@@ -75,6 +75,9 @@ final class Forks {
         double[] cpuMs = new double[n];
         boolean[] cpuKnown = new boolean[n];
         java.util.Arrays.fill(cpuKnown, true);
+        double[] allocKb = new double[n];
+        boolean[] allocKnown = new boolean[n];
+        java.util.Arrays.fill(allocKnown, true);
         for (int i = 0; i < n; i++) {
             samples.add(new ArrayList<>());
         }
@@ -92,12 +95,18 @@ final class Forks {
                 } else {
                     cpuKnown[i] = false;
                 }
+                if (line.has("alloc_kb")) {
+                    allocKb[i] += line.get("alloc_kb").getAsDouble() * runs.size();
+                } else {
+                    allocKnown[i] = false;
+                }
             }
         }
         List<Sampler.Timing> timings = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             double[] s = samples.get(i).stream().mapToDouble(Double::doubleValue).toArray();
-            timings.add(new Sampler.Timing(warmup[i], s, cpuKnown[i] ? cpuMs[i] / s.length : Double.NaN));
+            timings.add(new Sampler.Timing(warmup[i], s, cpuKnown[i] ? cpuMs[i] / s.length : Double.NaN,
+                    allocKnown[i] ? allocKb[i] / s.length : Double.NaN));
         }
         return timings;
     }

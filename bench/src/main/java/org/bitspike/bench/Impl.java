@@ -10,7 +10,8 @@ import org.bitspike.tensor.kernel.Parallel;
  * <ul>
  *   <li>{@code scalar}, {@code vector} (gemm, conv): a kernel provider called directly, with the
  *       command's own thread pool; (train) the JVM's provider, which a whole model's Tensor ops run
- *       on with the shared pool ({@link Suite#throughTensorApi(Impl)});</li>
+ *       on with the shared pool ({@link Suite#throughTensorApi(Impl)}); (ops) the Tensor ops of a
+ *       JVM running on that provider;</li>
  *   <li>{@code autograd}, {@code kernels} (autograd): one computation written with the autograd
  *       engine, or as the same {@link org.bitspike.tensor.Tensor} ops called directly with a
  *       hand-written backward. Both go through the Tensor API, which runs on the JVM's provider

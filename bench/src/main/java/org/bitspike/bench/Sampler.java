@@ -74,12 +74,13 @@ public final class Sampler {
     }
 
     /**
-     * Timed samples of one case, in milliseconds, in the order they were taken, and the mean process
-     * CPU time per timed run ({@code NaN} when the JVM does not report it).
+     * Timed samples of one case, in milliseconds, in the order they were taken, the mean process
+     * CPU time per timed run, and the mean bytes the calling thread allocated per timed run, in KB
+     * ({@code NaN} when the JVM does not report them).
      */
-    public record Timing(int warmupRuns, double[] samplesMs, double cpuMsPerRun) {
+    public record Timing(int warmupRuns, double[] samplesMs, double cpuMsPerRun, double allocKbPerRun) {
         public Timing(int warmupRuns, double[] samplesMs) {
-            this(warmupRuns, samplesMs, Double.NaN);
+            this(warmupRuns, samplesMs, Double.NaN, Double.NaN);
         }
 
         public Timing {
@@ -117,10 +118,14 @@ public final class Sampler {
     private final Protocol protocol;
     private final LongSupplier wallNanos;
     private final LongSupplier cpuNanos;
+    private final LongSupplier allocatedBytes;
 
-    /** A sampler on {@link System#nanoTime()} and the process CPU time of the platform MXBean. */
+    /**
+     * A sampler on {@link System#nanoTime()}, the process CPU time of the platform MXBean and the
+     * bytes the calling thread has allocated (its thread MXBean).
+     */
     public Sampler(Protocol protocol) {
-        this(protocol, System::nanoTime, processCpuClock());
+        this(protocol, System::nanoTime, processCpuClock(), threadAllocationCounter());
     }
 
     /**
@@ -128,9 +133,28 @@ public final class Sampler {
      * @param cpuNanos  the process CPU time in nanoseconds, or negative when unknown
      */
     Sampler(Protocol protocol, LongSupplier wallNanos, LongSupplier cpuNanos) {
+        this(protocol, wallNanos, cpuNanos, () -> -1);
+    }
+
+    /** @param allocatedBytes bytes allocated so far by the calling thread, or negative when unknown */
+    Sampler(Protocol protocol, LongSupplier wallNanos, LongSupplier cpuNanos, LongSupplier allocatedBytes) {
         this.protocol = protocol;
         this.wallNanos = wallNanos;
         this.cpuNanos = cpuNanos;
+        this.allocatedBytes = allocatedBytes;
+    }
+
+    /**
+     * NOTE: allocation per run shows a kernel whose vectors C2 boxed (the ops suite's reductions
+     * allocated megabytes a run in some JVMs, against kilobytes normally). Only the calling thread
+     * is counted: work done on pool threads is not.
+     */
+    private static LongSupplier threadAllocationCounter() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+            return () -> t.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return () -> -1;
     }
 
     private static LongSupplier processCpuClock() {
@@ -176,7 +200,7 @@ public final class Sampler {
         }
         Runner[] runners = new Runner[n];
         for (int i = 0; i < n; i++) {
-            runners[i] = new Runner(cases.get(i), wallNanos, cpuNanos);
+            runners[i] = new Runner(cases.get(i), wallNanos, cpuNanos, allocatedBytes);
         }
         int rounds = 0;
         double lastRoundMs = Double.NaN;
@@ -211,6 +235,7 @@ public final class Sampler {
         int warm = rounds;
         for (Runner r : runners) {
             r.cpuNs = 0;
+            r.allocBytes = 0;
         }
         double[][] samples;
         int first = 0;
@@ -234,7 +259,8 @@ public final class Sampler {
         List<Timing> timings = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             double cpuMs = runners[i].cpuKnown ? runners[i].cpuNs / 1e6 / samples[i].length : Double.NaN;
-            timings.add(new Timing(warm, samples[i], cpuMs));
+            double allocKb = runners[i].allocKnown ? runners[i].allocBytes / 1024.0 / samples[i].length : Double.NaN;
+            timings.add(new Timing(warm, samples[i], cpuMs, allocKb));
         }
         return timings;
     }
@@ -264,32 +290,41 @@ public final class Sampler {
         return s;
     }
 
-    /** Times single runs, verifies the first one, and adds up the CPU time of timed runs. */
+    /** Times single runs, verifies the first one, and adds up the CPU time and allocation of timed runs. */
     private static final class Runner {
         private final BenchCase.Prepared c;
         private final LongSupplier wallNanos;
         private final LongSupplier cpuNanos;
+        private final LongSupplier allocatedBytes;
         private boolean verified;
         /** Process CPU time of the counted runs, verification excluded. */
         long cpuNs;
         /** False once the CPU clock reported a negative (unknown) time. */
         boolean cpuKnown = true;
+        /** Bytes the calling thread allocated in the counted runs. */
+        long allocBytes;
+        boolean allocKnown = true;
 
-        Runner(BenchCase.Prepared c, LongSupplier wallNanos, LongSupplier cpuNanos) {
+        Runner(BenchCase.Prepared c, LongSupplier wallNanos, LongSupplier cpuNanos, LongSupplier allocatedBytes) {
             this.c = c;
             this.wallNanos = wallNanos;
             this.cpuNanos = cpuNanos;
+            this.allocatedBytes = allocatedBytes;
         }
 
         double timeOnce(boolean countCpu) {
             long cpu0 = countCpu ? cpuNanos.getAsLong() : 0;
+            long alloc0 = countCpu ? allocatedBytes.getAsLong() : 0;
             long t0 = wallNanos.getAsLong();
             c.run();
             double ms = (wallNanos.getAsLong() - t0) / 1e6;
             if (countCpu) {
                 long cpu1 = cpuNanos.getAsLong();
+                long alloc1 = allocatedBytes.getAsLong();
                 cpuKnown &= cpu0 >= 0 && cpu1 >= 0;
                 cpuNs += cpu1 - cpu0;
+                allocKnown &= alloc0 >= 0 && alloc1 >= 0;
+                allocBytes += alloc1 - alloc0;
             }
             if (!verified) {
                 c.verify();

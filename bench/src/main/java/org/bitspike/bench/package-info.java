@@ -15,7 +15,7 @@
  *   <li>{@link org.bitspike.bench.Scale} - {@code FULL} shapes or {@code QUICK} (tiny, for smoke tests).</li>
  *   <li>{@link org.bitspike.bench.Impl} - what a line measures; each suite offers its own: the
  *       kernel provider, {@code scalar} (the oracle) or {@code vector}, for gemm and conv (each in
- *       its own JVM under {@code bench/run}); {@code autograd} or {@code kernels} for the autograd
+ *       its own JVM under {@code bench/run}), and for ops, whose Tensor ops run on the JVM's provider; {@code autograd} or {@code kernels} for the autograd
  *       suite, whose {@link org.bitspike.bench.Suite#baseline() baseline} {@code kernels} is what the
  *       {@code overhead} field compares with. Impls compared with a baseline run in fresh JVMs
  *       ({@code Forks}). The train suite runs through the Tensor API, where {@code scalar} and

@@ -135,6 +135,24 @@ class BenchCliTest {
     }
 
     @Test
+    void quickOpsRunTensorOpsOnTheJvmsProviderAndCountElements() {
+        Run r = run("ops", "--quick", "--impl", "vector", "--threads", sharedThreads(), "--warmup", "1", "--repeats", "2");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        List<String> expected = new OpsSuite().cases(Scale.QUICK).stream().map(BenchCase::name).toList();
+        assertEquals(expected, lines.stream().map(o -> o.get("case").getAsString()).toList());
+        for (JsonObject o : lines) {
+            assertEquals("ops", o.get("suite").getAsString());
+            assertTrue(o.has("shape") && o.has("elements"), o::toString);
+            assertEquals(o.get("elements").getAsLong(), o.get("flops").getAsLong());
+        }
+        // this JVM's Tensor ops run on the vector kernels: a scalar line would be a lie
+        Run scalar = run("ops", "--quick", "--impl", "scalar", "--threads", sharedThreads(), "--case", "^add/");
+        assertEquals(1, scalar.code(), scalar.err());
+        assertTrue(scalar.err().contains("-Dbitspike.kernels=scalar"), scalar.err());
+    }
+
+    @Test
     void quickAutogradMeasuresBothImplsAndReportsTheOverhead() {
         Run r = run("autograd", "--quick", "--forks", "0", "--threads", sharedThreads(), "--warmup", "1",
                 "--repeats", "3");

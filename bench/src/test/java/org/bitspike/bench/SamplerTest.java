@@ -83,6 +83,29 @@ class SamplerTest {
         assertEquals(Double.NaN, unknown.cpuMsPerRun());
     }
 
+    @Test
+    void allocationPerRunLeavesOutWarmupAndVerification() {
+        long[] bytes = {0};
+        BenchCase.Prepared c = new BenchCase.Prepared() {
+            @Override
+            public void run() {
+                bytes[0] += 2048;
+            }
+
+            @Override
+            public void verify() {
+                bytes[0] += 1 << 20;
+            }
+        };
+        long[] clock = {0};
+        Sampler.Timing t = new Sampler(new Sampler.Protocol(3, 4, 1, 1), () -> clock[0]++, () -> -1, () -> bytes[0])
+                .measure(c);
+        assertEquals(2.0, t.allocKbPerRun(), 1e-12);
+        Sampler.Timing unknown = new Sampler(new Sampler.Protocol(1, 2, 1, 1), () -> clock[0]++, () -> -1, () -> -1)
+                .measure(c);
+        assertEquals(Double.NaN, unknown.allocKbPerRun());
+    }
+
     /** A case whose runs take scripted times on a fake clock; the last time repeats forever. */
     private static final class Scripted implements BenchCase.Prepared {
         final long[] clock = {0};

@@ -1,5 +1,9 @@
 package org.bitspike.tensor;
 
+import org.bitspike.tensor.kernel.ElementwiseKernels;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+
 /**
  * Elementwise ops: copy and cast, unary, binary, where and clamp, all through {@link Iteration}.
  *
@@ -7,6 +11,13 @@ package org.bitspike.tensor;
  * operands are widened to INT64 and the result narrowed back). Floating functions are evaluated in
  * double and rounded once to the result dtype, which for +, -, *, / and sqrt equals the
  * correctly rounded float result.
+ *
+ * <p>The FLOAT32 and FLOAT64 hot paths - arithmetic, maximum/minimum, comparisons, the common unary
+ * functions, {@code where} and BOOL conversions - hand each run to the provider's {@link
+ * ElementwiseKernels}; the rest (integers, pow, logical ops, other dtype pairs) stays here as plain
+ * loops. Methods taking a {@link KernelProvider} exist so tests can run both providers in one JVM.
+ * The kernel paths split large tensors over {@link Parallel#shared()} (every element is computed
+ * alone, so the split never changes a result).
  */
 final class Elementwise {
     private Elementwise() {
@@ -61,6 +72,10 @@ final class Elementwise {
 
     /** Copies {@code src}, broadcast to {@code dst}'s shape and converted to its dtype, into {@code dst}. */
     static void copyInto(String op, Tensor src, Tensor dst) {
+        copyInto(KernelProvider.get(), op, src, dst);
+    }
+
+    static void copyInto(KernelProvider kernels, String op, Tensor src, Tensor dst) {
         int[] shape = dst.shapeRef();
         Iteration.Loop loop = Iteration.plan(shape, dst.stridesRef(), Iteration.broadcastStrides(op, src, shape));
         int os = loop.innerStride(0);
@@ -73,7 +88,17 @@ final class Elementwise {
         if (from == to && os == 1 && is == 1) {
             Object o = out.array();
             Object i = in.array();
-            loop.forEach(base, (off, n) -> System.arraycopy(i, off[1], o, off[0], n));
+            loop.forEach(Parallel.shared(), base, (off, n) -> System.arraycopy(i, off[1], o, off[0], n));
+        } else if (from == DType.BOOL && to == DType.FLOAT32) {
+            ElementwiseKernels k = kernels.elementwise();
+            float[] o = out.floats();
+            boolean[] i = in.bools();
+            loop.forEach(Parallel.shared(), base, (off, n) -> k.boolToFloat(n, i, off[1], is, o, off[0], os));
+        } else if (from == DType.FLOAT32 && to == DType.BOOL) {
+            ElementwiseKernels k = kernels.elementwise();
+            boolean[] o = out.bools();
+            float[] i = in.floats();
+            loop.forEach(Parallel.shared(), base, (off, n) -> k.floatToBool(n, i, off[1], is, o, off[0], os));
         } else if (from == DType.FLOAT32 && to == DType.FLOAT32) {
             float[] o = out.floats();
             float[] i = in.floats();
@@ -109,6 +134,10 @@ final class Elementwise {
     // ---------------------------------------------------------------- unary
 
     static Tensor unary(UnaryOp op, Tensor t) {
+        return unary(KernelProvider.get(), op, t);
+    }
+
+    static Tensor unary(KernelProvider kernels, UnaryOp op, Tensor t) {
         DType in = t.dtype();
         if (op == UnaryOp.LOGICAL_NOT) {
             return binary(BinaryOp.EQ, t, Tensor.scalar(in, 0));
@@ -135,10 +164,20 @@ final class Elementwise {
         Iteration.Loop loop = Iteration.plan(out.shapeRef(), out.stridesRef(), t.stridesRef());
         int as = loop.innerStride(1);
         int[] base = {0, t.offset()};
-        if (in == DType.FLOAT32) {
+        ElementwiseKernels.Unary fast = kernelUnary(op);
+        if (in == DType.FLOAT32 && fast != null) {
+            ElementwiseKernels k = kernels.elementwise();
             float[] o = out.storage().floats();
             float[] a = t.storage().floats();
-            loop.forEach(base, (off, n) -> unaryFloat(op, o, off[0], a, off[1], as, n));
+            loop.forEach(Parallel.shared(), base, (off, n) -> k.unary(fast, n, a, off[1], as, o, off[0], 1));
+        } else if (in == DType.FLOAT32) {
+            float[] o = out.storage().floats();
+            float[] a = t.storage().floats();
+            loop.forEach(base, (off, n) -> {
+                for (int k = 0, i = off[0], j = off[1]; k < n; k++, i++, j += as) {
+                    o[i] = (float) op.apply(a[j]);
+                }
+            });
         } else {
             double[] o = out.storage().doubles();
             double[] a = t.storage().doubles();
@@ -151,31 +190,20 @@ final class Elementwise {
         return out;
     }
 
-    /** Output run is contiguous (fresh result). Hot ops get their own loops. */
-    private static void unaryFloat(UnaryOp op, float[] o, int oo, float[] a, int ao, int as, int n) {
-        switch (op) {
-            case NEG -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k] = -a[ao + k * as];
-                }
-            }
-            case RELU -> {
-                for (int k = 0; k < n; k++) {
-                    float x = a[ao + k * as];
-                    o[oo + k] = x > 0 || x != x ? x : 0f;
-                }
-            }
-            case ABS -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k] = Math.abs(a[ao + k * as]);
-                }
-            }
-            default -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k] = (float) op.apply(a[ao + k * as]);
-                }
-            }
-        }
+    /** The kernel function computing {@code op} on FLOAT32 exactly as {@link UnaryOp#apply} rounded, or null. */
+    private static ElementwiseKernels.Unary kernelUnary(UnaryOp op) {
+        return switch (op) {
+            case NEG -> ElementwiseKernels.Unary.NEG;
+            case ABS -> ElementwiseKernels.Unary.ABS;
+            case RELU -> ElementwiseKernels.Unary.RELU;
+            case SQRT -> ElementwiseKernels.Unary.SQRT;
+            case RECIPROCAL -> ElementwiseKernels.Unary.RECIPROCAL;
+            case EXP -> ElementwiseKernels.Unary.EXP;
+            case LOG -> ElementwiseKernels.Unary.LOG;
+            case TANH -> ElementwiseKernels.Unary.TANH;
+            case SIGMOID -> ElementwiseKernels.Unary.SIGMOID;
+            default -> null;
+        };
     }
 
     // ---------------------------------------------------------------- binary
@@ -193,6 +221,10 @@ final class Elementwise {
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return binary(KernelProvider.get(), op, a, b);
+    }
+
+    static Tensor binary(KernelProvider kernels, BinaryOp op, Tensor a, Tensor b) {
         String name = op.opName();
         int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
         DType compute = computeType(op, a.dtype(), b.dtype());
@@ -202,12 +234,12 @@ final class Elementwise {
         Tensor x = a.to(kind);
         Tensor y = b.to(kind);
         Tensor out = Tensor.allocate(name, op.producesBool() ? DType.BOOL : kind, shape);
-        run(name, op, out, x, y);
+        run(kernels, name, op, out, x, y);
         return out.to(result);
     }
 
     /** {@code out = x op y} with x, y of the compute kind, broadcast to out's shape. */
-    private static void run(String name, BinaryOp op, Tensor out, Tensor x, Tensor y) {
+    private static void run(KernelProvider kernels, String name, BinaryOp op, Tensor out, Tensor x, Tensor y) {
         int[] shape = out.shapeRef();
         Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
                 Iteration.broadcastStrides(name, x, shape), Iteration.broadcastStrides(name, y, shape));
@@ -216,6 +248,10 @@ final class Elementwise {
         int ys = loop.innerStride(2);
         int[] base = {out.offset(), x.offset(), y.offset()};
         DType kind = x.dtype();
+        if (kind.isFloating() && (kernelBinary(op) != null || kernelCompare(op) != null)) {
+            runKernel(kernels.elementwise(), op, loop, base, out, x, y);
+            return;
+        }
         if (op.producesBool()) {
             boolean[] o = out.storage().bools();
             Storage xs0 = x.storage();
@@ -242,7 +278,11 @@ final class Elementwise {
                 float[] o = out.storage().floats();
                 float[] p = x.storage().floats();
                 float[] q = y.storage().floats();
-                loop.forEach(base, (off, n) -> binaryFloat(op, o, off[0], os, p, off[1], xs, q, off[2], ys, n));
+                loop.forEach(base, (off, n) -> {
+                    for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i += os, j += xs, l += ys) {
+                        o[i] = (float) op.apply(p[j], q[l]);
+                    }
+                });
             }
             case FLOAT64 -> {
                 double[] o = out.storage().doubles();
@@ -267,35 +307,59 @@ final class Elementwise {
         }
     }
 
-    private static void binaryFloat(BinaryOp op, float[] o, int oo, int os, float[] p, int po, int ps,
-                                    float[] q, int qo, int qs, int n) {
-        switch (op) {
-            case ADD -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k * os] = p[po + k * ps] + q[qo + k * qs];
-                }
+    /** {@link #run} on the provider's kernels: FLOAT32 or FLOAT64 operands, an op they have. */
+    private static void runKernel(ElementwiseKernels k, BinaryOp op, Iteration.Loop loop, int[] base, Tensor out,
+                                  Tensor x, Tensor y) {
+        int os = loop.innerStride(0);
+        int xs = loop.innerStride(1);
+        int ys = loop.innerStride(2);
+        ElementwiseKernels.Binary arithmetic = kernelBinary(op);
+        ElementwiseKernels.Compare comparison = kernelCompare(op);
+        if (x.dtype() == DType.FLOAT32) {
+            float[] p = x.storage().floats();
+            float[] q = y.storage().floats();
+            if (arithmetic != null) {
+                float[] o = out.storage().floats();
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.binary(arithmetic, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
+            } else {
+                boolean[] o = out.storage().bools();
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.compare(comparison, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
             }
-            case SUB -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k * os] = p[po + k * ps] - q[qo + k * qs];
-                }
-            }
-            case MUL -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k * os] = p[po + k * ps] * q[qo + k * qs];
-                }
-            }
-            case DIV -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k * os] = p[po + k * ps] / q[qo + k * qs];
-                }
-            }
-            default -> {
-                for (int k = 0; k < n; k++) {
-                    o[oo + k * os] = (float) op.apply(p[po + k * ps], q[qo + k * qs]);
-                }
+        } else {
+            double[] p = x.storage().doubles();
+            double[] q = y.storage().doubles();
+            if (arithmetic != null) {
+                double[] o = out.storage().doubles();
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.binary(arithmetic, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
+            } else {
+                boolean[] o = out.storage().bools();
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.compare(comparison, n, p, off[1], xs, q, off[2], ys, o, off[0], os));
             }
         }
+    }
+
+    private static ElementwiseKernels.Binary kernelBinary(BinaryOp op) {
+        return switch (op) {
+            case ADD -> ElementwiseKernels.Binary.ADD;
+            case SUB -> ElementwiseKernels.Binary.SUB;
+            case MUL -> ElementwiseKernels.Binary.MUL;
+            case DIV -> ElementwiseKernels.Binary.DIV;
+            case MAXIMUM -> ElementwiseKernels.Binary.MAX;
+            case MINIMUM -> ElementwiseKernels.Binary.MIN;
+            default -> null;
+        };
+    }
+
+    private static ElementwiseKernels.Compare kernelCompare(BinaryOp op) {
+        return switch (op) {
+            case EQ -> ElementwiseKernels.Compare.EQ;
+            case NE -> ElementwiseKernels.Compare.NE;
+            case LT -> ElementwiseKernels.Compare.LT;
+            case LE -> ElementwiseKernels.Compare.LE;
+            case GT -> ElementwiseKernels.Compare.GT;
+            case GE -> ElementwiseKernels.Compare.GE;
+            default -> null;
+        };
     }
 
     /**
@@ -313,7 +377,7 @@ final class Elementwise {
         }
         Iteration.broadcastStrides(name, other, self.shapeRef());
         if (self.dtype().isFloating()) {
-            run(name, op, self, self, self.unaliased(other.to(self.dtype())));
+            run(KernelProvider.get(), name, op, self, self, self.unaliased(other.to(self.dtype())));
         } else {
             self.copy_(binary(op, self, other));
         }
@@ -329,6 +393,10 @@ final class Elementwise {
     // ---------------------------------------------------------------- where and clamp
 
     static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return where(KernelProvider.get(), condition, a, b);
+    }
+
+    static Tensor where(KernelProvider kernels, Tensor condition, Tensor a, Tensor b) {
         if (condition.dtype() != DType.BOOL) {
             throw TensorException.of("where", "condition must be BOOL, got %s of shape %s",
                     condition.dtype(), condition.shapeRef());
@@ -336,24 +404,63 @@ final class Elementwise {
         int[] shape = Shapes.broadcast("where", condition.shapeRef(), a.shapeRef(), b.shapeRef());
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.allocate("where", dtype, shape);
-        out.copy_(b);
-        // NOTE: strides and offset must both come from av, which is a fresh copy when a is converted.
+        // NOTE: strides and offsets must come from av and bv, fresh copies when a or b is converted.
         Tensor av = a.to(dtype);
+        Tensor bv = b.to(dtype);
         Iteration.Loop loop = Iteration.plan(shape, out.stridesRef(),
-                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", av, shape));
+                Iteration.broadcastStrides("where", condition, shape), Iteration.broadcastStrides("where", av, shape),
+                Iteration.broadcastStrides("where", bv, shape));
         int cs = loop.innerStride(1);
         int as = loop.innerStride(2);
+        int bs = loop.innerStride(3);
         boolean[] c = condition.storage().bools();
-        // av and out have the same dtype: an element copy is exact for every dtype (no double round trip)
-        Object src = av.storage().array();
-        Object dst = out.storage().array();
-        loop.forEach(new int[] {0, condition.offset(), av.offset()}, (off, n) -> {
-            for (int k = 0, i = off[0], j = off[1], l = off[2]; k < n; k++, i++, j += cs, l += as) {
-                if (c[j]) {
-                    System.arraycopy(src, l, dst, i, 1);
-                }
+        int[] base = {0, condition.offset(), av.offset(), bv.offset()};
+        ElementwiseKernels k = kernels.elementwise();
+        // The element itself is copied, for every dtype: exact (no double round trip).
+        switch (dtype) {
+            case FLOAT32 -> {
+                float[] o = out.storage().floats();
+                float[] p = av.storage().floats();
+                float[] q = bv.storage().floats();
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.select(n, c, off[1], cs, p, off[2], as, q, off[3], bs, o, off[0], 1));
             }
-        });
+            case FLOAT64 -> {
+                double[] o = out.storage().doubles();
+                double[] p = av.storage().doubles();
+                double[] q = bv.storage().doubles();
+                loop.forEach(Parallel.shared(), base, (off, n) -> k.select(n, c, off[1], cs, p, off[2], as, q, off[3], bs, o, off[0], 1));
+            }
+            case INT64 -> {
+                long[] o = out.storage().longs();
+                long[] p = av.storage().longs();
+                long[] q = bv.storage().longs();
+                loop.forEach(base, (off, n) -> {
+                    for (int e = 0, i = off[0], j = off[1], l = off[2], m = off[3]; e < n; e++, i++, j += cs, l += as, m += bs) {
+                        o[i] = c[j] ? p[l] : q[m];
+                    }
+                });
+            }
+            case INT32 -> {
+                int[] o = out.storage().ints();
+                int[] p = av.storage().ints();
+                int[] q = bv.storage().ints();
+                loop.forEach(base, (off, n) -> {
+                    for (int e = 0, i = off[0], j = off[1], l = off[2], m = off[3]; e < n; e++, i++, j += cs, l += as, m += bs) {
+                        o[i] = c[j] ? p[l] : q[m];
+                    }
+                });
+            }
+            case BOOL -> {
+                boolean[] o = out.storage().bools();
+                boolean[] p = av.storage().bools();
+                boolean[] q = bv.storage().bools();
+                loop.forEach(base, (off, n) -> {
+                    for (int e = 0, i = off[0], j = off[1], l = off[2], m = off[3]; e < n; e++, i++, j += cs, l += as, m += bs) {
+                        o[i] = c[j] ? p[l] : q[m];
+                    }
+                });
+            }
+        }
         return out;
     }
 

@@ -1,5 +1,8 @@
 package org.bitspike.tensor;
 
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Tuning;
+
 /**
  * The iteration engine: every elementwise op, copy and cast walks its operands through here.
  *
@@ -35,9 +38,30 @@ final class Iteration {
             return sizes.length == 0 ? 0 : strides[k][sizes.length - 1];
         }
 
+        /** Number of elements iterated (the product of the coalesced sizes). */
+        long count() {
+            if (empty) {
+                return 0;
+            }
+            long n = 1;
+            for (int size : sizes) {
+                n *= size;
+            }
+            return n;
+        }
+
         /** Calls {@code run} for every run, in row-major order of the iteration shape. */
         void forEach(int[] baseOffsets, Run run) {
-            if (empty) {
+            forRange(baseOffsets, 0, count(), run);
+        }
+
+        /**
+         * Calls {@code run} for the elements with row-major positions {@code [start, end)}: a partial
+         * first run, whole runs, a partial last run, in order. Ranges that tile {@code [0, count())}
+         * visit every element once, which is how {@link #forEach(Parallel, int[], Run)} splits work.
+         */
+        void forRange(int[] baseOffsets, long start, long end, Run run) {
+            if (empty || start >= end) {
                 return;
             }
             int operands = strides.length;
@@ -49,9 +73,36 @@ final class Iteration {
             }
             int length = sizes[rank - 1];
             int outer = rank - 1;
+            // position of `start`: the odometer digits and the offsets they give
             int[] counter = new int[outer];
+            long rest = start / length;
+            for (int d = outer - 1; d >= 0; d--) {
+                counter[d] = (int) (rest % sizes[d]);
+                rest /= sizes[d];
+                for (int k = 0; k < operands; k++) {
+                    offsets[k] += counter[d] * strides[k][d];
+                }
+            }
+            int first = (int) (start % length);
+            long remaining = end - start;
+            if (first > 0) {
+                for (int k = 0; k < operands; k++) {
+                    offsets[k] += first * strides[k][outer];
+                }
+            }
             while (true) {
-                run.accept(offsets, length);
+                int n = (int) Math.min(length - first, remaining);
+                run.accept(offsets, n);
+                remaining -= n;
+                if (remaining == 0) {
+                    return;
+                }
+                if (first > 0) {
+                    for (int k = 0; k < operands; k++) {
+                        offsets[k] -= first * strides[k][outer];
+                    }
+                    first = 0;
+                }
                 // odometer over the outer dimensions, updating offsets incrementally
                 int d = outer - 1;
                 while (d >= 0) {
@@ -72,6 +123,23 @@ final class Iteration {
                     return;
                 }
             }
+        }
+
+        /**
+         * {@link #forEach(int[], Run)} split into tasks of {@link Tuning#ELEMENTWISE_TASK_ELEMENTS}
+         * elements on {@code parallel} when there are at least {@link
+         * Tuning#ELEMENTWISE_PARALLEL_ELEMENTS}; on the calling thread otherwise. For runs whose
+         * outputs are disjoint (elementwise ops): the split only decides who writes what.
+         */
+        void forEach(Parallel parallel, int[] baseOffsets, Run run) {
+            long total = count();
+            if (total < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS || parallel.threads() == 1) {
+                forRange(baseOffsets, 0, total, run);
+                return;
+            }
+            long grain = Tuning.ELEMENTWISE_TASK_ELEMENTS;
+            int tasks = (int) ((total + grain - 1) / grain);
+            parallel.forEach(tasks, t -> forRange(baseOffsets, t * grain, Math.min(total, (t + 1) * grain), run));
         }
     }
 

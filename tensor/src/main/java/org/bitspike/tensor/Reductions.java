@@ -1,11 +1,18 @@
 package org.bitspike.tensor;
 
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.ReductionKernels.Accumulate;
+
 /**
  * Reductions over any set of dimensions, and softmax.
  *
- * <p>The reduced dimensions are moved last (a permuted view) and the tensor made contiguous, so
- * every reduction reads rows of {@code R} consecutive elements in a fixed order. Floating sums
- * accumulate in double, which makes FLOAT32 results accurate and independent of threading.
+ * <p>Floating sum, mean, var, amax and amin make one pass over the input as it lies ({@link
+ * Accumulation}, the provider's kernels): sums accumulate in double in a fixed order of the logical
+ * positions, so results do not depend on the layout, the provider or the thread count. The other
+ * reductions (integers, norms, logsumexp, softmax, max/min with indices) move the reduced
+ * dimensions last (a permuted view), make the tensor contiguous and read rows of {@code R}
+ * consecutive elements in order.
  */
 final class Reductions {
     private Reductions() {
@@ -51,12 +58,68 @@ final class Reductions {
         return new Rows(data, outer, r, kept, keepDim);
     }
 
+    /** The result shape of reducing {@code reduced} (sorted, valid) of {@code shape}. */
+    private static int[] resultShape(int[] shape, int[] reduced, boolean keepDim) {
+        boolean[] isReduced = new boolean[shape.length];
+        for (int d : reduced) {
+            isReduced[d] = true;
+        }
+        int[] out = new int[keepDim ? shape.length : shape.length - reduced.length];
+        int k = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (!isReduced[d]) {
+                out[k++] = shape[d];
+            } else if (keepDim) {
+                out[k++] = 1;
+            }
+        }
+        return out;
+    }
+
+    /** {@code values} rounded once into a fresh floating tensor of {@code shape}. */
+    private static Tensor floating(String op, DType dtype, int[] shape, double[] values) {
+        Tensor out = Tensor.allocate(op, dtype, shape);
+        if (dtype == DType.FLOAT32) {
+            float[] o = out.storage().floats();
+            for (int i = 0; i < values.length; i++) {
+                o[i] = (float) values[i];
+            }
+        } else {
+            System.arraycopy(values, 0, out.storage().doubles(), 0, values.length);
+        }
+        return out;
+    }
+
     static Tensor reduce(Kind kind, Tensor t, int[] dims, boolean keepDim) {
+        return reduce(KernelProvider.get(), Parallel.shared(), kind, t, dims, keepDim);
+    }
+
+    static Tensor reduce(KernelProvider kernels, Parallel parallel, Kind kind, Tensor t, int[] dims, boolean keepDim) {
         String op = kind.name().toLowerCase(java.util.Locale.ROOT);
         DType in = t.dtype();
         if (kind == Kind.MEAN && !in.isFloating()) {
             throw TensorException.of(op, "needs a floating dtype, got %s of shape %s; convert with to(FLOAT32)",
                     in, t.shapeRef());
+        }
+        if (in.isFloating()) {
+            int[] reduced = Shapes.dims(op, dims, t.shapeRef());
+            Accumulation acc = new Accumulation(t, reduced);
+            int r = acc.reducedCount();
+            if ((kind == Kind.MAX || kind == Kind.MIN) && r == 0) {
+                throw TensorException.of(op, "cannot reduce an empty dimension set of shape %s over dims %s (no"
+                        + " identity)", t.shapeRef(), dims);
+            }
+            double[] v = switch (kind) {
+                case SUM, MEAN -> acc.sums(kernels, parallel, Accumulate.SUM, null);
+                case MAX -> acc.extremes(kernels, parallel, Accumulate.MAX);
+                case MIN -> acc.extremes(kernels, parallel, Accumulate.MIN);
+            };
+            if (kind == Kind.MEAN) {
+                for (int o = 0; o < v.length; o++) {
+                    v[o] = r == 0 ? Double.NaN : v[o] / r;
+                }
+            }
+            return floating(op, in, resultShape(t.shapeRef(), reduced, keepDim), v);
         }
         Rows rows = rows(op, t, dims);
         if ((kind == Kind.MAX || kind == Kind.MIN) && rows.r == 0) {
@@ -113,32 +176,30 @@ final class Reductions {
     }
 
     static Tensor var(Tensor t, int[] dims, int correction, boolean keepDim) {
+        return var(KernelProvider.get(), Parallel.shared(), t, dims, correction, keepDim);
+    }
+
+    /** Two passes in double: the mean, then the squared deviations from it. */
+    static Tensor var(KernelProvider kernels, Parallel parallel, Tensor t, int[] dims, int correction, boolean keepDim) {
         if (!t.dtype().isFloating()) {
             throw TensorException.of("var", "needs a floating dtype, got %s of shape %s", t.dtype(), t.shapeRef());
         }
         if (correction < 0) {
             throw TensorException.of("var", "correction must be >= 0, got %d", correction);
         }
-        Rows rows = rows("var", t, dims);
-        Tensor out = Tensor.allocate("var", t.dtype(), rows.shape(keepDim));
-        Storage src = rows.data.storage();
-        int r = rows.r;
-        for (int row = 0; row < rows.outer; row++) {
-            int base = rows.data.offset() + row * r;
-            double mean = 0;
-            for (int i = 0; i < r; i++) {
-                mean += Elementwise.read(src, base + i);
-            }
-            mean /= r;
-            double ss = 0;
-            for (int i = 0; i < r; i++) {
-                double d = Elementwise.read(src, base + i) - mean;
-                ss += d * d;
-            }
-            // NOTE: r <= correction gives NaN (PyTorch returns nan with a warning).
-            Elementwise.write(out.storage(), row, r - correction > 0 ? ss / (r - correction) : Double.NaN);
+        int[] reduced = Shapes.dims("var", dims, t.shapeRef());
+        Accumulation acc = new Accumulation(t, reduced);
+        int r = acc.reducedCount();
+        double[] mean = acc.sums(kernels, parallel, Accumulate.SUM, null);
+        for (int o = 0; o < mean.length; o++) {
+            mean[o] /= r;
         }
-        return out;
+        double[] ss = acc.sums(kernels, parallel, Accumulate.SQUARED_DEVIATION, mean);
+        for (int o = 0; o < ss.length; o++) {
+            // NOTE: r <= correction gives NaN (PyTorch returns nan with a warning).
+            ss[o] = r - correction > 0 ? ss[o] / (r - correction) : Double.NaN;
+        }
+        return floating("var", t.dtype(), resultShape(t.shapeRef(), reduced, keepDim), ss);
     }
 
     static Tensor norm(Tensor t, int p, int[] dims, boolean keepDim) {

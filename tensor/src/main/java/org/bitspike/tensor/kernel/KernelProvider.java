@@ -33,6 +33,12 @@ public abstract class KernelProvider {
     /** 2-D convolution and pooling. */
     public abstract ConvKernels conv();
 
+    /** Elementwise arithmetic, comparisons, selection and BOOL conversions on strided runs. */
+    public abstract ElementwiseKernels elementwise();
+
+    /** The accumulating runs of floating sums, means, variances and extrema. */
+    public abstract ReductionKernels reductions();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

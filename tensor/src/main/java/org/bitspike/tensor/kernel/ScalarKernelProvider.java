@@ -26,4 +26,14 @@ final class ScalarKernelProvider extends KernelProvider {
     public ConvKernels conv() {
         return ScalarConvKernels.INSTANCE;
     }
+
+    @Override
+    public ElementwiseKernels elementwise() {
+        return ScalarElementwise.INSTANCE;
+    }
+
+    @Override
+    public ReductionKernels reductions() {
+        return ScalarReductions.INSTANCE;
+    }
 }

@@ -149,4 +149,41 @@ public final class Tuning {
      * inline vs 60 on two threads; 256^3: 94 inline vs 121).
      */
     public static final long VECTOR_GEMM_INLINE_FLOPS = 1L << 24;
+
+    // ---- elementwise ops and reductions (ElementwiseKernels, ReductionKernels) ----
+
+    /**
+     * Partial sums per output of a floating sum, mean or var: value {@code j} of an output (its
+     * row-major position among the reduced elements) goes to partial {@code j mod SUM_LANES}, and the
+     * partials are combined pairwise. Unlike the other constants this one fixes the rounding of
+     * results, so it is part of the reduction's definition; every implementation follows it, which
+     * is what makes them bit-identical. 16 doubles are four 256-bit or two 512-bit accumulators: a
+     * row sums at 10+ G elements/s, where one accumulator chain (4 doubles, 4-cycle add latency)
+     * would stall at about 3. Error bound of a FLOAT32 sum of r values in double: each partial adds
+     * about r / 16 of them, so |error| <= (r / 16 + 4) 2^-53 sum|x| before the final rounding to
+     * float (half an ulp), i.e. the result is the correctly rounded sum for any r a tensor can hold
+     * unless cancellation makes it tiny against sum|x|.
+     */
+    public static final int SUM_LANES = 16;
+
+    /**
+     * Floating reductions over at least this many elements are split into tasks (over a kept
+     * dimension, each task owning whole outputs); smaller ones run on the calling thread, where
+     * waking a worker would cost more than it saves. A dense pass reads 5-10 G elements/s, so this is
+     * 25-50 us of work.
+     */
+    public static final int REDUCTION_PARALLEL_ELEMENTS = 1 << 18;
+
+    /** Elements per reduction task at least (so a 2-thread split of a BatchNorm input has 24 tasks). */
+    public static final int REDUCTION_TASK_ELEMENTS = 1 << 16;
+
+    /**
+     * Elementwise ops over at least this many elements are split over the pool; smaller ones run on
+     * the calling thread. Waking a worker costs a few microseconds, and a dense FLOAT32 binary op
+     * does 256 K elements in about 50 us on one thread (reads in L2/L3).
+     */
+    public static final int ELEMENTWISE_PARALLEL_ELEMENTS = 1 << 18;
+
+    /** Elements per elementwise task (so a [64, 32, 28, 28] op has 25 tasks). */
+    public static final int ELEMENTWISE_TASK_ELEMENTS = 1 << 16;
 }

@@ -5,7 +5,9 @@
  * <p>The scalar provider is always present and is the oracle every other implementation is tested
  * against. The Vector API provider ({@code org.bitspike.tensor.kernel.vector}) is loaded by class
  * name only after the checks in {@link org.bitspike.tensor.kernel.KernelProvider#lookup} pass, so the
- * default path never links incubator classes. Kernels assume valid arguments (they {@code assert});
+ * default path never links incubator classes. Elementwise and reduction kernels work on one run of
+ * the iteration engine at a time (array, offset, stride); GEMM, convolution and bit kernels on
+ * whole matrices. Kernels assume valid arguments (they {@code assert});
  * the public tensor facades validate. Parallel kernels split work into a fixed set of tasks whose
  * reduction order does not depend on the thread count, so results are bit-identical for any
  * {@link org.bitspike.tensor.kernel.Parallel}. Tuning constants live in {@link

@@ -44,4 +44,26 @@ class NoVectorModuleTest {
         }
         assertArrayEquals(expected, c.toFloatArray(), 1e-5f);
     }
+
+    @Test
+    void elementwiseOpsAndReductionsWorkOnTheScalarPath() {
+        Tensor x = Tensor.randn(RandomKey.of(5), 4, 3, 5, 7);
+        Tensor scale = Tensor.randn(RandomKey.of(6), 1, 3, 1, 1);
+        float[] xv = x.toFloatArray();
+        float[] sv = scale.toFloatArray();
+        Tensor y = Tensor.where(x.gt(0), x.mul(scale), Tensor.scalar(org.bitspike.tensor.DType.FLOAT32, 0));
+        float[] yv = y.toFloatArray();
+        double[] sums = new double[3];
+        for (int i = 0; i < xv.length; i++) {
+            int c = (i / 35) % 3;
+            float want = xv[i] > 0 ? xv[i] * sv[c] : 0f;
+            assertEquals(want, yv[i], "element " + i);
+            sums[c] += xv[i];
+        }
+        float[] got = x.sum(new int[] {0, 2, 3}, false).toFloatArray();
+        for (int c = 0; c < 3; c++) {
+            assertEquals(sums[c], got[c], 1e-5 * Math.abs(sums[c]) + 1e-6, "channel " + c);
+        }
+        assertArrayEquals(x.gt(0).to(org.bitspike.tensor.DType.FLOAT32).toFloatArray(), x.sign().relu().toFloatArray());
+    }
 }

@@ -3,9 +3,11 @@ package org.bitspike.tensor.kernel.vector;
 import jdk.incubator.vector.FloatVector;
 import org.bitspike.tensor.kernel.BitKernels;
 import org.bitspike.tensor.kernel.ConvKernels;
+import org.bitspike.tensor.kernel.ElementwiseKernels;
 import org.bitspike.tensor.kernel.Gemm;
 import org.bitspike.tensor.kernel.GemmConvKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.ReductionKernels;
 
 /** Kernels on the Vector API. Constructed reflectively by {@link KernelProvider#lookup}. */
 public final class VectorKernelProvider extends KernelProvider {
@@ -13,6 +15,8 @@ public final class VectorKernelProvider extends KernelProvider {
     private final Gemm gemm;
     private final VectorBitKernels bits;
     private final ConvKernels conv;
+    private final ElementwiseKernels elementwise = new VectorElementwise();
+    private final ReductionKernels reductions = new VectorReductions();
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -53,5 +57,15 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public ConvKernels conv() {
         return conv;
+    }
+
+    @Override
+    public ElementwiseKernels elementwise() {
+        return elementwise;
+    }
+
+    @Override
+    public ReductionKernels reductions() {
+        return reductions;
     }
 }
