@@ -83,9 +83,15 @@ public final class Functional {
                         runningVar, momentum, count);
             }
         } else {
-            Var mean = Var.of(runningMean.reshape(perChannel));
-            Var invStd = Var.of(runningVar.reshape(perChannel).add(eps).rsqrt());
-            normalised = x.sub(mean).mul(invStd);
+            // Evaluation is a per-channel affine map: fold the statistics and the affine parameters
+            // into one scale and one shift, two passes over x instead of four.
+            Var invStd = Var.of(runningVar.add(eps).rsqrt());
+            Var scale = weight == null ? invStd : weight.mul(invStd);
+            Var shift = scale.mul(Var.of(runningMean)).neg();
+            if (bias != null) {
+                shift = bias.add(shift);
+            }
+            return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
         }
         if (weight != null) {
             normalised = normalised.mul(weight.reshape(perChannel));

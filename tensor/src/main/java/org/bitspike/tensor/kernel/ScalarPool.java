@@ -41,11 +41,58 @@ final class ScalarPool {
         return Math.min(kernel, (size - start + dilation - 1) / dilation);
     }
 
+    /** The common 2x2 window with stride 2, no padding or dilation: a loop without tap bounds. */
+    private static boolean isPlainTwoByTwo(Pool2dGeometry g) {
+        return g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0
+                && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1;
+    }
+
     // ---- FLOAT32 ----
+
+    /**
+     * {@link #maxPool2d} for {@link #isPlainTwoByTwo}: the same rule (scan order, first maximum,
+     * a NaN wins) as selects instead of branches, which the data would mispredict half the time.
+     * NOTE: only the index is selected, and the value reloaded: C2 compiles a float select into a
+     * branch on x86 but an int one into a conditional move (7.5 -> 2.7 ms for [64, 32, 28, 28]).
+     */
+    private static void maxPool2x2(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff,
+                                   Parallel parallel) {
+        int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+        forEachPlane(g, parallel, p -> {
+            int xp = xOff + p * h * w;
+            int out = p * oh * ow;
+            for (int i = 0; i < oh; i++) {
+                int top = 2 * i * w;
+                for (int j = 0; j < ow; j++, out++) {
+                    int r = top + 2 * j;
+                    float best = x[xp + r];
+                    int at = r;
+                    float v = x[xp + r + 1];
+                    boolean take = !(v <= best) & best == best; // v > best, or v is the first NaN
+                    at = take ? r + 1 : at;
+                    best = x[xp + at];
+                    v = x[xp + r + w];
+                    take = !(v <= best) & best == best;
+                    at = take ? r + w : at;
+                    best = x[xp + at];
+                    v = x[xp + r + w + 1];
+                    take = !(v <= best) & best == best;
+                    at = take ? r + w + 1 : at;
+                    best = x[xp + at];
+                    y[yOff + out] = best;
+                    argmax[aOff + out] = at;
+                }
+            }
+        });
+    }
 
     static void maxPool2d(Pool2dGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff,
                           Parallel parallel) {
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+        if (isPlainTwoByTwo(g)) {
+            maxPool2x2(g, x, xOff, y, yOff, argmax, aOff, parallel);
+            return;
+        }
         assert x.length >= xOff + g.inputSize() && y.length >= yOff + g.outputSize()
                 && argmax.length >= aOff + g.outputSize();
         forEachPlane(g, parallel, p -> {
@@ -145,9 +192,50 @@ final class ScalarPool {
 
     // ---- FLOAT64 (copies of the above) ----
 
+    /**
+     * {@link #maxPool2d} for {@link #isPlainTwoByTwo}: the same rule (scan order, first maximum,
+     * a NaN wins) as selects instead of branches, which the data would mispredict half the time.
+     * NOTE: only the index is selected, and the value reloaded: C2 compiles a float select into a
+     * branch on x86 but an int one into a conditional move (7.5 -> 2.7 ms for [64, 32, 28, 28]).
+     */
+    private static void maxPool2x2(Pool2dGeometry g, double[] x, int xOff, double[] y, int yOff, int[] argmax, int aOff,
+                                   Parallel parallel) {
+        int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+        forEachPlane(g, parallel, p -> {
+            int xp = xOff + p * h * w;
+            int out = p * oh * ow;
+            for (int i = 0; i < oh; i++) {
+                int top = 2 * i * w;
+                for (int j = 0; j < ow; j++, out++) {
+                    int r = top + 2 * j;
+                    double best = x[xp + r];
+                    int at = r;
+                    double v = x[xp + r + 1];
+                    boolean take = !(v <= best) & best == best; // v > best, or v is the first NaN
+                    at = take ? r + 1 : at;
+                    best = x[xp + at];
+                    v = x[xp + r + w];
+                    take = !(v <= best) & best == best;
+                    at = take ? r + w : at;
+                    best = x[xp + at];
+                    v = x[xp + r + w + 1];
+                    take = !(v <= best) & best == best;
+                    at = take ? r + w + 1 : at;
+                    best = x[xp + at];
+                    y[yOff + out] = best;
+                    argmax[aOff + out] = at;
+                }
+            }
+        });
+    }
+
     static void maxPool2d(Pool2dGeometry g, double[] x, int xOff, double[] y, int yOff, int[] argmax, int aOff,
                           Parallel parallel) {
         int h = g.h(), w = g.w(), oh = g.outH(), ow = g.outW();
+        if (isPlainTwoByTwo(g)) {
+            maxPool2x2(g, x, xOff, y, yOff, argmax, aOff, parallel);
+            return;
+        }
         assert x.length >= xOff + g.inputSize() && y.length >= yOff + g.outputSize()
                 && argmax.length >= aOff + g.outputSize();
         forEachPlane(g, parallel, p -> {

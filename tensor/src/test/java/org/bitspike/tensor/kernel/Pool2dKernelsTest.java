@@ -256,6 +256,22 @@ class Pool2dKernelsTest {
     }
 
     @Example
+    void twoByTwoTiesGoToTheFirstInScanOrder() {
+        // the 2x2 / stride 2 fast path: equal values (signed zeros among them) keep the first
+        Pool2dGeometry g = Pool2dGeometry.of(1, 1, 2, 6, 2, 2, 0);
+        float[] x = {-0f, 0f, 5, 1, 2, 2,
+            0f, -0f, 5, 5, 1, 2};
+        for (ConvKernels k : KERNELS) {
+            float[] y = new float[3];
+            int[] idx = new int[3];
+            k.maxPool2d(g, x, 0, y, 0, idx, 0, ONE);
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(y[0]));
+            assertArrayEquals(new int[] {0, 2, 4}, idx);
+            assertArrayEquals(new float[] {-0f, 5, 2}, y);
+        }
+    }
+
+    @Example
     void oneAndTwoThreadsAreBitIdentical() {
         Pool2dGeometry g = new Pool2dGeometry(4, 16, 30, 29, 3, 3, 2, 2, 1, 1, 1, 1);
         SplittableRandom rnd = new SplittableRandom(3);
