@@ -94,7 +94,7 @@ final class BuiltInRenderers {
         StringBuilder sb = new StringBuilder("<div class=\"bitspike-confusion\"><style>"
                 + ".bitspike-confusion table{border-collapse:collapse;font-size:12px}"
                 + ".bitspike-confusion td,.bitspike-confusion th{padding:2px 8px;text-align:right;font-family:monospace}"
-                + ".bitspike-confusion caption{caption-side:top;text-align:left;color:#666}"
+                + ".bitspike-confusion caption{caption-side:top;text-align:left;color:#666;white-space:nowrap}"
                 + "</style><table><caption>confusion matrix: ").append(c.total())
                 .append(" samples, rows actual, columns predicted</caption><thead><tr><th></th>");
         for (String n : c.classNames()) {

@@ -206,7 +206,9 @@ public final class NotebookProgress implements Callback {
                         done ? "#2e7d32" : "#1976d2", 100 * fraction))
                 .append("</div><div style=\"color:#444\">").append(Html.escape(String.join(" \u00b7 ", stats))).append("</div>");
         if (!finished.isEmpty()) {
-            sb.append("<table style=\"font-size:12px;margin-top:6px\"><thead><tr><th>epoch</th><th>train loss</th>"
+            sb.append("<style>.bitspike-progress td,.bitspike-progress th{padding:1px 8px;text-align:right}"
+                    + ".bitspike-progress td{font-family:monospace}</style>"
+                    + "<table style=\"font-size:12px;margin-top:6px;border-collapse:collapse\"><thead><tr><th>epoch</th><th>train loss</th>"
                     + "<th>train acc</th><th>val loss</th><th>val acc</th><th>lr</th><th>img/s</th><th>time</th></tr></thead><tbody>");
             for (EpochResult e : finished) {
                 sb.append("<tr><td>").append(e.epoch() + 1).append("</td><td>").append(number(e.trainLoss(), "%.4f"))

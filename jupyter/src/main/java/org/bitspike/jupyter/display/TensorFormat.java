@@ -23,10 +23,18 @@ final class TensorFormat {
     static final int EDGE = 3;
     /** Marks the elided middle in {@link #shown}. */
     static final int ELIDED = -1;
+    /**
+     * HTML tables of tensors too small to summarise still show at most this many columns and
+     * {@link #HTML_ROWS} rows (half from each end), as pandas does: a [4, 250] table is not read
+     * by scrolling sideways.
+     */
+    static final int HTML_COLUMNS = 20;
+    static final int HTML_ROWS = 40;
 
     private static final String STYLE = "<style>"
             + ".bitspike-tensor table{font-family:monospace;font-size:12px;border-collapse:collapse;margin:0 12px 8px 0}"
-            + ".bitspike-tensor caption{caption-side:top;text-align:left;color:#666;padding:2px 0}"
+            + ".bitspike-tensor caption,.bitspike-tensor .bs-title{caption-side:top;text-align:left;color:#666;padding:2px 0;"
+            + "white-space:nowrap;font-family:monospace;font-size:12px}"
             + ".bitspike-tensor th{color:#999;font-weight:normal}"
             + ".bitspike-tensor td,.bitspike-tensor th{padding:1px 6px;text-align:right}"
             + ".bitspike-tensor .bs-slices{display:flex;flex-wrap:wrap;align-items:flex-start}"
@@ -52,6 +60,20 @@ final class TensorFormat {
             s[EDGE + 1 + i] = n - EDGE + i;
         }
         s[EDGE] = ELIDED;
+        return s;
+    }
+
+    /** {@link #shown}, but at most {@code max} indices (plus the ellipsis) when not summarising. */
+    private static int[] shownInHtml(int n, boolean summarise, int max) {
+        if (summarise || n <= max) {
+            return shown(n, summarise);
+        }
+        int[] s = new int[max + 1];
+        for (int i = 0; i < max / 2; i++) {
+            s[i] = i;
+            s[max / 2 + 1 + i] = n - max / 2 + i;
+        }
+        s[max / 2] = ELIDED;
         return s;
     }
 
@@ -198,8 +220,9 @@ final class TensorFormat {
 
     /**
      * A compact table (rank 0 to 2), or side-by-side tables of the leading 2-D slices with their
-     * index labels (rank 3 and more; the first and last {@link #EDGE} when there are more than
-     * {@code 2 * EDGE}), under {@code captionHtml} (already escaped).
+     * index labels as their captions (rank 3 and more; the first and last {@link #EDGE} when there
+     * are more than {@code 2 * EDGE}), described by {@code captionHtml} (already escaped): the
+     * table's caption, or a title above the slices.
      */
     static String html(Tensor t, String captionHtml) {
         boolean summarise = summarised(t);
@@ -210,7 +233,7 @@ final class TensorFormat {
             table(sb, t, cells, new int[r], summarise, captionHtml);
             return sb.append("</div>").toString();
         }
-        sb.append("<table><caption>").append(captionHtml).append("</caption></table><div class=\"bs-slices\">");
+        sb.append("<div class=\"bs-title\">").append(captionHtml).append("</div><div class=\"bs-slices\">");
         int[] lead = Arrays.copyOf(t.shape(), r - 2);
         int slices = Arrays.stream(lead).reduce(1, Math::multiplyExact);
         for (int s : shown(slices, true)) {
@@ -241,8 +264,8 @@ final class TensorFormat {
             sb.append("<tr><td>").append(Html.escape(cells.format(index))).append("</td></tr></table>");
             return;
         }
-        int[] cols = shown(t.size(r - 1), summarise);
-        int[] rows = r >= 2 ? shown(t.size(r - 2), summarise) : new int[] {0};
+        int[] cols = shownInHtml(t.size(r - 1), summarise, HTML_COLUMNS);
+        int[] rows = r >= 2 ? shownInHtml(t.size(r - 2), summarise, HTML_ROWS) : new int[] {0};
         sb.append("<thead><tr>").append(r >= 2 ? "<th></th>" : "");
         for (int c : cols) {
             sb.append("<th>").append(c == ELIDED ? "&#8230;" : Integer.toString(c)).append("</th>");

@@ -159,6 +159,16 @@ class TensorRenderingTest {
     }
 
     @Test
+    void htmlOfAWideMatrixBelowTheThresholdStillFitsOnScreen() {
+        String h = html(Tensor.arange(4 * 250).reshape(4, 250));
+        assertEquals(4 * (TensorFormat.HTML_COLUMNS + 1), count(h, "<td>"), "20 columns and an ellipsis per row");
+        assertTrue(h.contains("<th>9</th><th>&#8230;</th><th>240</th>"), h);
+        String tall = html(Tensor.arange(100).reshape(100, 1));
+        assertEquals(TensorFormat.HTML_ROWS + 1, count(tall, "<td>"));
+        assertEquals(20, count(html(Tensor.arange(20)), "<td>"), "20 columns are shown whole");
+    }
+
+    @Test
     void htmlOfRank3ShowsLabelledSlices() {
         String h = html(Tensor.arange(60).reshape(3, 4, 5));
         assertEquals(List.of("Tensor &middot; [3, 4, 5] &middot; INT64", "[0, :, :]", "[1, :, :]", "[2, :, :]"), captions(h));
@@ -192,10 +202,10 @@ class TensorRenderingTest {
     }
 
     private static List<String> captions(String html) {
-        Matcher m = Pattern.compile("<caption>(.*?)</caption>").matcher(html);
+        Matcher m = Pattern.compile("<caption>(.*?)</caption>|<div class=\"bs-title\">(.*?)</div>").matcher(html);
         List<String> out = new ArrayList<>();
         while (m.find()) {
-            out.add(m.group(1));
+            out.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         return out;
     }
