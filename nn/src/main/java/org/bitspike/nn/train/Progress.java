@@ -1,7 +1,10 @@
 package org.bitspike.nn.train;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
@@ -26,8 +29,31 @@ public final class Progress {
         ClassLoader own = Progress.class.getClassLoader();
         List<ClassLoader> loaders = context == null || context == own ? List.of(own) : List.of(context, own);
         PrintStream out = System.out;
-        return choose(loaders.stream().flatMap(l -> ServiceLoader.load(ProgressProvider.class, l).stream())
-                .map(ServiceLoader.Provider::get).toList(), () -> new TerminalProgress(out));
+        return choose(providers(loaders), () -> new TerminalProgress(out));
+    }
+
+    /**
+     * The providers each loader lists, in order. NOTE: a listed provider that cannot be loaded as a
+     * {@link ProgressProvider} of this class's loader is skipped, not an error: a context loader may
+     * see a provider's jar without seeing this module (a notebook agent's system class path), and
+     * the same provider is then found through this class's own loader.
+     */
+    static List<ProgressProvider> providers(List<ClassLoader> loaders) {
+        List<ProgressProvider> found = new ArrayList<>();
+        for (ClassLoader loader : loaders) {
+            Iterator<ProgressProvider> it = ServiceLoader.load(ProgressProvider.class, loader).iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    found.add(it.next());
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    // skipped: see the note above; the iterator goes on with the next provider
+                }
+            }
+        }
+        return found;
     }
 
     /** The callback of the first active provider, else {@code fallback}'s. */
