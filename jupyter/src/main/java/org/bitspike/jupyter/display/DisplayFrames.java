@@ -190,6 +190,7 @@ public final class DisplayFrames {
         private byte[] payload = new byte[256];
         private int payloadLength;
         private boolean closed;
+        private final byte[] oneByte = new byte[1];
 
         /** A filter with the default frame bound {@link #MAX_FRAME_BYTES}. */
         public Filter(Listener listener) {
@@ -207,7 +208,8 @@ public final class DisplayFrames {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+            oneByte[0] = (byte) b;
+            write(oneByte, 0, 1);
         }
 
         @Override
