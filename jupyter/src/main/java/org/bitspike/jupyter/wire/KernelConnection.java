@@ -1,0 +1,409 @@
+package org.bitspike.jupyter.wire;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/**
+ * A kernel's five bound sockets and the threads that serve them.
+ *
+ * <pre>{@code
+ * try (KernelConnection c = KernelConnection.open(ConnectionInfo.read(file), handler)) {
+ *     c.awaitClose();          // until a handler (e.g. for shutdown_request) calls c.close()
+ * }
+ * }</pre>
+ *
+ * <p>Threads (all daemons): {@code bitspike-wire-io} owns the shell, control, stdin and iopub sockets;
+ * {@code bitspike-wire-shell} calls the handler for shell requests one at a time in arrival order;
+ * {@code bitspike-wire-control} does the same for control requests, so they are answered while a shell
+ * handler runs; {@code bitspike-wire-heartbeat} echoes. {@link #send}, {@link #publish} and
+ * {@link #requestInput} may be called from any thread.
+ *
+ * <p>Every incoming message is checked against the connection key. Unsigned, wrongly signed and
+ * malformed messages are dropped and logged at WARNING (logger {@value #LOGGER_NAME}) with the channel
+ * and the reason; a handler's exception is logged at SEVERE. Neither stops the connection.
+ */
+public final class KernelConnection implements AutoCloseable {
+
+    /** The java.util.logging logger of this package. */
+    public static final String LOGGER_NAME = "org.bitspike.jupyter.wire";
+    /** Every thread this class starts has a name beginning with this. */
+    public static final String THREAD_PREFIX = "bitspike-wire-";
+
+    private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
+
+    /**
+     * How long {@link #close} waits for a handler to return after interrupting it. NOTE: a handler that
+     * ignores interrupts must not hang close for ever; after this the sockets are closed anyway and the
+     * handler's later sends are dropped.
+     */
+    private static final long HANDLER_STOP_MS = 2000;
+
+    /** Put in a dispatch queue to end its thread; compared by identity. */
+    private static final Message STOP = Message.request("", "stop", new JsonObject());
+
+    private final ConnectionInfo info;
+    private final List<String> endpoints;
+    private final Signer signer;
+    private final MessageHandler handler;
+    private final ZMQ.Context context;
+    private final SocketLoop io;
+    private final Heartbeat heartbeat;
+    private final BlockingQueue<Message> shellRequests = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Message> controlRequests = new LinkedBlockingQueue<>();
+    /** input_request msg_id -> the input_reply its caller waits for. */
+    private final ConcurrentMap<String, CompletableFuture<Message>> pendingInputs = new ConcurrentHashMap<>();
+    private final Thread ioThread;
+    private final Thread heartbeatThread;
+    private final Thread shellThread;
+    private final Thread controlThread;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean shellBusy;
+
+    private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
+            ZMQ.Context context, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub,
+            ZMQ.Socket hb) {
+        this.info = info;
+        this.endpoints = List.copyOf(endpoints);
+        this.signer = signer;
+        this.handler = handler;
+        this.context = context;
+        this.io = new SocketLoop(context, shell, control, stdin, iopub, signer, this::deliver);
+        this.heartbeat = new Heartbeat(context, hb);
+        this.ioThread = thread("io", io);
+        this.heartbeatThread = thread("heartbeat", heartbeat);
+        this.shellThread = thread("shell", () -> dispatch(Channel.SHELL, shellRequests));
+        this.controlThread = thread("control", () -> dispatch(Channel.CONTROL, controlRequests));
+    }
+
+    /**
+     * Binds the five sockets to {@code info}'s transport, ip and ports (a free port where the file says 0;
+     * see {@link #info()}) and starts serving them with {@code handler}.
+     *
+     * @throws WireException ({@link WireException.Reason#BIND}) when a socket cannot be bound, e.g. its port
+     *                       is taken; nothing is left open then
+     */
+    public static KernelConnection open(ConnectionInfo info, MessageHandler handler) {
+        Objects.requireNonNull(info, "info");
+        Objects.requireNonNull(handler, "handler");
+        Signer signer = Signer.of(info.signatureScheme(), info.key());
+        ZMQ.Context context = ZMQ.context(1);
+        List<ZMQ.Socket> bound = new ArrayList<>(5);
+        try {
+            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info));
+            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info));
+            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info));
+            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info));
+            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info));
+            ConnectionInfo actual = info.withPorts(Sockets.port(shell), Sockets.port(iopub), Sockets.port(stdin),
+                    Sockets.port(control), Sockets.port(hb));
+            List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
+            KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, context,
+                    shell, control, stdin, iopub, hb);
+            connection.start();
+            LOG.log(Level.FINE, "listening: {0}", actual);
+            return connection;
+        } catch (RuntimeException e) {
+            // The sockets have not been handed to any thread yet, so this thread may close them.
+            bound.forEach(ZMQ.Socket::close);
+            context.term();
+            throw e;
+        }
+    }
+
+    /** The connection as bound: the file's transport, ip and key, with the ports actually in use. */
+    public ConnectionInfo info() {
+        return info;
+    }
+
+    /**
+     * Sends {@code m} on {@code channel}: a reply on SHELL, CONTROL or STDIN (routed by its identities, so
+     * make it with {@link Message#reply}), or a broadcast on IOPUB. Encodes and signs on the calling
+     * thread, then queues the frames for the I/O thread; returns without waiting for the network. Messages
+     * from one thread go out in the order they were sent. After {@link #close} it does nothing.
+     *
+     * @throws IllegalArgumentException for HEARTBEAT, or a SHELL/CONTROL/STDIN message without identities
+     * @throws WireException            ({@link WireException.Reason#ENCODE}) when {@code m} cannot be encoded
+     */
+    public void send(Channel channel, Message m) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(m, "m");
+        if (channel == Channel.HEARTBEAT) {
+            throw new IllegalArgumentException("send: nothing can be sent on heartbeat; the connection echoes by itself");
+        }
+        if (channel != Channel.IOPUB && m.identities().isEmpty()) {
+            throw new IllegalArgumentException("send: " + m + " has no identities to route it on " + channel.label()
+                    + "; make it with Message.reply(request, ...)");
+        }
+        List<byte[]> frames = WireCodec.encode(m, signer);
+        if (closing.get()) {
+            LOG.log(Level.FINE, "dropped {0} on {1}: the connection is closed", new Object[] {m, channel.label()});
+            return;
+        }
+        io.enqueue(channel, frames);
+    }
+
+    /** {@code send(Channel.IOPUB, m)}. */
+    public void publish(Message m) {
+        send(Channel.IOPUB, m);
+    }
+
+    /**
+     * Asks the frontend that sent {@code parent} (an execute_request) for a line of input: sends an
+     * {@code input_request} on STDIN, routed by the parent's identities, and blocks until the matching
+     * {@code input_reply} arrives. Call it from the handler of {@code parent}.
+     *
+     * @return the reply's {@code value}
+     * @throws InterruptedException when the calling thread is interrupted (e.g. by {@link #interruptShell})
+     * @throws WireException        ({@link WireException.Reason#STDIN}) when the parent says
+     *                              {@code allow_stdin: false} or the reply has no string value;
+     *                              ({@link WireException.Reason#CLOSED}) when the connection closes first
+     */
+    public String requestInput(Message parent, String prompt, boolean password) throws InterruptedException {
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(prompt, "prompt");
+        JsonElement allow = parent.content().get("allow_stdin");
+        if (allow != null && allow.isJsonPrimitive() && allow.getAsJsonPrimitive().isBoolean() && !allow.getAsBoolean()) {
+            throw new WireException(WireException.Reason.STDIN,
+                    "requestInput: the frontend does not accept input requests for " + parent + " (allow_stdin is false)");
+        }
+        JsonObject content = new JsonObject();
+        content.addProperty("prompt", prompt);
+        content.addProperty("password", password);
+        Message request = Message.reply(parent, "input_request", content);
+        CompletableFuture<Message> answer = new CompletableFuture<>();
+        pendingInputs.put(request.id(), answer);
+        try {
+            if (closing.get()) {
+                throw closedWhileWaiting();
+            }
+            send(Channel.STDIN, request);
+            Message reply = answer.get();
+            JsonElement value = reply.content().get("value");
+            if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+                throw new WireException(WireException.Reason.STDIN, "requestInput: " + reply + " has no string value");
+            }
+            return value.getAsString();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof WireException w ? w : new WireException(WireException.Reason.STDIN, e.getMessage(), e);
+        } catch (CancellationException e) {
+            throw closedWhileWaiting();
+        } finally {
+            pendingInputs.remove(request.id());
+        }
+    }
+
+    /**
+     * Interrupts the shell thread if a handler is running on it (for {@code interrupt_request} with
+     * {@code interrupt_mode: "message"}). The dispatch loop clears the interrupt flag between requests,
+     * so an interrupt that arrives as one request ends cannot leak into a later one, except in the
+     * moment between one handler returning and the next starting.
+     */
+    public void interruptShell() {
+        if (shellBusy) {
+            shellThread.interrupt();
+        }
+    }
+
+    /** Blocks until {@link #close} has finished. */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    /**
+     * Stops serving and releases everything; safe to call more than once and from any thread, including a
+     * handler (e.g. after sending {@code shutdown_reply}, which is still delivered). In order: the shell
+     * and control threads are told to stop and interrupted (a handler gets 2 s to return), pending
+     * {@link #requestInput} calls fail with {@link WireException.Reason#CLOSED}, the I/O thread writes what
+     * is queued and closes its sockets, the heartbeat closes its socket, and the ZeroMQ context is
+     * terminated. A second call waits for the first to finish (unless made from one of the
+     * connection's own threads).
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            if (!ownThread()) {
+                awaitUninterruptibly(closed);
+            }
+            return;
+        }
+        try {
+            shellRequests.add(STOP);
+            controlRequests.add(STOP);
+            WireException closedEx = closedWhileWaiting();
+            pendingInputs.values().forEach(f -> f.completeExceptionally(closedEx));
+            stopDispatcher(shellThread);
+            stopDispatcher(controlThread);
+            io.stop();
+            heartbeat.stop();
+            joinUninterruptibly(ioThread, 0);
+            joinUninterruptibly(heartbeatThread, 0);
+            context.term();
+            LOG.log(Level.FINE, "closed: {0}", info);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** The endpoints actually bound, in the order shell, iopub, stdin, control, heartbeat. */
+    List<String> endpoints() {
+        return endpoints;
+    }
+
+    /** Waits until a client's iopub subscription has reached the kernel; each subscription counts once. */
+    boolean awaitIopubSubscription(long timeout, TimeUnit unit) throws InterruptedException {
+        return io.awaitSubscription(timeout, unit);
+    }
+
+    private void start() {
+        ioThread.start();
+        heartbeatThread.start();
+        shellThread.start();
+        controlThread.start();
+    }
+
+    /** Called on the I/O thread for every verified message; never blocks. */
+    private void deliver(Channel channel, Message message) {
+        switch (channel) {
+            case SHELL -> shellRequests.add(message);
+            case CONTROL -> controlRequests.add(message);
+            case STDIN -> answerInput(message);
+            default -> LOG.log(Level.WARNING, "dropped {0} message {1}: not a request channel",
+                    new Object[] {channel.label(), message});
+        }
+    }
+
+    private void answerInput(Message reply) {
+        if (!reply.type().equals("input_reply")) {
+            LOG.log(Level.WARNING, "dropped stdin message: expected input_reply, got {0}", reply);
+            return;
+        }
+        String parent = reply.parentId();
+        CompletableFuture<Message> waiting = parent == null ? null : pendingInputs.remove(parent);
+        if (waiting == null) {
+            LOG.log(Level.WARNING, "dropped stdin message: {0} answers no pending input_request", reply);
+            return;
+        }
+        waiting.complete(reply);
+    }
+
+    private void dispatch(Channel channel, BlockingQueue<Message> requests) {
+        while (true) {
+            Message request;
+            try {
+                request = requests.take();
+            } catch (InterruptedException e) {
+                continue; // an interrupt meant for a handler that has already returned; close() queues STOP
+            }
+            if (request == STOP || closing.get()) {
+                return;
+            }
+            if (channel == Channel.SHELL) {
+                shellBusy = true;
+            }
+            try {
+                handler.handle(channel, request, this);
+            } catch (Throwable t) {
+                // NOTE: Throwable, not Exception: a StackOverflowError or OutOfMemoryError in one cell must not
+                // leave the kernel deaf to the next.
+                LOG.log(Level.SEVERE, "handler failed on " + channel.label() + " for " + request, t);
+            } finally {
+                if (channel == Channel.SHELL) {
+                    shellBusy = false;
+                }
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private void stopDispatcher(Thread thread) {
+        if (thread == Thread.currentThread()) {
+            return; // close() called by this dispatcher's own handler; the thread ends when it returns
+        }
+        thread.interrupt();
+        joinUninterruptibly(thread, HANDLER_STOP_MS);
+        if (thread.isAlive()) {
+            LOG.log(Level.WARNING, "{0} did not return within {1} ms of being interrupted; closing without it",
+                    new Object[] {thread.getName(), String.valueOf(HANDLER_STOP_MS)});
+        }
+    }
+
+    private boolean ownThread() {
+        Thread t = Thread.currentThread();
+        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread;
+    }
+
+    private static WireException closedWhileWaiting() {
+        return new WireException(WireException.Reason.CLOSED, "requestInput: the connection closed before the input_reply came");
+    }
+
+    private static Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, THREAD_PREFIX + name);
+        // NOTE: daemons, so a kernel whose main thread forgot close() still exits; awaitClose() is how a
+        // main thread stays alive while the kernel serves.
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static ZMQ.Socket add(List<ZMQ.Socket> bound, ZMQ.Socket socket) {
+        bound.add(socket);
+        return socket;
+    }
+
+    private static void joinUninterruptibly(Thread thread, long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            while (thread.isAlive()) {
+                long left = millis == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (millis != 0 && left <= 0) {
+                    return;
+                }
+                try {
+                    thread.join(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    latch.await();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.bitspike.jupyter.wire;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * The body of the {@code bitspike-wire-io} thread, the only user of the shell, control, stdin and iopub
+ * sockets. It blocks in one poll over those sockets and its {@link Wakeup}; incoming messages are
+ * verified, decoded and handed to an {@link Inbox}; outgoing ones, queued by any thread with
+ * {@link #enqueue}, are written in the order they were queued.
+ */
+final class SocketLoop implements Runnable {
+
+    /** Where decoded incoming messages go; called on the I/O thread, so it must not block. */
+    interface Inbox {
+        void accept(Channel channel, Message message);
+    }
+
+    private record Outgoing(Channel channel, List<byte[]> frames) {}
+
+    private static final Logger LOG = Logger.getLogger(KernelConnection.LOGGER_NAME);
+
+    /**
+     * Messages read from one socket, and queued messages written, per pass of the loop. NOTE: bounds
+     * keep one flooded socket (or a thread printing in a loop) from starving the others; what is left
+     * is taken on the next pass, which starts at once because the poll is level-triggered (and the
+     * outbox re-signals itself).
+     */
+    private static final int READ_BATCH = 64;
+    private static final int WRITE_BATCH = 1024;
+
+    private final ZMQ.Context context;
+    private final ZMQ.Socket shell;
+    private final ZMQ.Socket control;
+    private final ZMQ.Socket stdin;
+    private final ZMQ.Socket iopub;
+    private final Signer signer;
+    private final Inbox inbox;
+    private final Wakeup wakeup = new Wakeup();
+    private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+    private final Semaphore subscriptions = new Semaphore(0);
+    private volatile boolean stopping;
+
+    SocketLoop(ZMQ.Context context, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub,
+            Signer signer, Inbox inbox) {
+        this.context = context;
+        this.shell = shell;
+        this.control = control;
+        this.stdin = stdin;
+        this.iopub = iopub;
+        this.signer = signer;
+        this.inbox = inbox;
+    }
+
+    /** Queues {@code frames} for {@code channel} and wakes the loop (any thread). */
+    void enqueue(Channel channel, List<byte[]> frames) {
+        outbox.add(new Outgoing(channel, frames));
+        wakeup.signal();
+    }
+
+    /** Asks the loop to write what is queued, close its sockets and return (any thread). */
+    void stop() {
+        stopping = true;
+        wakeup.signal();
+    }
+
+    /** Waits until a client's iopub subscription has reached the socket (each is counted once). */
+    boolean awaitSubscription(long timeout, TimeUnit unit) throws InterruptedException {
+        return subscriptions.tryAcquire(timeout, unit);
+    }
+
+    @Override
+    public void run() {
+        ZMQ.Poller poller = context.poller(5);
+        int shellIn = poller.register(shell, ZMQ.Poller.POLLIN);
+        int controlIn = poller.register(control, ZMQ.Poller.POLLIN);
+        int stdinIn = poller.register(stdin, ZMQ.Poller.POLLIN);
+        int iopubIn = poller.register(iopub, ZMQ.Poller.POLLIN);
+        int wakeIn = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+        try {
+            while (!stopping) {
+                try {
+                    poller.poll(-1);
+                    if (poller.pollin(wakeIn)) {
+                        wakeup.clear();
+                    }
+                    write(WRITE_BATCH);
+                    if (poller.pollin(controlIn)) {
+                        read(Channel.CONTROL, control);
+                    }
+                    if (poller.pollin(shellIn)) {
+                        read(Channel.SHELL, shell);
+                    }
+                    if (poller.pollin(stdinIn)) {
+                        read(Channel.STDIN, stdin);
+                    }
+                    if (poller.pollin(iopubIn)) {
+                        readSubscriptions();
+                    }
+                } catch (ZMQException e) {
+                    if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                        return;
+                    }
+                    LOG.log(Level.SEVERE, "I/O loop: ZeroMQ error; continuing", e);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "I/O loop: unexpected error; continuing", e);
+                }
+            }
+            write(Integer.MAX_VALUE);
+        } finally {
+            for (ZMQ.Socket s : new ZMQ.Socket[] {shell, control, stdin, iopub}) {
+                try {
+                    s.setLinger(Sockets.CLOSE_LINGER_MS);
+                } catch (ZMQException e) {
+                    LOG.log(Level.FINE, "linger not set on close", e);
+                }
+                s.close();
+            }
+            poller.close();
+            wakeup.close();
+        }
+    }
+
+    private void read(Channel channel, ZMQ.Socket socket) {
+        for (int n = 0; n < READ_BATCH; n++) {
+            List<byte[]> frames = Sockets.receive(socket);
+            if (frames == null) {
+                return;
+            }
+            Message message;
+            try {
+                message = WireCodec.decode(frames, signer);
+            } catch (WireException e) {
+                LOG.log(Level.WARNING, "dropped {0} message: {1} ({2} frames)",
+                        new Object[] {channel.label(), e.getMessage(), String.valueOf(frames.size())});
+                continue;
+            }
+            inbox.accept(channel, message);
+        }
+    }
+
+    /** An XPUB socket reads one frame per subscription change: 1 or 0, then the topic. */
+    private void readSubscriptions() {
+        for (int n = 0; n < READ_BATCH; n++) {
+            List<byte[]> frames = Sockets.receive(iopub);
+            if (frames == null) {
+                return;
+            }
+            byte[] event = frames.get(0);
+            if (event.length > 0 && event[0] == 1) {
+                LOG.log(Level.FINE, "iopub: a client subscribed");
+                subscriptions.release();
+            }
+        }
+    }
+
+    private void write(int limit) {
+        for (int n = 0; n < limit; n++) {
+            Outgoing out = outbox.poll();
+            if (out == null) {
+                return;
+            }
+            boolean sent = Sockets.send(socket(out.channel), out.frames);
+            if (!sent) {
+                LOG.log(Level.WARNING, "dropped outgoing {0} message: the socket did not take it within {1} ms",
+                        new Object[] {out.channel.label(), String.valueOf(Sockets.SEND_TIMEOUT_MS)});
+            }
+        }
+        if (!outbox.isEmpty()) {
+            wakeup.signal();
+        }
+    }
+
+    private ZMQ.Socket socket(Channel channel) {
+        return switch (channel) {
+            case SHELL -> shell;
+            case CONTROL -> control;
+            case STDIN -> stdin;
+            case IOPUB -> iopub;
+            case HEARTBEAT -> throw new IllegalArgumentException("the heartbeat socket belongs to its own thread");
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package org.bitspike.jupyter.wire;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Collects what the package logs and keeps it off the console (tests never print). Open in
+ * {@code @BeforeEach}, close in {@code @AfterEach}.
+ */
+final class LogCapture extends Handler implements AutoCloseable {
+
+    private final Logger logger = Logger.getLogger(KernelConnection.LOGGER_NAME);
+    private final boolean parentHandlers;
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+    LogCapture() {
+        parentHandlers = logger.getUseParentHandlers();
+        logger.setUseParentHandlers(false);
+        logger.addHandler(this);
+    }
+
+    /** Records at {@code level} or above, formatted ("dropped shell message: bad signature ..."). */
+    List<String> messages(Level level) {
+        return records.stream()
+                .filter(r -> r.getLevel().intValue() >= level.intValue())
+                .map(r -> new java.util.logging.SimpleFormatter().formatMessage(r))
+                .collect(Collectors.toList());
+    }
+
+    List<LogRecord> records() {
+        return records;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+        logger.setUseParentHandlers(parentHandlers);
+    }
+}
