@@ -3,6 +3,7 @@ package org.bitspike.jupyter.wire;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.SocketType;
@@ -67,8 +69,9 @@ public final class KernelConnection implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final BlockingQueue<Message> shellRequests = new LinkedBlockingQueue<>();
     private final BlockingQueue<Message> controlRequests = new LinkedBlockingQueue<>();
-    /** input_request msg_id -> the input_reply its caller waits for. */
-    private final ConcurrentMap<String, CompletableFuture<Message>> pendingInputs = new ConcurrentHashMap<>();
+    /** input_request msg_id -> who asked and the input_reply its caller waits for. */
+    private final ConcurrentMap<String, PendingInput> pendingInputs = new ConcurrentHashMap<>();
+    private final AtomicLong inputSequence = new AtomicLong();
     private final Thread ioThread;
     private final Thread heartbeatThread;
     private final Thread shellThread;
@@ -76,6 +79,9 @@ public final class KernelConnection implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean shellBusy;
+
+    /** An input_request waiting for its reply; {@code sequence} orders requests, oldest first. */
+    private record PendingInput(long sequence, byte[] frontend, CompletableFuture<Message> answer) {}
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
             ZMQ.Context context, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub,
@@ -168,7 +174,8 @@ public final class KernelConnection implements AutoCloseable {
     /**
      * Asks the frontend that sent {@code parent} (an execute_request) for a line of input: sends an
      * {@code input_request} on STDIN, routed by the parent's identities, and blocks until the matching
-     * {@code input_reply} arrives. Call it from the handler of {@code parent}.
+     * {@code input_reply} arrives (the one whose parent is this input_request, or a reply without a parent
+     * header from the same frontend, as jupyter_client sends). Call it from the handler of {@code parent}.
      *
      * @return the reply's {@code value}
      * @throws InterruptedException when the calling thread is interrupted (e.g. by {@link #interruptShell})
@@ -189,7 +196,8 @@ public final class KernelConnection implements AutoCloseable {
         content.addProperty("password", password);
         Message request = Message.reply(parent, "input_request", content);
         CompletableFuture<Message> answer = new CompletableFuture<>();
-        pendingInputs.put(request.id(), answer);
+        byte[] frontend = parent.identities().isEmpty() ? new byte[0] : parent.identities().get(0);
+        pendingInputs.put(request.id(), new PendingInput(inputSequence.incrementAndGet(), frontend, answer));
         try {
             if (closing.get()) {
                 throw closedWhileWaiting();
@@ -248,7 +256,7 @@ public final class KernelConnection implements AutoCloseable {
             shellRequests.add(STOP);
             controlRequests.add(STOP);
             WireException closedEx = closedWhileWaiting();
-            pendingInputs.values().forEach(f -> f.completeExceptionally(closedEx));
+            pendingInputs.values().forEach(p -> p.answer.completeExceptionally(closedEx));
             stopDispatcher(shellThread);
             stopDispatcher(controlThread);
             io.stop();
@@ -290,18 +298,38 @@ public final class KernelConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes the input request that {@code reply} answers: the one named by its parent header or,
+     * when it has none, the oldest one sent to the same frontend. NOTE: jupyter_client's
+     * {@code KernelClient.input} (used by jupyter_console and scripts) sends input_reply with an empty
+     * parent header, so a strict match on the parent would leave those callers hanging.
+     */
     private void answerInput(Message reply) {
         if (!reply.type().equals("input_reply")) {
             LOG.log(Level.WARNING, "dropped stdin message: expected input_reply, got {0}", reply);
             return;
         }
         String parent = reply.parentId();
-        CompletableFuture<Message> waiting = parent == null ? null : pendingInputs.remove(parent);
+        PendingInput waiting = parent != null ? pendingInputs.remove(parent) : oldestFrom(reply.identities());
         if (waiting == null) {
             LOG.log(Level.WARNING, "dropped stdin message: {0} answers no pending input_request", reply);
             return;
         }
-        waiting.complete(reply);
+        waiting.answer.complete(reply);
+    }
+
+    private PendingInput oldestFrom(List<byte[]> identities) {
+        byte[] frontend = identities.isEmpty() ? new byte[0] : identities.get(0);
+        PendingInput oldest = null;
+        String oldestId = null;
+        for (var e : pendingInputs.entrySet()) {
+            PendingInput p = e.getValue();
+            if (Arrays.equals(p.frontend, frontend) && (oldest == null || p.sequence < oldest.sequence)) {
+                oldest = p;
+                oldestId = e.getKey();
+            }
+        }
+        return oldestId != null && pendingInputs.remove(oldestId, oldest) ? oldest : null;
     }
 
     private void dispatch(Channel channel, BlockingQueue<Message> requests) {

@@ -194,7 +194,7 @@ class KernelConnectionTest {
     }
 
     @Test
-    void requestInputRoundTrip() throws Exception {
+    void requestInputRoundTripWithAndWithoutParentHeader() throws Exception {
         KernelConnection kernel = open((channel, request, c) -> {
             JsonObject content = ok();
             try {
@@ -225,6 +225,13 @@ class KernelConnectionTest {
         assertEquals(execute.id(), executeReply.parentId());
         assertTrue(log.messages(Level.WARNING).stream().anyMatch(w -> w.contains("answers no pending input_request")),
                 () -> log.messages(Level.WARNING).toString());
+
+        // jupyter_client's KernelClient.input sends the reply with an empty parent header.
+        Message again = Message.request("s", "execute_request", allow);
+        client.send(Channel.SHELL, again);
+        assertEquals(again.id(), client.receive(Channel.STDIN).parentId());
+        client.send(Channel.STDIN, Message.request("s", "input_reply", value("no parent")));
+        assertEquals("no parent", client.receive(Channel.SHELL).content().get("value").getAsString());
 
         JsonObject deny = new JsonObject();
         deny.addProperty("allow_stdin", false);
