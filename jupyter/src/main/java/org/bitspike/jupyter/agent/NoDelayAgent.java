@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,14 @@ public final class NoDelayAgent extends RemoteExecutionControl {
         Util.forwardExecutionControlAndIO(new NoDelayAgent(), in, out, outputs, inputs);
     }
 
+    private static final String DISPLAY = "org.bitspike.jupyter.display.Display";
+    /**
+     * The value text meaning "the display runtime has shown this value": its rich rendering went
+     * out as a frame, or it is a display handle already on screen. The kernel then takes the
+     * result from the frame alone.
+     */
+    public static final String SHOWN = "\u001b]bs-shown\u0007";
+
     /** Array elements shown in a result before the rest is elided. */
     static final int SHOWN_ITEMS = 100;
     /** Longest result text sent to the kernel. */
@@ -53,7 +64,53 @@ public final class NoDelayAgent extends RemoteExecutionControl {
      */
     @Override
     protected String invoke(Method doitMethod) throws Exception {
-        return render(doitMethod.invoke(null));
+        Object value = doitMethod.invoke(null);
+        if (isExpression(doitMethod.getDeclaringClass())
+                && emitRichResult(doitMethod.getDeclaringClass().getClassLoader(), value)) {
+            return SHOWN;
+        }
+        return render(value);
+    }
+
+    /**
+     * Whether a snippet class evaluates an expression (its value is the cell's result) rather than
+     * declaring a variable: JShell keeps an expression's value in a temporary named {@code $N}, a
+     * declaration's in a field with the variable's name.
+     */
+    static boolean isExpression(Class<?> snippetClass) {
+        for (Field f : snippetClass.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && !f.getName().startsWith("$")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Lets the display runtime, when the notebook's class path has it, print the value's rich
+     * rendering (an {@code execute_result} frame the kernel merges into the cell's result); true
+     * when it did, or when nothing more is to be shown. Looked up by name through the snippet's
+     * loader: this class may not depend on it.
+     */
+    private static boolean emitRichResult(ClassLoader snippets, Object value) {
+        if (value == null) {
+            return false;
+        }
+        Method emit;
+        try {
+            emit = Class.forName(DISPLAY, true, snippets).getMethod("emitResult", Object.class);
+        } catch (ReflectiveOperationException | LinkageError absent) {
+            return false; // no display runtime on this class path: JShell's text is the result
+        }
+        try {
+            return Boolean.TRUE.equals(emit.invoke(null, value));
+        } catch (InvocationTargetException e) {
+            System.err.println("note: the rich display of a " + value.getClass().getName() + " failed ("
+                    + e.getCause() + "); showing its text");
+        } catch (ReflectiveOperationException e) {
+            System.err.println("note: the display runtime could not be called (" + e + "); showing the text");
+        }
+        return false;
     }
 
     static String render(Object value) {

@@ -96,6 +96,11 @@ public final class Display {
         return display(inputShape.length == 0 ? LayerSummary.of(model) : LayerSummary.of(model, inputShape));
     }
 
+    /** Shows {@code value} in the front end's pager (Jupyter's help pane) instead of the cell's output. */
+    public static void page(Object value) {
+        session().page(value);
+    }
+
     /** Clears the cell's output at once. */
     public static void clear() {
         clear(false);

@@ -58,7 +58,9 @@ public final class DisplayFrames {
         DISPLAY_DATA("display_data"),
         UPDATE_DISPLAY_DATA("update_display_data"),
         CLEAR_OUTPUT("clear_output"),
-        EXECUTE_RESULT("execute_result");
+        EXECUTE_RESULT("execute_result"),
+        /** Text for the front end's pager: the kernel returns it as an {@code execute_reply} payload. */
+        PAGE("page");
 
         private final String jsonName;
 
@@ -92,6 +94,11 @@ public final class DisplayFrames {
     /** An {@code execute_result} frame; the kernel adds the execution count. */
     public static JsonObject executeResult(MimeBundle bundle) {
         return withBundle(Kind.EXECUTE_RESULT, bundle, null);
+    }
+
+    /** A {@code page} frame: {@code bundle} shown in the front end's pager (a help text, a long listing). */
+    public static JsonObject page(MimeBundle bundle) {
+        return withBundle(Kind.PAGE, bundle, null);
     }
 
     /** A {@code clear_output} frame; with {@code wait} the front end clears when the next output arrives. */

@@ -140,6 +140,11 @@ public final class DisplaySession {
         sink.accept(DisplayFrames.updateDisplayData(render(value), id));
     }
 
+    /** Shows {@code value} in the front end's pager (Jupyter's help pane), not in the cell's output. */
+    public void page(Object value) {
+        sink.accept(DisplayFrames.page(render(value)));
+    }
+
     /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */
     public void clear(boolean wait) {
         sink.accept(DisplayFrames.clearOutput(wait));

@@ -115,10 +115,18 @@ final class JShellSession implements AutoCloseable {
         return alive.get();
     }
 
-    /** Exit code of the execution JVM once it has died, else null. */
+    /** Exit code of the execution JVM once it has died (waiting a moment for one that is exiting), else null. */
     Integer exitCode() {
         Process p = engine.process();
-        return p == null || p.isAlive() ? null : p.exitValue();
+        if (p == null) {
+            return null;
+        }
+        try {
+            return p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Stops the running cell (any snippet, even in a loop inside library code); state is kept. */
@@ -165,11 +173,36 @@ final class JShellSession implements AutoCloseable {
                     List.of("java.lang.InterruptedException: the cell was interrupted; variables defined so far are kept"));
         }
         Outcome result = new Outcome.Ok(null, null);
-        for (SnippetEvent e : events) {
-            if (e.causeSnippet() != null) {
-                noteSideEffect(e);
-                continue;
+        List<VarSnippet> replaced = new ArrayList<>();
+        try {
+            for (SnippetEvent e : events) {
+                if (e.causeSnippet() != null) {
+                    noteSideEffect(e, replaced);
+                    continue;
+                }
+                Outcome failed = mainEvent(e);
+                if (failed != null) {
+                    return failed;
+                }
+                if (e.value() != null && RESULT_KINDS.contains(e.snippet().subKind())) {
+                    Snippet s = e.snippet();
+                    String name = s instanceof VarSnippet v ? v.name() : ((ExpressionSnippet) s).name();
+                    result = new Outcome.Ok(e.value(), name);
+                }
             }
+        } finally {
+            // after the new declarations are tracked: JShell may keep a redeclared variable in
+            // the same class, whose field then holds the new value and must stay
+            for (VarSnippet old : replaced) {
+                release(old);
+            }
+        }
+        return result;
+    }
+
+    /** A snippet's own event: its failure, or null when it was accepted. */
+    private Outcome mainEvent(SnippetEvent e) {
+        {
             Snippet s = e.snippet();
             if (e.status() == Snippet.Status.REJECTED) {
                 return compileError(s);
@@ -183,12 +216,8 @@ final class JShellSession implements AutoCloseable {
             if (s instanceof VarSnippet v && e.status().isActive()) {
                 track(v, e);
             }
-            if (e.value() != null && RESULT_KINDS.contains(s.subKind())) {
-                String name = s instanceof VarSnippet v ? v.name() : ((ExpressionSnippet) s).name();
-                result = new Outcome.Ok(e.value(), name);
-            }
         }
-        return result;
+        return null;
     }
 
     /** Remembers a variable's class, releases the value it replaced and old temporaries. */
@@ -209,18 +238,18 @@ final class JShellSession implements AutoCloseable {
 
     private void release(VarSnippet old) {
         String cls = varClass.remove(old);
-        if (cls != null) {
+        if (cls != null && !varClass.containsValue(cls)) {
             engine.clearStatic(cls, old.name());
         }
     }
 
     /** Events caused by another snippet: overwritten variables are released, resets are reported. */
-    private void noteSideEffect(SnippetEvent e) {
+    private void noteSideEffect(SnippetEvent e, List<VarSnippet> replaced) {
         if (!(e.snippet() instanceof VarSnippet v)) {
             return;
         }
         if (e.status() == Snippet.Status.OVERWRITTEN) {
-            release(v);
+            replaced.add(v);
             temporaries.remove(v);
         } else if (e.previousStatus() == Snippet.Status.VALID && e.status().isActive()
                 && !e.causeSnippet().equals(e.snippet())) {

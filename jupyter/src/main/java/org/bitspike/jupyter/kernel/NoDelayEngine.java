@@ -46,6 +46,7 @@ import org.bitspike.jupyter.agent.NoDelayAgent;
 final class NoDelayEngine implements ExecutionControlProvider {
     private static final Logger LOG = Logger.getLogger(NoDelayEngine.class.getName());
     private static final int LAUNCH_TIMEOUT_MS = 30_000;
+    private static final long EXIT_GRACE_MS = 1_000;
     private static final java.util.Set<String> PRIMITIVES =
             java.util.Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double");
     private static final List<String> AGENT_CLASSES = List.of(NoDelayAgent.class.getName(),
@@ -236,6 +237,12 @@ final class NoDelayEngine implements ExecutionControlProvider {
                     vm.dispose();
                 } catch (VMDisconnectedException gone) {
                     // already dead: nothing to release
+                }
+                try {
+                    // a JVM that is exiting (System.exit) gets to finish, so its exit code is its own
+                    process.waitFor(EXIT_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
                 process.destroyForcibly();
             }

@@ -8,18 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
-import org.bitspike.jupyter.agent.NoDelayAgent;
 import org.bitspike.jupyter.kernel.JShellSession.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The JShell session against a real execution JVM. */
 class JShellSessionTest {
@@ -27,15 +26,16 @@ class JShellSessionTest {
     private static final ByteArrayOutputStream ERR = new ByteArrayOutputStream();
     private static JShellSession session;
 
+    @TempDir
+    static Path tmp;
+
     static JShellSession.Config config(String heap) {
-        Path classes;
         try {
-            classes = Path.of(NoDelayAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            return new JShellSession.Config(TestAgents.agentJar(tmp), List.of(), List.of("-Xmx" + heap), List.of(),
+                    List.of("import java.util.*;"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return new JShellSession.Config(classes, List.of(), List.of("-Xmx" + heap), List.of(),
-                List.of("import java.util.*;"));
     }
 
     static JShellSession start(String heap) {

@@ -1,0 +1,522 @@
+package org.bitspike.jupyter.kernel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import org.bitspike.jupyter.agent.NoDelayAgent;
+import org.bitspike.jupyter.kernel.JShellSession.Outcome;
+import org.bitspike.jupyter.wire.Channel;
+import org.bitspike.jupyter.wire.KernelConnection;
+import org.bitspike.jupyter.wire.Message;
+import org.bitspike.jupyter.wire.MessageHandler;
+
+/**
+ * The Jupyter protocol (5.3) on top of a {@link JShellSession}: every request gets a reply with a
+ * {@code status}, wrapped in {@code busy}/{@code idle} on iopub. Shell requests run one at a time
+ * on the connection's shell thread; interrupts and shutdowns arrive on its control thread.
+ *
+ * <p>The session starts in the background as soon as the kernel is connected, so
+ * {@code kernel_info} is answered at once and the first cell waits only for what is left. When the
+ * execution JVM dies (a cell called {@code System.exit}, or it crashed), the cell fails with
+ * {@code EngineTerminated} and a fresh session starts.
+ */
+final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
+    private static final Logger LOG = Logger.getLogger(BitspikeKernel.class.getName());
+    static final String PROTOCOL_VERSION = "5.3";
+
+    private final KernelConfig config;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bitspike-output-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final OutputBatcher stdout = new OutputBatcher("stdout", this, timer);
+    private final OutputBatcher stderr = new OutputBatcher("stderr", this, timer);
+    private final PrintStream userOut = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    private final PrintStream userErr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+    private final History history = new History();
+    private final StdinBridge stdin = new StdinBridge();
+
+    private volatile KernelConnection connection;
+    /** The request whose cell is running (or ran last): the parent of output published meanwhile. */
+    private volatile Message current;
+    /** An {@code execute_result} frame the running cell's value produced, merged into its result. */
+    private volatile JsonObject pendingResult;
+    /** Pager payloads of the running cell, returned in its {@code execute_reply}. */
+    private final JsonArray pages = new JsonArray();
+    private volatile CompletableFuture<JShellSession> session;
+    private int executionCount;
+
+    BitspikeKernel(KernelConfig config) {
+        this.config = config;
+    }
+
+    /** Starts the execution JVM in the background; call once connected. */
+    void start(KernelConnection c) {
+        this.connection = c;
+        restartSession();
+    }
+
+    private void restartSession() {
+        session = CompletableFuture.supplyAsync(
+                () -> JShellSession.start(config.sessionConfig(), userOut, userErr, stdin));
+    }
+
+    @Override
+    public void handle(Channel channel, Message request, KernelConnection c) throws Exception {
+        connection = c;
+        publish(request, "status", object("execution_state", "busy"));
+        try {
+            dispatch(channel, request);
+        } finally {
+            publish(request, "status", object("execution_state", "idle"));
+        }
+    }
+
+    private void dispatch(Channel channel, Message request) throws Exception {
+        JsonObject content = request.content();
+        switch (request.type()) {
+            case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", kernelInfo());
+            case "execute_request" -> execute(channel, request, content);
+            case "complete_request" -> reply(channel, request, "complete_reply", complete(content));
+            case "inspect_request" -> reply(channel, request, "inspect_reply", inspect(content));
+            case "is_complete_request" -> reply(channel, request, "is_complete_reply", isComplete(content));
+            case "history_request" -> {
+                JsonObject r = ok();
+                r.add("history", history.answer(content));
+                reply(channel, request, "history_reply", r);
+            }
+            case "comm_info_request" -> {
+                JsonObject r = ok();
+                r.add("comms", new JsonObject());
+                reply(channel, request, "comm_info_reply", r);
+            }
+            case "comm_open" -> {
+                // no comm targets: the spec asks for a comm_close in answer
+                JsonObject close = new JsonObject();
+                close.add("comm_id", content.get("comm_id"));
+                close.add("data", new JsonObject());
+                publish(request, "comm_close", close);
+            }
+            case "comm_msg", "comm_close" -> LOG.fine(() -> "ignored " + request.type() + ": no comms are open");
+            case "interrupt_request" -> {
+                interrupt();
+                reply(channel, request, "interrupt_reply", ok());
+            }
+            case "shutdown_request" -> shutdown(channel, request, content);
+            default -> LOG.warning(() -> "unsupported message type " + request.type() + " on " + channel + ": ignored");
+        }
+    }
+
+    // ---- execute ----
+
+    private void execute(Channel channel, Message request, JsonObject content) {
+        String code = string(content, "code", "");
+        boolean silent = bool(content, "silent", false);
+        boolean store = bool(content, "store_history", true) && !silent;
+        if (store) {
+            executionCount++;
+        }
+        int count = executionCount;
+        if (!silent) {
+            JsonObject input = object("code", code);
+            input.addProperty("execution_count", count);
+            publish(request, "execute_input", input);
+        }
+        current = request;
+        pendingResult = null;
+        synchronized (pages) {
+            while (pages.size() > 0) {
+                pages.remove(0);
+            }
+        }
+        stdin.allow(bool(content, "allow_stdin", false) ? request : null);
+        Outcome outcome;
+        JShellSession s = null;
+        try {
+            s = session();
+            outcome = s.execute(code);
+        } catch (IllegalStateException startFailed) {
+            outcome = new Outcome.Failed("KernelStartupError", startFailed.getMessage(),
+                    List.of("KernelStartupError: " + startFailed.getMessage()));
+        } finally {
+            stdin.allow(null);
+        }
+        stdout.publishNow();
+        stderr.publishNow();
+        JsonObject reply;
+        if (outcome instanceof Outcome.Ok ok) {
+            if (!silent && ok.value() != null && !(NoDelayAgent.SHOWN.equals(ok.value()) && pendingResult == null)) {
+                publishResult(request, count, ok.value());
+            }
+            reply = ok();
+            reply.addProperty("execution_count", count);
+            synchronized (pages) {
+                reply.add("payload", pages.deepCopy());
+            }
+            reply.add("user_expressions", userExpressions(s, content));
+        } else {
+            Outcome.Failed f = (Outcome.Failed) outcome;
+            JsonObject error = error(f);
+            if (!silent) {
+                publish(request, "error", error);
+            }
+            reply = error.deepCopy();
+            reply.addProperty("status", "error");
+            reply.addProperty("execution_count", count);
+        }
+        if (store) {
+            history.add(count, code, outcome instanceof Outcome.Ok ok && ok.value() != null
+                    && !NoDelayAgent.SHOWN.equals(ok.value()) ? ok.value() : null);
+        }
+        if (s != null && !s.alive()) {
+            s.close();
+            restartSession();
+        }
+        reply(channel, request, "execute_reply", reply);
+    }
+
+    private void publishResult(Message request, int count, String text) {
+        JsonObject data = new JsonObject();
+        JsonObject metadata = new JsonObject();
+        JsonObject rich = pendingResult;
+        pendingResult = null;
+        if (rich != null) {
+            if (rich.has("data")) {
+                for (Map.Entry<String, JsonElement> e : rich.getAsJsonObject("data").entrySet()) {
+                    data.add(e.getKey(), e.getValue());
+                }
+            }
+            if (rich.has("metadata")) {
+                metadata = rich.getAsJsonObject("metadata");
+            }
+        }
+        if (!data.has("text/plain") && !NoDelayAgent.SHOWN.equals(text)) {
+            data.addProperty("text/plain", text);
+        }
+        JsonObject result = new JsonObject();
+        result.addProperty("execution_count", count);
+        result.add("data", data);
+        result.add("metadata", metadata);
+        publish(request, "execute_result", result);
+    }
+
+    private JsonObject userExpressions(JShellSession s, JsonObject content) {
+        JsonObject out = new JsonObject();
+        if (s == null || !content.has("user_expressions") || !content.get("user_expressions").isJsonObject()) {
+            return out;
+        }
+        for (Map.Entry<String, JsonElement> e : content.getAsJsonObject("user_expressions").entrySet()) {
+            Outcome o = s.execute(e.getValue().getAsString());
+            JsonObject r;
+            if (o instanceof Outcome.Ok ok) {
+                r = ok();
+                r.add("data", object("text/plain", ok.value() == null ? "" : ok.value()));
+                r.add("metadata", new JsonObject());
+            } else {
+                r = error((Outcome.Failed) o);
+                r.addProperty("status", "error");
+            }
+            out.add(e.getKey(), r);
+        }
+        return out;
+    }
+
+    private static JsonObject error(Outcome.Failed f) {
+        JsonObject e = new JsonObject();
+        e.addProperty("ename", f.ename());
+        e.addProperty("evalue", f.evalue());
+        JsonArray tb = new JsonArray();
+        f.traceback().forEach(tb::add);
+        e.add("traceback", tb);
+        return e;
+    }
+
+    private JShellSession session() {
+        try {
+            return session.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the execution JVM was starting");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            restartSession(); // the next cell tries again
+            throw new IllegalStateException("the execution JVM could not be started: " + cause.getMessage(), cause);
+        }
+    }
+
+    private void interrupt() {
+        CompletableFuture<JShellSession> s = session;
+        if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
+            s.join().interrupt();
+        }
+        stdin.cancel();
+    }
+
+    private void shutdown(Channel channel, Message request, JsonObject content) {
+        boolean restart = bool(content, "restart", false);
+        JsonObject r = ok();
+        r.addProperty("restart", restart);
+        CompletableFuture<JShellSession> s = session;
+        if (s != null) {
+            s.thenAccept(JShellSession::close);
+        }
+        if (restart) {
+            executionCount = 0;
+            restartSession();
+            reply(channel, request, "shutdown_reply", r);
+        } else {
+            reply(channel, request, "shutdown_reply", r);
+            close();
+            connection.close();
+        }
+    }
+
+    /** Stops the session and the output timer. */
+    void close() {
+        CompletableFuture<JShellSession> s = session;
+        if (s != null) {
+            s.thenAccept(JShellSession::close);
+        }
+        timer.shutdownNow();
+    }
+
+    // ---- introspection ----
+
+    private JsonObject kernelInfo() {
+        JsonObject info = ok();
+        info.addProperty("protocol_version", PROTOCOL_VERSION);
+        info.addProperty("implementation", "bitspike");
+        info.addProperty("implementation_version", implementationVersion());
+        JsonObject language = new JsonObject();
+        language.addProperty("name", "java");
+        language.addProperty("version", System.getProperty("java.specification.version"));
+        language.addProperty("mimetype", "text/x-java-source");
+        language.addProperty("file_extension", ".jshell");
+        language.addProperty("pygments_lexer", "java");
+        language.addProperty("codemirror_mode", "java");
+        info.add("language_info", language);
+        info.addProperty("banner", "bitspike " + implementationVersion() + " on Java " + Runtime.version()
+                + ": efficient neural networks (tensors, autograd, nn) in JShell");
+        info.add("help_links", new JsonArray());
+        info.addProperty("debugger", false);
+        return info;
+    }
+
+    private static String implementationVersion() {
+        String v = BitspikeKernel.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private JsonObject complete(JsonObject content) {
+        String code = string(content, "code", "");
+        int cursor = Cursor.toJava(code, content.get("cursor_pos").getAsInt());
+        int[] anchor = {cursor};
+        JsonArray matches = new JsonArray();
+        List<SourceCodeAnalysis.Suggestion> suggestions = session().complete(code, cursor, anchor);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (SourceCodeAnalysis.Suggestion s : suggestions) {
+            if (seen.add(s.continuation())) {
+                matches.add(s.continuation());
+            }
+        }
+        JsonObject r = ok();
+        r.add("matches", matches);
+        r.addProperty("cursor_start", Cursor.toJupyter(code, anchor[0]));
+        r.addProperty("cursor_end", Cursor.toJupyter(code, cursor));
+        r.add("metadata", new JsonObject());
+        return r;
+    }
+
+    private JsonObject inspect(JsonObject content) {
+        String code = string(content, "code", "");
+        int cursor = Cursor.toJava(code, content.get("cursor_pos").getAsInt());
+        JShellSession s = session();
+        // like a reader's eye: the whole name under the cursor, with its call parenthesis
+        int end = cursor;
+        while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
+            end++;
+        }
+        String probe = code.substring(0, end);
+        if (end < code.length() && code.charAt(end) == '(') {
+            probe = code.substring(0, end + 1);
+        }
+        List<SourceCodeAnalysis.Documentation> docs = s.documentation(probe, probe.length());
+        if (docs.isEmpty() && !probe.endsWith("(")) {
+            docs = s.documentation(probe + "(", probe.length() + 1);
+        }
+        JsonObject r = ok();
+        r.addProperty("found", !docs.isEmpty());
+        JsonObject data = new JsonObject();
+        if (!docs.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            for (SourceCodeAnalysis.Documentation d : docs) {
+                if (text.length() > 0) {
+                    text.append("\n\n");
+                }
+                text.append(d.signature());
+                if (d.javadoc() != null && !d.javadoc().isBlank()) {
+                    text.append('\n').append(d.javadoc().strip());
+                }
+            }
+            data.addProperty("text/plain", text.toString());
+        }
+        r.add("data", data);
+        r.add("metadata", new JsonObject());
+        return r;
+    }
+
+    private JsonObject isComplete(JsonObject content) {
+        Completeness c = session().completeness(string(content, "code", ""));
+        JsonObject r = new JsonObject();
+        switch (c) {
+            case COMPLETE, COMPLETE_WITH_SEMI, EMPTY -> r.addProperty("status", "complete");
+            case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                r.addProperty("status", "incomplete");
+                r.addProperty("indent", "    ");
+            }
+            case UNKNOWN -> r.addProperty("status", "invalid");
+        }
+        return r;
+    }
+
+    // ---- output ----
+
+    @Override
+    public void text(String stream, String text) {
+        JsonObject c = object("name", stream);
+        c.addProperty("text", text);
+        publish(current, "stream", c);
+    }
+
+    @Override
+    public void frame(JsonObject frame) {
+        String kind = frame.has("kind") ? frame.get("kind").getAsString() : "";
+        JsonObject c = new JsonObject();
+        switch (kind) {
+            case "execute_result" -> pendingResult = frame;
+            case "page" -> {
+                JsonObject page = new JsonObject();
+                page.addProperty("source", "page");
+                page.add("data", frame.has("data") ? frame.get("data") : new JsonObject());
+                page.addProperty("start", 0);
+                synchronized (pages) {
+                    pages.add(page);
+                }
+            }
+            case "clear_output" -> {
+                c.addProperty("wait", frame.has("wait") && frame.get("wait").getAsBoolean());
+                publish(current, "clear_output", c);
+            }
+            case "display_data", "update_display_data" -> {
+                c.add("data", frame.has("data") ? frame.get("data") : new JsonObject());
+                c.add("metadata", frame.has("metadata") ? frame.get("metadata") : new JsonObject());
+                c.add("transient", frame.has("transient") ? frame.get("transient") : new JsonObject());
+                publish(current, kind, c);
+            }
+            default -> LOG.warning(() -> "display frame of unknown kind '" + kind + "' dropped");
+        }
+    }
+
+    private void publish(Message parent, String type, JsonObject content) {
+        KernelConnection c = connection;
+        if (c != null) {
+            c.publish(Message.broadcast(parent, type, content));
+        }
+    }
+
+    private void reply(Channel channel, Message request, String type, JsonObject content) {
+        connection.send(channel, Message.reply(request, type, content));
+    }
+
+    // ---- helpers ----
+
+    private static JsonObject ok() {
+        return object("status", "ok");
+    }
+
+    private static JsonObject object(String key, String value) {
+        JsonObject o = new JsonObject();
+        o.addProperty(key, value);
+        return o;
+    }
+
+    private static String string(JsonObject o, String key, String otherwise) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : otherwise;
+    }
+
+    private static boolean bool(JsonObject o, String key, boolean otherwise) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsBoolean() : otherwise;
+    }
+
+    /**
+     * The execution JVM's {@code System.in}: each read that finds no buffered input asks the
+     * client with an {@code input_request} on stdin, when the running cell allows it; otherwise
+     * (or once interrupted) it reads end of input.
+     */
+    private final class StdinBridge extends InputStream {
+        private volatile Message allowedFor;
+        private byte[] buffer = new byte[0];
+        private int position;
+
+        void allow(Message request) {
+            allowedFor = request;
+        }
+
+        void cancel() {
+            allowedFor = null;
+        }
+
+        @Override
+        public synchronized int read() throws IOException {
+            if (position >= buffer.length && !fill()) {
+                return -1;
+            }
+            return buffer[position++] & 0xff;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (position >= buffer.length && !fill()) {
+                return -1;
+            }
+            int n = Math.min(len, buffer.length - position);
+            System.arraycopy(buffer, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        private boolean fill() throws IOException {
+            Message parent = allowedFor;
+            if (parent == null) {
+                return false;
+            }
+            stdout.publishNow(); // the prompt the cell printed comes first
+            try {
+                String line = connection.requestInput(parent, "", false);
+                buffer = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                position = 0;
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for input", e);
+            }
+        }
+    }
+}

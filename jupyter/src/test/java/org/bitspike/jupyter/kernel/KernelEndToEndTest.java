@@ -1,0 +1,181 @@
+package org.bitspike.jupyter.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.bitspike.jupyter.kernel.TestClient.Execution;
+import org.bitspike.jupyter.wire.ConnectionInfo;
+import org.bitspike.jupyter.wire.KernelConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kernel over real sockets, driven by an independent client: the failure modes users hit. */
+class KernelEndToEndTest {
+    private static final int TIMEOUT_MS = 60_000;
+    private static final String KEY = UUID.randomUUID().toString();
+
+    @TempDir
+    static Path tmp;
+    private static BitspikeKernel kernel;
+    private static KernelConnection connection;
+    private static TestClient client;
+
+    @BeforeAll
+    static void startKernel() throws Exception {
+        List<Path> classPath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            classPath.add(Path.of(entry));
+        }
+        List<String> vm = new ArrayList<>(KernelConfig.VECTOR);
+        vm.addAll(Arrays.asList("-Xmx256m", "-Dbitspike.notebook=true"));
+        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR);
+        kernel = new BitspikeKernel(config);
+        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
+        connection = KernelConnection.open(info, kernel);
+        kernel.start(connection);
+        ConnectionInfo bound = connection.info();
+        client = new TestClient("127.0.0.1", bound.shellPort(), bound.controlPort(), bound.stdinPort(),
+                bound.iopubPort(), KEY);
+        // iopub is a PUB socket: wait until the subscription is live before relying on it
+        Execution first = client.execute("1 + 1", TIMEOUT_MS);
+        assertEquals("2", first.result());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        kernel.close();
+        connection.close();
+    }
+
+    @Test
+    void valuesOutputAndErrors() {
+        Execution e = client.execute("System.out.println(\"héllo\"); 6 * 7", TIMEOUT_MS);
+        assertEquals("ok", e.status());
+        assertEquals("héllo\n", e.stdout());
+        assertEquals("42", e.result());
+        Execution err = client.execute("Integer.parseInt(\"x\")", TIMEOUT_MS);
+        assertEquals("error", err.status());
+        assertEquals("NumberFormatException", err.reply().content().get("ename").getAsString());
+        assertEquals(1, err.count("error"));
+    }
+
+    @Test
+    void aForgedMessageIsDroppedAndLogged() {
+        List<LogRecord> records = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                synchronized (records) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger wire = Logger.getLogger("org.bitspike.jupyter.wire");
+        wire.addHandler(capture);
+        try {
+            JsonObject content = new JsonObject();
+            content.addProperty("code", "System.out.println(\"forged ran\");");
+            String forged = client.sendSigned(client.shell(), "execute_request", content, false);
+            // the next signed request is answered, the forged one never: no reply, no output
+            Execution after = client.execute("\"after\"", TIMEOUT_MS);
+            assertEquals("\"after\"", after.result());
+            assertNull(client.receive(client.shell(), 200), "a reply to the forged request " + forged);
+            assertTrue(after.stdout().isEmpty());
+            synchronized (records) {
+                assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()),
+                        "no warning was logged for the forged message");
+            }
+        } finally {
+            wire.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void aPrintFloodArrivesWholeInFewMessages() {
+        Execution e = client.execute("for (int i = 0; i < 50_000; i++) System.out.println(\"line \" + i);", TIMEOUT_MS);
+        assertEquals("ok", e.status());
+        String[] lines = e.stdout().split("\n");
+        assertEquals(50_000, lines.length);
+        for (int i = 0; i < lines.length; i += 997) {
+            assertEquals("line " + i, lines[i]);
+        }
+        assertEquals("line 49999", lines[49_999]);
+        assertTrue(e.count("stream") < 200, e.count("stream") + " stream messages for 50,000 lines");
+    }
+
+    @Test
+    void interruptStopsTheCellAndKeepsTheSession() {
+        client.execute("int kept = 5;", TIMEOUT_MS);
+        JsonObject content = new JsonObject();
+        content.addProperty("code", "while (true) { }");
+        String id = client.send(client.shell(), "execute_request", content);
+        // the loop is running once its execute_input is out; interrupt until the reply comes
+        TestClient.Received reply = null;
+        while (reply == null) {
+            String interrupt = client.send(client.control(), "interrupt_request", new JsonObject());
+            assertEquals("ok", client.reply(client.control(), interrupt, TIMEOUT_MS).content().get("status").getAsString());
+            reply = client.receive(client.shell(), 200);
+        }
+        assertEquals(id, reply.parentId());
+        assertEquals("InterruptedException", reply.content().get("ename").getAsString());
+        client.iopubUntilIdle(id, TIMEOUT_MS);
+        assertEquals("5", client.execute("kept", TIMEOUT_MS).result());
+    }
+
+    @Test
+    void systemExitCostsTheExecutionJvmAndAFreshOneTakesOver() {
+        client.execute("int lost = 1;", TIMEOUT_MS);
+        Execution exit = client.execute("System.exit(3);", TIMEOUT_MS);
+        assertEquals("error", exit.status());
+        assertEquals("EngineTerminated", exit.reply().content().get("ename").getAsString());
+        assertTrue(exit.reply().content().get("evalue").getAsString().contains("code 3"),
+                exit.reply().content().get("evalue").getAsString());
+        assertEquals("4", client.execute("2 + 2", TIMEOUT_MS).result());
+        assertEquals("error", client.execute("lost", TIMEOUT_MS).status());
+    }
+
+    @Test
+    void reRunningCellsKeepsBothHeapsBounded() {
+        // 200 runs of 4 MB values in a 256 MB execution heap: values that were never released
+        // would exhaust it by run 64
+        Runtime rt = Runtime.getRuntime();
+        long before = usedAfterGc(rt);
+        for (int i = 0; i < 200; i++) {
+            assertOk(client.execute("Tensor t = Tensor.zeros(1000, 1000);", TIMEOUT_MS));
+            assertOk(client.execute("t.add(1.0)", TIMEOUT_MS));
+        }
+        long grown = usedAfterGc(rt) - before;
+        assertTrue(grown < 32L << 20, "the kernel heap grew by " + (grown >> 20) + " MB over 400 cells");
+    }
+
+    private static void assertOk(Execution e) {
+        assertEquals("ok", e.status(), () -> e.reply().content().toString());
+    }
+
+    private static long usedAfterGc(Runtime rt) {
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
