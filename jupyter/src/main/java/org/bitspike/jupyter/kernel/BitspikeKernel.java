@@ -49,6 +49,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     private final PrintStream userErr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     private final History history = new History();
     private final StdinBridge stdin = new StdinBridge();
+    private final Magics magics = new Magics(java.nio.file.Path.of("").toAbsolutePath(), userErr::println);
 
     private volatile KernelConnection connection;
     /** The request whose cell is running (or ran last): the parent of output published meanwhile. */
@@ -148,7 +149,10 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         JShellSession s = null;
         try {
             s = session();
-            outcome = s.execute(code);
+            pendingResult = null; // anything the session's start-up printed is not this cell's
+            outcome = s.execute(magics.apply(code, s::addToClasspath));
+        } catch (Magics.MagicException e) {
+            outcome = new Outcome.Failed("MagicError", e.getMessage(), List.of("MagicError: " + e.getMessage()));
         } catch (IllegalStateException startFailed) {
             outcome = new Outcome.Failed("KernelStartupError", startFailed.getMessage(),
                     List.of("KernelStartupError: " + startFailed.getMessage()));

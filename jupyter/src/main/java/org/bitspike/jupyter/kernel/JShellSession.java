@@ -129,6 +129,11 @@ final class JShellSession implements AutoCloseable {
         }
     }
 
+    /** Puts a jar or class folder on the notebook's class path (javac's and the execution JVM's). */
+    void addToClasspath(Path path) {
+        shell.addToClasspath(path.toString());
+    }
+
     /** Stops the running cell (any snippet, even in a loop inside library code); state is kept. */
     void interrupt() {
         interrupted.set(true);
@@ -168,10 +173,6 @@ final class JShellSession implements AutoCloseable {
         if (!alive.get()) {
             return terminated();
         }
-        if (interrupted.get()) {
-            return new Outcome.Failed("InterruptedException", "the cell was interrupted",
-                    List.of("java.lang.InterruptedException: the cell was interrupted; variables defined so far are kept"));
-        }
         Outcome result = new Outcome.Ok(null, null);
         List<VarSnippet> replaced = new ArrayList<>();
         try {
@@ -189,6 +190,11 @@ final class JShellSession implements AutoCloseable {
                     String name = s instanceof VarSnippet v ? v.name() : ((ExpressionSnippet) s).name();
                     result = new Outcome.Ok(e.value(), name);
                 }
+            }
+            if (interrupted.get()) {
+                // stopped by force (JShell reports nothing) or ended normally despite the interrupt
+                return new Outcome.Failed("InterruptedException", "the cell was interrupted",
+                        List.of("java.lang.InterruptedException: the cell was interrupted; variables defined so far are kept"));
             }
         } finally {
             // after the new declarations are tracked: JShell may keep a redeclared variable in

@@ -46,7 +46,10 @@ record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String>
             "import org.bitspike.nn.train.*;",
             "import org.bitspike.nn.metrics.*;",
             "import org.bitspike.jupyter.display.*;",
-            "import static org.bitspike.jupyter.display.Display.*;");
+            "import static org.bitspike.jupyter.display.Display.*;",
+            // initialise the kernels now: an interrupt that stops a cell by force inside a class
+            // initialiser would leave that class unusable for the rest of the session
+            "{ Tensor.zeros(2, 2).matmul(Tensor.zeros(2, 2)).relu().sum(); }");
 
     /**
      * Reads {@code home/kernel.properties} (absent: defaults).

@@ -47,6 +47,8 @@ final class NoDelayEngine implements ExecutionControlProvider {
     private static final Logger LOG = Logger.getLogger(NoDelayEngine.class.getName());
     private static final int LAUNCH_TIMEOUT_MS = 30_000;
     private static final long EXIT_GRACE_MS = 1_000;
+    /** How long an interrupted snippet gets to stop by itself before it is stopped by force. */
+    static final long GRACE_MS = 1_000;
     private static final java.util.Set<String> PRIMITIVES =
             java.util.Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double");
     private static final List<String> AGENT_CLASSES = List.of(NoDelayAgent.class.getName(),
@@ -132,7 +134,7 @@ final class NoDelayEngine implements ExecutionControlProvider {
         private final Object stopLock = new Object();
         private final VirtualMachine vm;
         private final Process process;
-        private boolean userCodeRunning;
+        private volatile boolean userCodeRunning;
         private volatile String lastInvokedClass;
 
         Control(ObjectOutput out, ObjectInput in, VirtualMachine vm, Process process) {
@@ -158,13 +160,17 @@ final class NoDelayEngine implements ExecutionControlProvider {
             } finally {
                 synchronized (stopLock) {
                     userCodeRunning = false;
+                    stopLock.notifyAll();
                 }
             }
         }
 
         /**
-         * Throws the agent's prepared stop exception into the thread running the snippet, found by
-         * the agent's {@code invoke} or {@code varValue} frame while the VM is suspended.
+         * Stops the running snippet in two steps. First its thread is interrupted, which code that
+         * watches for interrupts (sleeps, waits, bitspike's training loop between steps) turns into
+         * a clean exit; if the snippet is still running after {@value #GRACE_MS} ms, the agent's
+         * prepared stop exception is thrown into that thread, which stops any code anywhere but may
+         * land inside a class initialiser or a half-done update.
          */
         @Override
         public void stop() throws EngineTerminationException, InternalException {
@@ -173,19 +179,26 @@ final class NoDelayEngine implements ExecutionControlProvider {
                     return;
                 }
                 try {
-                    vm.suspend();
-                    try {
-                        stopSnippetThread();
-                    } finally {
-                        vm.resume();
+                    withSnippetThread(false);
+                    long deadline = System.nanoTime() + GRACE_MS * 1_000_000L;
+                    for (long left = GRACE_MS; userCodeRunning && left > 0;
+                         left = (deadline - System.nanoTime()) / 1_000_000L) {
+                        stopLock.wait(left);
+                    }
+                    if (userCodeRunning) {
+                        withSnippetThread(true);
                     }
                 } catch (VMDisconnectedException e) {
                     throw new EngineTerminationException("the execution JVM is gone: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }
 
-        private void stopSnippetThread() throws InternalException {
+        /** Interrupts ({@code hard == false}) or stops the thread running client code, found while the VM is suspended. */
+        private void withSnippetThread(boolean hard) throws InternalException {
+            vm.suspend();
             try {
                 for (ThreadReference thread : vm.allThreads()) {
                     for (StackFrame frame : thread.frames()) {
@@ -196,20 +209,27 @@ final class NoDelayEngine implements ExecutionControlProvider {
                         }
                         ObjectReference agent = frame.thisObject();
                         Field inClientCode = agent.referenceType().fieldByName("inClientCode");
+                        if (!((BooleanValue) agent.getValue(inClientCode)).value()) {
+                            return;
+                        }
+                        if (!hard) {
+                            thread.interrupt();
+                            return;
+                        }
                         Field expectingStop = agent.referenceType().fieldByName("expectingStop");
                         Field stopException = agent.referenceType().fieldByName("stopException");
-                        if (((BooleanValue) agent.getValue(inClientCode)).value()) {
-                            agent.setValue(expectingStop, vm.mirrorOf(true));
-                            ObjectReference toThrow = (ObjectReference) agent.getValue(stopException);
-                            vm.resume();
-                            thread.stop(toThrow);
-                            agent.setValue(expectingStop, vm.mirrorOf(false));
-                        }
+                        agent.setValue(expectingStop, vm.mirrorOf(true));
+                        ObjectReference toThrow = (ObjectReference) agent.getValue(stopException);
+                        vm.resume();
+                        thread.stop(toThrow);
+                        agent.setValue(expectingStop, vm.mirrorOf(false));
                         return;
                     }
                 }
             } catch (ClassNotLoadedException | IncompatibleThreadStateException | InvalidTypeException e) {
                 throw new InternalException("stopping the running snippet failed: " + e);
+            } finally {
+                vm.resume();
             }
         }
 

@@ -145,6 +145,33 @@ class KernelEndToEndTest {
     }
 
     @Test
+    void interruptStopsALoopInsideBitspikeKernels() {
+        client.execute("Tensor a = Tensor.randn(RandomKey.of(1), 256, 256);", TIMEOUT_MS);
+        JsonObject content = new JsonObject();
+        content.addProperty("code", "while (true) { a = a.matmul(a).tanh(); }");
+        String id = client.send(client.shell(), "execute_request", content);
+        TestClient.Received reply = null;
+        while (reply == null) {
+            client.reply(client.control(), client.send(client.control(), "interrupt_request", new JsonObject()), TIMEOUT_MS);
+            reply = client.receive(client.shell(), 200);
+        }
+        assertEquals("InterruptedException", reply.content().get("ename").getAsString());
+        client.iopubUntilIdle(id, TIMEOUT_MS);
+        assertEquals("[256, 256]", client.execute("Arrays.toString(a.shape())", TIMEOUT_MS).result().replace("\"", ""));
+    }
+
+    @Test
+    void magicsAddJarsFromMaven() {
+        // gson is in the local repository of any machine that built bitspike
+        Execution e = client.execute("%maven com.google.code.gson:gson:2.11.0\n"
+                + "new com.google.gson.JsonPrimitive(3).getAsInt() + 1", TIMEOUT_MS);
+        assertOk(e);
+        assertEquals("4", e.result());
+        Execution bad = client.execute("%classpath /no/such.jar", TIMEOUT_MS);
+        assertEquals("MagicError", bad.reply().content().get("ename").getAsString());
+    }
+
+    @Test
     void systemExitCostsTheExecutionJvmAndAFreshOneTakesOver() {
         client.execute("int lost = 1;", TIMEOUT_MS);
         Execution exit = client.execute("System.exit(3);", TIMEOUT_MS);

@@ -10,6 +10,7 @@ import org.bitspike.autograd.Var;
 import org.bitspike.nn.Functional;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.data.Batch;
+import org.bitspike.nn.data.DataLoaderException;
 import org.bitspike.nn.data.DataLoader;
 import org.bitspike.nn.optim.Optimizer;
 import org.bitspike.nn.optim.Schedule;
@@ -83,6 +84,8 @@ public final class Trainer {
     /**
      * Trains until {@code epochs} epochs are done in total (continuing from {@link #nextEpoch()}), or
      * until a callback stops it; returns the results of the epochs run by this call.
+     *
+     * @throws TrainingInterruptedException when the thread is interrupted; checked before each step
      */
     public List<EpochResult> fit(int epochs) {
         if (epochs < nextEpoch) {
@@ -117,23 +120,35 @@ public final class Trainer {
         long start = System.nanoTime();
         int batchesPerEpoch = train.batchesPerEpoch();
         int index = 0;
-        for (Batch batch : train.epoch(epoch)) {
-            long t0 = System.nanoTime();
-            schedule.apply(optimizer, step);
-            Var logits = model.forward(batch.images());
-            Var l = loss.apply(logits, batch.labels());
-            optimizer.zeroGrad();
-            l.backward();
-            optimizer.step();
-            step++;
-            double batchLoss = l.itemDouble();
-            int batchCorrect = Evaluation.correct(logits.value(), batch.labels());
-            lossSum += batchLoss * batch.size();
-            correct += batchCorrect;
-            seen += batch.size();
-            Callback.BatchResult br = new Callback.BatchResult(epoch, index++, batchesPerEpoch, batch.size(), batchLoss,
-                    batchCorrect, (System.nanoTime() - t0) / 1e9);
-            callbacks.forEach(c -> c.onBatchEnd(this, br));
+        try {
+            for (Batch batch : train.epoch(epoch)) {
+                if (Thread.interrupted()) { // between steps, so weights are never half updated
+                    throw new TrainingInterruptedException(epoch, index, batchesPerEpoch, step);
+                }
+                long t0 = System.nanoTime();
+                schedule.apply(optimizer, step);
+                Var logits = model.forward(batch.images());
+                Var l = loss.apply(logits, batch.labels());
+                optimizer.zeroGrad();
+                l.backward();
+                optimizer.step();
+                step++;
+                double batchLoss = l.itemDouble();
+                int batchCorrect = Evaluation.correct(logits.value(), batch.labels());
+                lossSum += batchLoss * batch.size();
+                correct += batchCorrect;
+                seen += batch.size();
+                Callback.BatchResult br = new Callback.BatchResult(epoch, index, batchesPerEpoch, batch.size(), batchLoss,
+                        batchCorrect, (System.nanoTime() - t0) / 1e9);
+                callbacks.forEach(c -> c.onBatchEnd(this, br));
+                index++;
+            }
+        } catch (DataLoaderException e) {
+            if (!(e.getCause() instanceof InterruptedException)) {
+                throw e;
+            }
+            Thread.interrupted(); // the loader kept the flag; this exception reports it
+            throw new TrainingInterruptedException(epoch, index, batchesPerEpoch, step);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation.Result val = validation == null ? new Evaluation.Result(Double.NaN, Double.NaN, 0)

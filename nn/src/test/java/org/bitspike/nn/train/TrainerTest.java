@@ -1,6 +1,8 @@
 package org.bitspike.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -34,6 +36,19 @@ class TrainerTest {
         assertEquals("fixture", last.metadata().get("run"));
         assertEquals(String.valueOf(EPOCHS - 1), last.metadata().get("epoch"));
         assertTrue(Files.exists(dir.resolve(Checkpoints.BEST)));
+    }
+
+    @Test
+    void anInterruptStopsTrainingBetweenSteps(@TempDir Path dir) throws IOException {
+        Trainer trainer = TrainingFixture.trainer(dir, EPOCHS);
+        Thread.currentThread().interrupt();
+        TrainingInterruptedException e = assertThrows(TrainingInterruptedException.class, () -> trainer.fit(EPOCHS));
+        assertFalse(Thread.currentThread().isInterrupted(), "the interrupt is consumed by the exception");
+        assertEquals(0, e.epoch());
+        assertEquals(0, e.batch());
+        assertEquals(0, trainer.nextEpoch());
+        assertTrue(e.getMessage().startsWith("training interrupted in epoch 0 before batch 0 of "), e.getMessage());
+        assertEquals(EPOCHS, trainer.fit(EPOCHS).size()); // and it trains normally afterwards
     }
 
     @Test
