@@ -59,6 +59,8 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     /** Pager payloads of the running cell, returned in its {@code execute_reply}. */
     private final JsonArray pages = new JsonArray();
     private volatile CompletableFuture<JShellSession> session;
+    /** While the execution JVM starts, its output (the kernels' log line) goes to the kernel's log. */
+    private volatile boolean starting;
     private int executionCount;
 
     BitspikeKernel(KernelConfig config) {
@@ -72,8 +74,16 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     }
 
     private void restartSession() {
-        session = CompletableFuture.supplyAsync(
-                () -> JShellSession.start(config.sessionConfig(), userOut, userErr, stdin));
+        session = CompletableFuture.supplyAsync(() -> {
+            starting = true;
+            try {
+                return JShellSession.start(config.sessionConfig(), userOut, userErr, stdin);
+            } finally {
+                stdout.publishNow();
+                stderr.publishNow();
+                starting = false;
+            }
+        });
     }
 
     @Override
@@ -150,7 +160,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         try {
             s = session();
             pendingResult = null; // anything the session's start-up printed is not this cell's
-            outcome = s.execute(magics.apply(code, s::addToClasspath));
+            outcome = s.execute(magics.apply(code, s::addToClasspath), () -> pendingResult = null);
         } catch (Magics.MagicException e) {
             outcome = new Outcome.Failed("MagicError", e.getMessage(), List.of("MagicError: " + e.getMessage()));
         } catch (IllegalStateException startFailed) {
@@ -401,6 +411,10 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
     @Override
     public void text(String stream, String text) {
+        if (starting) {
+            LOG.info(() -> "execution JVM start-up " + stream + ": " + text.strip());
+            return;
+        }
         JsonObject c = object("name", stream);
         c.addProperty("text", text);
         publish(current, "stream", c);

@@ -142,6 +142,14 @@ final class JShellSession implements AutoCloseable {
 
     /** Evaluates a cell snippet by snippet; stops at the first failure. */
     Outcome execute(String code) {
+        return execute(code, () -> { });
+    }
+
+    /**
+     * Evaluates a cell snippet by snippet, calling {@code beforeSnippet} before each (output of one
+     * snippet, such as its rich result, is then told from the next's); stops at the first failure.
+     */
+    Outcome execute(String code, Runnable beforeSnippet) {
         interrupted.set(false);
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         String rest = code;
@@ -154,15 +162,29 @@ final class JShellSession implements AutoCloseable {
             }
             // an incomplete or unparsable tail is still given to javac, for its error message
             String source = c.isComplete() ? info.source() : rest;
+            int at = code.length() - rest.length() + startIn(rest, source);
             rest = c.isComplete() ? info.remaining() : "";
-            last = evaluate(source);
+            beforeSnippet.run();
+            last = evaluate(source, code, at);
             if (last instanceof Outcome.Failed || rest.isBlank()) {
                 return last;
             }
         }
     }
 
-    private Outcome evaluate(String source) {
+    /** Where {@code source} (JShell's text of the next snippet) starts in {@code rest}. */
+    private static int startIn(String rest, String source) {
+        int i = rest.indexOf(source);
+        if (i >= 0) {
+            return i;
+        }
+        String trimmed = source.stripLeading();
+        i = trimmed.isEmpty() ? -1 : rest.indexOf(trimmed);
+        return i >= 0 ? i - (source.length() - trimmed.length()) : 0;
+    }
+
+    /** One snippet; {@code at} is where it starts in {@code cell}, for error positions. */
+    private Outcome evaluate(String source, String cell, int at) {
         List<SnippetEvent> events;
         engine.forgetLastInvoked();
         try {
@@ -181,7 +203,7 @@ final class JShellSession implements AutoCloseable {
                     noteSideEffect(e, replaced);
                     continue;
                 }
-                Outcome failed = mainEvent(e);
+                Outcome failed = mainEvent(e, cell, at);
                 if (failed != null) {
                     return failed;
                 }
@@ -207,11 +229,11 @@ final class JShellSession implements AutoCloseable {
     }
 
     /** A snippet's own event: its failure, or null when it was accepted. */
-    private Outcome mainEvent(SnippetEvent e) {
+    private Outcome mainEvent(SnippetEvent e, String cell, int at) {
         {
             Snippet s = e.snippet();
             if (e.status() == Snippet.Status.REJECTED) {
-                return compileError(s);
+                return compileError(s, cell, at);
             }
             if (e.exception() != null) {
                 return runtimeError(e.exception());
@@ -279,16 +301,19 @@ final class JShellSession implements AutoCloseable {
                 missing.contains(",") ? "are" : "is");
     }
 
-    private Outcome compileError(Snippet s) {
+    /** javac's errors with line and column in the cell ({@code at}: where the snippet starts in it). */
+    private Outcome compileError(Snippet s, String cell, int snippetStart) {
         List<String> lines = new ArrayList<>();
         StringBuilder evalue = new StringBuilder();
-        String source = s.source();
+        boolean inCell = snippetStart >= 0 && cell.startsWith(s.source(), snippetStart);
+        String source = inCell ? cell : s.source();
+        int base = inCell ? snippetStart : 0;
         for (Diag d : (Iterable<Diag>) shell.diagnostics(s)::iterator) {
             if ("compiler.warn.incubating.modules".equals(d.getCode()) || !d.isError()) {
                 continue;
             }
             String message = d.getMessage(null);
-            int at = (int) Math.max(0, Math.min(source.length(), d.getPosition()));
+            int at = (int) Math.max(0, Math.min(source.length(), base + d.getPosition()));
             int lineStart = source.lastIndexOf('\n', at - 1) + 1;
             int lineEnd = source.indexOf('\n', at);
             String line = source.substring(lineStart, lineEnd < 0 ? source.length() : lineEnd);

@@ -74,6 +74,14 @@ class JShellSessionTest {
     }
 
     @Test
+    void compileErrorPositionsCountFromTheCellNotTheSnippet() {
+        Outcome.Failed f = assertInstanceOf(Outcome.Failed.class,
+                session.execute("int a = 1;\nint b = 2;\nif (a < b) {\n  a = \"x\";\n}"));
+        assertTrue(f.traceback().get(0).startsWith("line 4, column 7"), f.traceback().toString());
+        assertEquals("      a = \"x\";", f.traceback().get(1));
+    }
+
+    @Test
     void exceptionsKeepTheirClassNameAndTrace() {
         Outcome.Failed f = assertInstanceOf(Outcome.Failed.class, session.execute("Integer.parseInt(\"x\")"));
         assertEquals("NumberFormatException", f.ename());
