@@ -82,6 +82,17 @@ class JShellSessionTest {
     }
 
     @Test
+    void redefiningAClassSaysWhichVariablesItResetAndKeepsTheOthers() {
+        session.execute("class Point { int x = 1; }");
+        session.execute("Point p = new Point(); int untouched = 5;");
+        ERR.reset();
+        assertInstanceOf(Outcome.Ok.class, session.execute("class Point { int x = 2; int y = 3; }"));
+        String note = ERR.toString(StandardCharsets.UTF_8);
+        assertTrue(note.contains("variable p was re-created because `Point` changed"), note);
+        assertEquals(new Outcome.Ok("5", "untouched"), session.execute("untouched"));
+    }
+
+    @Test
     void exceptionsKeepTheirClassNameAndTrace() {
         Outcome.Failed f = assertInstanceOf(Outcome.Failed.class, session.execute("Integer.parseInt(\"x\")"));
         assertEquals("NumberFormatException", f.ename());
