@@ -131,13 +131,7 @@ class KernelEndToEndTest {
         JsonObject content = new JsonObject();
         content.addProperty("code", "while (true) { }");
         String id = client.send(client.shell(), "execute_request", content);
-        // the loop is running once its execute_input is out; interrupt until the reply comes
-        TestClient.Received reply = null;
-        while (reply == null) {
-            String interrupt = client.send(client.control(), "interrupt_request", new JsonObject());
-            assertEquals("ok", client.reply(client.control(), interrupt, TIMEOUT_MS).content().get("status").getAsString());
-            reply = client.receive(client.shell(), 200);
-        }
+        TestClient.Received reply = interruptUntilReplied();
         assertEquals(id, reply.parentId());
         assertEquals("InterruptedException", reply.content().get("ename").getAsString());
         client.iopubUntilIdle(id, TIMEOUT_MS);
@@ -150,11 +144,7 @@ class KernelEndToEndTest {
         JsonObject content = new JsonObject();
         content.addProperty("code", "while (true) { a = a.matmul(a).tanh(); }");
         String id = client.send(client.shell(), "execute_request", content);
-        TestClient.Received reply = null;
-        while (reply == null) {
-            client.reply(client.control(), client.send(client.control(), "interrupt_request", new JsonObject()), TIMEOUT_MS);
-            reply = client.receive(client.shell(), 200);
-        }
+        TestClient.Received reply = interruptUntilReplied();
         assertEquals("InterruptedException", reply.content().get("ename").getAsString());
         client.iopubUntilIdle(id, TIMEOUT_MS);
         assertEquals("[256, 256]", client.execute("Arrays.toString(a.shape())", TIMEOUT_MS).result().replace("\"", ""));
@@ -195,6 +185,17 @@ class KernelEndToEndTest {
         }
         long grown = usedAfterGc(rt) - before;
         assertTrue(grown < 32L << 20, "the kernel heap grew by " + (grown >> 20) + " MB over 400 cells");
+    }
+
+    /** Sends interrupts until the running cell replies (the first may come before it started). */
+    private static TestClient.Received interruptUntilReplied() {
+        TestClient.Received reply = null;
+        while (reply == null) {
+            String interrupt = client.send(client.control(), "interrupt_request", new JsonObject());
+            assertEquals("ok", client.reply(client.control(), interrupt, TIMEOUT_MS).content().get("status").getAsString());
+            reply = client.receive(client.shell(), 200);
+        }
+        return reply;
     }
 
     private static void assertOk(Execution e) {
