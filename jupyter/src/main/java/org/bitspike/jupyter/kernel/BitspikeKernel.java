@@ -49,6 +49,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     private final PrintStream userErr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     private final History history = new History();
     private final StdinBridge stdin = new StdinBridge();
+    private volatile SourceDocs sourceDocs;
     private final Magics magics = new Magics(java.nio.file.Path.of("").toAbsolutePath(), userErr::println);
 
     private volatile KernelConnection connection;
@@ -65,6 +66,16 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
     BitspikeKernel(KernelConfig config) {
         this.config = config;
+    }
+
+    /** Read on first use: most sessions never inspect, and start-up time counts. */
+    private SourceDocs sourceDocs() {
+        SourceDocs d = sourceDocs;
+        if (d == null) {
+            d = SourceDocs.load(config.sources());
+            sourceDocs = d;
+        }
+        return d;
     }
 
     /** Starts the execution JVM in the background; call once connected. */
@@ -382,8 +393,10 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
                     text.append("\n\n");
                 }
                 text.append(d.signature());
-                if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                    text.append('\n').append(d.javadoc().strip());
+                String javadoc = d.javadoc() != null && !d.javadoc().isBlank() ? d.javadoc().strip()
+                        : sourceDocs().forSignature(d.signature()).orElse(null);
+                if (javadoc != null) {
+                    text.append('\n').append(javadoc);
                 }
             }
             data.addProperty("text/plain", text.toString());

@@ -111,6 +111,13 @@ final class Install implements Callable<Integer> {
             }
         }
         Files.copy(agent, to.resolve("agent.jar"), StandardCopyOption.REPLACE_EXISTING);
+        try (Stream<Path> files = Files.list(from)) {
+            Path sources = files.filter(f -> f.getFileName().toString().endsWith("-bitspike-sources.jar")).findFirst()
+                    .orElse(null);
+            if (sources != null) {
+                Files.copy(sources, to.resolve(KernelConfig.SOURCES), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         Files.copy(from.resolve("bitspike-kernel.jar"), to.resolve("bitspike-kernel.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(to.resolve(KernelConfig.FILE), "# Settings of the bitspike kernel (see KernelConfig).\n"

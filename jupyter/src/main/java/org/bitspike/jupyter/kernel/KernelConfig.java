@@ -26,8 +26,10 @@ import java.util.stream.Stream;
  * {@code -Dbitspike.notebook=true} so training code shows notebook progress.
  */
 record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String> vmOptions,
-                    List<String> compilerOptions) {
+                    List<String> compilerOptions, Path sources) {
     static final String FILE = "kernel.properties";
+    /** bitspike's sources in the kernel's home, for Javadoc in inspections (optional). */
+    static final String SOURCES = "bitspike-sources.jar";
     static final List<String> VECTOR = List.of("--add-modules", "jdk.incubator.vector");
 
     /** The imports every notebook starts with. */
@@ -86,7 +88,8 @@ record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String>
         vm.addAll(split(extraVmOptions));
         List<String> javac = new ArrayList<>(VECTOR);
         javac.addAll(split(p.getProperty("compiler.options", "")));
-        return new KernelConfig(home, agent, jars, vm, javac);
+        Path sources = home.resolve(SOURCES);
+        return new KernelConfig(home, agent, jars, vm, javac, Files.isRegularFile(sources) ? sources : null);
     }
 
     private static List<String> split(String options) {

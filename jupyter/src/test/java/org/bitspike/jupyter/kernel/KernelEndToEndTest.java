@@ -41,7 +41,7 @@ class KernelEndToEndTest {
         }
         List<String> vm = new ArrayList<>(KernelConfig.VECTOR);
         vm.addAll(Arrays.asList("-Xmx256m", "-Dbitspike.notebook=true"));
-        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR);
+        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR, null);
         kernel = new BitspikeKernel(config);
         ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
         connection = KernelConnection.open(info, kernel);
