@@ -14,8 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
-import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.SourceCodeAnalysis.Completeness;
 import org.bitspike.jupyter.agent.NoDelayAgent;
 import org.bitspike.jupyter.kernel.JShellSession.Outcome;
 import org.bitspike.jupyter.wire.Channel;
@@ -49,7 +47,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     private final PrintStream userErr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     private final History history = new History();
     private final StdinBridge stdin = new StdinBridge();
-    private volatile SourceDocs sourceDocs;
+    private final Introspection introspection;
     private final Magics magics = new Magics(java.nio.file.Path.of("").toAbsolutePath(), userErr::println);
 
     private volatile KernelConnection connection;
@@ -66,17 +64,9 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
     BitspikeKernel(KernelConfig config) {
         this.config = config;
+        this.introspection = new Introspection(this::session, config.sources());
     }
 
-    /** Read on first use: most sessions never inspect, and start-up time counts. */
-    private SourceDocs sourceDocs() {
-        SourceDocs d = sourceDocs;
-        if (d == null) {
-            d = SourceDocs.load(config.sources());
-            sourceDocs = d;
-        }
-        return d;
-    }
 
     /** Starts the execution JVM in the background; call once connected. */
     void start(KernelConnection c) {
@@ -113,9 +103,9 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         switch (request.type()) {
             case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", kernelInfo());
             case "execute_request" -> execute(channel, request, content);
-            case "complete_request" -> reply(channel, request, "complete_reply", complete(content));
-            case "inspect_request" -> reply(channel, request, "inspect_reply", inspect(content));
-            case "is_complete_request" -> reply(channel, request, "is_complete_reply", isComplete(content));
+            case "complete_request" -> reply(channel, request, "complete_reply", introspection.complete(content));
+            case "inspect_request" -> reply(channel, request, "inspect_reply", introspection.inspect(content));
+            case "is_complete_request" -> reply(channel, request, "is_complete_reply", introspection.isComplete(content));
             case "history_request" -> {
                 JsonObject r = ok();
                 r.add("history", history.answer(content));
@@ -346,80 +336,6 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         return v == null ? "dev" : v;
     }
 
-    private JsonObject complete(JsonObject content) {
-        String code = string(content, "code", "");
-        int cursor = Cursor.toJava(code, content.get("cursor_pos").getAsInt());
-        int[] anchor = {cursor};
-        JsonArray matches = new JsonArray();
-        List<SourceCodeAnalysis.Suggestion> suggestions = session().complete(code, cursor, anchor);
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (SourceCodeAnalysis.Suggestion s : suggestions) {
-            if (seen.add(s.continuation())) {
-                matches.add(s.continuation());
-            }
-        }
-        JsonObject r = ok();
-        r.add("matches", matches);
-        r.addProperty("cursor_start", Cursor.toJupyter(code, anchor[0]));
-        r.addProperty("cursor_end", Cursor.toJupyter(code, cursor));
-        r.add("metadata", new JsonObject());
-        return r;
-    }
-
-    private JsonObject inspect(JsonObject content) {
-        String code = string(content, "code", "");
-        int cursor = Cursor.toJava(code, content.get("cursor_pos").getAsInt());
-        JShellSession s = session();
-        // like a reader's eye: the whole name under the cursor, with its call parenthesis
-        int end = cursor;
-        while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
-            end++;
-        }
-        String probe = code.substring(0, end);
-        if (end < code.length() && code.charAt(end) == '(') {
-            probe = code.substring(0, end + 1);
-        }
-        List<SourceCodeAnalysis.Documentation> docs = s.documentation(probe, probe.length());
-        if (docs.isEmpty() && !probe.endsWith("(")) {
-            docs = s.documentation(probe + "(", probe.length() + 1);
-        }
-        JsonObject r = ok();
-        r.addProperty("found", !docs.isEmpty());
-        JsonObject data = new JsonObject();
-        if (!docs.isEmpty()) {
-            StringBuilder text = new StringBuilder();
-            for (SourceCodeAnalysis.Documentation d : docs) {
-                if (text.length() > 0) {
-                    text.append("\n\n");
-                }
-                text.append(d.signature());
-                String javadoc = d.javadoc() != null && !d.javadoc().isBlank() ? d.javadoc().strip()
-                        : sourceDocs().forSignature(d.signature()).orElse(null);
-                if (javadoc != null) {
-                    text.append('\n').append(javadoc);
-                }
-            }
-            data.addProperty("text/plain", text.toString());
-        }
-        r.add("data", data);
-        r.add("metadata", new JsonObject());
-        return r;
-    }
-
-    private JsonObject isComplete(JsonObject content) {
-        Completeness c = session().completeness(string(content, "code", ""));
-        JsonObject r = new JsonObject();
-        switch (c) {
-            case COMPLETE, COMPLETE_WITH_SEMI, EMPTY -> r.addProperty("status", "complete");
-            case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                r.addProperty("status", "incomplete");
-                r.addProperty("indent", "    ");
-            }
-            case UNKNOWN -> r.addProperty("status", "invalid");
-        }
-        return r;
-    }
-
     // ---- output ----
 
     @Override
@@ -475,7 +391,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
     // ---- helpers ----
 
-    private static JsonObject ok() {
+    static JsonObject ok() {
         return object("status", "ok");
     }
 
@@ -485,7 +401,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         return o;
     }
 
-    private static String string(JsonObject o, String key, String otherwise) {
+    static String string(JsonObject o, String key, String otherwise) {
         return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : otherwise;
     }
 
