@@ -152,9 +152,10 @@ class KernelEndToEndTest {
 
     @Test
     void magicsAddJarsFromMaven() {
-        // gson is in the local repository of any machine that built bitspike
+        // gson is in the local repository of any machine that built bitspike; on a fresh one Maven
+        // may still fetch the dependency plugin first, hence the long wait
         Execution e = client.execute("%maven com.google.code.gson:gson:2.11.0\n"
-                + "new com.google.gson.JsonPrimitive(3).getAsInt() + 1", TIMEOUT_MS);
+                + "new com.google.gson.JsonPrimitive(3).getAsInt() + 1", 10 * TIMEOUT_MS);
         assertOk(e);
         assertEquals("4", e.result());
         Execution bad = client.execute("%classpath /no/such.jar", TIMEOUT_MS);
