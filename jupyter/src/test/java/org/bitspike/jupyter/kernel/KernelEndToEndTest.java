@@ -163,6 +163,17 @@ class KernelEndToEndTest {
     }
 
     @Test
+    void exhaustingTheHeapIsAnErrorOfTheCellNotOfTheKernel() {
+        client.execute("int before = 9;", TIMEOUT_MS);
+        Execution oom = client.execute("{ List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[10_000_000]); }",
+                TIMEOUT_MS);
+        assertEquals("error", oom.status());
+        assertEquals("OutOfMemoryError", oom.reply().content().get("ename").getAsString());
+        // the cell's garbage is gone with it; the session and its variables are still there
+        assertEquals("9", client.execute("before", TIMEOUT_MS).result());
+    }
+
+    @Test
     void systemExitCostsTheExecutionJvmAndAFreshOneTakesOver() {
         client.execute("int lost = 1;", TIMEOUT_MS);
         Execution exit = client.execute("System.exit(3);", TIMEOUT_MS);
