@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.bitspike.jupyter.agent.NoDelayAgent;
+import org.bitspike.jupyter.display.DisplayFrames;
 import org.bitspike.jupyter.kernel.JShellSession.Outcome;
 import org.bitspike.jupyter.wire.Channel;
 import org.bitspike.jupyter.wire.KernelConnection;
@@ -278,18 +279,15 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         if (s != null && s.isDone() && !s.isCompletedExceptionally()) {
             s.join().interrupt();
         }
-        stdin.cancel();
+        stdin.allow(null); // a cell waiting for input reads end of input
     }
 
     private void shutdown(Channel channel, Message request, JsonObject content) {
         boolean restart = bool(content, "restart", false);
         JsonObject r = ok();
         r.addProperty("restart", restart);
-        CompletableFuture<JShellSession> s = session;
-        if (s != null) {
-            s.thenAccept(JShellSession::close);
-        }
         if (restart) {
+            closeSession();
             executionCount = 0;
             restartSession();
             reply(channel, request, "shutdown_reply", r);
@@ -300,12 +298,16 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         }
     }
 
-    /** Stops the session and the output timer. */
-    void close() {
+    private void closeSession() {
         CompletableFuture<JShellSession> s = session;
         if (s != null) {
             s.thenAccept(JShellSession::close);
         }
+    }
+
+    /** Stops the session and the output timer. */
+    void close() {
+        closeSession();
         timer.shutdownNow();
     }
 
@@ -351,31 +353,37 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
     @Override
     public void frame(JsonObject frame) {
-        String kind = frame.has("kind") ? frame.get("kind").getAsString() : "";
+        DisplayFrames.Kind kind = DisplayFrames.kind(frame).orElse(null);
+        if (kind == null) {
+            LOG.warning(() -> "display frame of unknown kind " + frame.get("kind") + " dropped");
+            return;
+        }
         JsonObject c = new JsonObject();
         switch (kind) {
-            case "execute_result" -> pendingResult = frame;
-            case "page" -> {
-                JsonObject page = new JsonObject();
-                page.addProperty("source", "page");
-                page.add("data", frame.has("data") ? frame.get("data") : new JsonObject());
-                page.addProperty("start", 0);
+            case EXECUTE_RESULT -> pendingResult = frame;
+            case PAGE -> {
+                c.addProperty("source", "page");
+                c.add("data", member(frame, "data"));
+                c.addProperty("start", 0);
                 synchronized (pages) {
-                    pages.add(page);
+                    pages.add(c);
                 }
             }
-            case "clear_output" -> {
+            case CLEAR_OUTPUT -> {
                 c.addProperty("wait", frame.has("wait") && frame.get("wait").getAsBoolean());
-                publish(current, "clear_output", c);
+                publish(current, kind.jsonName(), c);
             }
-            case "display_data", "update_display_data" -> {
-                c.add("data", frame.has("data") ? frame.get("data") : new JsonObject());
-                c.add("metadata", frame.has("metadata") ? frame.get("metadata") : new JsonObject());
-                c.add("transient", frame.has("transient") ? frame.get("transient") : new JsonObject());
-                publish(current, kind, c);
+            case DISPLAY_DATA, UPDATE_DISPLAY_DATA -> {
+                c.add("data", member(frame, "data"));
+                c.add("metadata", member(frame, "metadata"));
+                c.add("transient", member(frame, "transient"));
+                publish(current, kind.jsonName(), c);
             }
-            default -> LOG.warning(() -> "display frame of unknown kind '" + kind + "' dropped");
         }
+    }
+
+    private static JsonElement member(JsonObject o, String key) {
+        return o.has(key) ? o.get(key) : new JsonObject();
     }
 
     private void publish(Message parent, String type, JsonObject content) {
@@ -421,10 +429,6 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
         void allow(Message request) {
             allowedFor = request;
-        }
-
-        void cancel() {
-            allowedFor = null;
         }
 
         @Override

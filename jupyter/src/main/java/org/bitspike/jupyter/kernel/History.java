@@ -91,7 +91,8 @@ final class History {
                 matches.add(0, e);
             }
         }
-        return request.has("n") && !request.get("n").isJsonNull() ? last(matches, count(request, 0)) : matches;
+        int n = count(request, -1);
+        return n < 0 ? matches : last(matches, n);
     }
 
     /** fnmatch-style glob: {@code *} any run, {@code ?} one character, the rest literal. */

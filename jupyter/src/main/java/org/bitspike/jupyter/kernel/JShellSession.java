@@ -230,26 +230,24 @@ final class JShellSession implements AutoCloseable {
 
     /** A snippet's own event: its failure, or null when it was accepted. */
     private Outcome mainEvent(SnippetEvent e, String cell, int at) {
-        {
-            Snippet s = e.snippet();
-            if (e.status() == Snippet.Status.REJECTED) {
-                return compileError(s, cell, at);
-            }
-            if (e.exception() != null) {
-                return runtimeError(e.exception());
-            }
-            if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                warnUnresolved((DeclarationSnippet) s, e.status() == Snippet.Status.RECOVERABLE_DEFINED);
-            }
-            if (s instanceof VarSnippet v && e.status().isActive()) {
-                track(v, e);
-            }
+        Snippet s = e.snippet();
+        if (e.status() == Snippet.Status.REJECTED) {
+            return compileError(s, cell, at);
+        }
+        if (e.exception() != null) {
+            return runtimeError(e.exception());
+        }
+        if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            warnUnresolved((DeclarationSnippet) s, e.status() == Snippet.Status.RECOVERABLE_DEFINED);
+        }
+        if (s instanceof VarSnippet v && e.status().isActive()) {
+            track(v);
         }
         return null;
     }
 
     /** Remembers a variable's class, releases the value it replaced and old temporaries. */
-    private void track(VarSnippet v, SnippetEvent e) {
+    private void track(VarSnippet v) {
         String cls = engine.lastInvokedClass();
         if (cls != null) {
             varClass.put(v, cls);
@@ -279,8 +277,7 @@ final class JShellSession implements AutoCloseable {
         if (e.status() == Snippet.Status.OVERWRITTEN) {
             replaced.add(v);
             temporaries.remove(v);
-        } else if (e.previousStatus() == Snippet.Status.VALID && e.status().isActive()
-                && !e.causeSnippet().equals(e.snippet())) {
+        } else if (e.previousStatus() == Snippet.Status.VALID && e.status().isActive()) {
             // JShell re-declares a variable whose type was redefined, and its value is reset
             err.printf("note: variable %s was re-created because %s changed; its value is now %s%n", v.name(),
                     describe(e.causeSnippet()), e.value() == null ? "the default (null or 0)" : e.value());
@@ -358,8 +355,7 @@ final class JShellSession implements AutoCloseable {
                 }
             }
         }
-        String evalue = head;
-        return new Outcome.Failed(ename, evalue, trace);
+        return new Outcome.Failed(ename, head, trace);
     }
 
     private static String causeHead(Throwable t) {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
         description = "The bitspike Jupyter kernel (Java, JShell, bitspike built in).",
         subcommands = {KernelMain.Run.class, Install.class})
 public final class KernelMain implements Runnable {
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected one loses its level. */
+    private static final Logger OWN_LOGS = Logger.getLogger("org.bitspike");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KernelMain()).execute(args));
@@ -45,8 +47,9 @@ public final class KernelMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            // basekernel-era habit: quiet INFO from libraries; our own warnings still show
+            // quiet INFO from libraries, keep the kernel's own (the execution JVM's start-up lines)
             Logger.getLogger("").setLevel(Level.WARNING);
+            OWN_LOGS.setLevel(Level.INFO);
             KernelConfig config = KernelConfig.load(home(), System.getenv("BITSPIKE_VM_OPTIONS"));
             BitspikeKernel kernel = new BitspikeKernel(config);
             try (KernelConnection connection = KernelConnection.open(ConnectionInfo.read(connectionFile), kernel)) {

@@ -92,7 +92,7 @@ class KernelEndToEndTest {
             public void close() {
             }
         };
-        Logger wire = Logger.getLogger("org.bitspike.jupyter.wire");
+        Logger wire = Logger.getLogger(KernelConnection.LOGGER_NAME);
         wire.addHandler(capture);
         try {
             JsonObject content = new JsonObject();

@@ -25,7 +25,7 @@ final class VectorReductions implements ReductionKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int FL = F.length();
     /** Four of these hold the 16 partials of a row, or 16 consecutive columns. */
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
     /**
      * 16 floats are one load of {@link #F} on a 512-bit machine ({@code WIDE}), two on a 256-bit one;
      * each widens to doubles part by part. NOTE: every float load in the vector package uses the one
@@ -34,12 +34,11 @@ final class VectorReductions implements ReductionKernels {
      * 85 -> 8 GFLOP/s for every matmul after the first reduction.
      */
     private static final boolean WIDE = FL == 16;
-    private static final VectorSpecies<Double> D = D4;
     private static final int DL = D.length();
     private static final ReductionKernels SCALAR = KernelProvider.scalar().reductions();
 
     static {
-        assert LANES == 4 * D4.length() : "the row kernels hold SUM_LANES partials in four vectors";
+        assert LANES == 4 * D.length() : "the row kernels hold SUM_LANES partials in four vectors";
     }
 
     @Override
@@ -76,18 +75,18 @@ final class VectorReductions implements ReductionKernels {
 
     /** {@code acc[accOff + l] += x[p + 16 k + l]} for {@code 16 k < count}: lane l is partial l. */
     private static void sumRow(float[] x, int p, int count, double[] acc, int accOff) {
-        DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
-        DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
-        DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
-        DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, accOff);
+        DoubleVector a1 = DoubleVector.fromArray(D, acc, accOff + 4);
+        DoubleVector a2 = DoubleVector.fromArray(D, acc, accOff + 8);
+        DoubleVector a3 = DoubleVector.fromArray(D, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
             FloatVector lo = FloatVector.fromArray(F, x, q);
             FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
-            a0 = a0.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0));
-            a1 = a1.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1));
-            a2 = a2.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0));
-            a3 = a3.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1));
+            a0 = a0.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 0));
+            a1 = a1.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 1));
+            a2 = a2.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 2 : 0));
+            a3 = a3.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 3 : 1));
         }
         a0.intoArray(acc, accOff);
         a1.intoArray(acc, accOff + 4);
@@ -97,19 +96,19 @@ final class VectorReductions implements ReductionKernels {
 
     private static void squaredDeviationRow(float[] x, int p, int count, double mean, double[] acc, int accOff) {
         double[] negMean = {-mean, -mean, -mean, -mean};
-        DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
-        DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
-        DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
-        DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, accOff);
+        DoubleVector a1 = DoubleVector.fromArray(D, acc, accOff + 4);
+        DoubleVector a2 = DoubleVector.fromArray(D, acc, accOff + 8);
+        DoubleVector a3 = DoubleVector.fromArray(D, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
-            DoubleVector m = DoubleVector.fromArray(D4, negMean, 0);
+            DoubleVector m = DoubleVector.fromArray(D, negMean, 0);
             FloatVector lo = FloatVector.fromArray(F, x, q);
             FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
-            DoubleVector d0 = m.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0));
-            DoubleVector d1 = m.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1));
-            DoubleVector d2 = m.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0));
-            DoubleVector d3 = m.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1));
+            DoubleVector d0 = m.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 0));
+            DoubleVector d1 = m.add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 1));
+            DoubleVector d2 = m.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 2 : 0));
+            DoubleVector d3 = m.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 3 : 1));
             a0 = a0.add(d0.mul(d0));
             a1 = a1.add(d1.mul(d1));
             a2 = a2.add(d2.mul(d2));
@@ -196,16 +195,16 @@ final class VectorReductions implements ReductionKernels {
     }
 
     private static void sumRow(double[] x, int p, int count, double[] acc, int accOff) {
-        DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
-        DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
-        DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
-        DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, accOff);
+        DoubleVector a1 = DoubleVector.fromArray(D, acc, accOff + 4);
+        DoubleVector a2 = DoubleVector.fromArray(D, acc, accOff + 8);
+        DoubleVector a3 = DoubleVector.fromArray(D, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
-            a0 = a0.add(DoubleVector.fromArray(D4, x, q));
-            a1 = a1.add(DoubleVector.fromArray(D4, x, q + 4));
-            a2 = a2.add(DoubleVector.fromArray(D4, x, q + 8));
-            a3 = a3.add(DoubleVector.fromArray(D4, x, q + 12));
+            a0 = a0.add(DoubleVector.fromArray(D, x, q));
+            a1 = a1.add(DoubleVector.fromArray(D, x, q + 4));
+            a2 = a2.add(DoubleVector.fromArray(D, x, q + 8));
+            a3 = a3.add(DoubleVector.fromArray(D, x, q + 12));
         }
         a0.intoArray(acc, accOff);
         a1.intoArray(acc, accOff + 4);
@@ -215,17 +214,17 @@ final class VectorReductions implements ReductionKernels {
 
     private static void squaredDeviationRow(double[] x, int p, int count, double mean, double[] acc, int accOff) {
         double[] negMean = {-mean, -mean, -mean, -mean};
-        DoubleVector a0 = DoubleVector.fromArray(D4, acc, accOff);
-        DoubleVector a1 = DoubleVector.fromArray(D4, acc, accOff + 4);
-        DoubleVector a2 = DoubleVector.fromArray(D4, acc, accOff + 8);
-        DoubleVector a3 = DoubleVector.fromArray(D4, acc, accOff + 12);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, accOff);
+        DoubleVector a1 = DoubleVector.fromArray(D, acc, accOff + 4);
+        DoubleVector a2 = DoubleVector.fromArray(D, acc, accOff + 8);
+        DoubleVector a3 = DoubleVector.fromArray(D, acc, accOff + 12);
         for (int i = 0; i < count; i += LANES) {
             int q = p + i;
-            DoubleVector m = DoubleVector.fromArray(D4, negMean, 0);
-            DoubleVector d0 = m.add(DoubleVector.fromArray(D4, x, q));
-            DoubleVector d1 = m.add(DoubleVector.fromArray(D4, x, q + 4));
-            DoubleVector d2 = m.add(DoubleVector.fromArray(D4, x, q + 8));
-            DoubleVector d3 = m.add(DoubleVector.fromArray(D4, x, q + 12));
+            DoubleVector m = DoubleVector.fromArray(D, negMean, 0);
+            DoubleVector d0 = m.add(DoubleVector.fromArray(D, x, q));
+            DoubleVector d1 = m.add(DoubleVector.fromArray(D, x, q + 4));
+            DoubleVector d2 = m.add(DoubleVector.fromArray(D, x, q + 8));
+            DoubleVector d3 = m.add(DoubleVector.fromArray(D, x, q + 12));
             a0 = a0.add(d0.mul(d0));
             a1 = a1.add(d1.mul(d1));
             a2 = a2.add(d2.mul(d2));
@@ -259,10 +258,10 @@ final class VectorReductions implements ReductionKernels {
             int q = p + i;
             FloatVector lo = FloatVector.fromArray(F, x, q);
             FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
-            DoubleVector.fromArray(D4, acc, a + i).add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0)).intoArray(acc, a + i);
-            DoubleVector.fromArray(D4, acc, a + i + 4).add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1)).intoArray(acc, a + i + 4);
-            DoubleVector.fromArray(D4, acc, a + i + 8).add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
-            DoubleVector.fromArray(D4, acc, a + i + 12).add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
+            DoubleVector.fromArray(D, acc, a + i).add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+            DoubleVector.fromArray(D, acc, a + i + 4).add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 1)).intoArray(acc, a + i + 4);
+            DoubleVector.fromArray(D, acc, a + i + 8).add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
+            DoubleVector.fromArray(D, acc, a + i + 12).add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
         }
     }
 
@@ -271,14 +270,14 @@ final class VectorReductions implements ReductionKernels {
             int q = p + i;
             FloatVector lo = FloatVector.fromArray(F, x, q);
             FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
-            DoubleVector d0 = DoubleVector.fromArray(D4, mean, m + i).neg().add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0));
-            DoubleVector.fromArray(D4, acc, a + i).add(d0.mul(d0)).intoArray(acc, a + i);
-            DoubleVector d4 = DoubleVector.fromArray(D4, mean, m + i + 4).neg().add((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1));
-            DoubleVector.fromArray(D4, acc, a + i + 4).add(d4.mul(d4)).intoArray(acc, a + i + 4);
-            DoubleVector d8 = DoubleVector.fromArray(D4, mean, m + i + 8).neg().add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0));
-            DoubleVector.fromArray(D4, acc, a + i + 8).add(d8.mul(d8)).intoArray(acc, a + i + 8);
-            DoubleVector d12 = DoubleVector.fromArray(D4, mean, m + i + 12).neg().add((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1));
-            DoubleVector.fromArray(D4, acc, a + i + 12).add(d12.mul(d12)).intoArray(acc, a + i + 12);
+            DoubleVector d0 = DoubleVector.fromArray(D, mean, m + i).neg().add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 0));
+            DoubleVector.fromArray(D, acc, a + i).add(d0.mul(d0)).intoArray(acc, a + i);
+            DoubleVector d4 = DoubleVector.fromArray(D, mean, m + i + 4).neg().add((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 1));
+            DoubleVector.fromArray(D, acc, a + i + 4).add(d4.mul(d4)).intoArray(acc, a + i + 4);
+            DoubleVector d8 = DoubleVector.fromArray(D, mean, m + i + 8).neg().add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 2 : 0));
+            DoubleVector.fromArray(D, acc, a + i + 8).add(d8.mul(d8)).intoArray(acc, a + i + 8);
+            DoubleVector d12 = DoubleVector.fromArray(D, mean, m + i + 12).neg().add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 3 : 1));
+            DoubleVector.fromArray(D, acc, a + i + 12).add(d12.mul(d12)).intoArray(acc, a + i + 12);
         }
     }
 
@@ -287,10 +286,10 @@ final class VectorReductions implements ReductionKernels {
             int q = p + i;
             FloatVector lo = FloatVector.fromArray(F, x, q);
             FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
-            DoubleVector.fromArray(D4, acc, a + i).max((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0)).intoArray(acc, a + i);
-            DoubleVector.fromArray(D4, acc, a + i + 4).max((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1)).intoArray(acc, a + i + 4);
-            DoubleVector.fromArray(D4, acc, a + i + 8).max((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
-            DoubleVector.fromArray(D4, acc, a + i + 12).max((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
+            DoubleVector.fromArray(D, acc, a + i).max((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+            DoubleVector.fromArray(D, acc, a + i + 4).max((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 1)).intoArray(acc, a + i + 4);
+            DoubleVector.fromArray(D, acc, a + i + 8).max((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
+            DoubleVector.fromArray(D, acc, a + i + 12).max((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
         }
     }
 
@@ -299,10 +298,10 @@ final class VectorReductions implements ReductionKernels {
             int q = p + i;
             FloatVector lo = FloatVector.fromArray(F, x, q);
             FloatVector hi = WIDE ? lo : FloatVector.fromArray(F, x, q + 8);
-            DoubleVector.fromArray(D4, acc, a + i).min((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 0)).intoArray(acc, a + i);
-            DoubleVector.fromArray(D4, acc, a + i + 4).min((DoubleVector) lo.convertShape(VectorOperators.F2D, D4, 1)).intoArray(acc, a + i + 4);
-            DoubleVector.fromArray(D4, acc, a + i + 8).min((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
-            DoubleVector.fromArray(D4, acc, a + i + 12).min((DoubleVector) hi.convertShape(VectorOperators.F2D, D4, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
+            DoubleVector.fromArray(D, acc, a + i).min((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, a + i);
+            DoubleVector.fromArray(D, acc, a + i + 4).min((DoubleVector) lo.convertShape(VectorOperators.F2D, D, 1)).intoArray(acc, a + i + 4);
+            DoubleVector.fromArray(D, acc, a + i + 8).min((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 2 : 0)).intoArray(acc, a + i + 8);
+            DoubleVector.fromArray(D, acc, a + i + 12).min((DoubleVector) hi.convertShape(VectorOperators.F2D, D, WIDE ? 3 : 1)).intoArray(acc, a + i + 12);
         }
     }
 
