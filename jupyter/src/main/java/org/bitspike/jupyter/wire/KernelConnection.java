@@ -45,6 +45,9 @@ public final class KernelConnection implements AutoCloseable {
 
     /** The java.util.logging logger of this package. */
     public static final String LOGGER_NAME = "org.bitspike.jupyter.wire";
+    /** How long an input request waits for the frontend's stdin connection. */
+    static final long STDIN_CONNECT_MS = 5_000;
+    private static final long STDIN_RETRY_MS = 10;
     /** Every thread this class starts has a name beginning with this. */
     public static final String THREAD_PREFIX = "bitspike-wire-";
 
@@ -202,7 +205,7 @@ public final class KernelConnection implements AutoCloseable {
             if (closing.get()) {
                 throw closedWhileWaiting();
             }
-            send(Channel.STDIN, request);
+            sendInputRequest(request);
             Message reply = answer.get();
             JsonElement value = reply.content().get("value");
             if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
@@ -215,6 +218,38 @@ public final class KernelConnection implements AutoCloseable {
             throw closedWhileWaiting();
         } finally {
             pendingInputs.remove(request.id());
+        }
+    }
+
+    /**
+     * Sends an {@code input_request}, retrying while the frontend's stdin connection is still being
+     * made (a client connects its sockets at once, and its shell request can arrive first); fails
+     * after {@value #STDIN_CONNECT_MS} ms rather than leaving the cell waiting for an answer that can
+     * never come.
+     */
+    private void sendInputRequest(Message request) throws InterruptedException {
+        List<byte[]> frames = WireCodec.encode(request, signer);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STDIN_CONNECT_MS);
+        while (true) {
+            if (closing.get()) {
+                throw closedWhileWaiting();
+            }
+            CompletableFuture<Boolean> sent = new CompletableFuture<>();
+            io.enqueue(Channel.STDIN, frames, sent);
+            try {
+                if (sent.get(STDIN_CONNECT_MS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the I/O loop stopped before writing it
+                throw closing.get() ? closedWhileWaiting()
+                        : new WireException(WireException.Reason.STDIN, "requestInput: " + request + " was not written", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new WireException(WireException.Reason.STDIN, "requestInput: the frontend of " + request
+                        + " has no stdin connection after " + STDIN_CONNECT_MS + " ms");
+            }
+            TimeUnit.MILLISECONDS.sleep(STDIN_RETRY_MS); // its connection is on the way: give it a moment
         }
     }
 

@@ -2,6 +2,7 @@ package org.bitspike.jupyter.wire;
 
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ final class SocketLoop implements Runnable {
         void accept(Channel channel, Message message);
     }
 
-    private record Outgoing(Channel channel, List<byte[]> frames) {}
+    /** A message to write; {@code sent}, when given, learns whether the socket took it. */
+    private record Outgoing(Channel channel, List<byte[]> frames, CompletableFuture<Boolean> sent) {}
 
     private static final Logger LOG = Logger.getLogger(KernelConnection.LOGGER_NAME);
 
@@ -61,7 +63,12 @@ final class SocketLoop implements Runnable {
 
     /** Queues {@code frames} for {@code channel} and wakes the loop (any thread). */
     void enqueue(Channel channel, List<byte[]> frames) {
-        outbox.add(new Outgoing(channel, frames));
+        enqueue(channel, frames, null);
+    }
+
+    /** As {@link #enqueue(Channel, List)}, completing {@code sent} with whether the socket took the message. */
+    void enqueue(Channel channel, List<byte[]> frames, CompletableFuture<Boolean> sent) {
+        outbox.add(new Outgoing(channel, frames, sent));
         wakeup.signal();
     }
 
@@ -167,8 +174,15 @@ final class SocketLoop implements Runnable {
             if (out == null) {
                 return;
             }
-            boolean sent = Sockets.send(socket(out.channel), out.frames);
-            if (!sent) {
+            boolean sent;
+            try {
+                sent = Sockets.send(socket(out.channel), out.frames);
+            } catch (ZMQException e) { // stdin refuses a frontend that is not connected on it (yet)
+                sent = false;
+            }
+            if (out.sent != null) {
+                out.sent.complete(sent); // the sender decides what a refusal means
+            } else if (!sent) {
                 LOG.log(Level.WARNING, "dropped outgoing {0} message: the socket did not take it within {1} ms",
                         new Object[] {out.channel.label(), String.valueOf(Sockets.SEND_TIMEOUT_MS)});
             }

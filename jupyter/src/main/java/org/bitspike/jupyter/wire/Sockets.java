@@ -57,6 +57,11 @@ final class Sockets {
             if (info.ip().contains(":")) {
                 socket.setIPv6(true); // ZeroMQ binds IPv6 addresses only when asked to
             }
+            if (channel == Channel.STDIN) {
+                // an input_request to a frontend not (yet) connected on stdin fails instead of
+                // vanishing, which left the cell waiting for an answer forever
+                socket.setRouterMandatory(true);
+            }
             if (channel == Channel.IOPUB) {
                 socket.setSndHWM(IOPUB_SEND_HWM);
                 // Every subscription reaches the I/O thread, even a second client's identical one.

@@ -74,6 +74,22 @@ final class Client implements AutoCloseable {
         return frames;
     }
 
+    /** Closes this client's socket for {@code channel} (a frontend without stdin, say). */
+    void disconnect(Channel channel) {
+        sockets.remove(channel).close();
+    }
+
+    /** Waits up to {@code timeoutMs} for the next message on {@code channel}. */
+    Message receive(Channel channel, int timeoutMs) {
+        ZMQ.Socket s = sockets.get(channel);
+        s.setReceiveTimeOut(timeoutMs);
+        try {
+            return receive(channel);
+        } finally {
+            s.setReceiveTimeOut(TIMEOUT_MS);
+        }
+    }
+
     @Override
     public void close() {
         sockets.values().forEach(ZMQ.Socket::close);

@@ -240,6 +240,28 @@ class KernelConnectionTest {
     }
 
     @Test
+    void anInputRequestToAFrontendWithoutStdinFailsInsteadOfWaitingForever() throws Exception {
+        KernelConnection kernel = open((channel, request, c) -> {
+            JsonObject content = ok();
+            try {
+                content.addProperty("value", c.requestInput(request, "Name: ", false));
+            } catch (WireException e) {
+                content.addProperty("error", e.reason().name());
+                content.addProperty("message", e.getMessage());
+            }
+            c.send(channel, Message.reply(request, "execute_reply", content));
+        });
+        Client client = client(kernel, "frontend-1");
+        client.disconnect(Channel.STDIN);
+        JsonObject allow = new JsonObject();
+        allow.addProperty("allow_stdin", true);
+        client.send(Channel.SHELL, Message.request("s", "execute_request", allow));
+        JsonObject reply = client.receive(Channel.SHELL, (int) (3 * KernelConnection.STDIN_CONNECT_MS)).content();
+        assertEquals("STDIN", reply.get("error").getAsString());
+        assertTrue(reply.get("message").getAsString().contains("has no stdin connection"), reply.toString());
+    }
+
+    @Test
     void sendsFromEightThreadsAllArriveInPerThreadOrder() throws Exception {
         KernelConnection kernel = open(replyingHandler());
         Client client = client(kernel, "frontend-1");
