@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Normalization.Activation;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
 
@@ -72,6 +73,16 @@ public final class BatchNorm extends Layer {
 
     @Override
     public Var forward(Var x) {
+        return forward(x, Activation.IDENTITY);
+    }
+
+    /**
+     * This layer followed by {@code activation}, fused into one op (see
+     * {@link Functional#batchNorm(Var, Tensor, Tensor, Var, Var, boolean, double, double, Activation)}):
+     * the same values and gradients as applying them one after the other, in fewer passes.
+     * {@link Sequential} calls it for a BatchNorm directly followed by {@link Layers#relu()}.
+     */
+    public Var forward(Var x, Activation activation) {
         if (Arrays.stream(ranks).noneMatch(r -> r == x.dim()) || x.size(1) != features) {
             throw TensorException.of(describe(), "input of shape %s must have rank %s and %d channels in dimension 1",
                     x.shape(), Arrays.toString(ranks), features);
@@ -81,7 +92,7 @@ public final class BatchNorm extends Layer {
                 batchesTracked.add_(1);
             }
         }
-        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps, activation);
     }
 
     @Override

@@ -5,6 +5,8 @@ import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Normalization;
+import org.bitspike.tensor.Normalization.Activation;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
@@ -41,6 +43,17 @@ public final class Functional {
      */
     public static Var batchNorm(Var x, Tensor runningMean, Tensor runningVar, Var weight, Var bias, boolean training,
             double momentum, double eps) {
+        return batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps, Activation.IDENTITY);
+    }
+
+    /**
+     * {@link #batchNorm(Var, Tensor, Tensor, Var, Var, boolean, double, double) Batch normalisation}
+     * followed by {@code activation}, fused: with {@code RELU} the result (and its gradient) is bit
+     * for bit {@code batchNorm(...).relu()}, but a FLOAT32 input takes one pass for the output
+     * instead of several, and two for the backward.
+     */
+    public static Var batchNorm(Var x, Tensor runningMean, Tensor runningVar, Var weight, Var bias, boolean training,
+            double momentum, double eps, Activation activation) {
         if (x.dim() < 2) {
             throw TensorException.of("batchNorm", "input of shape %s needs a channel dimension (rank >= 2)", x.shape());
         }
@@ -59,44 +72,64 @@ public final class Functional {
                         t.shape(), channels, x.shape());
             }
         }
+        if ((runningMean == null) != (runningVar == null)) {
+            throw TensorException.of("batchNorm", "running mean and variance must be given together, got %s and %s",
+                    runningMean == null ? "null" : runningMean.shape(), runningVar == null ? "null" : runningVar.shape());
+        }
         int count = x.numel() / channels;
         if (count < 2 && training) {
             throw TensorException.of("batchNorm", "training needs more than one value per channel, got input %s",
                     x.shape());
         }
         if ((training || runningMean == null) && weight != null && bias != null) { // the fused op
-            BatchNormFunction op = new BatchNormFunction(eps);
+            BatchNormFunction op = new BatchNormFunction(eps, activation);
             Var y = op.apply(x, weight, bias);
             if (training && runningMean != null) {
                 updateRunning(op.statistics()[0], op.statistics()[1], runningMean, runningVar, momentum, count);
             }
             return y;
         }
-        Var normalised;
-        if (training || runningMean == null) {
-            Var mean = x.mean(dims, true);
-            Var centred = x.sub(mean);
-            Var variance = centred.mul(centred).mean(dims, true);
-            normalised = centred.mul(variance.add(eps).rsqrt());
-            if (training && runningMean != null) {
-                updateRunning(mean.value().reshape(channels), variance.value().reshape(channels), runningMean,
-                        runningVar, momentum, count);
-            }
-        } else {
-            // Evaluation is a per-channel affine map: fold the statistics and the affine parameters
-            // into one scale and one shift, two passes over x instead of four.
-            Var invStd = Var.of(runningVar.add(eps).rsqrt());
-            Var scale = weight == null ? invStd : weight.mul(invStd);
-            Var shift = scale.mul(Var.of(runningMean)).neg();
-            if (bias != null) {
-                shift = bias.add(shift);
-            }
-            return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
+        if (!(training || runningMean == null)) {
+            return evaluationBatchNorm(x, runningMean, runningVar, weight, bias, eps, activation, perChannel);
+        }
+        Var mean = x.mean(dims, true);
+        Var centred = x.sub(mean);
+        Var variance = centred.mul(centred).mean(dims, true);
+        Var normalised = centred.mul(variance.add(eps).rsqrt());
+        if (training && runningMean != null) {
+            updateRunning(mean.value().reshape(channels), variance.value().reshape(channels), runningMean,
+                    runningVar, momentum, count);
         }
         if (weight != null) {
             normalised = normalised.mul(weight.reshape(perChannel));
         }
-        return bias == null ? normalised : normalised.add(bias.reshape(perChannel));
+        Var y = bias == null ? normalised : normalised.add(bias.reshape(perChannel));
+        return activation == Activation.RELU ? y.relu() : y;
+    }
+
+    /**
+     * Evaluation is a per-channel affine map, {@code act((x - mean) * (w / sqrt(var + eps)) + b)}:
+     * one fused pass when nothing needs a gradient, else the same formula in differentiable ops
+     * (bit for bit the same values).
+     */
+    private static Var evaluationBatchNorm(Var x, Tensor runningMean, Tensor runningVar, Var weight, Var bias,
+            double eps, Activation activation, int[] perChannel) {
+        Tensor invStd = runningVar.add(eps).rsqrt();
+        boolean float32 = x.value().dtype() == DType.FLOAT32 && runningMean.dtype() == DType.FLOAT32
+                && invStd.dtype() == DType.FLOAT32 && (weight == null || weight.value().dtype() == DType.FLOAT32)
+                && (bias == null || bias.value().dtype() == DType.FLOAT32);
+        boolean needsGrad = GradMode.isEnabled() && (x.requiresGrad() || weight != null && weight.requiresGrad()
+                || bias != null && bias.requiresGrad());
+        if (float32 && !needsGrad) {
+            Tensor scale = weight == null ? invStd : weight.value().mul(invStd);
+            return Var.of(Normalization.channelAffine(x.value(), runningMean, scale, bias == null ? null : bias.value(),
+                    activation));
+        }
+        Var scale = weight == null ? Var.of(invStd) : weight.mul(Var.of(invStd));
+        Var y = x.sub(Var.of(runningMean.reshape(perChannel))).mul(scale.reshape(perChannel));
+        // NOTE: without a bias the kernel still adds a shift of +0 (turning -0 into +0); so does this.
+        y = bias != null ? y.add(bias.reshape(perChannel)) : y.add(0.0);
+        return activation == Activation.RELU ? y.relu() : y;
     }
 
     private static void updateRunning(Tensor mean, Tensor biasedVar, Tensor runningMean, Tensor runningVar,

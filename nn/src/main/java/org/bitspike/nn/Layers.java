@@ -7,8 +7,22 @@ public final class Layers {
     private Layers() {
     }
 
+    /** {@code max(x, 0)}; directly after a {@link BatchNorm} in a {@link Sequential}, fused into it. */
     public static Layer relu() {
-        return new Stateless("ReLU", Var::relu);
+        return new Relu();
+    }
+
+    /** The ReLU layer: a type of its own so {@link Sequential} can recognise it and fuse it. */
+    static final class Relu extends Layer {
+        @Override
+        public Var forward(Var input) {
+            return input.relu();
+        }
+
+        @Override
+        protected String describe() {
+            return "ReLU";
+        }
     }
 
     public static Layer leakyRelu(double slope) {

@@ -3,6 +3,7 @@ package org.bitspike.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.bitspike.autograd.Var;
+import org.bitspike.tensor.Normalization.Activation;
 
 /** Modules applied in order, named {@code "0"}, {@code "1"}, ... unless given names. */
 public final class Sequential extends Layer {
@@ -30,11 +31,22 @@ public final class Sequential extends Layer {
         return List.copyOf(layers);
     }
 
+    /**
+     * Applies the layers in order. A {@link BatchNorm} directly followed by {@link Layers#relu()}
+     * runs as one fused op ({@link BatchNorm#forward(Var, Activation)}): the same values and
+     * gradients, bit for bit, in a third of the passes over the activations.
+     */
     @Override
     public Var forward(Var input) {
         Var x = input;
-        for (Layer m : layers) {
-            x = m.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer m = layers.get(i);
+            if (m instanceof BatchNorm norm && i + 1 < layers.size() && layers.get(i + 1) instanceof Layers.Relu) {
+                x = norm.forward(x, Activation.RELU);
+                i++;
+            } else {
+                x = m.forward(x);
+            }
         }
         return x;
     }

@@ -39,6 +39,9 @@ public abstract class KernelProvider {
     /** The accumulating runs of floating sums, means, variances and extrema. */
     public abstract ReductionKernels reductions();
 
+    /** The fused per-channel passes of batch normalisation (and a following ReLU). */
+    public abstract BatchNormKernels batchNorm();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

@@ -36,4 +36,9 @@ final class ScalarKernelProvider extends KernelProvider {
     public ReductionKernels reductions() {
         return ScalarReductions.INSTANCE;
     }
+
+    @Override
+    public BatchNormKernels batchNorm() {
+        return ScalarBatchNorm.INSTANCE;
+    }
 }

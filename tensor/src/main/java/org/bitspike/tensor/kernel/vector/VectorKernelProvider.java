@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
+import org.bitspike.tensor.kernel.BatchNormKernels;
 import org.bitspike.tensor.kernel.BitKernels;
 import org.bitspike.tensor.kernel.ConvKernels;
 import org.bitspike.tensor.kernel.ElementwiseKernels;
@@ -17,6 +18,7 @@ public final class VectorKernelProvider extends KernelProvider {
     private final ConvKernels conv;
     private final ElementwiseKernels elementwise = new VectorElementwise();
     private final ReductionKernels reductions = new VectorReductions();
+    private final BatchNormKernels batchNorm = new VectorBatchNorm();
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -67,5 +69,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public ReductionKernels reductions() {
         return reductions;
+    }
+
+    @Override
+    public BatchNormKernels batchNorm() {
+        return batchNorm;
     }
 }
