@@ -1,8 +1,10 @@
 package org.bitspike.tensor;
 
+import java.util.Arrays;
 import org.bitspike.tensor.kernel.ElementwiseKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Tuning;
 
 /**
  * Elementwise ops: copy and cast, unary, binary, where and clamp, all through {@link Iteration}.
@@ -367,13 +369,18 @@ final class Elementwise {
      * dtype, except that a 0-d other may promote within self's category (bool, integer, floating).
      */
     static Tensor binaryInPlace(BinaryOp op, Tensor self, Tensor other) {
-        String name = op.opName() + "_";
+        return binaryInPlace(op.opName() + "_", op, self, other);
+    }
+
+    /** {@link #binaryInPlace(BinaryOp, Tensor, Tensor)} whose errors name the public op {@code name}. */
+    static Tensor binaryInPlace(String name, BinaryOp op, Tensor self, Tensor other) {
         self.checkWritable(name);
         DType compute = computeType(op, self.dtype(), other.dtype());
         boolean promotes = compute != self.dtype() && (other.dim() > 0 || category(compute) != category(self.dtype()));
         if (op.producesBool() || promotes) {
-            throw TensorException.of(name, "result dtype %s of %s %s %s cannot be stored in %s",
-                    op.producesBool() ? DType.BOOL : compute, self.dtype(), op.opName(), other.dtype(), self.dtype());
+            throw TensorException.of(name, "result dtype %s of %s %s %s (shapes %s and %s) cannot be stored in %s",
+                    op.producesBool() ? DType.BOOL : compute, self.dtype(), op.opName(), other.dtype(),
+                    self.shapeRef(), other.shapeRef(), self.dtype());
         }
         Iteration.broadcastStrides(name, other, self.shapeRef());
         if (self.dtype().isFloating()) {
@@ -383,6 +390,209 @@ final class Elementwise {
         }
         self.bumpVersion();
         return self;
+    }
+
+    // ---------------------------------------------------------------- fused in-place ops (the optimiser step)
+    //
+    // Each equals its unfused composition bit for bit (see ElementwiseKernels) and allocates nothing
+    // when every operand is contiguous with the target's shape and the tensor is below the parallel
+    // threshold: the whole tensor is then one run, handed to the kernel without planning a loop. Any
+    // other layout, and broadcast operands, go through the iteration engine.
+
+    /** True when {@code operand} is contiguous with {@code self}'s shape (self contiguous too): one run each. */
+    private static boolean denseLike(Tensor self, Tensor operand) {
+        return Arrays.equals(self.shapeRef(), operand.shapeRef()) && operand.isContiguous();
+    }
+
+    /** True when a dense op over {@code n} elements runs on the calling thread, as Iteration's split decides. */
+    private static boolean serial(long n) {
+        return n < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS || Parallel.shared().threads() == 1;
+    }
+
+    /** Elements {@code [start, start + length)} of a dense op. */
+    @FunctionalInterface
+    private interface DenseRun {
+        void accept(int start, int length);
+    }
+
+    /** A dense op over {@code n} elements split into Iteration's tasks on the shared pool. */
+    private static void parallelDense(int n, DenseRun run) {
+        int grain = Tuning.ELEMENTWISE_TASK_ELEMENTS;
+        Parallel.shared().forEach((n + grain - 1) / grain, t -> run.accept(t * grain, Math.min(grain, n - t * grain)));
+    }
+
+    /**
+     * {@code self = self op value} for {@link #kernelBinary} ops, value rounded to self's dtype:
+     * what {@code binaryInPlace(op, self, scalarLike(self, value))} computes, without the 0-d
+     * operand. Other dtypes take that path.
+     */
+    static Tensor binaryInPlace(BinaryOp op, Tensor self, double value) {
+        return binaryInPlace(KernelProvider.get(), op, self, value);
+    }
+
+    static Tensor binaryInPlace(KernelProvider kernels, BinaryOp op, Tensor self, double value) {
+        ElementwiseKernels.Binary kop = kernelBinary(op);
+        DType dtype = self.dtype();
+        if (!dtype.isFloating() || kop == null) {
+            return binaryInPlace(op, self, scalarLike(self, value));
+        }
+        if (self.hasInternalOverlap()) {
+            self.checkWritable(op.opName() + "_"); // the name is built only for the error
+        }
+        ElementwiseKernels k = kernels.elementwise();
+        int n = self.numel();
+        int o = self.offset();
+        boolean dense = self.isContiguous();
+        Iteration.Loop loop = dense ? null : Iteration.plan(self.shapeRef(), self.stridesRef());
+        int as = dense ? 1 : loop.innerStride(0);
+        if (dtype == DType.FLOAT32) {
+            float[] a = self.storage().floats();
+            float s = (float) value;
+            if (dense && serial(n)) {
+                k.binaryScalar(kop, n, a, o, 1, s, a, o, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.binaryScalar(kop, len, a, o + i, 1, s, a, o + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {o}, (off, len) -> k.binaryScalar(kop, len, a, off[0], as, s, a, off[0], as));
+            }
+        } else {
+            double[] a = self.storage().doubles();
+            if (dense && serial(n)) {
+                k.binaryScalar(kop, n, a, o, 1, value, a, o, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.binaryScalar(kop, len, a, o + i, 1, value, a, o + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {o}, (off, len) -> k.binaryScalar(kop, len, a, off[0], as, value, a, off[0], as));
+            }
+        }
+        self.bumpVersion();
+        return self;
+    }
+
+    /**
+     * {@code self += alpha * other}, other broadcast to self's shape; for a floating self and other
+     * of its dtype in one pass, rounded as {@code self.add_(other.mul(alpha))}. Other dtypes take
+     * that composition (and its promotion rules).
+     */
+    static Tensor addScaled(Tensor self, Tensor other, double alpha) {
+        return addScaled(KernelProvider.get(), self, other, alpha);
+    }
+
+    static Tensor addScaled(KernelProvider kernels, Tensor self, Tensor other, double alpha) {
+        String name = "addScaled_";
+        self.checkWritable(name);
+        DType dtype = self.dtype();
+        if (!dtype.isFloating() || other.dtype() != dtype) {
+            return binaryInPlace(name, BinaryOp.ADD, self, other.mul(alpha));
+        }
+        ElementwiseKernels k = kernels.elementwise();
+        Tensor x = self.unaliased(other);
+        int n = self.numel();
+        int yo = self.offset();
+        int xo = x.offset();
+        boolean dense = self.isContiguous() && denseLike(self, x);
+        Iteration.Loop loop = dense ? null
+                : Iteration.plan(self.shapeRef(), self.stridesRef(), Iteration.broadcastStrides(name, x, self.shapeRef()));
+        int ys = dense ? 1 : loop.innerStride(0);
+        int xs = dense ? 1 : loop.innerStride(1);
+        if (dtype == DType.FLOAT32) {
+            float[] y = self.storage().floats();
+            float[] xa = x.storage().floats();
+            float a = (float) alpha;
+            if (dense && serial(n)) {
+                k.addScaled(n, a, xa, xo, 1, y, yo, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.addScaled(len, a, xa, xo + i, 1, y, yo + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {yo, xo}, (off, len) -> k.addScaled(len, a, xa, off[1], xs, y, off[0], ys));
+            }
+        } else {
+            double[] y = self.storage().doubles();
+            double[] xa = x.storage().doubles();
+            if (dense && serial(n)) {
+                k.addScaled(n, alpha, xa, xo, 1, y, yo, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.addScaled(len, alpha, xa, xo + i, 1, y, yo + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {yo, xo}, (off, len) -> k.addScaled(len, alpha, xa, off[1], xs, y, off[0], ys));
+            }
+        }
+        self.bumpVersion();
+        return self;
+    }
+
+    static Tensor adamStep(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor.AdamStep h) {
+        return adamStep(KernelProvider.get(), p, grad, m, v, h);
+    }
+
+    /** One Adam step on parameter {@code p} (see {@link Tensor#adamStep_}); validates, then one pass. */
+    static Tensor adamStep(KernelProvider kernels, Tensor p, Tensor grad, Tensor m, Tensor v, Tensor.AdamStep h) {
+        String name = "adamStep_";
+        p.checkWritable(name);
+        m.checkWritable(name);
+        v.checkWritable(name);
+        DType dtype = p.dtype();
+        if (!dtype.isFloating() || grad.dtype() != dtype || m.dtype() != dtype || v.dtype() != dtype) {
+            throw TensorException.of(name, "the parameter (%s %s), grad (%s %s), expAvg (%s %s) and expAvgSq (%s %s)"
+                    + " must share one floating dtype", dtype, p.shapeRef(), grad.dtype(), grad.shapeRef(),
+                    m.dtype(), m.shapeRef(), v.dtype(), v.shapeRef());
+        }
+        int[] shape = p.shapeRef();
+        if (!Arrays.equals(shape, m.shapeRef()) || !Arrays.equals(shape, v.shapeRef())) {
+            throw TensorException.of(name, "expAvg %s and expAvgSq %s must have the parameter's shape %s",
+                    m.shapeRef(), v.shapeRef(), shape);
+        }
+        if (p.sharesStorage(m) || p.sharesStorage(v) || m.sharesStorage(v)) {
+            throw TensorException.of(name, "the parameter %s, expAvg and expAvgSq are all written and must not"
+                    + " share storage", shape);
+        }
+        Tensor g = v.unaliased(m.unaliased(p.unaliased(grad)));
+        double wd = h.weightDecay();
+        double c1 = 1 - Math.pow(h.beta1(), h.step());
+        ElementwiseKernels.AdamCoefficients c = new ElementwiseKernels.AdamCoefficients(h.beta1(), h.beta2(),
+                1 - Math.pow(h.beta2(), h.step()), h.eps(), h.lr() / c1,
+                h.decoupled() && wd != 0 ? 1 - h.lr() * wd : 1, h.decoupled() ? 0 : wd);
+        ElementwiseKernels k = kernels.elementwise();
+        int n = p.numel();
+        int po = p.offset();
+        int go = g.offset();
+        int mo = m.offset();
+        int vo = v.offset();
+        boolean dense = p.isContiguous() && denseLike(p, g) && denseLike(p, m) && denseLike(p, v);
+        Iteration.Loop loop = dense ? null : Iteration.plan(shape, p.stridesRef(), Iteration.broadcastStrides(name, g, shape),
+                m.stridesRef(), v.stridesRef());
+        int[] st = dense ? null : new int[] {loop.innerStride(0), loop.innerStride(1), loop.innerStride(2), loop.innerStride(3)};
+        if (dtype == DType.FLOAT32) {
+            float[] pa = p.storage().floats();
+            float[] ga = g.storage().floats();
+            float[] ma = m.storage().floats();
+            float[] va = v.storage().floats();
+            if (dense && serial(n)) {
+                k.adam(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.adam(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo}, (off, len) ->
+                        k.adam(c, len, pa, off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3]));
+            }
+        } else {
+            double[] pa = p.storage().doubles();
+            double[] ga = g.storage().doubles();
+            double[] ma = m.storage().doubles();
+            double[] va = v.storage().doubles();
+            if (dense && serial(n)) {
+                k.adam(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.adam(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo}, (off, len) ->
+                        k.adam(c, len, pa, off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3]));
+            }
+        }
+        p.bumpVersion();
+        m.bumpVersion();
+        v.bumpVersion();
+        return p;
     }
 
     /** 0 for BOOL, 1 for the integer dtypes, 2 for the floating ones. */

@@ -506,15 +506,92 @@ public final class Tensor {
         return Elementwise.binaryInPlace(BinaryOp.ADD, this, other);
     }
 
-    /** {@code this += value}; an integer target refuses a fractional value. */
+    /** {@code this += value} (value rounded to this dtype); an integer target refuses a fractional value. */
     public Tensor add_(double value) {
-        return Elementwise.binaryInPlace(BinaryOp.ADD, this, Elementwise.scalarLike(this, value));
+        return Elementwise.binaryInPlace(BinaryOp.ADD, this, value);
     }
 
-    /** {@code this += alpha * other}. */
+    /**
+     * {@code this += alpha * other} in one pass (BLAS's axpy), {@code other} broadcast to this shape.
+     * Modifies this tensor; {@code other} is not modified and may view this tensor's storage.
+     *
+     * <p>NOTE: rounded exactly as {@code add_(other.mul(alpha))}: alpha rounded to this dtype, then
+     * the product, then the sum (never a fused multiply-add), so the fusion changes no bit. A
+     * FLOAT32/FLOAT64 target with {@code other} of its dtype is fused, and allocates nothing when
+     * both are contiguous of one shape; other dtypes are computed as that composition.
+     *
+     * <pre>{@code
+     * Tensor w = Tensor.of(new float[] {1, 2, 3});
+     * w.addScaled_(Tensor.of(new float[] {2, 4, 6}), -0.5);   // w = [0, 0, 0]
+     * }</pre>
+     *
+     * @throws TensorException naming {@code addScaled_} and the shapes, when this tensor is an
+     *     expanded view, {@code other} does not broadcast to its shape, or the sum's dtype cannot be
+     *     stored in this dtype
+     */
     public Tensor addScaled_(Tensor other, double alpha) {
-        checkWritable("addScaled_");
-        return Elementwise.binaryInPlace(BinaryOp.ADD, this, other.mul(alpha));
+        return Elementwise.addScaled(this, other, alpha);
+    }
+
+    /**
+     * One Adam (or AdamW) update of this parameter {@code p} in a single pass: reads {@code grad}
+     * and updates the moment estimates {@code expAvg} (m), {@code expAvgSq} (v) and this tensor in
+     * place. With {@code t = hyper.step()} and {@code wd = hyper.weightDecay()}, per element:
+     * <pre>{@code
+     * p = p * (1 - lr * wd)                    // AdamW (decoupled), when wd != 0
+     * g = grad + p * wd                        // Adam (L2), when wd != 0; grad is not modified
+     * m = m * beta1 + g * (1 - beta1)
+     * v = v * beta2 + (g * g) * (1 - beta2)
+     * p = p + (m / (sqrt(v / (1 - beta2^t)) + eps)) * (-lr / (1 - beta1^t))
+     * }</pre>
+     * NOTE: each operation is rounded to this dtype in the order written (the constants are computed
+     * in double and rounded once), so the result equals that sequence of unfused tensor ops bit for
+     * bit.
+     *
+     * <p>{@code expAvg} and {@code expAvgSq} have this shape, {@code grad} broadcasts to it, and all
+     * four share one floating dtype. This tensor, {@code expAvg} and {@code expAvgSq} are written
+     * (their versions bumped) and must not share storage. Nothing is allocated when all four are
+     * contiguous of one shape.
+     *
+     * <pre>{@code
+     * Tensor p = Tensor.of(new float[] {1, -2});
+     * Tensor m = Tensor.zeros(2);
+     * Tensor v = Tensor.zeros(2);
+     * p.adamStep_(Tensor.of(new float[] {0.5f, -0.1f}), m, v, new Tensor.AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 1));
+     * // the first step moves each element by about -lr * sign(grad): p = [0.9, -1.9]
+     * }</pre>
+     *
+     * @return this tensor
+     * @throws TensorException naming {@code adamStep_} and the shapes, when a written tensor is an
+     *     expanded view or shares storage with another, the dtypes differ or are not floating, or a
+     *     shape does not fit
+     */
+    public Tensor adamStep_(Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamStep hyper) {
+        return Elementwise.adamStep(this, grad, expAvg, expAvgSq, hyper);
+    }
+
+    /**
+     * The hyper-parameters of one {@link #adamStep_} call.
+     *
+     * @param lr learning rate, {@code >= 0}
+     * @param beta1 decay of the first moment, in {@code [0, 1)}
+     * @param beta2 decay of the second moment, in {@code [0, 1)}
+     * @param eps added to the denominator after the square root, {@code > 0}
+     * @param weightDecay {@code >= 0}; 0 for none
+     * @param decoupled true for AdamW (the decay scales the parameter), false for Adam (it adds
+     *     {@code weightDecay * p} to the gradient)
+     * @param step the 1-based count of this parameter's updates, this one included: the bias
+     *     corrections are {@code 1 - beta^step}
+     */
+    public record AdamStep(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                           long step) {
+        public AdamStep {
+            if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)
+                    || !(weightDecay >= 0) || step < 1) {
+                throw TensorException.of("adamStep_", "needs lr %s >= 0, betas %s and %s in [0, 1), eps %s > 0,"
+                        + " weight decay %s >= 0 and step %s >= 1", lr, beta1, beta2, eps, weightDecay, step);
+            }
+        }
     }
 
     /** {@code this -= other}. */
@@ -527,9 +604,9 @@ public final class Tensor {
         return Elementwise.binaryInPlace(BinaryOp.MUL, this, other);
     }
 
-    /** {@code this *= value}; an integer target refuses a fractional value. */
+    /** {@code this *= value} (value rounded to this dtype); an integer target refuses a fractional value. */
     public Tensor mul_(double value) {
-        return Elementwise.binaryInPlace(BinaryOp.MUL, this, Elementwise.scalarLike(this, value));
+        return Elementwise.binaryInPlace(BinaryOp.MUL, this, value);
     }
 
     /** {@code this /= other}. */

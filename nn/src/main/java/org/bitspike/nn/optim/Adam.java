@@ -7,7 +7,9 @@ import org.bitspike.tensor.Tensor;
  * Adam, and AdamW with decoupled weight decay (Loshchilov and Hutter). Per parameter:
  * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, and
  * {@code p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}. Adam adds {@code wd * p} to
- * {@code g} (L2); AdamW instead scales {@code p} by {@code 1 - lr * wd} before the update.
+ * {@code g} (L2); AdamW instead scales {@code p} by {@code 1 - lr * wd} before the update. Each
+ * parameter is updated in one pass by {@link Tensor#adamStep_}; after the first step (which creates
+ * the moment estimates) a step allocates nothing for contiguous parameters.
  */
 public final class Adam extends Optimizer {
     private final double beta1;
@@ -39,28 +41,14 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(Tensor p, Tensor g, ParamGroup group, int slot) {
-        double lr = group.lr();
-        double wd = group.weightDecay();
         long t = incrementStep(slot);
-        if (wd != 0) {
-            if (decoupled) {
-                p.mul_(1 - lr * wd);
-            } else {
-                g = g.add(p.mul(wd));
-            }
-        }
         Tensor m = state(slot, "expAvg");
         Tensor v = state(slot, "expAvgSq");
         if (m == null) {
             m = putState(slot, "expAvg", Tensor.zeros(p.dtype(), p.shape()));
             v = putState(slot, "expAvgSq", Tensor.zeros(p.dtype(), p.shape()));
         }
-        m.mul_(beta1).addScaled_(g, 1 - beta1);
-        v.mul_(beta2).addScaled_(g.mul(g), 1 - beta2);
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = 1 - Math.pow(beta2, t);
-        // NOTE: temporaries here; a fused kernel would make the step allocation-free
-        Tensor denominator = v.div(c2).sqrt().add(eps);
-        p.addScaled_(m.div(denominator), -lr / c1);
+        // NOTE: one fused pass, rounded as the unfused ops (see Tensor.adamStep_); nothing allocated.
+        p.adamStep_(g, m, v, new Tensor.AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
     }
 }

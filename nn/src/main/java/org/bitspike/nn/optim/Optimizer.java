@@ -15,12 +15,19 @@ import org.bitspike.tensor.Tensor;
  * Updates parameters in place from their gradients, group by group. A step runs without recording
  * and skips parameters whose gradient is null. Per-parameter state (momentum, moment estimates,
  * step counts) is saved and restored by {@link #stateDict()} / {@link #load(Map)}, keyed by the
- * parameter's position across the groups, so a resumed run continues exactly.
+ * parameter's position across the groups (its slot), so a resumed run continues exactly.
+ *
+ * <p>Once the state exists a step allocates nothing of its own (state is looked up by slot, not by
+ * a built key), so an optimiser whose update uses the tensors' fused in-place ops is
+ * allocation-free.
  */
 public abstract class Optimizer {
+    private static final int[] NO_INDEX = {};
+
     private final List<ParamGroup> groups;
     private final Map<Var, Integer> index = new IdentityHashMap<>();
-    private final Map<String, Tensor> state = new LinkedHashMap<>();
+    /** State by slot, then by name, each slot's names in the order they were created. */
+    private final List<Map<String, Tensor>> state = new ArrayList<>();
 
     protected Optimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) {
@@ -33,6 +40,7 @@ public abstract class Optimizer {
                     throw new IllegalArgumentException(getClass().getSimpleName() + ": a parameter of shape "
                             + Arrays.toString(p.shape()) + " is in more than one group");
                 }
+                state.add(new LinkedHashMap<>());
             }
         }
     }
@@ -44,10 +52,14 @@ public abstract class Optimizer {
     /** One update of every parameter that has a gradient. */
     public final void step() {
         try (GradMode.Scope scope = GradMode.noGrad()) {
-            for (ParamGroup g : groups) {
-                for (Var p : g.params()) {
+            int slot = 0; // slots were numbered in this order
+            for (int gi = 0; gi < groups.size(); gi++) {
+                ParamGroup g = groups.get(gi);
+                List<Var> params = g.params();
+                for (int i = 0; i < params.size(); i++, slot++) {
+                    Var p = params.get(i);
                     if (p.grad() != null) {
-                        update(p.value(), p.grad().value(), g, index.get(p));
+                        update(p.value(), p.grad().value(), g, slot);
                     }
                 }
             }
@@ -64,32 +76,36 @@ public abstract class Optimizer {
 
     /** The state tensor {@code name} of parameter {@code slot}, or null before it exists. */
     protected Tensor state(int slot, String name) {
-        return state.get(slot + "." + name);
+        return state.get(slot).get(name);
     }
 
     /** Stores state tensor {@code name} of parameter {@code slot}. */
     protected Tensor putState(int slot, String name, Tensor value) {
-        state.put(slot + "." + name, value);
+        state.get(slot).put(name, value);
         return value;
     }
 
-    /** Per-parameter step count kept as state (restored with the rest). */
+    /** Per-parameter step count kept as state (an INT64 0-d tensor, restored with the rest); returns the new count. */
     protected long incrementStep(int slot) {
         Tensor step = state(slot, "step");
         if (step == null) {
             step = putState(slot, "step", Tensor.zeros(DType.INT64));
         }
-        step.add_(1);
-        return step.getLong();
+        long t = step.getLong(NO_INDEX) + 1;
+        step.set_(t, NO_INDEX); // NOTE: exact below 2^53 steps; set_ instead of add_(1), which allocates
+        return t;
     }
 
-    /** Every state tensor and each group's current learning rate, by name (copies). */
+    /** Every state tensor ({@code state.<slot>.<name>}, by slot) and each group's current learning rate (copies). */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int g = 0; g < groups.size(); g++) {
             out.put("group." + g + ".lr", Tensor.scalar(DType.FLOAT64, groups.get(g).lr()));
         }
-        state.forEach((k, v) -> out.put("state." + k, v.copy()));
+        for (int slot = 0; slot < state.size(); slot++) {
+            int s = slot;
+            state.get(slot).forEach((name, v) -> out.put("state." + s + "." + name, v.copy()));
+        }
         return out;
     }
 
@@ -99,7 +115,10 @@ public abstract class Optimizer {
      */
     public void load(Map<String, Tensor> saved) {
         List<String> problems = new ArrayList<>();
-        Map<String, Tensor> restored = new LinkedHashMap<>();
+        List<Map<String, Tensor>> restored = new ArrayList<>();
+        for (int slot = 0; slot < state.size(); slot++) {
+            restored.add(new LinkedHashMap<>());
+        }
         double[] lrs = new double[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
             Tensor lr = saved.get("group." + g + ".lr");
@@ -132,13 +151,14 @@ public abstract class Optimizer {
                 problems.add(String.format("'%s' has shape %s but its parameter has %s", key,
                         Arrays.toString(t.shape()), Arrays.toString(p.shape())));
             }
-            restored.put(parts[1] + "." + parts[2], t.copy());
+            restored.get(Integer.parseInt(parts[1])).put(parts[2], t.copy());
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("load " + getClass().getSimpleName() + " state: " + String.join("; ", problems));
         }
-        state.clear();
-        state.putAll(restored);
+        for (int slot = 0; slot < state.size(); slot++) {
+            state.set(slot, restored.get(slot));
+        }
         for (int g = 0; g < groups.size(); g++) {
             groups.get(g).setLr(lrs[g]);
         }

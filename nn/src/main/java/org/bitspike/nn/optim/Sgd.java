@@ -7,7 +7,9 @@ import org.bitspike.tensor.Tensor;
  * Stochastic gradient descent with PyTorch's semantics: {@code d = g + wd * p}; with momentum
  * {@code buf = momentum * buf + (1 - dampening) * d} (the first step sets {@code buf = d}), then
  * {@code d = buf}, or {@code d + momentum * buf} with Nesterov; finally {@code p -= lr * d}.
- * After the first step it allocates nothing.
+ * Each line of {@link #update} is one pass of an in-place op ({@code mul_} by a scalar, the fused
+ * {@code addScaled_}), so after the first step (which creates the momentum buffer) a step allocates
+ * nothing for contiguous parameters.
  */
 public final class Sgd extends Optimizer {
     private final double momentum;

@@ -7,8 +7,9 @@ package org.bitspike.tensor.kernel;
  * stride 1, or one input's stride 0), any other run takes a plain loop.
  *
  * <p>Inputs are not modified. The output may be exactly an input run (same array, offset and
- * stride: the in-place ops) but must not overlap one in any other way. Kernels assume valid
- * arguments (they {@code assert}); the tensor facades validate.
+ * stride: the in-place ops) but must not overlap one in any other way. The fused in-place kernels
+ * ({@link #addScaled}, {@link #adam}) read and write their targets. Kernels assume valid arguments
+ * (they {@code assert}); the tensor facades validate.
  *
  * <p>Results equal the scalar oracle's bit for bit (NaN payloads aside), for every op.
  */
@@ -57,6 +58,60 @@ public interface ElementwiseKernels {
     /** {@code out = a op b} on FLOAT64 runs. */
     void binary(Binary op, int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
                 double[] out, int outOff, int outStride);
+
+    /** {@code out = a op s} on FLOAT32 runs, for a scalar {@code s}: {@link #binary} with b's stride 0. */
+    void binaryScalar(Binary op, int n, float[] a, int aOff, int aStride, float s, float[] out, int outOff, int outStride);
+
+    /** {@code out = a op s} on FLOAT64 runs, for a scalar {@code s}. */
+    void binaryScalar(Binary op, int n, double[] a, int aOff, int aStride, double s, double[] out, int outOff,
+                      int outStride);
+
+    /**
+     * {@code y = y + alpha * x} on FLOAT32 runs, in place on y: the product rounded to float, then
+     * the sum (no fused multiply-add), so it equals {@code MUL} by a scalar then {@code ADD}. x may
+     * be exactly y's run.
+     */
+    void addScaled(int n, float alpha, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride);
+
+    /** {@code y = y + alpha * x} on FLOAT64 runs, in place on y. */
+    void addScaled(int n, double alpha, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride);
+
+    /**
+     * The constants of one Adam step, as {@link #adam} uses them: each is rounded once to the
+     * element type; {@code 1 - beta1} and {@code 1 - beta2} are computed in double first.
+     *
+     * @param beta1 decay of the first moment
+     * @param beta2 decay of the second moment
+     * @param biasCorrection2 {@code 1 - beta2^t}
+     * @param eps added to the denominator after the square root
+     * @param stepSize {@code lr / (1 - beta1^t)}; the parameter moves by {@code -stepSize} times the ratio
+     * @param decay the parameter's decoupled weight-decay factor {@code 1 - lr * wd} (AdamW), or 1 for none
+     * @param l2 the weight decay added to the gradient as {@code l2 * p} (Adam), or 0 for none
+     */
+    record AdamCoefficients(double beta1, double beta2, double biasCorrection2, double eps, double stepSize,
+                            double decay, double l2) {
+    }
+
+    /**
+     * One Adam step on FLOAT32 runs, in place on p, m and v; per element, every operation rounded to
+     * float (with {@code c} the coefficients rounded to float):
+     * <pre>{@code
+     * if (c.decay != 1) p = p * decay;          // AdamW
+     * if (c.l2 != 0)    g = g + p * l2;         // Adam's L2 term (g itself is not written)
+     * m = m * beta1;  m = m + g * (1 - beta1);
+     * v = v * beta2;  v = v + (g * g) * (1 - beta2);
+     * d = sqrt(v / biasCorrection2) + eps;      // sqrt correctly rounded
+     * p = p + (m / d) * -stepSize;
+     * }</pre>
+     * which is what the unfused sequence of tensor ops rounds to. Every input of an element is read
+     * before any of its outputs is written; p, m and v must not overlap each other.
+     */
+    void adam(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
+              float[] m, int mOff, int mStride, float[] v, int vOff, int vStride);
+
+    /** {@link #adam(AdamCoefficients, int, float[], int, int, float[], int, int, float[], int, int, float[], int, int)} on FLOAT64 runs. */
+    void adam(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+              double[] m, int mOff, int mStride, double[] v, int vOff, int vStride);
 
     /** {@code out = a op b} on FLOAT32 runs, into BOOL. */
     void compare(Compare op, int n, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,

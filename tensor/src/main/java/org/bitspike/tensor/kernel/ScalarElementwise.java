@@ -92,6 +92,186 @@ final class ScalarElementwise implements ElementwiseKernels {
         }
     }
 
+    // ---------------------------------------------------------------- fused in-place ops
+
+    @Override
+    public void binaryScalar(Binary op, int n, float[] a, int aOff, int aStride, float s, float[] out, int outOff,
+                             int outStride) {
+        assert n >= 0;
+        int i = aOff;
+        int o = outOff;
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] + s;
+                }
+            }
+            case SUB -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] - s;
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] * s;
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] / s;
+                }
+            }
+            case MAX -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = Math.max(a[i], s);
+                }
+            }
+            case MIN -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = Math.min(a[i], s);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void binaryScalar(Binary op, int n, double[] a, int aOff, int aStride, double s, double[] out, int outOff,
+                             int outStride) {
+        assert n >= 0;
+        int i = aOff;
+        int o = outOff;
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] + s;
+                }
+            }
+            case SUB -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] - s;
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] * s;
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = a[i] / s;
+                }
+            }
+            case MAX -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = Math.max(a[i], s);
+                }
+            }
+            case MIN -> {
+                for (int k = 0; k < n; k++, i += aStride, o += outStride) {
+                    out[o] = Math.min(a[i], s);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void addScaled(int n, float alpha, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride) {
+        assert n >= 0;
+        for (int k = 0, i = xOff, j = yOff; k < n; k++, i += xStride, j += yStride) {
+            y[j] = y[j] + alpha * x[i];
+        }
+    }
+
+    @Override
+    public void addScaled(int n, double alpha, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride) {
+        assert n >= 0;
+        for (int k = 0, i = xOff, j = yOff; k < n; k++, i += xStride, j += yStride) {
+            y[j] = y[j] + alpha * x[i];
+        }
+    }
+
+    @Override
+    public void adam(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
+                     float[] m, int mOff, int mStride, float[] v, int vOff, int vStride) {
+        assert n >= 0;
+        // NOTE: a decay factor that rounds to 1 is skipped (x * 1 is x); an L2 term is applied
+        // whenever it is nonzero in double, as the unfused g + p * wd did.
+        boolean decoupled = (float) c.decay() != 1;
+        boolean l2 = c.l2() != 0;
+        float decay = (float) c.decay();
+        float wd = (float) c.l2();
+        float b1 = (float) c.beta1();
+        float oneMinusB1 = (float) (1 - c.beta1());
+        float b2 = (float) c.beta2();
+        float oneMinusB2 = (float) (1 - c.beta2());
+        float c2 = (float) c.biasCorrection2();
+        float eps = (float) c.eps();
+        float alpha = (float) -c.stepSize();
+        for (int k = 0, ip = pOff, ig = gOff, im = mOff, iv = vOff; k < n;
+                k++, ip += pStride, ig += gStride, im += mStride, iv += vStride) {
+            float pi = p[ip];
+            float gi = g[ig];
+            float mi = m[im];
+            float vi = v[iv];
+            if (decoupled) {
+                pi = pi * decay;
+            }
+            if (l2) {
+                gi = gi + pi * wd;
+            }
+            mi = mi * b1;
+            mi = mi + gi * oneMinusB1;
+            vi = vi * b2;
+            vi = vi + (gi * gi) * oneMinusB2;
+            float d = (float) Math.sqrt(vi / c2) + eps;
+            pi = pi + (mi / d) * alpha;
+            m[im] = mi;
+            v[iv] = vi;
+            p[ip] = pi;
+        }
+    }
+
+    @Override
+    public void adam(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                     double[] m, int mOff, int mStride, double[] v, int vOff, int vStride) {
+        assert n >= 0;
+        // NOTE: a decay factor that rounds to 1 is skipped (x * 1 is x); an L2 term is applied
+        // whenever it is nonzero in double, as the unfused g + p * wd did.
+        boolean decoupled = c.decay() != 1;
+        boolean l2 = c.l2() != 0;
+        double decay = (double) c.decay();
+        double wd = (double) c.l2();
+        double b1 = (double) c.beta1();
+        double oneMinusB1 = (double) (1 - c.beta1());
+        double b2 = (double) c.beta2();
+        double oneMinusB2 = (double) (1 - c.beta2());
+        double c2 = (double) c.biasCorrection2();
+        double eps = (double) c.eps();
+        double alpha = (double) -c.stepSize();
+        for (int k = 0, ip = pOff, ig = gOff, im = mOff, iv = vOff; k < n;
+                k++, ip += pStride, ig += gStride, im += mStride, iv += vStride) {
+            double pi = p[ip];
+            double gi = g[ig];
+            double mi = m[im];
+            double vi = v[iv];
+            if (decoupled) {
+                pi = pi * decay;
+            }
+            if (l2) {
+                gi = gi + pi * wd;
+            }
+            mi = mi * b1;
+            mi = mi + gi * oneMinusB1;
+            vi = vi * b2;
+            vi = vi + (gi * gi) * oneMinusB2;
+            double d = Math.sqrt(vi / c2) + eps;
+            pi = pi + (mi / d) * alpha;
+            m[im] = mi;
+            v[iv] = vi;
+            p[ip] = pi;
+        }
+    }
+
     @Override
     public void compare(Compare op, int n, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                         boolean[] out, int outOff, int outStride) {

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  * every tail ({@link #SIZES}), offsets, stride 1, stride 0 (broadcast) on either side, other strides
  * (the oracle's loop), and the output aliasing an input exactly (in-place ops). Data mixes normal
  * values with NaN, infinities, signed zeros, subnormals and equal pairs. Outputs are pre-filled
- * with a sentinel and compared whole, so a write outside the run fails too.
+ * with a sentinel and compared whole, so a write outside the run fails too. The fused in-place
+ * kernels (binary with a scalar, addScaled, adam) are checked the same way, and the oracle's fused
+ * kernels against the unfused kernels they replace.
  *
  * <p>Exact, bit for bit (NaN payloads aside), for every op.
  */
@@ -191,6 +193,171 @@ class ElementwiseKernelsTest {
                 VECTOR.unary(op, n, a, off, s[0], got, off, s[2]);
                 assertSameFloats(want, got, op + " n=" + n + " strides " + Arrays.toString(s) + " offset " + off);
             });
+        }
+    }
+
+    // ---------------------------------------------------------------- fused in-place kernels
+
+    @Test
+    void binaryScalarEqualsOracle() {
+        float[] scalars = {2.5f, -0.01f, 0f, -0f, Float.NaN, Float.POSITIVE_INFINITY};
+        for (ElementwiseKernels.Binary op : ElementwiseKernels.Binary.values()) {
+            for (float s : scalars) {
+                forEachRun((n, st, off) -> {
+                    float[] a = data(span(n, off, st[0]), n * 19L + st[0], true);
+                    float[] want = filled(span(n, off, st[2]));
+                    float[] got = want.clone();
+                    SCALAR.binaryScalar(op, n, a, off, st[0], s, want, off, st[2]);
+                    VECTOR.binaryScalar(op, n, a, off, st[0], s, got, off, st[2]);
+                    String what = op + " " + s + " n=" + n + " strides " + Arrays.toString(st) + " offset " + off;
+                    assertSameFloats(want, got, what);
+                    double[] ad = toDoubles(a);
+                    double[] wantD = toDoubles(filled(span(n, off, st[2])));
+                    double[] gotD = wantD.clone();
+                    SCALAR.binaryScalar(op, n, ad, off, st[0], s, wantD, off, st[2]);
+                    VECTOR.binaryScalar(op, n, ad, off, st[0], s, gotD, off, st[2]);
+                    assertSameDoubles(wantD, gotD, "FLOAT64 " + what);
+                });
+                for (int n : SIZES) { // in place: out is exactly a's run
+                    float[] want = data(n + 5, n + 3L, true);
+                    float[] got = want.clone();
+                    SCALAR.binaryScalar(op, n, want, 5, 1, s, want, 5, 1);
+                    VECTOR.binaryScalar(op, n, got, 5, 1, s, got, 5, 1);
+                    assertSameFloats(want, got, op + " " + s + " in place n=" + n);
+                }
+            }
+        }
+    }
+
+    /** addScaled against the oracle, and both against MUL by the scalar then ADD (its definition). */
+    @Test
+    void addScaledEqualsOracleAndTheComposition() {
+        float[] alphas = {0.5f, -0.01f, 3f, 1e-30f, -1e30f, 0f};
+        for (float alpha : alphas) {
+            forEachRun((n, st, off) -> {
+                float[] x = data(span(n, off, st[0]), n * 23L + st[0], true);
+                float[] y0 = data(span(n, off, st[2]), n * 29L + st[2], true);
+                float[] want = y0.clone();
+                float[] got = y0.clone();
+                SCALAR.addScaled(n, alpha, x, off, st[0], want, off, st[2]);
+                VECTOR.addScaled(n, alpha, x, off, st[0], got, off, st[2]);
+                String what = "addScaled " + alpha + " n=" + n + " strides " + Arrays.toString(st) + " offset " + off;
+                assertSameFloats(want, got, what);
+                float[] product = filled(span(n, off, 1));
+                float[] composed = y0.clone();
+                SCALAR.binaryScalar(ElementwiseKernels.Binary.MUL, n, x, off, st[0], alpha, product, off, 1);
+                SCALAR.binary(ElementwiseKernels.Binary.ADD, n, composed, off, st[2], product, off, 1, composed, off, st[2]);
+                assertSameFloats(composed, want, what + " vs mul then add");
+                double[] xd = toDoubles(x);
+                double[] wantD = toDoubles(y0);
+                double[] gotD = wantD.clone();
+                SCALAR.addScaled(n, alpha, xd, off, st[0], wantD, off, st[2]);
+                VECTOR.addScaled(n, alpha, xd, off, st[0], gotD, off, st[2]);
+                assertSameDoubles(wantD, gotD, "FLOAT64 " + what);
+            });
+            for (int n : SIZES) { // x is exactly y's run: y = y + alpha * y
+                float[] want = data(n + 5, n + 7L, true);
+                float[] got = want.clone();
+                SCALAR.addScaled(n, alpha, want, 5, 1, want, 5, 1);
+                VECTOR.addScaled(n, alpha, got, 5, 1, got, 5, 1);
+                assertSameFloats(want, got, "addScaled " + alpha + " in place n=" + n);
+            }
+        }
+    }
+
+    /** Adam, AdamW, L2, both, and a decay factor that rounds to 1 in float. */
+    static final ElementwiseKernels.AdamCoefficients[] ADAM = {
+        new ElementwiseKernels.AdamCoefficients(0.9, 0.999, 1 - Math.pow(0.999, 3), 1e-8, 0.01 / (1 - Math.pow(0.9, 3)), 1, 0),
+        new ElementwiseKernels.AdamCoefficients(0.9, 0.999, 1 - 0.999, 1e-8, 0.001 / 0.1, 1 - 0.001 * 0.01, 0),
+        new ElementwiseKernels.AdamCoefficients(0.8, 0.99, 1 - Math.pow(0.99, 7), 1e-6, 0.1, 1, 0.05),
+        new ElementwiseKernels.AdamCoefficients(0.5, 0.9, 0.5, 1e-3, 0.3, 0.97, 0.2),
+        new ElementwiseKernels.AdamCoefficients(0.9, 0.999, 0.01, 1e-8, 1e-3, 1 - 1e-10, 0)};
+
+    /** (p, g, m, v) strides: dense, then the oracle's loop for a broadcast or strided operand. */
+    private static final int[][] ADAM_STRIDES = {{1, 1, 1, 1}, {1, 0, 1, 1}, {2, 1, 1, 1}, {1, 3, 2, 1}, {1, 1, 1, 2}};
+
+    @Test
+    void adamEqualsOracle() {
+        for (ElementwiseKernels.AdamCoefficients c : ADAM) {
+            for (int n : SIZES) {
+                for (int[] st : ADAM_STRIDES) {
+                    for (int off : OFFSETS) {
+                        float[] p0 = data(span(n, off, st[0]), n * 37L + st[0], true);
+                        float[] g = data(span(n, off, st[1]), n * 41L + st[1], true);
+                        float[] m0 = data(span(n, off, st[2]), n * 43L + st[2], true);
+                        float[] v0 = data(span(n, off, st[3]), n * 47L + st[3], true);
+                        for (int i = 0; i < v0.length; i++) {
+                            v0[i] = Math.abs(v0[i]);
+                        }
+                        float[][] want = {p0.clone(), m0.clone(), v0.clone()};
+                        float[][] got = {p0.clone(), m0.clone(), v0.clone()};
+                        SCALAR.adam(c, n, want[0], off, st[0], g, off, st[1], want[1], off, st[2], want[2], off, st[3]);
+                        VECTOR.adam(c, n, got[0], off, st[0], g, off, st[1], got[1], off, st[2], got[2], off, st[3]);
+                        String what = c + " n=" + n + " strides " + Arrays.toString(st) + " offset " + off;
+                        for (int k = 0; k < 3; k++) {
+                            assertSameFloats(want[k], got[k], "p m v".split(" ")[k] + " " + what);
+                        }
+                        double[][] wantD = {toDoubles(p0), toDoubles(m0), toDoubles(v0)};
+                        double[][] gotD = {toDoubles(p0), toDoubles(m0), toDoubles(v0)};
+                        double[] gd = toDoubles(g);
+                        SCALAR.adam(c, n, wantD[0], off, st[0], gd, off, st[1], wantD[1], off, st[2], wantD[2], off, st[3]);
+                        VECTOR.adam(c, n, gotD[0], off, st[0], gd, off, st[1], gotD[1], off, st[2], gotD[2], off, st[3]);
+                        for (int k = 0; k < 3; k++) {
+                            assertSameDoubles(wantD[k], gotD[k], "FLOAT64 " + "p m v".split(" ")[k] + " " + what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The oracle's adam against the same formula written out with the oracle's unfused kernels. */
+    @Test
+    void adamIsTheUnfusedComposition() {
+        int n = 207;
+        for (ElementwiseKernels.AdamCoefficients c : ADAM) {
+            float[] p = data(n, 1, true);
+            float[] g = data(n, 2, true);
+            float[] m = data(n, 3, true);
+            float[] v = data(n, 4, false);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            float[] p2 = p.clone();
+            float[] m2 = m.clone();
+            float[] v2 = v.clone();
+            SCALAR.adam(c, n, p, 0, 1, g, 0, 1, m, 0, 1, v, 0, 1);
+            float[] gg = g.clone();
+            float[] t = new float[n];
+            if ((float) c.decay() != 1) {
+                SCALAR.binaryScalar(ElementwiseKernels.Binary.MUL, n, p2, 0, 1, (float) c.decay(), p2, 0, 1);
+            }
+            if (c.l2() != 0) {
+                SCALAR.binaryScalar(ElementwiseKernels.Binary.MUL, n, p2, 0, 1, (float) c.l2(), t, 0, 1);
+                SCALAR.binary(ElementwiseKernels.Binary.ADD, n, gg, 0, 1, t, 0, 1, gg, 0, 1);
+            }
+            SCALAR.binaryScalar(ElementwiseKernels.Binary.MUL, n, m2, 0, 1, (float) c.beta1(), m2, 0, 1);
+            SCALAR.addScaled(n, (float) (1 - c.beta1()), gg, 0, 1, m2, 0, 1);
+            SCALAR.binaryScalar(ElementwiseKernels.Binary.MUL, n, v2, 0, 1, (float) c.beta2(), v2, 0, 1);
+            SCALAR.binary(ElementwiseKernels.Binary.MUL, n, gg, 0, 1, gg, 0, 1, t, 0, 1);
+            SCALAR.addScaled(n, (float) (1 - c.beta2()), t, 0, 1, v2, 0, 1);
+            float[] d = new float[n];
+            SCALAR.binaryScalar(ElementwiseKernels.Binary.DIV, n, v2, 0, 1, (float) c.biasCorrection2(), d, 0, 1);
+            SCALAR.unary(ElementwiseKernels.Unary.SQRT, n, d, 0, 1, d, 0, 1);
+            SCALAR.binaryScalar(ElementwiseKernels.Binary.ADD, n, d, 0, 1, (float) c.eps(), d, 0, 1);
+            SCALAR.binary(ElementwiseKernels.Binary.DIV, n, m2, 0, 1, d, 0, 1, t, 0, 1);
+            SCALAR.addScaled(n, (float) -c.stepSize(), t, 0, 1, p2, 0, 1);
+            assertSameFloats(p2, p, "p " + c);
+            assertSameFloats(m2, m, "m " + c);
+            assertSameFloats(v2, v, "v " + c);
+        }
+    }
+
+    private static void assertSameDoubles(double[] want, double[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            if (Double.doubleToLongBits(want[i]) != Double.doubleToLongBits(got[i])) {
+                fail(what + ": index " + i + " expected " + want[i] + " but was " + got[i]);
+            }
         }
     }
 

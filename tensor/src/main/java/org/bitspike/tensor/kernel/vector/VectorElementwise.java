@@ -466,6 +466,170 @@ final class VectorElementwise implements ElementwiseKernels {
         SCALAR.select(n, c, cOff, cStride, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
     }
 
+    // ---------------------------------------------------------------- float: fused in-place ops
+
+    @Override
+    public void binaryScalar(Binary op, int n, float[] a, int aOff, int aStride, float s, float[] out, int outOff,
+                             int outStride) {
+        if (n >= FL && aStride == 1 && outStride == 1) {
+            switch (op) {
+                case ADD -> addVS(n, a, aOff, s, out, outOff);
+                case SUB -> subVS(n, a, aOff, s, out, outOff);
+                case MUL -> mulVS(n, a, aOff, s, out, outOff);
+                case DIV -> divVS(n, a, aOff, s, out, outOff);
+                case MAX -> maxVS(n, a, aOff, s, out, outOff);
+                case MIN -> minVS(n, a, aOff, s, out, outOff);
+            }
+            return;
+        }
+        SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
+    }
+
+    @Override
+    public void addScaled(int n, float alpha, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride) {
+        if (n >= FL && yStride == 1) {
+            if (xStride == 1) {
+                addScaledVV(n, alpha, x, xOff, y, yOff);
+                return;
+            }
+            if (xStride == 0) {
+                addVS(n, y, yOff, alpha * x[xOff], y, yOff); // one product, rounded as every element's
+                return;
+            }
+        }
+        SCALAR.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
+    }
+
+    private static void addScaledVV(int n, float alpha, float[] x, int xo, float[] y, int yo) {
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector.fromArray(F, y, yo + i).add(FloatVector.fromArray(F, x, xo + i).mul(va)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = y[yo + i] + alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void adam(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
+                     float[] m, int mOff, int mStride, float[] v, int vOff, int vStride) {
+        if (n < FL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1) {
+            SCALAR.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
+            return;
+        }
+        // NOTE: one loop per variant, chosen as the oracle chooses: no branch inside a vector loop.
+        boolean decoupled = (float) c.decay() != 1;
+        boolean l2 = c.l2() != 0;
+        int bound = F.loopBound(n);
+        if (decoupled && l2) {
+            adamDecayL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        } else if (decoupled) {
+            adamDecay(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        } else if (l2) {
+            adamL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        } else {
+            adamPlain(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        }
+        SCALAR.adam(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1);
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamPlain(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
+                                  float[] v, int vo) {
+        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
+        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
+        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
+        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
+        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
+        for (int i = 0; i < n; i += FL) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + i);
+            FloatVector gv = FloatVector.fromArray(F, g, go + i);
+            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            FloatVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamDecay(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
+                                  float[] v, int vo) {
+        FloatVector decay = FloatVector.broadcast(F, (float) c.decay());
+        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
+        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
+        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
+        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
+        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
+        for (int i = 0; i < n; i += FL) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + i);
+            FloatVector gv = FloatVector.fromArray(F, g, go + i);
+            pv = pv.mul(decay);
+            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            FloatVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamL2(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
+                               float[] v, int vo) {
+        FloatVector wd = FloatVector.broadcast(F, (float) c.l2());
+        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
+        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
+        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
+        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
+        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
+        for (int i = 0; i < n; i += FL) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + i);
+            FloatVector gv = FloatVector.fromArray(F, g, go + i);
+            gv = gv.add(pv.mul(wd));
+            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            FloatVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamDecayL2(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
+                                    float[] v, int vo) {
+        FloatVector decay = FloatVector.broadcast(F, (float) c.decay());
+        FloatVector wd = FloatVector.broadcast(F, (float) c.l2());
+        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
+        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
+        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
+        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
+        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
+        for (int i = 0; i < n; i += FL) {
+            FloatVector pv = FloatVector.fromArray(F, p, po + i);
+            FloatVector gv = FloatVector.fromArray(F, g, go + i);
+            pv = pv.mul(decay);
+            gv = gv.add(pv.mul(wd));
+            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            FloatVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
     // ---------------------------------------------------------------- double: binary
 
     @Override
@@ -902,6 +1066,170 @@ final class VectorElementwise implements ElementwiseKernels {
             return;
         }
         SCALAR.select(n, c, cOff, cStride, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
+    }
+
+    // ---------------------------------------------------------------- double: fused in-place ops
+
+    @Override
+    public void binaryScalar(Binary op, int n, double[] a, int aOff, int aStride, double s, double[] out, int outOff,
+                             int outStride) {
+        if (n >= DL && aStride == 1 && outStride == 1) {
+            switch (op) {
+                case ADD -> addVS(n, a, aOff, s, out, outOff);
+                case SUB -> subVS(n, a, aOff, s, out, outOff);
+                case MUL -> mulVS(n, a, aOff, s, out, outOff);
+                case DIV -> divVS(n, a, aOff, s, out, outOff);
+                case MAX -> maxVS(n, a, aOff, s, out, outOff);
+                case MIN -> minVS(n, a, aOff, s, out, outOff);
+            }
+            return;
+        }
+        SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
+    }
+
+    @Override
+    public void addScaled(int n, double alpha, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride) {
+        if (n >= DL && yStride == 1) {
+            if (xStride == 1) {
+                addScaledVV(n, alpha, x, xOff, y, yOff);
+                return;
+            }
+            if (xStride == 0) {
+                addVS(n, y, yOff, alpha * x[xOff], y, yOff); // one product, rounded as every element's
+                return;
+            }
+        }
+        SCALAR.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
+    }
+
+    private static void addScaledVV(int n, double alpha, double[] x, int xo, double[] y, int yo) {
+        DoubleVector va = DoubleVector.broadcast(D, alpha);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += DL) {
+            DoubleVector.fromArray(D, y, yo + i).add(DoubleVector.fromArray(D, x, xo + i).mul(va)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = y[yo + i] + alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void adam(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                     double[] m, int mOff, int mStride, double[] v, int vOff, int vStride) {
+        if (n < DL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1) {
+            SCALAR.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
+            return;
+        }
+        // NOTE: one loop per variant, chosen as the oracle chooses: no branch inside a vector loop.
+        boolean decoupled = (double) c.decay() != 1;
+        boolean l2 = c.l2() != 0;
+        int bound = D.loopBound(n);
+        if (decoupled && l2) {
+            adamDecayL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        } else if (decoupled) {
+            adamDecay(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        } else if (l2) {
+            adamL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        } else {
+            adamPlain(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
+        }
+        SCALAR.adam(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1);
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamPlain(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
+                                  double[] v, int vo) {
+        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
+        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
+        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
+        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
+        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
+        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
+        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
+        for (int i = 0; i < n; i += DL) {
+            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
+            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
+            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            DoubleVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamDecay(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
+                                  double[] v, int vo) {
+        DoubleVector decay = DoubleVector.broadcast(D, (double) c.decay());
+        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
+        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
+        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
+        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
+        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
+        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
+        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
+        for (int i = 0; i < n; i += DL) {
+            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
+            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
+            pv = pv.mul(decay);
+            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            DoubleVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamL2(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
+                               double[] v, int vo) {
+        DoubleVector wd = DoubleVector.broadcast(D, (double) c.l2());
+        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
+        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
+        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
+        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
+        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
+        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
+        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
+        for (int i = 0; i < n; i += DL) {
+            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
+            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
+            gv = gv.add(pv.mul(wd));
+            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            DoubleVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
+    }
+
+    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
+    private static void adamDecayL2(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
+                                    double[] v, int vo) {
+        DoubleVector decay = DoubleVector.broadcast(D, (double) c.decay());
+        DoubleVector wd = DoubleVector.broadcast(D, (double) c.l2());
+        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
+        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
+        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
+        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
+        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
+        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
+        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
+        for (int i = 0; i < n; i += DL) {
+            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
+            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
+            pv = pv.mul(decay);
+            gv = gv.add(pv.mul(wd));
+            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+            DoubleVector d = vv.div(c2).sqrt().add(eps);
+            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+        }
     }
 
     // ---------------------------------------------------------------- float: unary, conversions
