@@ -69,10 +69,15 @@ final class StepAllocation {
         return best;
     }
 
-    /** Prints {@code <config> <bytes per step>} for one window of each configuration. */
+    /**
+     * Prints {@code <config> <bytes per step>} for each configuration: the best window of at most
+     * {@code args[1]} (default 1), stopping at the first under {@code args[0]} bytes (default 0).
+     */
     public static void main(String[] args) {
+        long enough = args.length > 0 ? Long.parseLong(args[0]) : 0;
+        int windows = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         for (Config c : CONFIGS) {
-            System.out.println(c.name() + " " + bytesPerStep(c, 0, 1));
+            System.out.println(c.name() + " " + bytesPerStep(c, enough, windows));
         }
     }
 }
