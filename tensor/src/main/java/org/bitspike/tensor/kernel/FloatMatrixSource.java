@@ -28,6 +28,28 @@ public interface FloatMatrixSource {
         return false;
     }
 
+    /**
+     * Writes the block straight into GEMM's packed B layout, if this source can, and says whether
+     * it did. The block is cut into {@code ceil(colCount / nr)} slivers of {@code nr} columns:
+     * {@code M[row0 + p, col0 + j]} goes to
+     * <pre>{@code dst[dOff + (j / nr) * sliverStride + p * nr + j % nr]}</pre>
+     * for {@code p < rowCount}, {@code j < colCount}, and the rest of the last sliver's rows
+     * ({@code colCount <= j < ceil(colCount / nr) * nr}) is set to zero. Nothing else of {@code dst}
+     * is written. Same threading rules as {@link #copyBlock}.
+     *
+     * <p>The default writes nothing and returns {@code false}: GEMM then stages blocks through
+     * {@link #copyBlock} and packs the staged copy itself. A source overrides this when it can skip
+     * that intermediate copy (as {@link Im2colSource} does).
+     *
+     * @param nr           columns per sliver, at least 1
+     * @param sliverStride distance between consecutive slivers, at least {@code rowCount * nr}
+     * @return whether the block was written
+     */
+    default boolean copyPacked(int row0, int rowCount, int col0, int colCount, int nr,
+                               float[] dst, int dOff, int sliverStride) {
+        return false;
+    }
+
     /** The transpose, without copying. */
     default FloatMatrixSource transposed() {
         FloatMatrixSource self = this;

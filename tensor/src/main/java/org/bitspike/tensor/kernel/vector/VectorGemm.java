@@ -405,8 +405,10 @@ final class VectorGemm implements Gemm {
     }
 
     /**
-     * A {@link FloatMatrixSource}: rows of the block are copied, as many at a time as fit
-     * {@code stageFloats}, into a per-thread row-major staging buffer, then cut into slivers.
+     * A {@link FloatMatrixSource}: written straight into the slivers when the source can
+     * ({@link FloatMatrixSource#copyPacked}, one call for the whole block: an im2col source then
+     * skips a copy of every element). Otherwise rows of the block are copied, as many at a time as
+     * fit {@code stageFloats}, into a per-thread staging buffer, then cut into slivers.
      *
      * <p>NOTE: wide calls rather than one call per sliver: for im2col sources each row of a call is
      * then one long run of the input image, while sliver-sized calls (measured by an earlier
@@ -416,9 +418,12 @@ final class VectorGemm implements Gemm {
         @Override
         public void pack(int pq, int kq, int j0, int width, int nr, float[] dst, int dOff,
                          ThreadLocal<Workspace> workspaces) {
+            if (source.copyPacked(pq, kq, j0, width, nr, dst, dOff, kq * nr)) {
+                return;
+            }
+            boolean columnMajor = source.prefersColumnMajor();
             int rowsPerCopy = Math.max(1, Math.min(kq, stageFloats / width));
             float[] stage = workspaces.get().stage(rowsPerCopy * width);
-            boolean columnMajor = source.prefersColumnMajor();
             for (int p = 0; p < kq; p += rowsPerCopy) {
                 int rows = Math.min(rowsPerCopy, kq - p);
                 if (columnMajor) {

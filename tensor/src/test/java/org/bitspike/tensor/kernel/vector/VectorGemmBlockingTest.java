@@ -15,6 +15,7 @@ import net.jqwik.api.Tag;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.bitspike.tensor.kernel.FloatMatrixSource;
 import org.bitspike.tensor.kernel.GemmFixtures.Layout;
 import org.bitspike.tensor.kernel.GemmFixtures.Mat;
 import org.bitspike.tensor.kernel.GemmFixtures.Out;
@@ -64,7 +65,8 @@ class VectorGemmBlockingTest {
 
     /**
      * Random shapes, layouts, blockings and tile widths: within the FLOAT64 bound, untouched
-     * outside C's window, bit-identical on 1 and 2 threads and through the source overload.
+     * outside C's window, bit-identical on 1 and 2 threads and through the source overload, staged
+     * or copied straight into the packed layout.
      */
     @Property(tries = 150, seed = "20240611")
     void matchesReferenceForAnyBlocking(@ForAll @IntRange(min = 0, max = 70) int m,
@@ -103,6 +105,52 @@ class VectorGemmBlockingTest {
         Out source = before.copy();
         sgemm(gemm, a, b.source(), source, accumulate, two);
         assertBitIdentical(single, source, what + ", array vs source");
+        Out packed = before.copy();
+        sgemm(gemm, a, packedCopies(b.source()), packed, accumulate, two);
+        assertBitIdentical(single, packed, what + ", array vs source that copies packed");
+    }
+
+    /**
+     * {@code source} with a {@link FloatMatrixSource#copyPacked} written element by element from the
+     * contract, so GEMM takes the direct packing route; each call's blocks and sliver layout are
+     * then exercised by every blocking and tile width.
+     */
+    private static FloatMatrixSource packedCopies(FloatMatrixSource source) {
+        return new FloatMatrixSource() {
+            @Override
+            public int rows() {
+                return source.rows();
+            }
+
+            @Override
+            public int cols() {
+                return source.cols();
+            }
+
+            @Override
+            public void copyBlock(int row0, int rowCount, int col0, int colCount,
+                                  float[] dst, int dstOff, int dstRowStride, int dstColStride) {
+                throw new AssertionError("GEMM staged a source that copies packed blocks");
+            }
+
+            @Override
+            public boolean copyPacked(int row0, int rowCount, int col0, int colCount, int nr,
+                                      float[] dst, int dOff, int sliverStride) {
+                float[] one = new float[1];
+                int padded = (colCount + nr - 1) / nr * nr;
+                for (int p = 0; p < rowCount; p++) {
+                    for (int j = 0; j < padded; j++) {
+                        float v = 0f;
+                        if (j < colCount) {
+                            source.copyBlock(row0 + p, 1, col0 + j, 1, one, 0, 1, 1);
+                            v = one[0];
+                        }
+                        dst[dOff + j / nr * sliverStride + p * nr + j % nr] = v;
+                    }
+                }
+                return true;
+            }
+        };
     }
 
     @Test
