@@ -521,12 +521,12 @@ final class Elementwise {
         return self;
     }
 
-    static Tensor adamStep(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor.AdamStep h) {
+    static Tensor adamStep(Tensor p, Tensor grad, Tensor m, Tensor v, AdamStep h) {
         return adamStep(KernelProvider.get(), p, grad, m, v, h);
     }
 
     /** One Adam step on parameter {@code p} (see {@link Tensor#adamStep_}); validates, then one pass. */
-    static Tensor adamStep(KernelProvider kernels, Tensor p, Tensor grad, Tensor m, Tensor v, Tensor.AdamStep h) {
+    static Tensor adamStep(KernelProvider kernels, Tensor p, Tensor grad, Tensor m, Tensor v, AdamStep h) {
         String name = "adamStep_";
         p.checkWritable(name);
         m.checkWritable(name);

@@ -125,7 +125,7 @@ class FusedInPlaceTest {
     // ---------------------------------------------------------------- adamStep_
 
     /** The Adam update as the unfused tensor ops the optimiser used before {@code adamStep_}. */
-    static void adamComposed(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor.AdamStep h) {
+    static void adamComposed(Tensor p, Tensor grad, Tensor m, Tensor v, AdamStep h) {
         DType d = p.dtype();
         double wd = h.weightDecay();
         Tensor g = grad;
@@ -145,14 +145,14 @@ class FusedInPlaceTest {
     }
 
     /** Adam, Adam with L2, AdamW, and AdamW whose decay rounds to 1 in float. */
-    static final Tensor.AdamStep[] HYPER = {
-        new Tensor.AdamStep(1e-3, 0.9, 0.999, 1e-8, 0, false, 1),
-        new Tensor.AdamStep(0.01, 0.8, 0.99, 1e-6, 0.05, false, 1),
-        new Tensor.AdamStep(0.01, 0.9, 0.999, 1e-8, 0.1, true, 1),
-        new Tensor.AdamStep(1e-5, 0.9, 0.999, 1e-8, 1e-4, true, 1)};
+    static final AdamStep[] HYPER = {
+        new AdamStep(1e-3, 0.9, 0.999, 1e-8, 0, false, 1),
+        new AdamStep(0.01, 0.8, 0.99, 1e-6, 0.05, false, 1),
+        new AdamStep(0.01, 0.9, 0.999, 1e-8, 0.1, true, 1),
+        new AdamStep(1e-5, 0.9, 0.999, 1e-8, 1e-4, true, 1)};
 
-    private static Tensor.AdamStep at(Tensor.AdamStep h, long step) {
-        return new Tensor.AdamStep(h.lr(), h.beta1(), h.beta2(), h.eps(), h.weightDecay(), h.decoupled(), step);
+    private static AdamStep at(AdamStep h, long step) {
+        return new AdamStep(h.lr(), h.beta1(), h.beta2(), h.eps(), h.weightDecay(), h.decoupled(), step);
     }
 
     @Property(seed = TensorArbitraries.SEED)
@@ -161,7 +161,7 @@ class FusedInPlaceTest {
         Tensor m0 = TensorArbitraries.random(c.self().dtype(), c.self().shape(), c.otherSeed() + 1, true);
         Tensor v0 = TensorArbitraries.random(c.self().dtype(), c.self().shape(), c.otherSeed() + 2, true).abs();
         List<Layout> grads = TensorLayouts.all(grad, c.otherShape());
-        for (Tensor.AdamStep h : HYPER) {
+        for (AdamStep h : HYPER) {
             Tensor p = c.self().logical();
             Tensor m = m0.copy();
             Tensor v = v0.copy();
@@ -264,7 +264,7 @@ class FusedInPlaceTest {
         Tensor p = Tensor.of(new float[] {1, -2});
         Tensor m = Tensor.zeros(2);
         Tensor v = Tensor.zeros(2);
-        p.adamStep_(Tensor.of(new float[] {0.5f, -0.1f}), m, v, new Tensor.AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 1));
+        p.adamStep_(Tensor.of(new float[] {0.5f, -0.1f}), m, v, new AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 1));
         // first step: m = 0.1 g and v = 0.001 g^2, whose bias corrections give back g and g^2
         assertArrayEquals(new float[] {0.05f, -0.01f}, m.toFloatArray(), 1e-9f);
         assertArrayEquals(new float[] {0.00025f, 0.00001f}, v.toFloatArray(), 1e-10f);
@@ -305,7 +305,7 @@ class FusedInPlaceTest {
 
     @Example
     void adamStepRefusals() {
-        Tensor.AdamStep h = HYPER[0];
+        AdamStep h = HYPER[0];
         Tensor p = Tensor.of(new float[] {1, 2});
         Tensor m = Tensor.zeros(2);
         Tensor v = Tensor.zeros(2);
@@ -319,8 +319,8 @@ class FusedInPlaceTest {
         assertRefused("adamStep_", () -> p.adamStep_(g, Tensor.zeros(1).expand(2), v, h), "[2]", "[0]");
         assertRefused("adamStep_", () -> Tensor.of(new int[] {1, 2}).adamStep_(Tensor.of(new int[] {1, 1}),
                 Tensor.zeros(DType.INT32, 2), Tensor.zeros(DType.INT32, 2), h), "INT32", "one floating dtype");
-        assertRefused("adamStep_", () -> new Tensor.AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 0), "step 0 >= 1");
-        assertRefused("adamStep_", () -> new Tensor.AdamStep(0.1, 1.0, 0.999, 1e-8, 0, false, 1), "betas 1.0");
+        assertRefused("adamStep_", () -> new AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 0), "step 0 >= 1");
+        assertRefused("adamStep_", () -> new AdamStep(0.1, 1.0, 0.999, 1e-8, 0, false, 1), "betas 1.0");
         assertArrayEquals(new float[] {1, 2}, p.toFloatArray(), "nothing written");
         assertEquals(0, p.version() + m.version() + v.version(), "no version bumped");
     }

@@ -139,7 +139,7 @@ class InPlaceTest {
             new Named("div_", x -> x.div_(Tensor.ones(x.dtype(), x.shape()))),
             new Named("addScaled_", x -> x.addScaled_(Tensor.ones(x.dtype(), x.shape()), 2)),
             new Named("adamStep_", x -> x.adamStep_(Tensor.ones(x.dtype(), x.shape()), Tensor.zeros(x.dtype(), x.shape()),
-                    Tensor.zeros(x.dtype(), x.shape()), new Tensor.AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 1))),
+                    Tensor.zeros(x.dtype(), x.shape()), new AdamStep(0.1, 0.9, 0.999, 1e-8, 0, false, 1))),
             new Named("copy_", x -> x.copy_(Tensor.ones(x.dtype(), x.shape()))),
             new Named("fill_", x -> x.fill_(3)),
             new Named("zero_", Tensor::zero_),

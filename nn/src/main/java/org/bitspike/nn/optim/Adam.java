@@ -1,6 +1,7 @@
 package org.bitspike.nn.optim;
 
 import java.util.List;
+import org.bitspike.tensor.AdamStep;
 import org.bitspike.tensor.Tensor;
 
 /**
@@ -49,6 +50,6 @@ public final class Adam extends Optimizer {
             v = putState(slot, "expAvgSq", Tensor.zeros(p.dtype(), p.shape()));
         }
         // NOTE: one fused pass, rounded as the unfused ops (see Tensor.adamStep_); nothing allocated.
-        p.adamStep_(g, m, v, new Tensor.AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
+        p.adamStep_(g, m, v, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
     }
 }
