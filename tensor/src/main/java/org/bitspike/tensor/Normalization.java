@@ -220,7 +220,10 @@ public final class Normalization {
         return new Gradients(dx, Tensor.of(dw, channels), Tensor.of(db, channels));
     }
 
-    /** The 16 partials at {@code off} combined by the reductions' pairwise tree. */
+    /**
+     * The 16 partials at {@code off} combined by the reductions' pairwise tree (partial i = partial
+     * 2i + partial 2i+1, halving), the tree {@code Accumulation} applies to all outputs at once.
+     */
     private static double combine(double[] partials, int off) {
         double[] p = Arrays.copyOfRange(partials, off, off + LANES);
         for (int w = LANES / 2; w >= 1; w /= 2) {
@@ -281,9 +284,9 @@ public final class Normalization {
     /** The values of a {@code [C]} FLOAT32 tensor, or {@code fill} repeated when it is null. */
     private static float[] perChannel(String op, String what, Tensor t, int channels, float fill) {
         if (t == null) {
-            float[] ones = new float[channels];
-            Arrays.fill(ones, fill);
-            return ones;
+            float[] filled = new float[channels];
+            Arrays.fill(filled, fill);
+            return filled;
         }
         if (t.dim() != 1 || t.size(0) != channels || t.dtype() != DType.FLOAT32) {
             throw TensorException.of(op, "%s must be FLOAT32 [%d] (one per channel), got %s %s", what, channels,

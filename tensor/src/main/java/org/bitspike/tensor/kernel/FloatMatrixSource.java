@@ -50,6 +50,17 @@ public interface FloatMatrixSource {
         return false;
     }
 
+    /**
+     * {@link #copyPacked} of this source's transpose: writes {@code M[col0 + j, row0 + p]} (its
+     * row {@code row0 + p}, column {@code col0 + j}) in the packed layout, if this source can, and
+     * says whether it did. The default cannot. {@link #transposed()}'s {@code copyPacked} calls it,
+     * so a source packs its own transpose without a transposed class of its own.
+     */
+    default boolean copyPackedTransposed(int row0, int rowCount, int col0, int colCount, int nr,
+                                         float[] dst, int dOff, int sliverStride) {
+        return false;
+    }
+
     /** The transpose, without copying. */
     default FloatMatrixSource transposed() {
         FloatMatrixSource self = this;
@@ -76,8 +87,25 @@ public interface FloatMatrixSource {
             }
 
             @Override
+            public boolean copyPacked(int row0, int rowCount, int col0, int colCount, int nr,
+                                      float[] dst, int dOff, int sliverStride) {
+                return self.copyPackedTransposed(row0, rowCount, col0, colCount, nr, dst, dOff, sliverStride);
+            }
+
+            @Override
+            public boolean copyPackedTransposed(int row0, int rowCount, int col0, int colCount, int nr,
+                                                float[] dst, int dOff, int sliverStride) {
+                return self.copyPacked(row0, rowCount, col0, colCount, nr, dst, dOff, sliverStride);
+            }
+
+            @Override
             public FloatMatrixSource transposed() {
                 return self;
+            }
+
+            @Override
+            public String toString() {
+                return "transpose of " + self;
             }
         };
     }

@@ -352,8 +352,12 @@ final class Im2colSource implements FloatMatrixSource {
      * 0.7-0.75 and 192 at 0.8-0.85. Staging and transposing with the column packer took 0.8-1.0;
      * gathering each pixel's taps instead (contiguous stores, scattered loads) took 0.8.
      */
-    private void copyPackedTransposed(int pix0, int pixels, int tap0, int taps, int nr,
-                                      float[] dst, int dOff, int sliverStride) {
+    @Override
+    public boolean copyPackedTransposed(int pix0, int pixels, int tap0, int taps, int nr,
+                                        float[] dst, int dOff, int sliverStride) {
+        assert pix0 >= 0 && pixels >= 0 && pix0 + pixels <= cols();
+        assert tap0 >= 0 && taps >= 0 && tap0 + taps <= rows();
+        assert nr >= 1 && sliverStride >= pixels * nr : nr + ", " + sliverStride;
         int chunk = Math.max(1, TRANSPOSED_CHUNK_FLOATS / nr);
         int[] span = shifted() ? shifts(tap0, taps) : null;
         int outPlane = outH * outW;
@@ -390,6 +394,7 @@ final class Im2colSource implements FloatMatrixSource {
                 zero(dst, d, nr - tail, 1);
             }
         }
+        return true;
     }
 
     /** Offset of relative column {@code rel} from its row's start in the packed layout. */
@@ -460,54 +465,6 @@ final class Im2colSource implements FloatMatrixSource {
                 }
             }
         }
-    }
-
-    /** The transpose (rows are pixels), whose {@code copyPacked} writes each tap down its sliver column. */
-    @Override
-    public FloatMatrixSource transposed() {
-        Im2colSource self = this;
-        return new FloatMatrixSource() {
-            @Override
-            public int rows() {
-                return self.cols();
-            }
-
-            @Override
-            public int cols() {
-                return self.rows();
-            }
-
-            @Override
-            public void copyBlock(int row0, int rowCount, int col0, int colCount,
-                                  float[] dst, int dstOff, int dstRowStride, int dstColStride) {
-                self.copyBlock(col0, colCount, row0, rowCount, dst, dstOff, dstColStride, dstRowStride);
-            }
-
-            @Override
-            public boolean prefersColumnMajor() {
-                return true;
-            }
-
-            @Override
-            public boolean copyPacked(int row0, int rowCount, int col0, int colCount, int nr,
-                                      float[] dst, int dOff, int sliverStride) {
-                assert row0 >= 0 && rowCount >= 0 && row0 + rowCount <= rows();
-                assert col0 >= 0 && colCount >= 0 && col0 + colCount <= cols();
-                assert nr >= 1 && sliverStride >= rowCount * nr : nr + ", " + sliverStride;
-                self.copyPackedTransposed(row0, rowCount, col0, colCount, nr, dst, dOff, sliverStride);
-                return true;
-            }
-
-            @Override
-            public FloatMatrixSource transposed() {
-                return self;
-            }
-
-            @Override
-            public String toString() {
-                return "transpose of " + self;
-            }
-        };
     }
 
     @Override
