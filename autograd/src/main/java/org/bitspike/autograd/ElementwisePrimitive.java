@@ -46,6 +46,33 @@ sealed interface ElementwisePrimitive extends Primitive {
         public Var[] backward(Var g, Context ctx) { return new Var[] {g.div(ctx.input(0))}; }
     }
 
+    /** {@code y = ln(1 + x)}; {@code dx = g / (1 + x)}. */
+    record Log1p() implements ElementwisePrimitive {
+        public String name() { return "log1p"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveInputs(0); return x[0].log1p(); }
+        public Var[] backward(Var g, Context ctx) { return new Var[] {g.div(ctx.input(0).add(1))}; }
+    }
+
+    /** {@code y = e^x - 1}; {@code dx = g * (y + 1)}. */
+    record Expm1() implements ElementwisePrimitive {
+        public String name() { return "expm1"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveOutput(); return x[0].expm1(); }
+        public Var[] backward(Var g, Context ctx) { return new Var[] {g.mul(ctx.output().add(1))}; }
+    }
+
+    /**
+     * {@code y = ln(1 + e^x)}, computed as {@code max(x, 0) + log1p(e^-|x|)}; {@code dx = g * sigmoid(x)}.
+     * NOTE: a primitive, not a composite: {@code exp().add(1).log()} overflows for x >= 89 in FLOAT32
+     * (710 in FLOAT64), and the stable form through relu and abs would take their subgradients at 0
+     * (derivative 0 + 0 instead of 1/2). sigmoid is finite everywhere and smooth, so the gradient of
+     * the gradient is too.
+     */
+    record Softplus() implements ElementwisePrimitive {
+        public String name() { return "softplus"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveInputs(0); return x[0].softplus(); }
+        public Var[] backward(Var g, Context ctx) { return new Var[] {g.mul(ctx.input(0).sigmoid())}; }
+    }
+
     /** {@code y = sqrt(x)}; {@code dx = g / (2 y)}. */
     record Sqrt() implements ElementwisePrimitive {
         public String name() { return "sqrt"; }

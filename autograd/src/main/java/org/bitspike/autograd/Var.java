@@ -287,6 +287,25 @@ public final class Var {
     /** {@code max(x, 0)}; its gradient at 0 is 0. */
     public Var relu() { return Engine.apply(new ElementwisePrimitive.Relu(), this); }
     public Var reciprocal() { return Engine.apply(new ElementwisePrimitive.Reciprocal(), this); }
+    /** {@code ln(1 + x)}, accurate for small |x|; derivative {@code 1 / (1 + x)}. */
+    public Var log1p() { return Engine.apply(new ElementwisePrimitive.Log1p(), this); }
+    /** {@code e^x - 1}, accurate for small |x|; derivative {@code e^x}. */
+    public Var expm1() { return Engine.apply(new ElementwisePrimitive.Expm1(), this); }
+    /**
+     * {@code ln(1 + e^x)}, same shape; finite with a finite gradient {@code sigmoid(x)} (exactly 1/2
+     * at 0) for every finite x, in FLOAT32 and FLOAT64.
+     */
+    public Var softplus() { return Engine.apply(new ElementwisePrimitive.Softplus(), this); }
+    /**
+     * PyTorch's {@code softplus(x, beta, threshold)}: {@code ln(1 + e^(beta x)) / beta}, and x itself
+     * where {@code beta x > threshold} (gradient 1 there). Same shape; derivative
+     * {@code sigmoid(beta x)} below the threshold.
+     *
+     * @throws AutogradException if beta is not positive and finite, or threshold is NaN
+     */
+    public Var softplus(double beta, double threshold) { return Activations.softplus(this, beta, threshold); }
+    /** {@code ln sigmoid(x) = -softplus(-x)}, same shape, finite for every finite x; derivative {@code sigmoid(-x)}. */
+    public Var logSigmoid() { return neg().softplus().neg(); }
     /** {@code x * x}. */
     public Var square() { return mul(this); }
     /** {@code x ^ exponent}. */

@@ -34,8 +34,10 @@ import org.bitspike.autograd.ElementwisePrimitive.Contiguous;
 import org.bitspike.autograd.ElementwisePrimitive.Cos;
 import org.bitspike.autograd.ElementwisePrimitive.Div;
 import org.bitspike.autograd.ElementwisePrimitive.Exp;
+import org.bitspike.autograd.ElementwisePrimitive.Expm1;
 import org.bitspike.autograd.ElementwisePrimitive.Floor;
 import org.bitspike.autograd.ElementwisePrimitive.Log;
+import org.bitspike.autograd.ElementwisePrimitive.Log1p;
 import org.bitspike.autograd.ElementwisePrimitive.Maximum;
 import org.bitspike.autograd.ElementwisePrimitive.Minimum;
 import org.bitspike.autograd.ElementwisePrimitive.Mul;
@@ -49,6 +51,7 @@ import org.bitspike.autograd.ElementwisePrimitive.Rsqrt;
 import org.bitspike.autograd.ElementwisePrimitive.Sigmoid;
 import org.bitspike.autograd.ElementwisePrimitive.Sign;
 import org.bitspike.autograd.ElementwisePrimitive.Sin;
+import org.bitspike.autograd.ElementwisePrimitive.Softplus;
 import org.bitspike.autograd.ElementwisePrimitive.Sqrt;
 import org.bitspike.autograd.ElementwisePrimitive.Sub;
 import org.bitspike.autograd.ElementwisePrimitive.Tanh;
@@ -200,6 +203,7 @@ final class OpTable {
         rows.addAll(convolution());
         rows.addAll(movement());
         rows.addAll(custom());
+        rows.addAll(researchOps());
         return rows;
     }
 
@@ -812,6 +816,28 @@ final class OpTable {
                     () -> new TestFunctions.TwoGradients().apply(grad(2)).sum().backward(),
                     "TwoGradients", "backward returned 2 gradients for 1 inputs")
                 .bad("a forward returning null", () -> new TestFunctions.NoOutput().apply(grad(2)), "NoOutput", "forward returned null"));
+    }
+
+    // ------------------------------------------------------------------ ops researchers reach for (issue 11)
+
+    private static double softplus(double v) {
+        return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+
+    private static List<Row<?>> researchOps() {
+        List<Row<?>> rows = new ArrayList<>();
+        rows.add(unary("log1p", Log1p.class, POSITIVE, Var::log1p, Math::log1p));
+        rows.add(unary("expm1", Expm1.class, REAL, Var::expm1, Math::expm1));
+        rows.add(unary("softplus", Softplus.class, REAL, Var::softplus, OpTable::softplus));
+        rows.add(unary("logSigmoid", Softplus.class, REAL, Var::logSigmoid, v -> -softplus(-v)));
+        // the threshold sits on a clamp bound, so OFF_CLAMP_BOUNDS keeps samples 0.1 / beta away from it
+        rows.add(row("softplus(beta, threshold)", Softplus.class, List.of(OFF_CLAMP_BOUNDS),
+            (Dice d) -> Sample.of(d.pick(0.5, 1.0, 2.0), d.shape(0, 3)),
+            (x, beta) -> x[0].softplus(beta, beta * Domain.CLAMP_MAX),
+            (x, beta) -> Naive.map(x[0], v -> v > Domain.CLAMP_MAX ? v : softplus(beta * v) / beta))
+            .bad("beta 0", () -> grad(2).softplus(0, 20), "softplus", "beta must be positive and finite, got 0.0", "[2]")
+            .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN"));
+        return rows;
     }
 
     // ------------------------------------------------------------------ support

@@ -626,6 +626,12 @@ public final class Tensor {
     public Tensor round() { return Elementwise.unary(UnaryOp.ROUND, this); }
     /** {@code 1 / x}. */
     public Tensor reciprocal() { return Elementwise.unary(UnaryOp.RECIPROCAL, this); }
+    /** {@code ln(1 + x)}, accurate for small |x| (where {@code log(1 + x)} loses the digits of x). */
+    public Tensor log1p() { return Elementwise.unary(UnaryOp.LOG1P, this); }
+    /** {@code e^x - 1}, accurate for small |x|. */
+    public Tensor expm1() { return Elementwise.unary(UnaryOp.EXPM1, this); }
+    /** {@code ln(1 + e^x)} as {@code max(x, 0) + log1p(e^-|x|)}: finite for every finite x, no overflow. */
+    public Tensor softplus() { return Elementwise.unary(UnaryOp.SOFTPLUS, this); }
     public Tensor square() { return mul(this); }
     /** Logical not for BOOL, {@code x == 0} otherwise. */
     public Tensor logicalNot() { return Elementwise.unary(UnaryOp.LOGICAL_NOT, this); }

@@ -85,6 +85,9 @@ class ElementwiseTest {
             new Unary("pow(2)", t -> t.pow(2), x -> Math.pow(x, 2), true, 0),
             new Unary("pow(0.5)", t -> t.pow(0.5), x -> Math.pow(x, 0.5), false, 0),
             new Unary("reciprocal", Tensor::reciprocal, x -> 1 / x, false, 0),
+            new Unary("log1p", Tensor::log1p, Math::log1p, false, 0),
+            new Unary("expm1", Tensor::expm1, Math::expm1, false, 0),
+            new Unary("softplus", Tensor::softplus, x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), false, 0),
             new Unary("square", Tensor::square, x -> x * x, true, 0),
             new Unary("logicalNot", Tensor::logicalNot, x -> x == 0 ? 1 : 0, true, 0));
 
@@ -313,6 +316,22 @@ class ElementwiseTest {
         assertEquals(FLOAT32, Tensor.of(new int[] {4}).sqrt().dtype(), "integer sqrt computes in FLOAT32");
         assertArrayEquals(new boolean[] {false, true, false}, Tensor.of(new float[] {1, 0, Float.NaN}).logicalNot().toBooleanArray());
         assertArrayEquals(new boolean[] {false, true}, Tensor.of(new float[] {1, Float.NaN}).isNaN().toBooleanArray());
+    }
+
+    @Example
+    void log1pExpm1AndSoftplusAtTheirEdges() {
+        // log1p and expm1 keep the digits of a tiny x that 1 + x would lose
+        assertArrayEquals(new double[] {1e-20, -1e-20, 0, Double.NEGATIVE_INFINITY},
+                Tensor.of(new double[] {1e-20, -1e-20, 0, -1}).log1p().toDoubleArray());
+        assertArrayEquals(new double[] {1e-20, -1, 0}, Tensor.of(new double[] {1e-20, -1000, 0}).expm1().toDoubleArray());
+        assertTrue(Double.isNaN(Tensor.of(new double[] {-2}).log1p().itemDouble()), "log1p below -1 is NaN");
+        // softplus: x itself far above 0, e^x far below, ln 2 at 0; never overflows, in either dtype
+        double[] big = {1e30, -1e30, 710, -710, 89, -89, 0, Double.MIN_VALUE, -Double.MIN_VALUE};
+        assertArrayEquals(new double[] {1e30, 0, 710, Math.exp(-710), 89, Math.exp(-89), Math.log(2), Math.log(2),
+            Math.log(2)}, Tensor.of(big).softplus().toDoubleArray());
+        float[] bigFloat = {1e30f, -1e30f, 88.8f, 89, -89, 0, Float.MIN_VALUE};
+        assertArrayEquals(new float[] {1e30f, 0, 88.8f, 89, (float) Math.exp(-89), (float) Math.log(2), (float) Math.log(2)},
+                Tensor.of(bigFloat).softplus().toFloatArray());
     }
 
     @Example
