@@ -278,6 +278,11 @@ sealed interface ElementwisePrimitive extends Primitive {
      * NOTE: at {@code a = 0}, {@code db} is taken as 0 (y * ln a would be 0 * -inf = NaN), which is
      * the derivative for {@code b > 0}, where {@code 0^b} is constant; {@code ln} reads 1 there, so
      * the gradient of the gradient is 0 too, not NaN.
+     * NOTE: at {@code a = 0, b = 0}, {@code da} is 0, as PyTorch's and the scalar-exponent
+     * {@code pow}'s are ({@code b * a^(b-1)} would be 0 * inf = NaN). The mask is on the exponent of
+     * the power, which reads {@code b - 1 = 0} there, so {@code da = g * b * a^0} is 0 and every
+     * derivative of it is finite; away from that point nothing changes (for {@code b = 0} and
+     * {@code a != 0} the formula already gives 0, and its derivative in b, {@code g / a}, is kept).
      */
     record Pow() implements Binary {
         public String name() { return "pow"; }
@@ -289,9 +294,15 @@ sealed interface ElementwisePrimitive extends Primitive {
         public Var[] backward(Var g, Context ctx) {
             Var a = ctx.input(0);
             Var b = ctx.input(1);
-            Var logA = ctx.needsInputGrad(1) ? Var.where(a.value().eq(0), Var.of(Tensor.scalar(a.dtype(), 1)), a).log() : null;
+            Var one = Var.of(Tensor.scalar(a.dtype(), 1));
+            Var logA = ctx.needsInputGrad(1) ? Var.where(a.value().eq(0), one, a).log() : null;
+            Var da = null;
+            if (ctx.needsInputGrad(0)) {
+                Tensor zeroToZero = a.value().eq(0).logicalAnd(b.value().eq(0));
+                da = g.mul(b).mul(a.pow(Var.where(zeroToZero, one, b).sub(1)));
+            }
             return new Var[] {
-                ctx.needsInputGrad(0) ? g.mul(b).mul(a.pow(b.sub(1))) : null,
+                da,
                 ctx.needsInputGrad(1) ? g.mul(ctx.output()).mul(logA) : null};
         }
     }

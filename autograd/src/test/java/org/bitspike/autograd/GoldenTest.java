@@ -75,6 +75,22 @@ class GoldenTest {
         assertValues(y, 0, 8);
         assertValues(a.grad(), 0, 12);
         assertValues(b.grad(), 0, 8 * Math.log(2));
+        // 0^0 = 1; da = b a^(b-1) = 0 * 0^-1 taken as 0 (as PyTorch and pow(0.0) give); db = y ln a taken as 0
+        // (see the NOTE on Pow); the second derivatives stay finite: d(da)/db = a^0 = 1, d(da)/da = 0
+        Var za = leaf(0);
+        Var zb = leaf(0);
+        Var z = za.pow(zb);
+        List<Var> first = Autograd.grad(z, List.of(za, zb), GradOptions.DEFAULT.creatingGraph());
+        assertValues(z, 1);
+        assertValues(first.get(0), 0);
+        assertValues(first.get(1), 0);
+        List<Var> second = Autograd.grad(first.get(0), List.of(za, zb));
+        assertValues(second.get(0), 0);
+        assertValues(second.get(1), 1);
+        // the scalar-exponent pow agrees: d/da a^0 = 0 at a = 0
+        Var s0 = leaf(0);
+        s0.pow(0.0).backward();
+        assertValues(s0.grad(), 0);
         // 6 / 3 = 2; d/da = 1/3; d/db = -6/9
         Var n = leaf(6);
         Var m = leaf(3);
