@@ -170,6 +170,30 @@ sealed interface ElementwisePrimitive extends Primitive {
         }
     }
 
+    /**
+     * {@code y = min(max(x, min), max)} as PyTorch's {@code hardtanh}; {@code dx = g * [min < x < max]}.
+     * NOTE: unlike {@link Clamp}, no gradient passes at the bounds themselves (PyTorch's hardtanh and
+     * clamp differ there too, and we match both).
+     */
+    record Hardtanh(double min, double max) implements ElementwisePrimitive {
+        public String name() { return "hardtanh"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveInputs(0); return x[0].clamp(min, max); }
+        public Var[] backward(Var g, Context ctx) {
+            Tensor x = ctx.input(0).value();
+            return new Var[] {Var.where(x.gt(min).logicalAnd(x.lt(max)), g, zero(g))};
+        }
+    }
+
+    /** {@code y = erf(x)}; {@code dx = g * 2/sqrt(pi) * e^(-x^2)}. */
+    record Erf() implements ElementwisePrimitive {
+        public String name() { return "erf"; }
+        public Tensor forward(Tensor[] x, Context ctx) { ctx.saveInputs(0); return x[0].erf(); }
+        public Var[] backward(Var g, Context ctx) {
+            Var x = ctx.input(0);
+            return new Var[] {g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI))};
+        }
+    }
+
     /** {@code y = x} in another dtype; {@code dx = g} (the engine casts it back to x's dtype). */
     record Cast(DType dtype) implements ElementwisePrimitive {
         public String name() { return "to"; }

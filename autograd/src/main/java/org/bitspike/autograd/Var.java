@@ -306,6 +306,31 @@ public final class Var {
     public Var softplus(double beta, double threshold) { return Activations.softplus(this, beta, threshold); }
     /** {@code ln sigmoid(x) = -softplus(-x)}, same shape, finite for every finite x; derivative {@code sigmoid(-x)}. */
     public Var logSigmoid() { return neg().softplus().neg(); }
+    /** The error function, same shape; derivative {@code 2/sqrt(pi) e^(-x^2)}. */
+    public Var erf() { return Engine.apply(new ElementwisePrimitive.Erf(), this); }
+    /**
+     * PyTorch's {@code hardtanh}: x clamped into {@code [min, max]}, same shape; derivative 1 strictly
+     * inside, 0 at and outside the bounds (unlike {@link #clamp}, which passes it at the bounds).
+     *
+     * @throws AutogradException if min > max or either is NaN
+     */
+    public Var hardtanh(double min, double max) { return Activations.hardtanh(this, min, max); }
+    /** The exact GELU {@code x Phi(x) = x (1 + erf(x / sqrt 2)) / 2}; see {@link #gelu(GeluApproximation)}. */
+    public Var gelu() { return gelu(GeluApproximation.NONE); }
+    /**
+     * GELU, same shape: exact ({@code x Phi(x)}, derivative {@code Phi(x) + x phi(x)}) or PyTorch's
+     * tanh approximation {@code x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2}.
+     */
+    public Var gelu(GeluApproximation approximation) { return Activations.gelu(this, approximation); }
+    /** SiLU (swish) {@code x sigmoid(x)}, same shape; derivative {@code sigmoid(x) (1 + x (1 - sigmoid(x)))}. */
+    public Var silu() { return mul(sigmoid()); }
+    /**
+     * ELU: x for x > 0, {@code alpha (e^x - 1)} otherwise; same shape. Derivative 1 for x > 0 and
+     * {@code alpha e^x} for x <= 0 (so {@code alpha} at 0, as PyTorch's).
+     *
+     * @throws AutogradException if alpha is not finite
+     */
+    public Var elu(double alpha) { return Activations.elu(this, alpha); }
     /** {@code x * x}. */
     public Var square() { return mul(this); }
     /** {@code x ^ exponent}. */

@@ -33,9 +33,11 @@ import org.bitspike.autograd.ElementwisePrimitive.Clamp;
 import org.bitspike.autograd.ElementwisePrimitive.Contiguous;
 import org.bitspike.autograd.ElementwisePrimitive.Cos;
 import org.bitspike.autograd.ElementwisePrimitive.Div;
+import org.bitspike.autograd.ElementwisePrimitive.Erf;
 import org.bitspike.autograd.ElementwisePrimitive.Exp;
 import org.bitspike.autograd.ElementwisePrimitive.Expm1;
 import org.bitspike.autograd.ElementwisePrimitive.Floor;
+import org.bitspike.autograd.ElementwisePrimitive.Hardtanh;
 import org.bitspike.autograd.ElementwisePrimitive.Log;
 import org.bitspike.autograd.ElementwisePrimitive.Log1p;
 import org.bitspike.autograd.ElementwisePrimitive.Maximum;
@@ -824,6 +826,17 @@ final class OpTable {
         return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
 
+    /** erf by its Maclaurin series, summed in order (the terms stay below 10 on [-3, 3], so cancellation costs ~1e-15). */
+    private static double erf(double v) {
+        double sum = 0;
+        double power = v; // (-1)^n v^(2n+1) / n!
+        for (int n = 0; n < 100; n++) {
+            sum += power / (2 * n + 1);
+            power *= -v * v / (n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
+
     private static List<Row<?>> researchOps() {
         List<Row<?>> rows = new ArrayList<>();
         rows.add(unary("log1p", Log1p.class, POSITIVE, Var::log1p, Math::log1p));
@@ -837,6 +850,21 @@ final class OpTable {
             (x, beta) -> Naive.map(x[0], v -> v > Domain.CLAMP_MAX ? v : softplus(beta * v) / beta))
             .bad("beta 0", () -> grad(2).softplus(0, 20), "softplus", "beta must be positive and finite, got 0.0", "[2]")
             .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN"));
+        rows.add(unary("erf", Erf.class, REAL, Var::erf, OpTable::erf));
+        rows.add(row("hardtanh", Hardtanh.class, List.of(OFF_CLAMP_BOUNDS), (Dice d) -> Sample.of(null, d.shape(0, 3)),
+            (x, a) -> x[0].hardtanh(Domain.CLAMP_MIN, Domain.CLAMP_MAX),
+            (x, a) -> Naive.map(x[0], v -> Math.min(Math.max(v, Domain.CLAMP_MIN), Domain.CLAMP_MAX)))
+            .bad("min above max", () -> grad(2).hardtanh(1, 0), "hardtanh", "min <= max", "min 1.0, max 0.0", "[2]")
+            .bad("a NaN bound", () -> grad(2).hardtanh(Double.NaN, 1), "hardtanh", "min NaN"));
+        rows.add(unary("gelu", Erf.class, REAL, Var::gelu, v -> v * (1 + erf(v / Math.sqrt(2))) / 2)
+            .bad("a null approximation", () -> grad(2).gelu(null), "gelu", "approximation is null"));
+        rows.add(unary("gelu(TANH)", Tanh.class, REAL, x -> x.gelu(GeluApproximation.TANH),
+            v -> v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))) / 2));
+        rows.add(unary("silu", Sigmoid.class, REAL, Var::silu, v -> v / (1 + Math.exp(-v))));
+        rows.add(row("elu", Expm1.class, List.of(NONZERO), (Dice d) -> Sample.of(d.pick(0.5, 1.0, 1.7), d.shape(0, 3)),
+            (x, alpha) -> x[0].elu(alpha), (x, alpha) -> Naive.map(x[0], v -> v > 0 ? v : alpha * (Math.exp(v) - 1)))
+            .bad("an infinite alpha", () -> grad(2).elu(Double.POSITIVE_INFINITY), "elu", "alpha must be finite",
+                "Infinity"));
         return rows;
     }
 

@@ -84,4 +84,73 @@ class ResearchOpsGoldenTest {
         assertEquals(1 / (1 + Math.exp(-1)), x.grad().value().getDouble(0), 1e-16);
         assertEquals(1, x.grad().value().getDouble(1), 0);
     }
+
+    // ------------------------------------------------------------------ activations
+
+    @Test
+    void hardtanhPassesNoGradientAtItsBoundsUnlikeClamp() {
+        // x = [-2, -1, 0, 1, 2] into [-1, 1]: y = [-1, -1, 0, 1, 1]; hardtanh's gradient [0, 0, 1, 0, 0], clamp's [0, 1, 1, 1, 0]
+        Var x = leaf(-2, -1, 0, 1, 2);
+        Var y = x.hardtanh(-1, 1);
+        y.sum().backward();
+        assertValues(y, -1, -1, 0, 1, 1);
+        assertValues(x.grad(), 0, 0, 1, 0, 0);
+        Var c = leaf(-2, -1, 0, 1, 2);
+        c.clamp(-1, 1).sum().backward();
+        assertValues(c.grad(), 0, 1, 1, 1, 0);
+    }
+
+    @Test
+    void eluHasDerivativeAlphaAtZeroAndNoNaNFromTheDiscardedBranch() {
+        // alpha 2 at x = [-1, 0, 1000]: y = [2 (e^-1 - 1), 0, 1000]; dy/dx = [2 e^-1, 2 e^0 = 2, 1]
+        Var x = leaf(-1, 0, 1000);
+        Var y = x.elu(2);
+        y.sum().backward();
+        assertValues(y, 2 * Math.expm1(-1), 0, 1000);
+        assertValues(x.grad(), 2 * Math.exp(-1), 2, 1);
+        // the second derivative at 1000 is 0, not 0 * inf
+        Var z = leaf(1000);
+        Var dz = Autograd.grad(z.elu(1), List.of(z), GradOptions.DEFAULT.creatingGraph()).get(0);
+        assertValues(Autograd.grad(dz, List.of(z)).get(0), 0);
+    }
+
+    @Test
+    void geluSiluAndErf() {
+        // gelu(1) = Phi(1) = 0.84134474606854294859, gelu(-1) = -Phi(-1) = -0.15865525393145705141 (mpmath);
+        // d gelu/dx at 1 = Phi(1) + phi(1) = 1.0833154705876862984
+        Var x = leaf(1);
+        Var y = x.gelu();
+        y.backward();
+        assertValues(y, 0.84134474606854294859);
+        assertValues(x.grad(), 1.0833154705876862984);
+        assertValues(leaf(-1).gelu(), -0.15865525393145705141);
+        // the tanh approximation at 1: (1 + tanh(sqrt(2/pi) 1.044715)) / 2 = 0.84119199060827670478
+        assertValues(leaf(1).gelu(GeluApproximation.TANH), 0.84119199060827670478);
+        // silu(1) = 1 / (1 + e^-1) = 0.73105857863000487925; erf(0) = 0 with derivative 2 / sqrt(pi)
+        assertValues(leaf(1).silu(), 0.73105857863000487925);
+        Var e = leaf(0);
+        e.erf().backward();
+        assertValues(e.grad(), 2 / Math.sqrt(Math.PI));
+        // far out, gelu and silu are x and 0 with finite gradients 1 and 0, in FLOAT32 too
+        for (DType dtype : List.of(DType.FLOAT32, DType.FLOAT64)) {
+            Var big = Var.withGrad(Tensor.of(new double[] {-1e30, 1e30}, 2).to(dtype));
+            big.gelu().add(big.silu()).add(big.gelu(GeluApproximation.TANH)).sum().backward();
+            assertValues(big.grad(), 0, 3);
+        }
+    }
+
+    // ------------------------------------------------------------------ support
+
+    private static Var leaf(double... values) {
+        return Var.withGrad(values.length == 1 ? Tensor.scalar(DType.FLOAT64, values[0]) : Tensor.of(values, values.length));
+    }
+
+    /** Equal to the last bit or two of the hand value. */
+    private static void assertValues(Var actual, double... expected) {
+        double[] a = actual.value().toDoubleArray();
+        assertEquals(expected.length, a.length, () -> "element count of " + actual);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(expected[i], a[i], 2e-16 * Math.max(1, Math.abs(expected[i])), "element " + i + " of " + actual);
+        }
+    }
 }

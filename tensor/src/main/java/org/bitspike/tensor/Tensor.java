@@ -632,6 +632,8 @@ public final class Tensor {
     public Tensor expm1() { return Elementwise.unary(UnaryOp.EXPM1, this); }
     /** {@code ln(1 + e^x)} as {@code max(x, 0) + log1p(e^-|x|)}: finite for every finite x, no overflow. */
     public Tensor softplus() { return Elementwise.unary(UnaryOp.SOFTPLUS, this); }
+    /** The error function, odd, in [-1, 1], within a few ulp in double (see {@code Erf} for the method). */
+    public Tensor erf() { return Elementwise.unary(UnaryOp.ERF, this); }
     public Tensor square() { return mul(this); }
     /** Logical not for BOOL, {@code x == 0} otherwise. */
     public Tensor logicalNot() { return Elementwise.unary(UnaryOp.LOGICAL_NOT, this); }

@@ -3,7 +3,7 @@ package org.bitspike.tensor;
 /** Elementwise unary functions. Floating ops compute in double and round once to the result dtype. */
 enum UnaryOp {
     NEG, ABS, SIGN, EXP, LOG, SQRT, RSQRT, SIN, COS, TANH, SIGMOID, RELU, FLOOR, CEIL, ROUND, RECIPROCAL,
-    LOG1P, EXPM1, SOFTPLUS,
+    LOG1P, EXPM1, SOFTPLUS, ERF,
     LOGICAL_NOT;
 
     /** Name used in error messages. */
@@ -43,6 +43,7 @@ enum UnaryOp {
             // NOTE: max(x, 0) + log1p(exp(-|x|)): exp never overflows (its argument is <= 0), and for
             // large |x| the log1p term underflows gracefully, so the result is finite for every finite x.
             case SOFTPLUS -> (x > 0 ? x : 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+            case ERF -> Erf.erf(x);
             case LOGICAL_NOT -> x == 0 ? 1 : 0;
         };
     }
