@@ -62,6 +62,49 @@ sealed interface ReductionPrimitive extends Primitive {
         }
     }
 
+    /**
+     * {@code y = product of x over dims}; {@code dx_i = g * (product of the other elements of its
+     * slice)}, computed per slice by its number of zeros: none, {@code g * y / x_i}; one, {@code g}
+     * times the product of the rest at that zero and 0 elsewhere; several, 0.
+     * NOTE: the branches are built so that neither produces 0 * inf or 0 / 0 where the other is
+     * chosen (zeros are replaced by 1 before dividing and in the product of the rest), so the
+     * gradient of the gradient is finite, and exact wherever a slice has at most one zero; with two
+     * or more zeros the first derivative is 0 but the mixed second derivative of two zeros is the
+     * product of the others, which this rule reports as 0.
+     */
+    record Prod(int[] dims, boolean keepDim) implements ReductionPrimitive {
+        public String name() { return "prod"; }
+        public Tensor forward(Tensor[] x, Context ctx) {
+            ctx.saveInputs(0);
+            ctx.saveOutput();
+            return x[0].prod(dims, keepDim);
+        }
+        public Var[] backward(Var g, Context ctx) {
+            Var x = ctx.input(0);
+            int[] shape = ctx.inputShape(0);
+            Tensor isZero = x.value().eq(0);
+            Tensor singleZero = isZero.logicalAnd(isZero.to(x.dtype()).sum(dims, true).eq(1));
+            Var one = Var.of(Tensor.scalar(x.dtype(), 1));
+            Var zero = Var.of(Tensor.scalar(x.dtype(), 0));
+            Var safe = Var.where(isZero, one, x);
+            Var spread = spread(g, shape, dims, keepDim);
+            Var y = ctx.output().reshape(keptShape(shape, dims));
+            Var atNonzero = spread.mul(y).div(safe);
+            Var atZero = Var.where(singleZero, spread.mul(Engine.apply(new Prod(dims, true), safe)), zero);
+            return new Var[] {Var.where(isZero, atZero, atNonzero)};
+        }
+    }
+
+    /**
+     * {@code y_i = sum of x_j for j <= i} along {@code dim} ({@code j >= i} when {@code reverse});
+     * {@code dx} is the cumulative sum of {@code g} the other way.
+     */
+    record Cumsum(int dim, boolean reverse) implements ReductionPrimitive {
+        public String name() { return "cumsum"; }
+        public Tensor forward(Tensor[] x, Context ctx) { return x[0].cumsum(dim, reverse); }
+        public Var[] backward(Var g, Context ctx) { return new Var[] {Engine.apply(new Cumsum(dim, !reverse), g)}; }
+    }
+
     /** {@code y = softmax(x)} along {@code dim}; {@code dx = y * (g - sum(g * y))}. */
     record Softmax(int dim) implements ReductionPrimitive {
         public String name() { return "softmax"; }

@@ -406,6 +406,39 @@ public final class Var {
     }
     /** Unbiased variance of all elements. */
     public Var var() { return var(allDims(), 1, false); }
+    /**
+     * Standard deviation over {@code dims}: {@code sqrt(var(dims, correction, keepDim))}. NOTE: where
+     * the variance is 0 the gradient is 0 (PyTorch's choice; the derivative of sqrt is infinite there),
+     * masked so that no 0 * inf reaches the inputs, and the gradient of the gradient stays finite.
+     */
+    public Var std(int[] dims, int correction, boolean keepDim) {
+        if (correction < 0) {
+            throw AutogradException.of("std", "correction must be >= 0, got %d for shape %s", correction, shape());
+        }
+        Var variance = var(Shapes.dims("std", dims, shape()), correction, keepDim);
+        Tensor flat = variance.value().eq(0);
+        Var safe = Var.where(flat, Var.of(Tensor.scalar(variance.dtype(), 1)), variance).sqrt();
+        return Var.where(flat, Var.of(Tensor.scalar(variance.dtype(), 0)), safe);
+    }
+    /** Unbiased standard deviation of all elements. */
+    public Var std() { return std(allDims(), 1, false); }
+    /** Product of all elements; correct gradients with one or several zeros (see {@code ReductionPrimitive.Prod}). */
+    public Var prod() { return Engine.apply(new ReductionPrimitive.Prod(allDims(), false), this); }
+    /** Product along {@code dim}; gradient {@code g * (product of the others)}, with zeros handled. */
+    public Var prod(int dim, boolean keepDim) {
+        return Engine.apply(new ReductionPrimitive.Prod(new int[] {axis("prod", dim)}, keepDim), this);
+    }
+    /** Inclusive prefix sums along {@code dim}, same shape; the gradient is the reversed prefix sum of g. */
+    public Var cumsum(int dim) { return Engine.apply(new ReductionPrimitive.Cumsum(axis("cumsum", dim), false), this); }
+    /**
+     * Stable sort along {@code dim}; the values are differentiable (gathered, so each gets its own
+     * gradient), the INT64 indices are not. NaN sorts above every number.
+     */
+    public Indexed sort(int dim, boolean descending) { return indexed(value.sort(dim, descending), axis("sort", dim)); }
+    /** The {@code k} largest or smallest along {@code dim}; see {@link Tensor#topk}. Values as in {@link #sort}. */
+    public Indexed topk(int k, int dim, boolean largest, boolean sorted) {
+        return indexed(value.topk(k, dim, largest, sorted), axis("topk", dim));
+    }
     /** Largest element; tied maxima share the gradient equally. */
     public Var max() { return amax(allDims(), false); }
     /** Smallest element; tied minima share the gradient equally. */
@@ -446,8 +479,13 @@ public final class Var {
         return Engine.apply(new ReductionPrimitive.LogSoftmax(axis("logSoftmax", dim)), this);
     }
 
-    /** Values (differentiable) and indices (INT64) of {@link #max(int, boolean)} and {@link #min(int, boolean)}. */
+    /** Values (differentiable) and indices (INT64) of {@code max(dim)}, {@code min(dim)}, {@link #sort} and {@link #topk}. */
     public record Indexed(Var values, Tensor indices) {
+    }
+
+    /** The values of {@code r} taken again from this value by its indices (the same shape along {@code dim}). */
+    private Indexed indexed(Tensor.Indexed r, int dim) {
+        return new Indexed(gather(dim, r.indices()), r.indices());
     }
 
     private Indexed indexed(Tensor.Indexed r, int dim, boolean keepDim) {

@@ -64,9 +64,11 @@ import org.bitspike.autograd.OpSampling.ConvShapes;
 import org.bitspike.autograd.OpSampling.Dice;
 import org.bitspike.autograd.OpSampling.Domain;
 import org.bitspike.autograd.OpSampling.PoolShapes;
+import org.bitspike.autograd.ReductionPrimitive.Cumsum;
 import org.bitspike.autograd.ReductionPrimitive.Extremum;
 import org.bitspike.autograd.ReductionPrimitive.LogSoftmax;
 import org.bitspike.autograd.ReductionPrimitive.Norm;
+import org.bitspike.autograd.ReductionPrimitive.Prod;
 import org.bitspike.autograd.ReductionPrimitive.Softmax;
 import org.bitspike.autograd.ReductionPrimitive.Sum;
 import org.bitspike.autograd.ShapePrimitive.Cat;
@@ -837,6 +839,56 @@ final class OpTable {
         return 2 / Math.sqrt(Math.PI) * sum;
     }
 
+    /** A sort's direction along a dimension (possibly negative). */
+    record SortArgs(int dim, boolean descending) {
+    }
+
+    /** A top-k: how many, along which dimension, largest or smallest, sorted or in order of position. */
+    record TopkArgs(int k, int dim, boolean largest, boolean sorted) {
+    }
+
+    private interface SliceMap {
+        double[] apply(double[] slice);
+    }
+
+    /** {@code f} applied to every 1-D slice of {@code x} along {@code dim}; the result has {@code outSize} there. */
+    private static Nd alongDim(Nd x, int dim, int outSize, SliceMap f) {
+        int[] shape = x.shape();
+        int[] outShape = x.shape();
+        outShape[dim] = outSize;
+        Nd out = Nd.zeros(outShape);
+        for (int i = 0; i < x.numel(); i++) {
+            int[] at = Naive.unravel(i, shape);
+            if (at[dim] == 0) {
+                double[] slice = new double[shape[dim]];
+                for (int k = 0; k < slice.length; k++) {
+                    at[dim] = k;
+                    slice[k] = x.get(at);
+                }
+                double[] r = f.apply(slice);
+                for (int k = 0; k < outSize; k++) {
+                    at[dim] = k;
+                    out.data()[Naive.ravel(at, outShape)] = r[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** value + index of the first {@code k} of the distinct {@code slice} ranked ascending or not, in rank or position order. */
+    private static double[] ranked(double[] slice, int k, boolean ascending, boolean inRankOrder) {
+        Integer[] order = new Integer[slice.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (p, q) -> ascending ? Double.compare(slice[p], slice[q]) : Double.compare(slice[q], slice[p]));
+        Integer[] chosen = Arrays.copyOf(order, k);
+        if (!inRankOrder) {
+            Arrays.sort(chosen);
+        }
+        return Arrays.stream(chosen).mapToDouble(i -> slice[i] + i).toArray();
+    }
+
     private static List<Row<?>> researchOps() {
         List<Row<?>> rows = new ArrayList<>();
         rows.add(unary("log1p", Log1p.class, POSITIVE, Var::log1p, Math::log1p));
@@ -865,6 +917,68 @@ final class OpTable {
             (x, alpha) -> x[0].elu(alpha), (x, alpha) -> Naive.map(x[0], v -> v > 0 ? v : alpha * (Math.exp(v) - 1)))
             .bad("an infinite alpha", () -> grad(2).elu(Double.POSITIVE_INFINITY), "elu", "alpha must be finite",
                 "Infinity"));
+        // DISTINCT keeps every reduced set's variance away from 0, where sqrt has its kink
+        rows.add(row("std", Sum.class, List.of(DISTINCT), (Dice d) -> {
+            int[] s = d.shape(1, 3);
+            Dims dims = Dims.draw(d, s.length);
+            int n = Naive.count(s, dims.normalised(s.length));
+            return Sample.of(new VarArgs(dims, n > 1 && d.coin() ? 1 : 0), s);
+        }, (x, a) -> x[0].std(a.dims.dims, a.correction, a.dims.keepDim), (x, a) -> {
+            int[] dims = a.dims.normalised(x[0].rank());
+            int n = Naive.count(x[0].shape(), dims);
+            Nd mean = Naive.map(Naive.sum(x[0], dims, true), v -> v / n);
+            Nd squares = Naive.map(Naive.zip(x[0], mean, (v, m) -> v - m), v -> v * v);
+            return Naive.map(Naive.sum(squares, dims, a.dims.keepDim), v -> Math.sqrt(v / (n - a.correction)));
+        }).bad("a negative correction", () -> grad(2, 3).std(new int[] {1}, -1, false), "std",
+            "correction must be >= 0, got -1", "[2, 3]")
+          .bad("a dimension out of range", () -> grad(2, 3).std(new int[] {2}, 1, false), "std", "dimension 2", "[2, 3]"));
+        rows.add(row("prod(dim)", Prod.class, List.of(NONZERO), (Dice d) -> {
+            int[] s = d.shape(1, 3);
+            return Sample.of(new Dim(d.dim(s.length), d.coin()), s);
+        }, (x, a) -> x[0].prod(a.dim, a.keepDim),
+            (x, a) -> Naive.reduce(x[0], new int[] {a.normalised(x[0].rank())}, a.keepDim, 1, (u, v) -> u * v, v -> v))
+            .bad("a dimension out of range", () -> grad(2, 3).prod(-3, false), "prod", "dimension -3", "[2, 3]"));
+        rows.add(row("prod of all elements", Prod.class, List.of(NONZERO), (Dice d) -> Sample.of(null, d.shape(0, 3)),
+            (x, a) -> x[0].prod(), (x, a) -> Naive.reduce(x[0], all(x[0].rank()), false, 1, (u, v) -> u * v, v -> v)));
+        rows.add(row("cumsum", Cumsum.class, List.of(REAL), (Dice d) -> {
+            int[] s = d.shape(1, 3, d.size().maxDim + 2);
+            return Sample.of(d.dim(s.length), s);
+        }, (x, dim) -> x[0].cumsum(dim), (x, dim) -> {
+            int at = dim < 0 ? dim + x[0].rank() : dim;
+            return alongDim(x[0], at, x[0].shape()[at], slice -> {
+                double[] out = slice.clone();
+                for (int k = 1; k < out.length; k++) {
+                    out[k] += out[k - 1];
+                }
+                return out;
+            });
+        }).bad("a dimension out of range", () -> grad(2, 3).cumsum(2), "cumsum", "dimension 2", "[2, 3]"));
+        // sort and topk: the values plus the indices, so one comparison checks both; DISTINCT: no ties
+        rows.add(row("sort", Gather.class, List.of(DISTINCT), (Dice d) -> {
+            int[] s = d.shape(1, 3, d.size().maxDim + 2);
+            return Sample.of(new SortArgs(d.dim(s.length), d.coin()), s);
+        }, (x, a) -> {
+            Var.Indexed r = x[0].sort(a.dim, a.descending);
+            return r.values().add(Var.of(r.indices().to(DType.FLOAT64)));
+        }, (x, a) -> {
+            int at = a.dim < 0 ? a.dim + x[0].rank() : a.dim;
+            return alongDim(x[0], at, x[0].shape()[at], slice -> ranked(slice, slice.length, !a.descending, true));
+        }).bad("a dimension out of range", () -> grad(2, 3).sort(2, false), "sort", "dimension 2", "[2, 3]"));
+        rows.add(row("topk", Gather.class, List.of(DISTINCT), (Dice d) -> {
+            int[] s = d.shape(1, 3, d.size().maxDim + 2);
+            int dim = d.dim(s.length);
+            int size = s[dim < 0 ? dim + s.length : dim];
+            return Sample.of(new TopkArgs(d.between(0, size), dim, d.coin(), d.coin()), s);
+        }, (x, a) -> {
+            Var.Indexed r = x[0].topk(a.k, a.dim, a.largest, a.sorted);
+            return r.values().add(Var.of(r.indices().to(DType.FLOAT64)));
+        }, (x, a) -> {
+            int at = a.dim < 0 ? a.dim + x[0].rank() : a.dim;
+            return alongDim(x[0], at, a.k, slice -> ranked(slice, a.k, !a.largest, a.sorted));
+        }).bad("k larger than the dimension", () -> grad(2, 3).topk(4, 1, true, true), "topk", "k must be in [0, 3]",
+            "got 4", "[2, 3]")
+          .bad("a negative k", () -> grad(2, 3).topk(-1, 0, true, true), "topk", "got -1")
+          .bad("a dimension out of range", () -> grad(2, 3).topk(1, 2, true, true), "topk", "dimension 2", "[2, 3]"));
         return rows;
     }
 

@@ -1,5 +1,6 @@
 package org.bitspike.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,6 +138,87 @@ class ResearchOpsGoldenTest {
             big.gelu().add(big.silu()).add(big.gelu(GeluApproximation.TANH)).sum().backward();
             assertValues(big.grad(), 0, 3);
         }
+    }
+
+    // ------------------------------------------------------------------ reductions and scans
+
+    @Test
+    void prodGradientWithNoOneOrSeveralZeros() {
+        // [2, 3, 4]: y = 24, dx = y / x = [12, 8, 6]
+        Var a = leaf(2, 3, 4);
+        a.prod().backward();
+        assertValues(a.grad(), 12, 8, 6);
+        // [2, 0, 4]: y = 0; the zero gets the product of the rest, 8, the others 0
+        Var b = leaf(2, 0, 4);
+        Var yb = b.prod();
+        yb.backward();
+        assertValues(yb, 0);
+        assertValues(b.grad(), 0, 8, 0);
+        // [0, 3, 0]: every product of "the others" contains a zero
+        Var c = leaf(0, 3, 0);
+        c.prod().backward();
+        assertValues(c.grad(), 0, 0, 0);
+        // along a dimension, one slice with one zero and one with two: [[1, 0, 3], [0, 0, 2]] -> [[0, 3, 0], [0, 0, 0]]
+        Var m = Var.withGrad(Tensor.of(new double[][] {{1, 0, 3}, {0, 0, 2}}));
+        Var ym = m.prod(1, false);
+        ym.sum().backward();
+        assertValues(ym, 0, 0);
+        assertValues(m.grad(), 0, 3, 0, 0, 0, 0);
+    }
+
+    @Test
+    void prodSecondOrderWithOneZero() {
+        // y = x0 x1 x2 at [2, 0, 4]: the Hessian is H[i][j] = product of the third element:
+        // row 0 [0, x2, x1] = [0, 4, 0]; row 1 [x2, 0, x0] = [4, 0, 2]; row 2 [x1, x0, 0] = [0, 2, 0]
+        double[][] hessian = {{0, 4, 0}, {4, 0, 2}, {0, 2, 0}};
+        for (int i = 0; i < 3; i++) {
+            Var x = leaf(2, 0, 4);
+            Var dx = Autograd.grad(x.prod(), List.of(x), GradOptions.DEFAULT.creatingGraph()).get(0);
+            assertValues(Autograd.grad(dx.select(0, i), List.of(x)).get(0), hessian[i]);
+        }
+    }
+
+    @Test
+    void cumsumGradientIsTheReversedCumsum() {
+        // y = [1, 3, 6]; loss = y . [1, 10, 100]; dx_i = sum of the weights from i on = [111, 110, 100]
+        Var x = leaf(1, 2, 3);
+        Var y = x.cumsum(0);
+        y.mul(Var.of(Tensor.of(new double[] {1, 10, 100}, 3))).sum().backward();
+        assertValues(y, 1, 3, 6);
+        assertValues(x.grad(), 111, 110, 100);
+    }
+
+    @Test
+    void stdAndItsZeroVarianceGradient() {
+        // std of [1, 3] (unbiased): sqrt(2); d/dx_i = (x_i - mean) / ((n - 1) std) = [-1/sqrt 2, 1/sqrt 2]
+        Var x = leaf(1, 3);
+        Var s = x.std();
+        s.backward();
+        assertValues(s, Math.sqrt(2));
+        assertValues(x.grad(), -1 / Math.sqrt(2), 1 / Math.sqrt(2));
+        // [5, 5, 5]: std 0, gradient 0 (not NaN), and the gradient of the gradient finite (0)
+        Var flat = leaf(5, 5, 5);
+        Var sf = flat.std(new int[] {0}, 1, false);
+        Var df = Autograd.grad(sf, List.of(flat), GradOptions.DEFAULT.creatingGraph()).get(0);
+        assertValues(sf, 0);
+        assertValues(df, 0, 0, 0);
+        assertValues(Autograd.grad(df.sum(), List.of(flat), GradOptions.DEFAULT.allowingUnused()).get(0), 0, 0, 0);
+    }
+
+    @Test
+    void sortAndTopkRouteEachValuesGradientToItsSource() {
+        // sort [3, 1, 2] -> [1, 2, 3] from indices [1, 2, 0]; weights [1, 10, 100] -> dx = [100, 1, 10]
+        Var x = leaf(3, 1, 2);
+        Var.Indexed sorted = x.sort(0, false);
+        sorted.values().mul(Var.of(Tensor.of(new double[] {1, 10, 100}, 3))).sum().backward();
+        assertArrayEquals(new long[] {1, 2, 0}, sorted.indices().toLongArray());
+        assertValues(x.grad(), 100, 1, 10);
+        // top 2 of [3, 1, 2] -> [3, 2] at [0, 2]; weights [1, 10] -> dx = [1, 0, 10]
+        Var y = leaf(3, 1, 2);
+        Var.Indexed top = y.topk(2, 0, true, true);
+        top.values().mul(Var.of(Tensor.of(new double[] {1, 10}, 2))).sum().backward();
+        assertValues(top.values(), 3, 2);
+        assertValues(y.grad(), 1, 0, 10);
     }
 
     // ------------------------------------------------------------------ support

@@ -1,11 +1,21 @@
 package org.bitspike.tensor;
 
-/** NumPy-style text for tensors: nested brackets, summarised with ... beyond a threshold. */
+/** NumPy-style text for tensors (nested brackets, summarised with ... beyond a threshold), and content equality. */
 final class Format {
     private static final int THRESHOLD = 1000;
     private static final int EDGE = 3;
 
     private Format() {
+    }
+
+    /** True when shapes, dtypes and every element are equal (NaN equals NaN). */
+    static boolean contentEquals(Tensor a, Tensor b) {
+        if (!java.util.Arrays.equals(a.shapeRef(), b.shapeRef()) || a.dtype() != b.dtype()) {
+            return false;
+        }
+        // NOTE: integers compare as longs: INT64 values beyond 2^53 can be equal as doubles.
+        return a.dtype().isFloating() ? java.util.Arrays.equals(a.toDoubleArray(), b.toDoubleArray())
+                : java.util.Arrays.equals(a.toLongArray(), b.toLongArray());
     }
 
     static String format(Tensor t) {

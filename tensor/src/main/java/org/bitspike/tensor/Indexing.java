@@ -34,6 +34,24 @@ final class Indexing {
         return t.dim() == 0 ? 1 : t.shapeRef()[d];
     }
 
+    /** The storage offset of the element at {@code index} of {@code t}, bounds-checked under {@code op}'s name. */
+    static int elementOffset(String op, Tensor t, int[] index) {
+        int[] shape = t.shapeRef();
+        if (index.length != shape.length) {
+            throw TensorException.of(op, "index %s has %d entries for a tensor of shape %s",
+                    index, index.length, shape);
+        }
+        int o = t.offset();
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw TensorException.of(op, "index %s out of bounds for shape %s at dimension %d",
+                        index, shape, d);
+            }
+            o += index[d] * t.stridesRef()[d];
+        }
+        return o;
+    }
+
     /** out[i..][j][k..] = t[i..][index[i..][j][k..]][k..] along dim. */
     static Tensor gather(Tensor t, int dim, Tensor index) {
         int d = checkGatherShapes("gather", t, dim, index);

@@ -90,6 +90,37 @@ final class Reductions {
         return out;
     }
 
+    /**
+     * The product over {@code dims} (1 for an empty set). NOTE: floating products run in double and
+     * round once; integers and BOOL multiply in INT64 (PyTorch's promotion), wrapping on overflow.
+     */
+    static Tensor prod(Tensor t, int[] dims, boolean keepDim) {
+        Rows rows = rows("prod", t, dims);
+        int[] shape = rows.shape(keepDim);
+        if (t.dtype().isFloating()) {
+            double[] x = rows.data.toDoubleArray();
+            double[] v = new double[rows.outer];
+            for (int row = 0; row < rows.outer; row++) {
+                double p = 1;
+                for (int k = row * rows.r, end = k + rows.r; k < end; k++) {
+                    p *= x[k];
+                }
+                v[row] = p;
+            }
+            return floating("prod", t.dtype(), shape, v);
+        }
+        long[] x = rows.data.toLongArray();
+        long[] v = new long[rows.outer];
+        for (int row = 0; row < rows.outer; row++) {
+            long p = 1;
+            for (int k = row * rows.r, end = k + rows.r; k < end; k++) {
+                p *= x[k];
+            }
+            v[row] = p;
+        }
+        return Tensor.of(v).reshape(shape); // of(v) with no shape would be 1-D
+    }
+
     static Tensor reduce(Kind kind, Tensor t, int[] dims, boolean keepDim) {
         return reduce(KernelProvider.get(), Parallel.shared(), kind, t, dims, keepDim);
     }

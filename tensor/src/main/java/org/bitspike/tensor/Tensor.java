@@ -369,7 +369,7 @@ public final class Tensor {
 
     /** The value at {@code index} as a double (any dtype). */
     public double getDouble(int... index) {
-        return Elementwise.read(storage, elementOffset("getDouble", index));
+        return Elementwise.read(storage, Indexing.elementOffset("getDouble", this, index));
     }
 
     /** The value at {@code index} as a float. */
@@ -379,7 +379,7 @@ public final class Tensor {
 
     /** The value at {@code index} as a long (integer and bool dtypes exactly; floats truncated). */
     public long getLong(int... index) {
-        return Elementwise.readLong(storage, elementOffset("getLong", index));
+        return Elementwise.readLong(storage, Indexing.elementOffset("getLong", this, index));
     }
 
     /** The single value of a one-element tensor, as a float. */
@@ -398,25 +398,9 @@ public final class Tensor {
     /** Sets the element at {@code index}; bumps the version. */
     public Tensor set_(double value, int... index) {
         checkWritable("set_");
-        Elementwise.write(storage, elementOffset("set_", index), value);
+        Elementwise.write(storage, Indexing.elementOffset("set_", this, index), value);
         storage.bumpVersion();
         return this;
-    }
-
-    int elementOffset(String op, int[] index) {
-        if (index.length != shape.length) {
-            throw TensorException.of(op, "index %s has %d entries for a tensor of shape %s",
-                    index, index.length, shape);
-        }
-        int o = offset;
-        for (int d = 0; d < shape.length; d++) {
-            if (index[d] < 0 || index[d] >= shape[d]) {
-                throw TensorException.of(op, "index %s out of bounds for shape %s at dimension %d",
-                        index, shape, d);
-            }
-            o += index[d] * strides[d];
-        }
-        return o;
     }
 
     /** Row-major copy of the elements as floats (any dtype). */
@@ -726,7 +710,24 @@ public final class Tensor {
     /** {@code x - logsumexp(x)} along {@code dim}. */
     public Tensor logSoftmax(int dim) { return Reductions.softmax(this, dim, true); }
 
-    /** Values and INT64 indices of a max/min along one dimension. */
+    /** Product over {@code dims} (1 if empty); floating in double, rounded once; integers and BOOL give INT64. */
+    public Tensor prod(int[] dims, boolean keepDim) { return Reductions.prod(this, dims, keepDim); }
+    public Tensor prod(int dim, boolean keepDim) { return prod(new int[] {dim}, keepDim); }
+    public Tensor prod() { return prod(allDims(), false); }
+    /** Inclusive prefix sums along {@code dim}, same shape (integers and BOOL give INT64); see {@code Scans}. */
+    public Tensor cumsum(int dim) { return Scans.cumsum(this, dim, false); }
+    /** {@link #cumsum(int)}, or, when {@code reverse}, suffix sums: {@code out[i] = sum of x[j] for j >= i} (as JAX's). */
+    public Tensor cumsum(int dim, boolean reverse) { return Scans.cumsum(this, dim, reverse); }
+    /** Stable sort along {@code dim}: values and INT64 indices, same shape; NaN sorts above every number. */
+    public Indexed sort(int dim, boolean descending) { return Sorting.sort(this, dim, descending); }
+    /**
+     * The {@code k} largest (or smallest) along {@code dim}, values and INT64 indices, that dimension
+     * of size k: in sorted order, or when not {@code sorted} in their order of position. Ties go to
+     * the lower index, NaN counts as largest; {@code 0 <= k <= size} or a TensorException.
+     */
+    public Indexed topk(int k, int dim, boolean largest, boolean sorted) { return Sorting.topk(this, k, dim, largest, sorted); }
+
+    /** Values and INT64 indices of a max/min, sort or topk along one dimension. */
     public record Indexed(Tensor values, Tensor indices) {
     }
 
@@ -773,14 +774,7 @@ public final class Tensor {
     // ---------------------------------------------------------------- equality and printing
 
     /** True when shapes, dtypes and every element are equal (NaN equals NaN). */
-    public boolean contentEquals(Tensor other) {
-        if (!Arrays.equals(shape, other.shape) || dtype() != other.dtype()) {
-            return false;
-        }
-        // NOTE: integers compare as longs: INT64 values beyond 2^53 can be equal as doubles.
-        return dtype().isFloating() ? Arrays.equals(toDoubleArray(), other.toDoubleArray())
-                : Arrays.equals(toLongArray(), other.toLongArray());
-    }
+    public boolean contentEquals(Tensor other) { return Format.contentEquals(this, other); }
 
     /** NumPy-style text, summarised with ... beyond 1000 elements. */
     @Override
