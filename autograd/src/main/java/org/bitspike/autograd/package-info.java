@@ -42,5 +42,23 @@
  * gradient 0. {@code sign}, {@code floor}, {@code ceil} and {@code round} have no gradient: a
  * backward through them raises "no gradient for sign with respect to input" rather than returning
  * zeros. Comparisons and {@code argmax} return plain tensors.
+ *
+ * <p>The activations and reductions researchers reach for follow PyTorch at their kinks:
+ * {@code hardtanh} passes <em>no</em> gradient at its bounds (PyTorch's hardtanh, unlike
+ * {@code clamp}, which passes it); {@code elu} has derivative {@code alpha} at 0 (the left branch
+ * {@code alpha e^x}); {@code softplus} and {@code logSigmoid} have their exact derivatives
+ * {@code sigmoid(x)} and {@code sigmoid(-x)} (1/2 at 0) and are finite with finite gradients for
+ * every finite x; {@code softplus(beta, threshold)} is x with gradient 1 above the threshold;
+ * {@code std} has gradient 0 where the variance is 0 (sqrt's derivative is infinite there);
+ * {@code prod}'s gradient is the product of the other elements of the slice, so with one zero
+ * only the zero gets a gradient and with several none does (second derivatives are exact with at
+ * most one zero per slice); {@code pow(a, b)} has {@code da = 0} at {@code a = 0, b = 0} and
+ * {@code db = 0} at {@code a = 0}; {@code sort} and {@code topk} give each value's gradient to the
+ * element it came from (ties are broken by position, so the gradient goes to the lower index).
+ * Where a composite would take a subgradient at a point of a smooth function, or overflow, the op
+ * is a primitive ({@code softplus}, {@code erf}, {@code log1p}, {@code expm1}); and where a
+ * composite discards a branch with {@code where}, the discarded branch is kept finite so no
+ * {@code 0 * inf} leaks into the gradient ({@code elu} computes {@code expm1(min(x, 0))},
+ * {@code gelu(TANH)} cubes a clamped x).
  */
 package org.bitspike.autograd;

@@ -18,6 +18,9 @@
  *       backward, on NCHW tensors.</li>
  *   <li>{@link org.bitspike.tensor.Normalization} - batch normalisation's per-channel passes on
  *       {@code [N, C, *]} (moments, affine map, backward), each fused with an optional ReLU.</li>
+ *   <li>Scans and sorting ({@code Scans}, {@code Sorting}) - {@code cumsum} along one dimension
+ *       (in double, each prefix rounded once) and stable {@code sort}/{@code topk} with INT64
+ *       indices, NaN above every number; they read the logical values and need no kernels.</li>
  *   <li>{@link org.bitspike.tensor.RandomKey} - an explicit, splittable random key; there is no
  *       hidden global generator.</li>
  *   <li>The iteration engine ({@code Iteration}) broadcasts shapes, coalesces dimensions and hands
