@@ -70,6 +70,13 @@ class BadInputTest {
         expectError("mean", () -> A23.mean(-3, false), "-3", "[2, 3]");
         expectError("max", () -> A23.max(5, false), "5", "[2, 3]");
         expectError("softmax", () -> A23.softmax(2), "2", "[2, 3]");
+        expectError("prod", () -> A23.prod(2, false), "dimension 2", "[2, 3]");
+        expectError("prod", () -> A23.prod(new int[] {1, -1}, false), "repeated", "[2, 3]");
+        expectError("cumsum", () -> A23.cumsum(-3), "dimension -3", "[2, 3]");
+        expectError("sort", () -> A23.sort(2, true), "dimension 2", "[2, 3]");
+        expectError("topk", () -> A23.topk(1, 2, true, true), "dimension 2", "[2, 3]");
+        expectError("topk", () -> A23.topk(4, 1, true, true), "k must be in [0, 3]", "got 4", "[2, 3]");
+        expectError("topk", () -> A23.topk(-1, 0, false, false), "k must be in [0, 2]", "got -1", "[2, 3]");
         expectError("permute", () -> A23.permute(0, 0), "[0, 0]", "[2, 3]");
         expectError("permute", () -> A23.permute(0), "[0]", "[2, 3]");
         expectError("permute", () -> A23.permute(0, 2), "2", "[2, 3]");

@@ -169,9 +169,10 @@ class ScansAndSortingTest {
         assertArrayEquals(new long[] {1, 1, 2}, Tensor.of(new boolean[] {true, false, true}).cumsum(0).toLongArray());
         assertEquals(7.0, Tensor.scalar(DType.FLOAT64, 7).cumsum(0).itemDouble(), "a 0-d tensor is its own prefix sum");
         assertArrayEquals(new int[] {2, 0}, Tensor.zeros(2, 0).cumsum(1).shape());
-        // FLOAT32 sums in double and rounds each prefix once: 1 + 1e-8 + ... stays exact to a float ulp
-        Tensor tiny = Tensor.full(DType.FLOAT32, 1e-8, 1000).add(Tensor.of(new float[] {1}).expand(1000).mul(0));
-        assertEquals((float) (1000 * (double) 1e-8f), tiny.cumsum(0).toFloatArray()[999]);
+        // FLOAT32 sums in double and rounds each prefix once: a thousand 0.1f make 1000 * 0.1f rounded once
+        // (a float accumulator would drift to 99.99905)
+        float last = Tensor.full(DType.FLOAT32, 0.1, 1000).cumsum(0).toFloatArray()[999];
+        assertEquals((float) (1000 * (double) 0.1f), last);
         TensorException e = assertThrows(TensorException.class, () -> x.cumsum(2));
         assertTrue(e.getMessage().startsWith("cumsum: dimension 2 out of range"), e.getMessage());
         assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
