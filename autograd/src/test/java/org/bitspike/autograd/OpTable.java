@@ -33,13 +33,9 @@ import org.bitspike.autograd.ElementwisePrimitive.Clamp;
 import org.bitspike.autograd.ElementwisePrimitive.Contiguous;
 import org.bitspike.autograd.ElementwisePrimitive.Cos;
 import org.bitspike.autograd.ElementwisePrimitive.Div;
-import org.bitspike.autograd.ElementwisePrimitive.Erf;
 import org.bitspike.autograd.ElementwisePrimitive.Exp;
-import org.bitspike.autograd.ElementwisePrimitive.Expm1;
 import org.bitspike.autograd.ElementwisePrimitive.Floor;
-import org.bitspike.autograd.ElementwisePrimitive.Hardtanh;
 import org.bitspike.autograd.ElementwisePrimitive.Log;
-import org.bitspike.autograd.ElementwisePrimitive.Log1p;
 import org.bitspike.autograd.ElementwisePrimitive.Maximum;
 import org.bitspike.autograd.ElementwisePrimitive.Minimum;
 import org.bitspike.autograd.ElementwisePrimitive.Mul;
@@ -53,7 +49,6 @@ import org.bitspike.autograd.ElementwisePrimitive.Rsqrt;
 import org.bitspike.autograd.ElementwisePrimitive.Sigmoid;
 import org.bitspike.autograd.ElementwisePrimitive.Sign;
 import org.bitspike.autograd.ElementwisePrimitive.Sin;
-import org.bitspike.autograd.ElementwisePrimitive.Softplus;
 import org.bitspike.autograd.ElementwisePrimitive.Sqrt;
 import org.bitspike.autograd.ElementwisePrimitive.Sub;
 import org.bitspike.autograd.ElementwisePrimitive.Tanh;
@@ -64,11 +59,9 @@ import org.bitspike.autograd.OpSampling.ConvShapes;
 import org.bitspike.autograd.OpSampling.Dice;
 import org.bitspike.autograd.OpSampling.Domain;
 import org.bitspike.autograd.OpSampling.PoolShapes;
-import org.bitspike.autograd.ReductionPrimitive.Cumsum;
 import org.bitspike.autograd.ReductionPrimitive.Extremum;
 import org.bitspike.autograd.ReductionPrimitive.LogSoftmax;
 import org.bitspike.autograd.ReductionPrimitive.Norm;
-import org.bitspike.autograd.ReductionPrimitive.Prod;
 import org.bitspike.autograd.ReductionPrimitive.Softmax;
 import org.bitspike.autograd.ReductionPrimitive.Sum;
 import org.bitspike.autograd.ShapePrimitive.Cat;
@@ -891,29 +884,29 @@ final class OpTable {
 
     private static List<Row<?>> researchOps() {
         List<Row<?>> rows = new ArrayList<>();
-        rows.add(unary("log1p", Log1p.class, POSITIVE, Var::log1p, Math::log1p));
-        rows.add(unary("expm1", Expm1.class, REAL, Var::expm1, Math::expm1));
-        rows.add(unary("softplus", Softplus.class, REAL, Var::softplus, OpTable::softplus));
-        rows.add(unary("logSigmoid", Softplus.class, REAL, Var::logSigmoid, v -> -softplus(-v)));
+        rows.add(unary("log1p", ElementwisePrimitive.Log1p.class, POSITIVE, Var::log1p, Math::log1p));
+        rows.add(unary("expm1", ElementwisePrimitive.Expm1.class, REAL, Var::expm1, Math::expm1));
+        rows.add(unary("softplus", ElementwisePrimitive.Softplus.class, REAL, Var::softplus, OpTable::softplus));
+        rows.add(unary("logSigmoid", ElementwisePrimitive.Softplus.class, REAL, Var::logSigmoid, v -> -softplus(-v)));
         // the threshold sits on a clamp bound, so OFF_CLAMP_BOUNDS keeps samples 0.1 / beta away from it
-        rows.add(row("softplus(beta, threshold)", Softplus.class, List.of(OFF_CLAMP_BOUNDS),
+        rows.add(row("softplus(beta, threshold)", ElementwisePrimitive.Softplus.class, List.of(OFF_CLAMP_BOUNDS),
             (Dice d) -> Sample.of(d.pick(0.5, 1.0, 2.0), d.shape(0, 3)),
             (x, beta) -> x[0].softplus(beta, beta * Domain.CLAMP_MAX),
             (x, beta) -> Naive.map(x[0], v -> v > Domain.CLAMP_MAX ? v : softplus(beta * v) / beta))
             .bad("beta 0", () -> grad(2).softplus(0, 20), "softplus", "beta must be positive and finite, got 0.0", "[2]")
             .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN"));
-        rows.add(unary("erf", Erf.class, REAL, Var::erf, OpTable::erf));
-        rows.add(row("hardtanh", Hardtanh.class, List.of(OFF_CLAMP_BOUNDS), (Dice d) -> Sample.of(null, d.shape(0, 3)),
+        rows.add(unary("erf", ElementwisePrimitive.Erf.class, REAL, Var::erf, OpTable::erf));
+        rows.add(row("hardtanh", ElementwisePrimitive.Hardtanh.class, List.of(OFF_CLAMP_BOUNDS), (Dice d) -> Sample.of(null, d.shape(0, 3)),
             (x, a) -> x[0].hardtanh(Domain.CLAMP_MIN, Domain.CLAMP_MAX),
             (x, a) -> Naive.map(x[0], v -> Math.min(Math.max(v, Domain.CLAMP_MIN), Domain.CLAMP_MAX)))
             .bad("min above max", () -> grad(2).hardtanh(1, 0), "hardtanh", "min <= max", "min 1.0, max 0.0", "[2]")
             .bad("a NaN bound", () -> grad(2).hardtanh(Double.NaN, 1), "hardtanh", "min NaN"));
-        rows.add(unary("gelu", Erf.class, REAL, Var::gelu, v -> v * (1 + erf(v / Math.sqrt(2))) / 2)
+        rows.add(unary("gelu", ElementwisePrimitive.Erf.class, REAL, Var::gelu, v -> v * (1 + erf(v / Math.sqrt(2))) / 2)
             .bad("a null approximation", () -> grad(2).gelu(null), "gelu", "approximation is null"));
         rows.add(unary("gelu(TANH)", Tanh.class, REAL, x -> x.gelu(GeluApproximation.TANH),
             v -> v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))) / 2));
         rows.add(unary("silu", Sigmoid.class, REAL, Var::silu, v -> v / (1 + Math.exp(-v))));
-        rows.add(row("elu", Expm1.class, List.of(NONZERO), (Dice d) -> Sample.of(d.pick(0.5, 1.0, 1.7), d.shape(0, 3)),
+        rows.add(row("elu", ElementwisePrimitive.Expm1.class, List.of(NONZERO), (Dice d) -> Sample.of(d.pick(0.5, 1.0, 1.7), d.shape(0, 3)),
             (x, alpha) -> x[0].elu(alpha), (x, alpha) -> Naive.map(x[0], v -> v > 0 ? v : alpha * (Math.exp(v) - 1)))
             .bad("an infinite alpha", () -> grad(2).elu(Double.POSITIVE_INFINITY), "elu", "alpha must be finite",
                 "Infinity"));
@@ -932,15 +925,15 @@ final class OpTable {
         }).bad("a negative correction", () -> grad(2, 3).std(new int[] {1}, -1, false), "std",
             "correction must be >= 0, got -1", "[2, 3]")
           .bad("a dimension out of range", () -> grad(2, 3).std(new int[] {2}, 1, false), "std", "dimension 2", "[2, 3]"));
-        rows.add(row("prod(dim)", Prod.class, List.of(NONZERO), (Dice d) -> {
+        rows.add(row("prod(dim)", ReductionPrimitive.Prod.class, List.of(NONZERO), (Dice d) -> {
             int[] s = d.shape(1, 3);
             return Sample.of(new Dim(d.dim(s.length), d.coin()), s);
         }, (x, a) -> x[0].prod(a.dim, a.keepDim),
             (x, a) -> Naive.reduce(x[0], new int[] {a.normalised(x[0].rank())}, a.keepDim, 1, (u, v) -> u * v, v -> v))
             .bad("a dimension out of range", () -> grad(2, 3).prod(-3, false), "prod", "dimension -3", "[2, 3]"));
-        rows.add(row("prod of all elements", Prod.class, List.of(NONZERO), (Dice d) -> Sample.of(null, d.shape(0, 3)),
+        rows.add(row("prod of all elements", ReductionPrimitive.Prod.class, List.of(NONZERO), (Dice d) -> Sample.of(null, d.shape(0, 3)),
             (x, a) -> x[0].prod(), (x, a) -> Naive.reduce(x[0], all(x[0].rank()), false, 1, (u, v) -> u * v, v -> v)));
-        rows.add(row("cumsum", Cumsum.class, List.of(REAL), (Dice d) -> {
+        rows.add(row("cumsum", ReductionPrimitive.Cumsum.class, List.of(REAL), (Dice d) -> {
             int[] s = d.shape(1, 3, d.size().maxDim + 2);
             return Sample.of(d.dim(s.length), s);
         }, (x, dim) -> x[0].cumsum(dim), (x, dim) -> {
