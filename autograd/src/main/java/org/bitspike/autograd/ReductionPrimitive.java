@@ -70,7 +70,8 @@ sealed interface ReductionPrimitive extends Primitive {
      * chosen (zeros are replaced by 1 before dividing and in the product of the rest), so the
      * gradient of the gradient is finite, and exact wherever a slice has at most one zero; with two
      * or more zeros the first derivative is 0 but the mixed second derivative of two zeros is the
-     * product of the others, which this rule reports as 0.
+     * product of the others, which this rule reports as 0. As PyTorch's, a slice without zeros
+     * divides its product, so where that product underflows to 0 the gradient reads 0 too.
      */
     record Prod(int[] dims, boolean keepDim) implements ReductionPrimitive {
         public String name() { return "prod"; }

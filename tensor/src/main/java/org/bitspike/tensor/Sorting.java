@@ -23,9 +23,10 @@ final class Sorting {
     static Tensor.Indexed topk(Tensor t, int k, int dim, boolean largest, boolean sorted) {
         int d = Shapes.dim("topk", dim, Math.max(t.dim(), 1), t.shapeRef());
         int size = t.dim() == 0 ? 1 : t.shapeRef()[d];
-        if (k < 0 || k > size) {
-            throw TensorException.of("topk", "k must be in [0, %d], the size of dimension %d of shape %s, got %d",
-                    size, d, t.shapeRef(), k);
+        int least = t.dim() == 0 ? 1 : 0; // NOTE: a 0-d result cannot be empty, so a 0-d input needs k = 1
+        if (k < least || k > size) {
+            throw TensorException.of("topk", "k must be in [%d, %d], the size of dimension %d of shape %s, got %d",
+                    least, size, d, t.shapeRef(), k);
         }
         Tensor indices = sortedIndices(t, d, largest);
         if (t.dim() > 0) {

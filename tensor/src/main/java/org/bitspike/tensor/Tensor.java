@@ -723,7 +723,7 @@ public final class Tensor {
     /**
      * The {@code k} largest (or smallest) along {@code dim}, values and INT64 indices, that dimension
      * of size k: in sorted order, or when not {@code sorted} in their order of position. Ties go to
-     * the lower index, NaN counts as largest; {@code 0 <= k <= size} or a TensorException.
+     * the lower index, NaN counts as largest; {@code 0 <= k <= size} (k = 1 for 0-d) or a TensorException.
      */
     public Indexed topk(int k, int dim, boolean largest, boolean sorted) { return Sorting.topk(this, k, dim, largest, sorted); }
 

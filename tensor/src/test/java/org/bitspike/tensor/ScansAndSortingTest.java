@@ -142,7 +142,7 @@ class ScansAndSortingTest {
         Tensor x = s.logical();
         for (int d = 0; d < rank; d++) {
             int size = s.rank() == 0 ? 1 : s.shape()[d];
-            for (int k : new int[] {0, size / 2, size}) {
+            for (int k : s.rank() == 0 ? new int[] {1} : new int[] {0, size / 2, size}) {
                 for (boolean largest : new boolean[] {false, true}) {
                     String what = "topk " + k + " along " + d + (largest ? " largest" : " smallest") + " of " + s;
                     Tensor.Indexed sorted = x.topk(k, d, largest, true);
@@ -221,6 +221,10 @@ class ScansAndSortingTest {
         assertTrue(e.getMessage().contains("topk: k must be in [0, 6]"), e.getMessage());
         assertTrue(e.getMessage().contains("got 7"), e.getMessage());
         assertThrows(TensorException.class, () -> x.topk(-1, 0, true, true));
+        Tensor scalar = Tensor.scalar(DType.FLOAT64, 4);
+        assertEquals(4.0, scalar.topk(1, 0, true, true).values().itemDouble());
+        TensorException empty = assertThrows(TensorException.class, () -> scalar.topk(0, 0, true, true));
+        assertTrue(empty.getMessage().contains("k must be in [1, 1]"), empty.getMessage());
         assertThrows(TensorException.class, () -> x.topk(1, 1, true, true));
     }
 }
