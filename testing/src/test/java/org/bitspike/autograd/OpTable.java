@@ -244,8 +244,7 @@ final class OpTable {
 
     private static Row<Void> unary(String name, Class<? extends Primitive> covers, Domain domain, UnaryOperator<Var> op,
             DoubleUnaryOperator reference) {
-        return row(name, covers, List.of(domain), (Dice d) -> Sample.<Void>of(null, d.shape(0, 3)),
-                (x, a) -> op.apply(x[0]), (x, a) -> Naive.map(x[0], reference));
+        return new Row<>(OpSpec.unary(name, domain, op, reference), covers);
     }
 
     /** A piecewise-constant map: the forward is checked; the backward must refuse. */
@@ -259,8 +258,7 @@ final class OpTable {
     /** A broadcasting binary op; {@code tensorOp} is the name the tensor layer gives in shape errors. */
     private static Row<Void> binary(String name, String tensorOp, Class<? extends Primitive> covers, Domain a, Domain b,
             BinaryOperator<Var> op, DoubleBinaryOperator reference) {
-        return row(name, covers, List.of(a, b), (Dice d) -> new Sample<Void>(d.broadcastPair(3), null),
-                (x, args) -> op.apply(x[0], x[1]), (x, args) -> Naive.zip(x[0], x[1], reference))
+        return new Row<>(OpSpec.binary(name, a, b, op, reference), covers)
                 .bad("shapes that do not broadcast", () -> op.apply(grad(2, 3), grad(4)), tensorOp, "[2, 3]", "[4]",
                     "cannot be broadcast");
     }
