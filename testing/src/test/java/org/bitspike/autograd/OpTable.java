@@ -1,16 +1,15 @@
 package org.bitspike.autograd;
 
-import static org.bitspike.autograd.OpSampling.Domain.DISTINCT;
-import static org.bitspike.autograd.OpSampling.Domain.EVEN_TENTHS;
-import static org.bitspike.autograd.OpSampling.Domain.NONZERO;
-import static org.bitspike.autograd.OpSampling.Domain.ODD_TENTHS;
-import static org.bitspike.autograd.OpSampling.Domain.OFF_CLAMP_BOUNDS;
-import static org.bitspike.autograd.OpSampling.Domain.OFF_HALVES;
-import static org.bitspike.autograd.OpSampling.Domain.OFF_INTEGERS;
-import static org.bitspike.autograd.OpSampling.Domain.POSITIVE;
-import static org.bitspike.autograd.OpSampling.Domain.REAL;
+import static org.bitspike.testing.Domain.DISTINCT;
+import static org.bitspike.testing.Domain.EVEN_TENTHS;
+import static org.bitspike.testing.Domain.NONZERO;
+import static org.bitspike.testing.Domain.ODD_TENTHS;
+import static org.bitspike.testing.Domain.OFF_CLAMP_BOUNDS;
+import static org.bitspike.testing.Domain.OFF_HALVES;
+import static org.bitspike.testing.Domain.OFF_INTEGERS;
+import static org.bitspike.testing.Domain.POSITIVE;
+import static org.bitspike.testing.Domain.REAL;
 
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,10 +53,7 @@ import org.bitspike.autograd.ElementwisePrimitive.Sub;
 import org.bitspike.autograd.ElementwisePrimitive.Tanh;
 import org.bitspike.autograd.ElementwisePrimitive.Where;
 import org.bitspike.autograd.MatmulPrimitive.Matmul;
-import org.bitspike.autograd.Naive.Nd;
 import org.bitspike.autograd.OpSampling.ConvShapes;
-import org.bitspike.autograd.OpSampling.Dice;
-import org.bitspike.autograd.OpSampling.Domain;
 import org.bitspike.autograd.OpSampling.PoolShapes;
 import org.bitspike.autograd.ReductionPrimitive.Extremum;
 import org.bitspike.autograd.ReductionPrimitive.LogSoftmax;
@@ -76,6 +72,16 @@ import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.Convolution.PoolOptions;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
+import org.bitspike.testing.Dice;
+import org.bitspike.testing.Domain;
+import org.bitspike.testing.Nd;
+import org.bitspike.testing.OpSpec;
+import org.bitspike.testing.OpSpec.Checks;
+import org.bitspike.testing.OpSpec.EdgeCase;
+import org.bitspike.testing.OpSpec.Op;
+import org.bitspike.testing.OpSpec.Reference;
+import org.bitspike.testing.OpSpec.Sample;
+import org.bitspike.testing.OpSpec.Sampler;
 
 /**
  * The op table (PyTorch's OpInfo, habit 18): one row per differentiable primitive, plus rows for the
@@ -91,104 +97,57 @@ import org.bitspike.tensor.Tensor;
  * {@link Autograd#grad} and {@link GradOptions#creatingGraph()}.
  *
  * <p>NOTE: this file is longer than the ~800 lines the conventions suggest. It is a table, read
- * row by row, and one file shows every row; the machinery lives elsewhere ({@link OpSampling} for
- * shapes, domains and layouts, {@link Naive} for the references, {@link TestFunctions} for the
+ * row by row, and one file shows every row; the machinery lives elsewhere (the public
+ * {@code org.bitspike.testing} for specs, domains, layouts and the contract; {@link OpSampling} for
+ * convolution and pooling shapes, {@link Naive} for the references, {@link TestFunctions} for the
  * custom functions, {@code OpTableTest} for the properties).
+ *
+ * <p>NOTE: the table lives in the tests of the bitspike-testing module, not of autograd: its rows are
+ * {@link OpSpec}s checked by the public {@code OpContract}, and Maven forbids the cycle that
+ * autograd's own tests depending on bitspike-testing (which depends on autograd) would make. It
+ * keeps package {@code org.bitspike.autograd} so that a row can name the package-private
+ * {@link Primitive} it covers and {@code OpTableTest} can walk the recorded {@link Node}s.
  */
 final class OpTable {
     private OpTable() {
     }
 
-    /** Draws a sample's input shapes and the op's other arguments. */
-    interface Sampler<A> {
-        Sample<A> draw(Dice d);
-    }
-
-    /** The op through the public API, on inputs {@code x} with arguments {@code args}. */
-    interface Op<A> {
-        Var apply(Var[] x, A args);
-    }
-
-    /** The naive reference on the logical values of the inputs. */
-    interface Reference<A> {
-        Nd apply(Nd[] x, A args);
-    }
-
-    /** The shapes of a sample's inputs and the op's other arguments (dimensions, indices, options). */
-    record Sample<A>(int[][] shapes, A args) {
-        static <A> Sample<A> of(A args, int[]... shapes) {
-            return new Sample<>(shapes, args);
-        }
-
-        @Override
-        public String toString() {
-            return "inputs " + Arrays.deepToString(shapes) + (args == null ? "" : ", " + describe(args));
-        }
-    }
-
-    /** A call that must raise, and fragments its message must contain. */
-    record BadInput(String what, Runnable call, List<String> fragments) {
-    }
-
     /**
-     * What the generic gradient checks do with a row.
-     *
-     * @param differentiable false for piecewise-constant ops, whose backward must raise instead
-     * @param secondOrder whether gradients of gradients are checked too
-     * @param constants inputs not differentiated (values the op only reads for positions)
-     * @param eps central-difference step (larger where the output is rounded to FLOAT32)
-     * @param outputDType the dtype of the result for FLOAT64 inputs
+     * One row: the public {@link OpSpec} that {@code OpContract} checks, plus the primitive it covers
+     * (checked against the recorded graph; package-private, so it stays out of the public spec).
      */
-    record Checks(boolean differentiable, boolean secondOrder, int[] constants, double eps, DType outputDType) {
-        static final Checks DEFAULT = new Checks(true, true, new int[0], 1e-6, DType.FLOAT64);
-        static final Checks NO_GRADIENT = new Checks(false, false, new int[0], 1e-6, DType.FLOAT64);
+    record Row<A>(OpSpec<A> spec, Class<? extends Primitive> covers) {
 
-        Checks withConstants(int... indices) {
-            return new Checks(differentiable, secondOrder, indices, eps, outputDType);
-        }
-
-        Checks withoutSecondOrder() {
-            return new Checks(differentiable, false, constants, eps, outputDType);
-        }
-
-        Checks withEps(double newEps, DType output) {
-            return new Checks(differentiable, secondOrder, constants, newEps, output);
-        }
-    }
-
-    /**
-     * One row.
-     *
-     * @param name unique, used in messages and to derive the sample keys
-     * @param covers the primitive the op records (checked against the recorded graph)
-     * @param domains the value domain of each input; the last one repeats for further inputs
-     */
-    record Row<A>(String name, Class<? extends Primitive> covers, List<Domain> domains, Sampler<A> sampler, Op<A> op,
-                  Reference<A> reference, Checks checks, List<BadInput> badInputs) {
-
-        Domain domain(int input) {
-            return domains.get(Math.min(input, domains.size() - 1));
+        String name() {
+            return spec.name();
         }
 
         Row<A> with(Checks newChecks) {
-            return new Row<>(name, covers, domains, sampler, op, reference, newChecks, badInputs);
+            return new Row<>(spec.with(newChecks), covers);
         }
 
         Row<A> bad(String what, Runnable call, String... fragments) {
-            List<BadInput> all = new ArrayList<>(badInputs);
-            all.add(new BadInput(what, call, List.of(fragments)));
-            return new Row<>(name, covers, domains, sampler, op, reference, checks, List.copyOf(all));
+            return new Row<>(spec.bad(what, call, fragments), covers);
+        }
+
+        Row<A> edge(EdgeCase<A> edgeCase) {
+            return new Row<>(spec.edge(edgeCase), covers);
         }
 
         @Override
         public String toString() {
-            return name;
+            return spec.name();
         }
     }
 
     static <A> Row<A> row(String name, Class<? extends Primitive> covers, List<Domain> domains, Sampler<A> sampler,
             Op<A> op, Reference<A> reference) {
-        return new Row<>(name, covers, domains, sampler, op, reference, Checks.DEFAULT, List.of());
+        return new Row<>(OpSpec.of(name, domains, sampler, op, reference), covers);
+    }
+
+    /** The specs of every row, for {@code OpContract}. */
+    static List<OpSpec<?>> specs() {
+        return rows().stream().<OpSpec<?>>map(Row::spec).toList();
     }
 
     /** Every row of the table. */
@@ -209,7 +168,9 @@ final class OpTable {
     private static List<Row<?>> elementwise() {
         return List.of(
             unary("neg", Neg.class, REAL, Var::neg, v -> -v),
-            unary("abs", Abs.class, NONZERO, Var::abs, Math::abs),
+            unary("abs", Abs.class, NONZERO, Var::abs, Math::abs)
+                .edge(EdgeCase.<Void>at("the kink x = 0 (subgradient 0)", null, doubles(0, -1.5, 2))
+                    .output(doubles(0, 1.5, 2)).gradients(doubles(0, -1, 1))),
             unary("exp", Exp.class, REAL, Var::exp, Math::exp),
             unary("log", Log.class, POSITIVE, Var::log, Math::log),
             unary("sqrt", Sqrt.class, POSITIVE, Var::sqrt, Math::sqrt),
@@ -218,7 +179,9 @@ final class OpTable {
             unary("cos", Cos.class, REAL, Var::cos, Math::cos),
             unary("tanh", Tanh.class, REAL, Var::tanh, Math::tanh),
             unary("sigmoid", Sigmoid.class, REAL, Var::sigmoid, v -> 1 / (1 + Math.exp(-v))),
-            unary("relu", Relu.class, NONZERO, Var::relu, v -> v > 0 ? v : 0),
+            unary("relu", Relu.class, NONZERO, Var::relu, v -> v > 0 ? v : 0)
+                .edge(EdgeCase.<Void>at("the kink x = 0 (gradient 0)", null, doubles(0, -1.5, 2))
+                    .output(doubles(0, 0, 2)).gradients(doubles(0, 0, 1))),
             unary("reciprocal", Reciprocal.class, NONZERO, Var::reciprocal, v -> 1 / v),
             unary("square", Mul.class, REAL, Var::square, v -> v * v),
             row("pow(scalar)", PowScalar.class, List.of(POSITIVE),
@@ -249,7 +212,10 @@ final class OpTable {
             binary("sub", "sub", Sub.class, REAL, REAL, Var::sub, (a, b) -> a - b),
             binary("mul", "mul", Mul.class, REAL, REAL, Var::mul, (a, b) -> a * b),
             binary("div", "div", Div.class, REAL, NONZERO, Var::div, (a, b) -> a / b),
-            binary("pow", "pow", Pow.class, POSITIVE, REAL, Var::pow, Math::pow),
+            binary("pow", "pow", Pow.class, POSITIVE, REAL, Var::pow, Math::pow)
+                // NOTE: at a = 0 and b > 0, db is 0 by convention (0^b is constant in b there); a = 0, b = 0 is issue 11's
+                .edge(EdgeCase.<Void>at("a = 0, b = 2", null, doubles(0), doubles(2))
+                    .output(doubles(0)).gradients(doubles(0), doubles(0))),
             binary("maximum", "max", Maximum.class, ODD_TENTHS, EVEN_TENTHS, Var::maximum, Math::max),
             binary("minimum", "min", Minimum.class, ODD_TENTHS, EVEN_TENTHS, Var::minimum, Math::min),
             row("mul of FLOAT32 and FLOAT64 (promotion)", Mul.class, List.of(REAL, REAL),
@@ -279,8 +245,7 @@ final class OpTable {
 
     private static Row<Void> unary(String name, Class<? extends Primitive> covers, Domain domain, UnaryOperator<Var> op,
             DoubleUnaryOperator reference) {
-        return row(name, covers, List.of(domain), (Dice d) -> Sample.<Void>of(null, d.shape(0, 3)),
-                (x, a) -> op.apply(x[0]), (x, a) -> Naive.map(x[0], reference));
+        return new Row<>(OpSpec.unary(name, domain, op, reference), covers);
     }
 
     /** A piecewise-constant map: the forward is checked; the backward must refuse. */
@@ -294,8 +259,7 @@ final class OpTable {
     /** A broadcasting binary op; {@code tensorOp} is the name the tensor layer gives in shape errors. */
     private static Row<Void> binary(String name, String tensorOp, Class<? extends Primitive> covers, Domain a, Domain b,
             BinaryOperator<Var> op, DoubleBinaryOperator reference) {
-        return row(name, covers, List.of(a, b), (Dice d) -> new Sample<Void>(d.broadcastPair(3), null),
-                (x, args) -> op.apply(x[0], x[1]), (x, args) -> Naive.zip(x[0], x[1], reference))
+        return new Row<>(OpSpec.binary(name, a, b, op, reference), covers)
                 .bad("shapes that do not broadcast", () -> op.apply(grad(2, 3), grad(4)), tensorOp, "[2, 3]", "[4]",
                     "cannot be broadcast");
     }
@@ -977,6 +941,11 @@ final class OpTable {
 
     // ------------------------------------------------------------------ support
 
+    /** A 1-D FLOAT64 tensor of {@code values}, for edge cases. */
+    static Tensor doubles(double... values) {
+        return Tensor.of(values, values.length);
+    }
+
     /** A FLOAT64 leaf of ones requiring a gradient, for bad-input calls. */
     static Var grad(int... shape) {
         return Var.withGrad(Tensor.ones(DType.FLOAT64, shape));
@@ -1013,38 +982,5 @@ final class OpTable {
 
     private static int[] removeAt(int[] shape, int at) {
         return java.util.stream.IntStream.range(0, shape.length).filter(i -> i != at).map(i -> shape[i]).toArray();
-    }
-
-    /** Arguments for messages: arrays and records spelled out. */
-    static String describe(Object o) {
-        if (o == null) {
-            return "null";
-        }
-        if (o instanceof int[] a) {
-            return Arrays.toString(a);
-        }
-        if (o instanceof Object[] a) {
-            return Arrays.stream(a).map(OpTable::describe).toList().toString();
-        }
-        if (o instanceof int[][] a) {
-            return Arrays.deepToString(a);
-        }
-        if (o instanceof Tensor t) {
-            return t.dtype() + Arrays.toString(t.shape()) + " " + Nd.of(t);
-        }
-        if (o.getClass().isRecord()) {
-            StringBuilder b = new StringBuilder(o.getClass().getSimpleName()).append('(');
-            RecordComponent[] parts = o.getClass().getRecordComponents();
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    b.append(i == 0 ? "" : ", ").append(parts[i].getName()).append('=')
-                            .append(describe(parts[i].getAccessor().invoke(o)));
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            return b.append(')').toString();
-        }
-        return o.toString();
     }
 }

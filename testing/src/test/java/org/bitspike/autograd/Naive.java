@@ -5,11 +5,11 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.Convolution.PoolOptions;
-import org.bitspike.tensor.Tensor;
+import org.bitspike.testing.Nd;
 
 /**
  * Test support: the op table's references, written as plain loops over row-major {@code double}
- * arrays. Tensors are read element by element with {@link Tensor#getDouble}, so no reference calls
+ * arrays ({@link Nd}, which reads tensors element by element), so no reference calls
  * the tensor op it is checked against: broadcasting, strides, reductions and convolution geometry
  * are all worked out again here.
  */
@@ -17,134 +17,40 @@ final class Naive {
     private Naive() {
     }
 
-    /** A row-major array of doubles with a shape. */
-    record Nd(int[] shape, double[] data) {
-        /** The logical contents of {@code t}, read one element at a time. */
-        static Nd of(Tensor t) {
-            int[] shape = t.shape();
-            double[] data = new double[Naive.numel(shape)];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = t.getDouble(unravel(i, shape));
-            }
-            return new Nd(shape, data);
-        }
-
-        static Nd zeros(int... shape) {
-            return new Nd(shape.clone(), new double[Naive.numel(shape)]);
-        }
-
-        /** A copy of the shape (so callers may modify it). */
-        @Override
-        public int[] shape() {
-            return shape.clone();
-        }
-
-        int numel() {
-            return data.length;
-        }
-
-        int rank() {
-            return shape.length;
-        }
-
-        double get(int... index) {
-            return data[ravel(index, shape)];
-        }
-
-        void add(double v, int... index) {
-            data[ravel(index, shape)] += v;
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(shape) + " " + Arrays.toString(data);
-        }
-    }
-
     // ------------------------------------------------------------------ indexing
 
     static int numel(int[] shape) {
-        int n = 1;
-        for (int s : shape) {
-            n *= s;
-        }
-        return n;
+        return Nd.numel(shape);
     }
 
     static int[] unravel(int flat, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int d = shape.length - 1; d >= 0; d--) {
-            index[d] = flat % shape[d];
-            flat /= shape[d];
-        }
-        return index;
+        return Nd.unravel(flat, shape);
     }
 
     static int ravel(int[] index, int[] shape) {
-        int flat = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (index[d] < 0 || index[d] >= shape[d]) {
-                throw new IndexOutOfBoundsException(Arrays.toString(index) + " in " + Arrays.toString(shape));
-            }
-            flat = flat * shape[d] + index[d];
-        }
-        return flat;
+        return Nd.ravel(index, shape);
     }
 
-    /** NumPy broadcasting, worked out again: align on the right, sizes equal or 1. */
     static int[] broadcast(int[]... shapes) {
-        int rank = 0;
-        for (int[] s : shapes) {
-            rank = Math.max(rank, s.length);
-        }
-        int[] out = new int[rank];
-        Arrays.fill(out, 1);
-        for (int[] s : shapes) {
-            for (int i = 0; i < s.length; i++) {
-                int d = rank - s.length + i;
-                if (s[i] != 1) {
-                    if (out[d] != 1 && out[d] != s[i]) {
-                        throw new IllegalArgumentException("no broadcast of " + Arrays.deepToString(shapes));
-                    }
-                    out[d] = s[i];
-                }
-            }
-        }
-        return out;
+        return Nd.broadcast(shapes);
     }
 
-    /** The element of {@code x} that lands at {@code outIndex} of a broadcast result. */
     static double broadcastRead(Nd x, int[] outIndex) {
-        int[] index = new int[x.rank()];
-        int lead = outIndex.length - x.rank();
-        for (int d = 0; d < index.length; d++) {
-            index[d] = x.shape[d] == 1 ? 0 : outIndex[lead + d];
-        }
-        return x.get(index);
+        return x.broadcastRead(outIndex);
     }
 
     // ------------------------------------------------------------------ elementwise
 
     static Nd map(Nd x, DoubleUnaryOperator f) {
-        double[] out = new double[x.numel()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = f.applyAsDouble(x.data[i]);
-        }
-        return new Nd(x.shape, out);
+        return x.map(f);
     }
 
     static Nd zip(Nd a, Nd b, DoubleBinaryOperator f) {
-        int[] shape = broadcast(a.shape, b.shape);
-        double[] out = new double[numel(shape)];
-        for (int i = 0; i < out.length; i++) {
-            int[] at = unravel(i, shape);
-            out[i] = f.applyAsDouble(broadcastRead(a, at), broadcastRead(b, at));
-        }
-        return new Nd(shape, out);
+        return Nd.zip(a, b, f);
     }
 
     static Nd where(Nd condition, Nd a, Nd b) {
-        int[] shape = broadcast(condition.shape, a.shape, b.shape);
+        int[] shape = broadcast(condition.shape(), a.shape(), b.shape());
         double[] out = new double[numel(shape)];
         for (int i = 0; i < out.length; i++) {
             int[] at = unravel(i, shape);
@@ -161,24 +67,24 @@ final class Naive {
         for (int d : dims) {
             reduced[d] = true;
         }
-        int[] kept = x.shape.clone();
+        int[] kept = x.shape().clone();
         for (int d : dims) {
             kept[d] = 1;
         }
         double[] acc = new double[numel(kept)];
         Arrays.fill(acc, init);
         for (int i = 0; i < x.numel(); i++) {
-            int[] at = unravel(i, x.shape);
+            int[] at = unravel(i, x.shape());
             for (int d = 0; d < at.length; d++) {
                 if (reduced[d]) {
                     at[d] = 0;
                 }
             }
             int j = ravel(at, kept);
-            acc[j] = op.applyAsDouble(acc[j], x.data[i]);
+            acc[j] = op.applyAsDouble(acc[j], x.data()[i]);
         }
         Nd out = map(new Nd(kept, acc), finish);
-        return keepDim ? out : new Nd(removeDims(x.shape, reduced), out.data);
+        return keepDim ? out : new Nd(removeDims(x.shape(), reduced), out.data());
     }
 
     static Nd sum(Nd x, int[] dims, boolean keepDim) {
@@ -201,19 +107,19 @@ final class Naive {
     /** The index along {@code dim} of the first maximum (or minimum) of each slice. */
     static Nd argExtremum(Nd x, int dim, boolean keepDim, boolean max) {
         Nd best = max ? amax(x, new int[] {dim}, true) : amin(x, new int[] {dim}, true);
-        Nd index = new Nd(best.shape, new double[best.numel()]);
-        Arrays.fill(index.data, -1);
+        Nd index = new Nd(best.shape(), new double[best.numel()]);
+        Arrays.fill(index.data(), -1);
         for (int i = 0; i < x.numel(); i++) {
-            int[] at = unravel(i, x.shape);
+            int[] at = unravel(i, x.shape());
             int along = at[dim];
             at[dim] = 0;
-            int j = ravel(at, best.shape);
-            if (index.data[j] < 0 && x.data[i] == best.data[j]) {
-                index.data[j] = along;
+            int j = ravel(at, best.shape());
+            if (index.data()[j] < 0 && x.data()[i] == best.data()[j]) {
+                index.data()[j] = along;
             }
         }
-        int[] shape = keepDim ? best.shape : removeAt(best.shape, dim);
-        return new Nd(shape, index.data);
+        int[] shape = keepDim ? best.shape() : removeAt(best.shape(), dim);
+        return new Nd(shape, index.data());
     }
 
     /** Number of elements reduced over {@code dims}. */
@@ -242,12 +148,12 @@ final class Naive {
     static Nd matmul(Nd a, Nd b) {
         boolean rowVector = a.rank() == 1;
         boolean columnVector = b.rank() == 1;
-        Nd x = rowVector ? new Nd(new int[] {1, a.shape[0]}, a.data) : a;
-        Nd y = columnVector ? new Nd(new int[] {b.shape[0], 1}, b.data) : b;
-        int m = x.shape[x.rank() - 2];
-        int k = x.shape[x.rank() - 1];
-        int n = y.shape[y.rank() - 1];
-        int[] batch = broadcast(Arrays.copyOf(x.shape, x.rank() - 2), Arrays.copyOf(y.shape, y.rank() - 2));
+        Nd x = rowVector ? new Nd(new int[] {1, a.shape()[0]}, a.data()) : a;
+        Nd y = columnVector ? new Nd(new int[] {b.shape()[0], 1}, b.data()) : b;
+        int m = x.shape()[x.rank() - 2];
+        int k = x.shape()[x.rank() - 1];
+        int n = y.shape()[y.rank() - 1];
+        int[] batch = broadcast(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
@@ -262,7 +168,7 @@ final class Naive {
                 bi[bi.length - 2] = p;
                 s += broadcastRead(x, ai) * broadcastRead(y, bi);
             }
-            out.data[i] = s;
+            out.data()[i] = s;
         }
         int[] shape = outShape;
         if (rowVector) {
@@ -271,7 +177,7 @@ final class Naive {
         if (columnVector) {
             shape = removeAt(shape, shape.length - 1);
         }
-        return new Nd(shape, out.data);
+        return new Nd(shape, out.data());
     }
 
     private static int[] removeAt(int[] shape, int d) {
@@ -297,12 +203,12 @@ final class Naive {
      * x[n, ci, oh s - p + kh d, ow s - p + kw d] w[co, ci - group start, kh, kw]}, zero outside x.
      */
     static Nd conv2d(Nd x, Nd w, Nd bias, ConvOptions o) {
-        Nd y = Nd.zeros(convOutputShape(x.shape, w.shape, o));
-        forEachConvTap(x.shape, w.shape, o, (n, co, oh, ow, ci, wc, kh, kw, ih, iw) ->
+        Nd y = Nd.zeros(convOutputShape(x.shape(), w.shape(), o));
+        forEachConvTap(x.shape(), w.shape(), o, (n, co, oh, ow, ci, wc, kh, kw, ih, iw) ->
                 y.add(x.get(n, ci, ih, iw) * w.get(co, wc, kh, kw), n, co, oh, ow));
         if (bias != null) {
             for (int i = 0; i < y.numel(); i++) {
-                y.data[i] += bias.data[unravel(i, y.shape)[1]];
+                y.data()[i] += bias.data()[unravel(i, y.shape())[1]];
             }
         }
         return y;
@@ -311,7 +217,7 @@ final class Naive {
     /** The adjoint of {@link #conv2d} in its input: every tap sends {@code gy * w} back to the x it read. */
     static Nd conv2dBackwardInput(Nd gy, Nd w, int[] xShape, ConvOptions o) {
         Nd dx = Nd.zeros(xShape);
-        forEachConvTap(xShape, w.shape, o, (n, co, oh, ow, ci, wc, kh, kw, ih, iw) ->
+        forEachConvTap(xShape, w.shape(), o, (n, co, oh, ow, ci, wc, kh, kw, ih, iw) ->
                 dx.add(gy.get(n, co, oh, ow) * w.get(co, wc, kh, kw), n, ci, ih, iw));
         return dx;
     }
@@ -319,7 +225,7 @@ final class Naive {
     /** The adjoint of {@link #conv2d} in its weight: every tap adds {@code gy * x} to the weight it used. */
     static Nd conv2dBackwardWeight(Nd x, Nd gy, int[] wShape, ConvOptions o) {
         Nd dw = Nd.zeros(wShape);
-        forEachConvTap(x.shape, wShape, o, (n, co, oh, ow, ci, wc, kh, kw, ih, iw) ->
+        forEachConvTap(x.shape(), wShape, o, (n, co, oh, ow, ci, wc, kh, kw, ih, iw) ->
                 dw.add(gy.get(n, co, oh, ow) * x.get(n, ci, ih, iw), co, wc, kh, kw));
         return dw;
     }
@@ -378,15 +284,15 @@ final class Naive {
 
     /** For each window, the in-plane position of its first maximum in scan order (padding never wins). */
     static int[][] argmax(Nd x, PoolOptions o) {
-        int[] y = poolOutputShape(x.shape, o);
-        int plane = x.shape[2] * x.shape[3];
+        int[] y = poolOutputShape(x.shape(), o);
+        int plane = x.shape()[2] * x.shape()[3];
         int[][] at = new int[numel(y)][];
         for (int i = 0; i < at.length; i++) {
             int[] yi = unravel(i, y);
-            int base = (yi[0] * x.shape[1] + yi[1]) * plane;
+            int base = (yi[0] * x.shape()[1] + yi[1]) * plane;
             int best = -1;
-            for (int tap : window(x.shape, o, yi[2], yi[3])) {
-                if (best < 0 || x.data[base + tap] > x.data[base + best]) {
+            for (int tap : window(x.shape(), o, yi[2], yi[3])) {
+                if (best < 0 || x.data()[base + tap] > x.data()[base + best]) {
                     best = tap;
                 }
             }
@@ -397,9 +303,9 @@ final class Naive {
 
     static Nd maxPool2d(Nd x, PoolOptions o) {
         int[][] at = argmax(x, o);
-        Nd y = Nd.zeros(poolOutputShape(x.shape, o));
+        Nd y = Nd.zeros(poolOutputShape(x.shape(), o));
         for (int i = 0; i < at.length; i++) {
-            y.data[i] = x.data[at[i][0] + at[i][1]];
+            y.data()[i] = x.data()[at[i][0] + at[i][1]];
         }
         return y;
     }
@@ -407,25 +313,25 @@ final class Naive {
     /** {@code gy} added at the argmax of each window of {@code x}. */
     static Nd maxPool2dBackward(Nd x, Nd gy, PoolOptions o) {
         int[][] at = argmax(x, o);
-        Nd dx = Nd.zeros(x.shape);
+        Nd dx = Nd.zeros(x.shape());
         for (int i = 0; i < at.length; i++) {
-            dx.data[at[i][0] + at[i][1]] += gy.data[i];
+            dx.data()[at[i][0] + at[i][1]] += gy.data()[i];
         }
         return dx;
     }
 
     static Nd avgPool2d(Nd x, PoolOptions o, boolean countIncludePad) {
-        Nd y = Nd.zeros(poolOutputShape(x.shape, o));
-        int plane = x.shape[2] * x.shape[3];
+        Nd y = Nd.zeros(poolOutputShape(x.shape(), o));
+        int plane = x.shape()[2] * x.shape()[3];
         for (int i = 0; i < y.numel(); i++) {
-            int[] yi = unravel(i, y.shape);
-            int base = (yi[0] * x.shape[1] + yi[1]) * plane;
-            int[] taps = window(x.shape, o, yi[2], yi[3]);
+            int[] yi = unravel(i, y.shape());
+            int base = (yi[0] * x.shape()[1] + yi[1]) * plane;
+            int[] taps = window(x.shape(), o, yi[2], yi[3]);
             double s = 0;
             for (int tap : taps) {
-                s += x.data[base + tap];
+                s += x.data()[base + tap];
             }
-            y.data[i] = s / (countIncludePad ? o.kH() * o.kW() : taps.length);
+            y.data()[i] = s / (countIncludePad ? o.kH() * o.kW() : taps.length);
         }
         return y;
     }
@@ -434,11 +340,11 @@ final class Naive {
         Nd dx = Nd.zeros(xShape);
         int plane = xShape[2] * xShape[3];
         for (int i = 0; i < gy.numel(); i++) {
-            int[] yi = unravel(i, gy.shape);
+            int[] yi = unravel(i, gy.shape());
             int base = (yi[0] * xShape[1] + yi[1]) * plane;
             int[] taps = window(xShape, o, yi[2], yi[3]);
             for (int tap : taps) {
-                dx.data[base + tap] += gy.data[i] / (countIncludePad ? o.kH() * o.kW() : taps.length);
+                dx.data()[base + tap] += gy.data()[i] / (countIncludePad ? o.kH() * o.kW() : taps.length);
             }
         }
         return dx;
@@ -463,13 +369,13 @@ final class Naive {
         if (numel(resolved) != x.numel()) {
             throw new IllegalArgumentException("reshape " + x + " to " + Arrays.toString(shape));
         }
-        return new Nd(resolved, x.data.clone());
+        return new Nd(resolved, x.data().clone());
     }
 
     static Nd permute(Nd x, int... order) {
         int[] shape = new int[order.length];
         for (int d = 0; d < order.length; d++) {
-            shape[d] = x.shape[order[d]];
+            shape[d] = x.shape()[order[d]];
         }
         Nd out = Nd.zeros(shape);
         for (int i = 0; i < out.numel(); i++) {
@@ -478,7 +384,7 @@ final class Naive {
             for (int d = 0; d < order.length; d++) {
                 from[order[d]] = at[d];
             }
-            out.data[i] = x.get(from);
+            out.data()[i] = x.get(from);
         }
         return out;
     }
@@ -486,19 +392,19 @@ final class Naive {
     static Nd expand(Nd x, int... shape) {
         Nd out = Nd.zeros(shape);
         for (int i = 0; i < out.numel(); i++) {
-            out.data[i] = broadcastRead(x, unravel(i, shape));
+            out.data()[i] = broadcastRead(x, unravel(i, shape));
         }
         return out;
     }
 
     static Nd slice(Nd x, int dim, int start, int end, int step) {
-        int[] shape = x.shape.clone();
+        int[] shape = x.shape().clone();
         shape[dim] = (end - start + step - 1) / step;
         Nd out = Nd.zeros(shape);
         for (int i = 0; i < out.numel(); i++) {
             int[] at = unravel(i, shape);
             at[dim] = start + at[dim] * step;
-            out.data[i] = x.get(at);
+            out.data()[i] = x.get(at);
         }
         return out;
     }
@@ -507,50 +413,50 @@ final class Naive {
     static Nd sliceBackward(Nd g, int[] shape, int dim, int start, int step) {
         Nd out = Nd.zeros(shape);
         for (int i = 0; i < g.numel(); i++) {
-            int[] at = unravel(i, g.shape);
+            int[] at = unravel(i, g.shape());
             at[dim] = start + at[dim] * step;
-            out.add(g.data[i], at);
+            out.add(g.data()[i], at);
         }
         return out;
     }
 
     static Nd cat(int dim, Nd... parts) {
-        int[] shape = parts[0].shape.clone();
+        int[] shape = parts[0].shape().clone();
         shape[dim] = 0;
         for (Nd p : parts) {
-            shape[dim] += p.shape[dim];
+            shape[dim] += p.shape()[dim];
         }
         Nd out = Nd.zeros(shape);
         int start = 0;
         for (Nd p : parts) {
             for (int i = 0; i < p.numel(); i++) {
-                int[] at = unravel(i, p.shape);
+                int[] at = unravel(i, p.shape());
                 at[dim] += start;
-                out.add(p.data[i], at);
+                out.add(p.data()[i], at);
             }
-            start += p.shape[dim];
+            start += p.shape()[dim];
         }
         return out;
     }
 
     /** {@code out[..i..] = x[..index[..i..]..]} along {@code dim}. */
     static Nd gather(Nd x, int dim, Nd index) {
-        Nd out = Nd.zeros(index.shape);
+        Nd out = Nd.zeros(index.shape());
         for (int i = 0; i < out.numel(); i++) {
-            int[] at = unravel(i, index.shape);
-            at[dim] = (int) index.data[i];
-            out.data[i] = x.get(at);
+            int[] at = unravel(i, index.shape());
+            at[dim] = (int) index.data()[i];
+            out.data()[i] = x.get(at);
         }
         return out;
     }
 
     /** {@code base} with {@code src[..i..]} added at {@code [..index[..i..]..]} along {@code dim}, for i over index. */
     static Nd scatterAdd(Nd base, int dim, Nd index, Nd src) {
-        Nd out = new Nd(base.shape, base.data.clone());
+        Nd out = new Nd(base.shape(), base.data().clone());
         for (int i = 0; i < index.numel(); i++) {
-            int[] at = unravel(i, index.shape);
+            int[] at = unravel(i, index.shape());
             double v = src.get(at);
-            at[dim] = (int) index.data[i];
+            at[dim] = (int) index.data()[i];
             out.add(v, at);
         }
         return out;
