@@ -213,9 +213,12 @@ final class OpTable {
             binary("mul", "mul", Mul.class, REAL, REAL, Var::mul, (a, b) -> a * b),
             binary("div", "div", Div.class, REAL, NONZERO, Var::div, (a, b) -> a / b),
             binary("pow", "pow", Pow.class, POSITIVE, REAL, Var::pow, Math::pow)
-                // NOTE: at a = 0 and b > 0, db is 0 by convention (0^b is constant in b there); a = 0, b = 0 is issue 11's
+                // NOTE: at a = 0 and b > 0, db is 0 by convention (0^b is constant in b there)
                 .edge(EdgeCase.<Void>at("a = 0, b = 2", null, doubles(0), doubles(2))
-                    .output(doubles(0)).gradients(doubles(0), doubles(0))),
+                    .output(doubles(0)).gradients(doubles(0), doubles(0)))
+                // 0^0 = 1 with da = 0, as PyTorch and pow(scalar) (b * a^(b-1) would be 0 * inf = NaN)
+                .edge(EdgeCase.<Void>at("a = 0, b = 0", null, doubles(0, 0, 2), doubles(0, 1, 0))
+                    .output(doubles(1, 0, 1)).gradients(doubles(0, 1, 0), doubles(0, 0, Math.log(2)))),
             binary("maximum", "max", Maximum.class, ODD_TENTHS, EVEN_TENTHS, Var::maximum, Math::max),
             binary("minimum", "min", Minimum.class, ODD_TENTHS, EVEN_TENTHS, Var::minimum, Math::min),
             row("mul of FLOAT32 and FLOAT64 (promotion)", Mul.class, List.of(REAL, REAL),
@@ -850,8 +853,13 @@ final class OpTable {
         List<Row<?>> rows = new ArrayList<>();
         rows.add(unary("log1p", ElementwisePrimitive.Log1p.class, POSITIVE, Var::log1p, Math::log1p));
         rows.add(unary("expm1", ElementwisePrimitive.Expm1.class, REAL, Var::expm1, Math::expm1));
-        rows.add(unary("softplus", ElementwisePrimitive.Softplus.class, REAL, Var::softplus, OpTable::softplus));
-        rows.add(unary("logSigmoid", ElementwisePrimitive.Softplus.class, REAL, Var::logSigmoid, v -> -softplus(-v)));
+        // finite with a finite gradient for every finite x (exp().add(1).log() overflows from 89 in FLOAT32, 710 in FLOAT64)
+        rows.add(unary("softplus", ElementwisePrimitive.Softplus.class, REAL, Var::softplus, OpTable::softplus)
+            .edge(EdgeCase.<Void>at("x = 1e30, -1e30, 0, 800, -800", null, doubles(1e30, -1e30, 0, 800, -800))
+                .output(doubles(1e30, 0, Math.log(2), 800, 0)).gradients(doubles(1, 0, 0.5, 1, 0)).tolerance(1e-15)));
+        rows.add(unary("logSigmoid", ElementwisePrimitive.Softplus.class, REAL, Var::logSigmoid, v -> -softplus(-v))
+            .edge(EdgeCase.<Void>at("x = 1e30, -1e30, 0, 800, -800", null, doubles(1e30, -1e30, 0, 800, -800))
+                .output(doubles(0, -1e30, -Math.log(2), 0, -800)).gradients(doubles(0, 1, 0.5, 0, 1)).tolerance(1e-15)));
         // the threshold sits on a clamp bound, so OFF_CLAMP_BOUNDS keeps samples 0.1 / beta away from it
         rows.add(row("softplus(beta, threshold)", ElementwisePrimitive.Softplus.class, List.of(OFF_CLAMP_BOUNDS),
             (Dice d) -> Sample.of(d.pick(0.5, 1.0, 2.0), d.shape(0, 3)),
@@ -863,6 +871,9 @@ final class OpTable {
         rows.add(row("hardtanh", ElementwisePrimitive.Hardtanh.class, List.of(OFF_CLAMP_BOUNDS), (Dice d) -> Sample.of(null, d.shape(0, 3)),
             (x, a) -> x[0].hardtanh(Domain.CLAMP_MIN, Domain.CLAMP_MAX),
             (x, a) -> Naive.map(x[0], v -> Math.min(Math.max(v, Domain.CLAMP_MIN), Domain.CLAMP_MAX)))
+            // as PyTorch's hardtanh (and unlike clamp), no gradient at the bounds themselves
+            .edge(EdgeCase.<Object>at("the bounds", null, doubles(Domain.CLAMP_MIN, Domain.CLAMP_MAX, 0))
+                .output(doubles(Domain.CLAMP_MIN, Domain.CLAMP_MAX, 0)).gradients(doubles(0, 0, 1)))
             .bad("min above max", () -> grad(2).hardtanh(1, 0), "hardtanh", "min <= max", "min 1.0, max 0.0", "[2]")
             .bad("a NaN bound", () -> grad(2).hardtanh(Double.NaN, 1), "hardtanh", "min NaN"));
         rows.add(unary("gelu", ElementwisePrimitive.Erf.class, REAL, Var::gelu, v -> v * (1 + erf(v / Math.sqrt(2))) / 2)
@@ -872,6 +883,9 @@ final class OpTable {
         rows.add(unary("silu", Sigmoid.class, REAL, Var::silu, v -> v / (1 + Math.exp(-v))));
         rows.add(row("elu", ElementwisePrimitive.Expm1.class, List.of(NONZERO), (Dice d) -> Sample.of(d.pick(0.5, 1.0, 1.7), d.shape(0, 3)),
             (x, alpha) -> x[0].elu(alpha), (x, alpha) -> Naive.map(x[0], v -> v > 0 ? v : alpha * (Math.exp(v) - 1)))
+            // derivative alpha at 0 (as PyTorch); no NaN from the discarded branch at large x
+            .edge(EdgeCase.at("x = 0, -1e4, 1e4 (alpha 1.7)", 1.7, doubles(0, -1e4, 1e4))
+                .output(doubles(0, -1.7, 1e4)).gradients(doubles(1.7, 0, 1)).tolerance(1e-15))
             .bad("an infinite alpha", () -> grad(2).elu(Double.POSITIVE_INFINITY), "elu", "alpha must be finite",
                 "Infinity"));
         // DISTINCT keeps every reduced set's variance away from 0, where sqrt has its kink
@@ -896,7 +910,9 @@ final class OpTable {
             (x, a) -> Naive.reduce(x[0], new int[] {a.normalised(x[0].rank())}, a.keepDim, 1, (u, v) -> u * v, v -> v))
             .bad("a dimension out of range", () -> grad(2, 3).prod(-3, false), "prod", "dimension -3", "[2, 3]"));
         rows.add(row("prod of all elements", ReductionPrimitive.Prod.class, List.of(NONZERO), (Dice d) -> Sample.of(null, d.shape(0, 3)),
-            (x, a) -> x[0].prod(), (x, a) -> Naive.reduce(x[0], all(x[0].rank()), false, 1, (u, v) -> u * v, v -> v)));
+            (x, a) -> x[0].prod(), (x, a) -> Naive.reduce(x[0], all(x[0].rank()), false, 1, (u, v) -> u * v, v -> v))
+            .edge(EdgeCase.<Object>at("one zero", null, doubles(2, 0, 3)).output(doubles(0).reshape()).gradients(doubles(0, 6, 0)))
+            .edge(EdgeCase.<Object>at("two zeros", null, doubles(0, 5, 0)).output(doubles(0).reshape()).gradients(doubles(0, 0, 0))));
         rows.add(row("cumsum", ReductionPrimitive.Cumsum.class, List.of(REAL), (Dice d) -> {
             int[] s = d.shape(1, 3, d.size().maxDim + 2);
             return Sample.of(d.dim(s.length), s);
