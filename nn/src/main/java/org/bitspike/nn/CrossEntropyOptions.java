@@ -41,18 +41,22 @@ public record CrossEntropyOptions(Tensor classWeights, long ignoreIndex, double 
         return new CrossEntropyOptions(null, DEFAULT_IGNORE_INDEX, 0, Reduction.MEAN);
     }
 
+    /** These options with class weights {@code [C]} (a constant; null for none). */
     public CrossEntropyOptions withClassWeights(Tensor weights) {
         return new CrossEntropyOptions(weights, ignoreIndex, labelSmoothing, reduction);
     }
 
+    /** These options with samples labelled {@code index} ignored. */
     public CrossEntropyOptions withIgnoreIndex(long index) {
         return new CrossEntropyOptions(classWeights, index, labelSmoothing, reduction);
     }
 
+    /** These options with label smoothing {@code epsilon} in {@code [0, 1]}. */
     public CrossEntropyOptions withLabelSmoothing(double epsilon) {
         return new CrossEntropyOptions(classWeights, ignoreIndex, epsilon, reduction);
     }
 
+    /** These options with reduction {@code r}. */
     public CrossEntropyOptions withReduction(Reduction r) {
         return new CrossEntropyOptions(classWeights, ignoreIndex, labelSmoothing, r);
     }

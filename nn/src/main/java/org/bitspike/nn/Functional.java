@@ -252,7 +252,8 @@ public final class Functional {
      * Cross-entropy of {@code logits [N, C]} against class indices {@code labels [N]} (INT64 or
      * INT32), with label smoothing {@code epsilon}: the target puts {@code 1 - epsilon} on the label
      * and {@code epsilon / C} on every class, so the loss is
-     * {@code (1 - epsilon) * nll + epsilon * mean over classes of -log p}.
+     * {@code (1 - epsilon) * nll + epsilon * mean over classes of -log p}. Class weights, an ignored
+     * index and probability targets are in {@link Losses#crossEntropy(Var, Tensor, CrossEntropyOptions)}.
      */
     public static Var crossEntropy(Var logits, Tensor labels, double labelSmoothing, Reduction reduction) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {

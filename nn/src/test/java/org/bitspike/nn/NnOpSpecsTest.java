@@ -561,6 +561,24 @@ class NnOpSpecsTest {
         });
     }
 
+    /** FLOAT32 inputs (integer ones kept) give the FLOAT64 result to FLOAT32 accuracy, in FLOAT32. */
+    @Property(tries = 100, seed = SEED, shrinking = ShrinkingMode.OFF)
+    void float32AgreesWithFloat64(@ForAll long seed) {
+        everySpec(seed, (spec, inputs) -> {
+            Var[] wide = Arrays.stream(inputs).map(Var::of).toArray(Var[]::new);
+            Var[] narrow = Arrays.stream(inputs).map(t -> Var.of(t.dtype().isFloating() ? t.to(DType.FLOAT32) : t))
+                    .toArray(Var[]::new);
+            Var out = spec.op().apply(narrow);
+            assertTrue(out.dtype() == DType.FLOAT32, "dtype " + out.dtype());
+            double[] expected = spec.op().apply(wide).value().toDoubleArray();
+            double[] actual = out.value().toDoubleArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-4 * (1 + Math.abs(expected[i])),
+                        "element " + i + ": FLOAT64 " + expected[i] + ", FLOAT32 " + actual[i]);
+            }
+        });
+    }
+
     @Property(tries = 100, seed = SEED, shrinking = ShrinkingMode.OFF)
     @Tag("slow")
     void gradientsMatchFiniteDifferences(@ForAll long seed) {
