@@ -16,10 +16,9 @@ import org.bitspike.tensor.Tensor;
  * variant the Hoyer-regularised SNN papers train with) the denominator uses the running maximum of
  * {@code v} instead of {@code v}, as PyTorch: {@code vmax = max(vmax, v)} after the update of
  * {@code v}, and {@code p -= lr * (m / (1 - b1^t)) / (sqrt(vmax / (1 - b2^t)) + eps)}. The running
- * maximum is state ({@code maxExpAvgSq}), saved and restored with the rest. NOTE: the amsgrad step
- * is written with unfused tensor ops in the fused kernel's rounding order; it allocates about five
- * parameter-sized temporaries per parameter per step (the squared gradient, the maximum, the
- * denominator, the ratio, and the L2-decayed gradient when that applies).
+ * maximum is state ({@code maxExpAvgSq}), saved and restored with the rest. The step is one fused
+ * pass too ({@link Tensor#adamStep_(Tensor, Tensor, Tensor, Tensor, AdamStep)}), allocation-free
+ * once the state exists.
  */
 public final class Adam extends Optimizer {
     private final double beta1;
@@ -79,29 +78,14 @@ public final class Adam extends Optimizer {
             v = putState(slot, "expAvgSq", Tensor.zeros(p.dtype(), p.shape()));
         }
         if (amsgrad) {
-            amsgradStep(p, g, m, v, group, slot, t);
+            Tensor vmax = state(slot, "maxExpAvgSq");
+            if (vmax == null) {
+                vmax = putState(slot, "maxExpAvgSq", Tensor.zeros(p.dtype(), p.shape()));
+            }
+            p.adamStep_(g, m, v, vmax, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
             return;
         }
         // NOTE: one fused pass, rounded as the unfused ops (see Tensor.adamStep_); nothing allocated.
         p.adamStep_(g, m, v, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
-    }
-
-    /** The AMSGrad step, the fused kernel's formula with {@code v} replaced by its running maximum in the denominator. */
-    private void amsgradStep(Tensor p, Tensor g, Tensor m, Tensor v, ParamGroup group, int slot, long t) {
-        Tensor vmax = state(slot, "maxExpAvgSq");
-        if (vmax == null) {
-            vmax = putState(slot, "maxExpAvgSq", Tensor.zeros(p.dtype(), p.shape()));
-        }
-        double lr = group.lr();
-        double wd = group.weightDecay();
-        if (decoupled && wd != 0) {
-            p.mul_(1 - lr * wd);
-        }
-        Tensor grad = !decoupled && wd != 0 ? g.add(p.mul(wd)) : g;
-        m.mul_(beta1).addScaled_(grad, 1 - beta1);
-        v.mul_(beta2).addScaled_(grad.mul(grad), 1 - beta2);
-        vmax.copy_(vmax.maximum(v));
-        Tensor denom = vmax.div(Tensor.scalar(p.dtype(), 1 - Math.pow(beta2, t))).sqrt().add(eps);
-        p.addScaled_(m.div(denom), -lr / (1 - Math.pow(beta1, t)));
     }
 }
