@@ -75,6 +75,8 @@ class Float64LayersTest {
         model.namedParameters().forEach((k, p) -> assertTrue(p.requiresGrad() && p.isLeaf(), k));
         Var out = model.forward(Tensor.randn(KEY.fold(1), DType.FLOAT64, 2, 1, 28, 28));
         assertEquals(DType.FLOAT64, out.dtype());
+        assertEquals(DType.FLOAT64, model.eval().forward(Tensor.randn(KEY.fold(1), DType.FLOAT64, 2, 1, 28, 28)).dtype());
+        model.train();
         // the running statistics were updated in FLOAT64
         assertEquals(DType.FLOAT64, model.stateDict().get("features.1.runningMean").dtype());
 
@@ -139,6 +141,18 @@ class Float64LayersTest {
         Layer model = smallModel().train();
         gradcheckModel("conv-bn-relu-pool-linear", model, Tensor.randn(KEY.fold(3), DType.FLOAT64, 3, 2, 4, 4),
                 GradCheck.Options.defaults());
+    }
+
+    @Test
+    void aSmallMlpWithBatchNorm1dPassesGradcheckInTrainingAndEvaluation() {
+        Sequential mlp = new Sequential(new Linear(5, 8, true, DType.FLOAT64, KEY.fold(20)), BatchNorm.of1d(8, DType.FLOAT64),
+                Layers.tanh(), new Linear(8, 3, true, DType.FLOAT64, KEY.fold(21)));
+        Tensor x = Tensor.randn(KEY.fold(22), DType.FLOAT64, 4, 5);
+        gradcheckModel("mlp, training", mlp.train(), x, GradCheck.Options.defaults());
+        gradcheckModel("mlp, evaluation", mlp.eval(), x, GradCheck.Options.defaults());
+        // the running statistics moved, in FLOAT64
+        assertEquals(DType.FLOAT64, mlp.namedBuffers().get("1.runningVar").dtype());
+        assertTrue(mlp.namedBuffers().get("1.runningMean").abs().sum().itemDouble() > 0);
     }
 
     // NOTE: about 200k ReLU and max-pool decisions move together when the first convolution's weight
