@@ -17,7 +17,7 @@ import org.bitspike.tensor.TensorException;
  * documentation of {@code org.bitspike.nn}.
  *
  * <pre>{@code
- * Var loss = Losses.binaryCrossEntropyWithLogits(logits, targets, null, null, Reduction.MEAN);
+ * Var loss = Losses.binaryCrossEntropyWithLogits(logits, targets, Reduction.MEAN);
  * }</pre>
  */
 public final class Losses {
@@ -64,6 +64,11 @@ public final class Losses {
         return reduce(op, loss, reduction, false);
     }
 
+    /** {@link #binaryCrossEntropy(Var, Var, Tensor, Reduction)} without a weight. */
+    public static Var binaryCrossEntropy(Var probs, Var target, Reduction reduction) {
+        return binaryCrossEntropy(probs, target, null, reduction);
+    }
+
     /** {@code max(log(p), -100)}, with derivative {@code 1/p} above the floor and 0 on it (no 0 * inf at p = 0). */
     private static Var clampedLog(Var p) {
         Tensor above = p.value().gt(Math.exp(LOG_FLOOR));
@@ -106,6 +111,11 @@ public final class Losses {
             loss = loss.mul(Var.of(weight.to(logits.dtype())));
         }
         return reduce(op, loss, reduction, false);
+    }
+
+    /** {@link #binaryCrossEntropyWithLogits(Var, Var, Tensor, Tensor, Reduction)} without weights. */
+    public static Var binaryCrossEntropyWithLogits(Var logits, Var target, Reduction reduction) {
+        return binaryCrossEntropyWithLogits(logits, target, null, null, reduction);
     }
 
     /**
