@@ -11,64 +11,73 @@ import org.bitspike.tensor.TensorException;
 /**
  * Batch normalisation over the channel dimension 1 (see {@link Functional#batchNorm}), with an affine
  * weight (ones) and bias (zeros) and running statistics for evaluation. {@link #of1d} takes
- * {@code [N, C]} or {@code [N, C, L]}, {@link #of2d} takes {@code [N, C, H, W]}.
+ * {@code [N, C]} or {@code [N, C, L]}, {@link #of2d} takes {@code [N, C, H, W]}. Parameters and
+ * running statistics are FLOAT32 unless a dtype is given; an input must have their dtype.
  */
 public final class BatchNorm extends Layer {
     private final int features;
     private final int[] ranks;
     private final double momentum;
     private final double eps;
-    private final Var weight;
-    private final Var bias;
-    private final Tensor runningMean;
-    private final Tensor runningVar;
-    private final Tensor batchesTracked;
 
-    private BatchNorm(int features, double momentum, double eps, int... ranks) {
+    private BatchNorm(int features, double momentum, double eps, DType dtype, int... ranks) {
         if (features <= 0 || !(momentum >= 0 && momentum <= 1) || !(eps > 0)) {
             throw new IllegalArgumentException(String.format("BatchNorm: features %d must be positive, momentum %s in "
                     + "[0, 1], eps %s positive", features, momentum, eps));
+        }
+        if (dtype == null || !dtype.isFloating()) {
+            throw new IllegalArgumentException("BatchNorm: dtype must be FLOAT32 or FLOAT64, got " + dtype);
         }
         this.features = features;
         this.ranks = ranks;
         this.momentum = momentum;
         this.eps = eps;
-        this.weight = parameter("weight", Tensor.ones(features));
-        this.bias = parameter("bias", Tensor.zeros(features));
-        this.runningMean = buffer("runningMean", Tensor.zeros(features));
-        this.runningVar = buffer("runningVar", Tensor.ones(features));
-        this.batchesTracked = buffer("batchesTracked", Tensor.zeros(DType.INT64));
+        parameter("weight", Tensor.ones(dtype, features));
+        parameter("bias", Tensor.zeros(dtype, features));
+        buffer("runningMean", Tensor.zeros(dtype, features));
+        buffer("runningVar", Tensor.ones(dtype, features));
+        buffer("batchesTracked", Tensor.zeros(DType.INT64));
     }
 
     /** BatchNorm1d with PyTorch's defaults (momentum 0.1, eps 1e-5). */
     public static BatchNorm of1d(int features) {
-        return new BatchNorm(features, 0.1, 1e-5, 2, 3);
+        return of1d(features, DType.FLOAT32);
+    }
+
+    /** BatchNorm1d with PyTorch's defaults and {@code dtype} (FLOAT32 or FLOAT64) parameters and statistics. */
+    public static BatchNorm of1d(int features, DType dtype) {
+        return new BatchNorm(features, 0.1, 1e-5, dtype, 2, 3);
     }
 
     /** BatchNorm2d with PyTorch's defaults (momentum 0.1, eps 1e-5). */
     public static BatchNorm of2d(int features) {
-        return new BatchNorm(features, 0.1, 1e-5, 4);
+        return of2d(features, DType.FLOAT32);
+    }
+
+    /** BatchNorm2d with PyTorch's defaults and {@code dtype} (FLOAT32 or FLOAT64) parameters and statistics. */
+    public static BatchNorm of2d(int features, DType dtype) {
+        return new BatchNorm(features, 0.1, 1e-5, dtype, 4);
     }
 
     /** BatchNorm2d with the given momentum and eps. */
     public static BatchNorm of2d(int features, double momentum, double eps) {
-        return new BatchNorm(features, momentum, eps, 4);
+        return new BatchNorm(features, momentum, eps, DType.FLOAT32, 4);
     }
 
     public Var weight() {
-        return weight;
+        return parameter("weight");
     }
 
     public Var bias() {
-        return bias;
+        return parameter("bias");
     }
 
     public Tensor runningMean() {
-        return runningMean;
+        return buffer("runningMean");
     }
 
     public Tensor runningVar() {
-        return runningVar;
+        return buffer("runningVar");
     }
 
     @Override
@@ -87,12 +96,14 @@ public final class BatchNorm extends Layer {
             throw TensorException.of(describe(), "input of shape %s must have rank %s and %d channels in dimension 1",
                     x.shape(), Arrays.toString(ranks), features);
         }
+        checkInputDtype(x, "weight");
         if (isTraining()) {
             try (GradMode.Scope scope = GradMode.noGrad()) {
-                batchesTracked.add_(1);
+                buffer("batchesTracked").add_(1);
             }
         }
-        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps, activation);
+        return Functional.batchNorm(x, runningMean(), runningVar(), weight(), bias(), isTraining(), momentum, eps,
+                activation);
     }
 
     @Override

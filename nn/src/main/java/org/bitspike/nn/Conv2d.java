@@ -2,21 +2,27 @@ package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Convolution.ConvOptions;
+import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 
 /**
  * 2-D convolution with a weight {@code [out, in / groups, k, k]} and an optional bias {@code [out]},
- * initialised uniform in {@code +-1/sqrt(fanIn)} as PyTorch does.
+ * initialised uniform in {@code +-1/sqrt(fanIn)} as PyTorch does, FLOAT32 unless a dtype is given.
+ * An input must have the parameters' dtype (see {@link Layer#to}).
  */
 public final class Conv2d extends Layer {
     private final int in;
     private final int out;
     private final int kernel;
     private final ConvOptions options;
-    private final Var weight;
-    private final Var bias;
+    private final boolean hasBias;
 
     public Conv2d(int in, int out, int kernel, ConvOptions options, boolean bias, RandomKey key) {
+        this(in, out, kernel, options, bias, DType.FLOAT32, key);
+    }
+
+    /** A convolution with {@code dtype} (FLOAT32 or FLOAT64) parameters, initialised from the same stream. */
+    public Conv2d(int in, int out, int kernel, ConvOptions options, boolean bias, DType dtype, RandomKey key) {
         if (in <= 0 || out <= 0 || kernel <= 0 || in % options.groups() != 0 || out % options.groups() != 0) {
             throw new IllegalArgumentException(String.format("Conv2d: channels %d -> %d and kernel %d must be positive "
                     + "and the channels divisible by groups %d", in, out, kernel, options.groups()));
@@ -27,8 +33,11 @@ public final class Conv2d extends Layer {
         this.options = options;
         int[] shape = {out, in / options.groups(), kernel, kernel};
         int fanIn = Init.fan(shape, Init.Fan.IN);
-        this.weight = parameter("weight", Init.uniformFanIn(key.fold(0), fanIn, shape));
-        this.bias = bias ? parameter("bias", Init.uniformFanIn(key.fold(1), fanIn, out)) : null;
+        this.hasBias = bias;
+        parameter("weight", Init.uniformFanIn(key.fold(0), dtype, fanIn, shape));
+        if (bias) {
+            parameter("bias", Init.uniformFanIn(key.fold(1), dtype, fanIn, out));
+        }
     }
 
     /** A square kernel with the same stride and padding along both axes. */
@@ -37,12 +46,12 @@ public final class Conv2d extends Layer {
     }
 
     public Var weight() {
-        return weight;
+        return parameter("weight");
     }
 
     /** The bias, or null. */
     public Var bias() {
-        return bias;
+        return hasBias ? parameter("bias") : null;
     }
 
     public ConvOptions options() {
@@ -51,13 +60,14 @@ public final class Conv2d extends Layer {
 
     @Override
     public Var forward(Var x) {
-        return x.conv2d(weight, bias, options);
+        checkInputDtype(x, "weight");
+        return x.conv2d(weight(), bias(), options);
     }
 
     @Override
     protected String describe() {
         return String.format("Conv2d(%d -> %d, %dx%d, stride %d, padding %d%s%s)", in, out, kernel, kernel,
                 options.strideH(), options.padH(), options.groups() > 1 ? ", groups " + options.groups() : "",
-                bias != null ? ", bias" : "");
+                hasBias ? ", bias" : "");
     }
 }

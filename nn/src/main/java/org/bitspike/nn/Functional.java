@@ -141,6 +141,94 @@ public final class Functional {
         }
     }
 
+    /**
+     * Layer normalisation over the trailing dimensions {@code normalizedShape} of {@code x}:
+     * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}, with the mean and the biased
+     * variance (divided by the count, as PyTorch) over those dimensions, separately for every
+     * leading index. {@code x [..., *normalizedShape]} gives {@code y} of the same shape;
+     * {@code weight} and {@code bias} have shape {@code normalizedShape} and may be null. A
+     * composite: its gradient (of any order) comes from the primitives. Nothing is modified.
+     *
+     * @throws TensorException naming {@code layerNorm} and the shapes when {@code normalizedShape} is
+     *     empty or not a suffix of x's shape, a weight or bias has another shape, or eps is not positive
+     */
+    public static Var layerNorm(Var x, int[] normalizedShape, Var weight, Var bias, double eps) {
+        int k = normalizedShape == null ? 0 : normalizedShape.length;
+        if (k == 0 || k > x.dim() || !Arrays.equals(normalizedShape, Arrays.copyOfRange(x.shape(), x.dim() - k, x.dim()))) {
+            throw TensorException.of("layerNorm", "normalized shape %s must be a non-empty suffix of the input shape %s",
+                    normalizedShape == null ? "null" : Arrays.toString(normalizedShape), x.shape());
+        }
+        checkEps("layerNorm", eps);
+        for (Var p : new Var[] {weight, bias}) {
+            if (p != null && !Arrays.equals(p.shape(), normalizedShape)) {
+                throw TensorException.of("layerNorm", "%s of shape %s must have the normalized shape %s (input %s)",
+                        p == weight ? "weight" : "bias", p.shape(), Arrays.toString(normalizedShape), x.shape());
+            }
+        }
+        int[] dims = new int[k];
+        for (int i = 0; i < k; i++) {
+            dims[i] = x.dim() - k + i;
+        }
+        Var y = standardise(x, dims, eps);
+        if (weight != null) {
+            y = y.mul(weight);
+        }
+        return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * Group normalisation of {@code x [N, C, ...]}: the channels are split into {@code groups}
+     * consecutive groups of {@code C / groups}, and each (sample, group) is normalised over its
+     * channels and every spatial position with its mean and biased variance,
+     * {@code (x - mean) / sqrt(var + eps)}, then scaled and shifted per channel by {@code weight}
+     * and {@code bias} ({@code [C]}, may be null). The output has x's shape. A composite; nothing
+     * is modified. {@code groups = 1} is a layer norm over {@code [C, ...]} with per-channel affine;
+     * {@code groups = C} is instance normalisation.
+     *
+     * @throws TensorException naming {@code groupNorm} and the shapes when x has rank below 2, C is
+     *     not divisible by a positive {@code groups}, a weight or bias is not {@code [C]}, or eps is
+     *     not positive
+     */
+    public static Var groupNorm(Var x, int groups, Var weight, Var bias, double eps) {
+        if (x.dim() < 2) {
+            throw TensorException.of("groupNorm", "input of shape %s needs a channel dimension (rank >= 2)", x.shape());
+        }
+        int channels = x.size(1);
+        if (groups <= 0 || channels % groups != 0) {
+            throw TensorException.of("groupNorm", "%d channels of input %s are not divisible into %d groups", channels,
+                    x.shape(), groups);
+        }
+        checkEps("groupNorm", eps);
+        for (Var p : new Var[] {weight, bias}) {
+            if (p != null && (p.dim() != 1 || p.size(0) != channels)) {
+                throw TensorException.of("groupNorm", "%s of shape %s must be [%d], the channels of input %s",
+                        p == weight ? "weight" : "bias", p.shape(), channels, x.shape());
+            }
+        }
+        int n = x.size(0);
+        Var grouped = x.reshape(n, groups, x.numel() / Math.max(1, n * groups));
+        Var y = standardise(grouped, new int[] {2}, eps).reshape(x.shape());
+        int[] perChannel = new int[x.dim()];
+        Arrays.fill(perChannel, 1);
+        perChannel[1] = channels;
+        if (weight != null) {
+            y = y.mul(weight.reshape(perChannel));
+        }
+        return bias == null ? y : y.add(bias.reshape(perChannel));
+    }
+
+    /** {@code (x - mean) / sqrt(biased var + eps)} over {@code dims}. */
+    private static Var standardise(Var x, int[] dims, double eps) {
+        Var centred = x.sub(x.mean(dims, true));
+        return centred.mul(centred.mul(centred).mean(dims, true).add(eps).rsqrt());
+    }
+
+    private static void checkEps(String op, double eps) {
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw TensorException.of(op, "eps must be positive and finite, got %s", eps);
+        }
+    }
+
     /** Inverted dropout: zeroes each element with probability {@code p} and scales the rest by {@code 1/(1-p)}. */
     public static Var dropout(Var x, double p, RandomKey key, boolean training) {
         if (!(p >= 0 && p < 1)) {
@@ -164,7 +252,8 @@ public final class Functional {
      * Cross-entropy of {@code logits [N, C]} against class indices {@code labels [N]} (INT64 or
      * INT32), with label smoothing {@code epsilon}: the target puts {@code 1 - epsilon} on the label
      * and {@code epsilon / C} on every class, so the loss is
-     * {@code (1 - epsilon) * nll + epsilon * mean over classes of -log p}.
+     * {@code (1 - epsilon) * nll + epsilon * mean over classes of -log p}. Class weights, an ignored
+     * index and probability targets are in {@link Losses#crossEntropy(Var, Tensor, CrossEntropyOptions)}.
      */
     public static Var crossEntropy(Var logits, Tensor labels, double labelSmoothing, Reduction reduction) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
@@ -175,7 +264,7 @@ public final class Functional {
         Var nll = pick(logp, labels).neg();
         Var perSample = labelSmoothing == 0 ? nll
                 : nll.mul(1 - labelSmoothing).sub(logp.mean(1, false).mul(labelSmoothing));
-        return reduce(perSample, reduction);
+        return reduce("crossEntropy", perSample, reduction);
     }
 
     /** Cross-entropy without smoothing, mean over the batch. */
@@ -186,7 +275,7 @@ public final class Functional {
     /** Negative log-likelihood of log-probabilities {@code logProbs [N, C]} at {@code labels [N]}. */
     public static Var nllLoss(Var logProbs, Tensor labels, Reduction reduction) {
         checkClassification("nllLoss", logProbs, labels);
-        return reduce(pick(logProbs, labels).neg(), reduction);
+        return reduce("nllLoss", pick(logProbs, labels).neg(), reduction);
     }
 
     /** Squared error {@code (input - target)^2}, reduced; the shapes must be equal. */
@@ -196,24 +285,15 @@ public final class Functional {
                     target.shape());
         }
         Var diff = input.sub(target);
-        Var squared = diff.mul(diff);
-        return switch (reduction) {
-            case MEAN -> squared.mean();
-            case SUM -> squared.sum();
-            case NONE -> squared;
-        };
+        return reduce("mseLoss", diff.mul(diff), reduction);
     }
 
     private static Var pick(Var scores, Tensor labels) {
         return scores.gather(1, labels.reshape(labels.numel(), 1)).reshape(labels.numel());
     }
 
-    private static Var reduce(Var perSample, Reduction reduction) {
-        return switch (reduction) {
-            case MEAN -> perSample.mean();
-            case SUM -> perSample.sum();
-            case NONE -> perSample;
-        };
+    private static Var reduce(String op, Var perSample, Reduction reduction) {
+        return Losses.reduce(op, perSample, reduction, false);
     }
 
     private static void checkClassification(String op, Var scores, Tensor labels) {

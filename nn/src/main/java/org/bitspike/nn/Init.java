@@ -8,6 +8,11 @@ import org.bitspike.tensor.Tensor;
  * Weight initialisation schemes, each drawing from an explicit {@link RandomKey}. Fans follow
  * PyTorch: for a weight of shape {@code [out, in, k...]}, {@code fanIn = in * prod(k)} and
  * {@code fanOut = out * prod(k)}.
+ *
+ * <p>The schemes without a dtype argument draw FLOAT32. With {@link DType#FLOAT64} the same key
+ * draws the same stream in double precision: element {@code i} of a FLOAT64 draw and of a FLOAT32
+ * draw come from the same random bits, so they differ only by the FLOAT32 rounding (for
+ * {@link #uniform} the FLOAT32 uniform keeps 24 of the 53 bits of the FLOAT64 one).
  */
 public final class Init {
     private Init() {
@@ -43,18 +48,37 @@ public final class Init {
      * {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))}.
      */
     public static Tensor uniformFanIn(RandomKey key, int fanIn, int... shape) {
+        return uniformFanIn(key, DType.FLOAT32, fanIn, shape);
+    }
+
+    /** {@link #uniformFanIn(RandomKey, int, int...)} of a floating {@code dtype}. */
+    public static Tensor uniformFanIn(RandomKey key, DType dtype, int fanIn, int... shape) {
+        if (fanIn <= 0) {
+            throw new IllegalArgumentException("init: uniformFanIn needs a positive fan-in, got " + fanIn + " for shape "
+                    + java.util.Arrays.toString(shape));
+        }
         double bound = 1 / Math.sqrt(fanIn);
-        return uniform(key, -bound, bound, shape);
+        return uniform(key, dtype, -bound, bound, shape);
     }
 
     /** {@code U(low, high)}, FLOAT32. */
     public static Tensor uniform(RandomKey key, double low, double high, int... shape) {
-        return Tensor.rand(key, DType.FLOAT32, shape).mul(high - low).add(low);
+        return uniform(key, DType.FLOAT32, low, high, shape);
+    }
+
+    /** {@code U(low, high)} of a floating {@code dtype} (FLOAT32 or FLOAT64). */
+    public static Tensor uniform(RandomKey key, DType dtype, double low, double high, int... shape) {
+        return Tensor.rand(key, dtype, shape).mul(high - low).add(low);
     }
 
     /** {@code N(mean, std^2)}, FLOAT32. */
     public static Tensor normal(RandomKey key, double mean, double std, int... shape) {
-        return Tensor.randn(key, DType.FLOAT32, shape).mul(std).add(mean);
+        return normal(key, DType.FLOAT32, mean, std, shape);
+    }
+
+    /** {@code N(mean, std^2)} of a floating {@code dtype} (FLOAT32 or FLOAT64). */
+    public static Tensor normal(RandomKey key, DType dtype, double mean, double std, int... shape) {
+        return Tensor.randn(key, dtype, shape).mul(std).add(mean);
     }
 
     /** The fan of a weight shape; at least 2-D ({@code [out, in, ...]}). */

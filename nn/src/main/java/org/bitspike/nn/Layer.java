@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
 
 /**
  * A node of a model tree (PyTorch's {@code Module}): named parameters (trainable leaf {@link Var}s), named buffers (state that
@@ -62,6 +64,42 @@ public abstract class Layer {
         }
         children.put(name, module);
         return module;
+    }
+
+    /**
+     * The parameter this layer registered as {@code name} (not a descendant's). Subclasses read their
+     * parameters through it rather than keeping the {@link Var} in a field, because {@link #to(DType)}
+     * replaces them.
+     */
+    protected final Var parameter(String name) {
+        Var p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter '" + name + "'; registered: "
+                    + parameters.keySet());
+        }
+        return p;
+    }
+
+    /** The buffer this layer registered as {@code name}; see {@link #parameter(String)}. */
+    protected final Tensor buffer(String name) {
+        Tensor b = buffers.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no buffer '" + name + "'; registered: "
+                    + buffers.keySet());
+        }
+        return b;
+    }
+
+    /**
+     * Checks that {@code x} has the dtype of this layer's parameter {@code name}: a layer refuses a
+     * mixed-precision input rather than promoting it (see {@link #to(DType)}).
+     */
+    protected final void checkInputDtype(Var x, String name) {
+        DType own = parameter(name).value().dtype();
+        if (x.dtype() != own) {
+            throw TensorException.of(describe(), "input %s of dtype %s does not match the layer's %s parameters; "
+                    + "convert the input with to(%s) or the layer with to(%s)", x.shape(), x.dtype(), own, own, x.dtype());
+        }
     }
 
     private void checkName(String name) {
@@ -147,6 +185,97 @@ public abstract class Layer {
 
     public boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Converts every floating parameter and buffer of this layer and its descendants to {@code dtype}
+     * (FLOAT32 or FLOAT64); integer buffers (counters) are left alone. Returns this.
+     *
+     * <p>The conversion is in place for the tree: the layers keep their names, shapes and mode, and
+     * read the converted values from then on. A converted parameter is a new leaf {@link Var} (same
+     * name, no gradient), because a {@link Var}'s value cannot change dtype: build optimisers after
+     * converting (an optimiser built before still holds the old parameters). Parameters already of
+     * {@code dtype} are kept as they are. FLOAT32 to FLOAT64 is exact; back rounds to nearest.
+     *
+     * <p>NOTE: layers refuse an input whose dtype differs from their parameters (naming both)
+     * instead of promoting it as the tensor ops do: a FLOAT32 batch fed to a FLOAT64 model would
+     * otherwise be computed half in one precision and half in the other (the convolution kernels
+     * refuse mixed dtypes anyway), and a gradcheck in FLOAT64 must not silently run in FLOAT32.
+     */
+    public Layer to(DType dtype) {
+        if (dtype == null || !dtype.isFloating()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".to: dtype must be FLOAT32 or FLOAT64, got "
+                    + dtype);
+        }
+        for (Map.Entry<String, Var> e : parameters.entrySet()) {
+            Var p = e.getValue();
+            if (p.dtype() != dtype) {
+                e.setValue(Var.withGrad(p.value().to(dtype)).named(p.name()));
+            }
+        }
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            Tensor b = e.getValue();
+            if (b.dtype().isFloating() && b.dtype() != dtype) {
+                e.setValue(b.to(dtype));
+            }
+        }
+        children.values().forEach(c -> c.to(dtype));
+        return this;
+    }
+
+    /**
+     * Runs {@link #forward(Var)} with some parameters of the tree replaced by the given {@link Var}s
+     * (PyTorch's {@code functional_call}): the output is differentiable with respect to them, so a
+     * whole model can be put through {@link org.bitspike.autograd.GradCheck} as a function of its
+     * input and its parameters. The original parameters are restored afterwards, also when the
+     * forward throws. Buffers are the model's own (in training mode BatchNorm updates its running
+     * statistics as usual). Only layers that read their parameters through {@link #parameter(String)}
+     * (every layer of this package) see the replacements.
+     *
+     * @param replacements values by dotted parameter name ({@link #namedParameters()}); each must
+     *     have the shape and dtype of the parameter it replaces; not modified
+     * @throws IllegalArgumentException naming every unknown name and every mismatched shape or dtype
+     */
+    public Var forwardWith(Map<String, Var> replacements, Var input) {
+        Map<String, Layer> owners = new LinkedHashMap<>();
+        Map<String, String> localNames = new LinkedHashMap<>();
+        collectOwners("", owners, localNames);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Var> e : replacements.entrySet()) {
+            Layer owner = owners.get(e.getKey());
+            if (owner == null) {
+                problems.add("unknown parameter '" + e.getKey() + "'");
+                continue;
+            }
+            Var own = owner.parameters.get(localNames.get(e.getKey()));
+            Var given = e.getValue();
+            if (!Arrays.equals(own.shape(), given.shape()) || own.dtype() != given.dtype()) {
+                problems.add(String.format("'%s' is %s %s in the model but %s %s in the replacement", e.getKey(),
+                        own.dtype(), Arrays.toString(own.shape()), given.dtype(), Arrays.toString(given.shape())));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("forwardWith " + getClass().getSimpleName() + ": "
+                    + String.join("; ", problems));
+        }
+        Map<String, Var> saved = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Var> e : replacements.entrySet()) {
+                Layer owner = owners.get(e.getKey());
+                saved.put(e.getKey(), owner.parameters.put(localNames.get(e.getKey()), e.getValue()));
+            }
+            return forward(input);
+        } finally {
+            saved.forEach((name, original) -> owners.get(name).parameters.put(localNames.get(name), original));
+        }
+    }
+
+    private void collectOwners(String prefix, Map<String, Layer> owners, Map<String, String> localNames) {
+        parameters.keySet().forEach(n -> {
+            owners.put(prefix + n, this);
+            localNames.put(prefix + n, n);
+        });
+        children.forEach((n, c) -> c.collectOwners(prefix + n + ".", owners, localNames));
     }
 
     /** Clears the gradient of every parameter. */

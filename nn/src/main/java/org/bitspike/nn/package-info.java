@@ -19,7 +19,37 @@
  *       parameter-free ones of {@link org.bitspike.nn.Layers}, combined with
  *       {@link org.bitspike.nn.Sequential}. Randomness (initialisation, dropout masks) always comes
  *       from an explicit {@link org.bitspike.tensor.RandomKey}.</dd>
+ *   <dt>{@link org.bitspike.nn.Losses}</dt>
+ *   <dd>the losses beyond {@link org.bitspike.nn.Functional}'s cross-entropy, NLL and MSE, each
+ *       reduced by a {@link org.bitspike.nn.Reduction}; cross-entropy's options are a
+ *       {@link org.bitspike.nn.CrossEntropyOptions} record.</dd>
+ *   <dt>dtype</dt>
+ *   <dd>parameters and running statistics are FLOAT32 unless a layer is built with a dtype or
+ *       converted by {@link org.bitspike.nn.Layer#to}; a layer refuses an input of another dtype
+ *       (naming both) rather than promoting it.</dd>
  * </dl>
  * Optimisers and schedules are in {@code org.bitspike.nn.optim}.
+ *
+ * <h2>Conventions at kinks and edges</h2>
+ * Composite losses take their derivatives from the primitives, so at a kink they inherit the
+ * primitives' choices; these are the ones a user can meet:
+ * <ul>
+ *   <li>{@code l1Loss} at {@code input = target}: derivative 0 ({@code abs}'s {@code sign(0) = 0}, as PyTorch).</li>
+ *   <li>{@code smoothL1Loss(beta)} and {@code huberLoss(delta)} at {@code |d| = beta} (or delta):
+ *       the outer, linear branch (PyTorch's {@code |d| < beta} test); the first derivative is
+ *       continuous there, so only the second derivative (0, not {@code 1 / beta}) depends on it.
+ *       {@code beta = 0} is L1. {@code huber(delta) = delta * smoothL1(beta = delta)}.</li>
+ *   <li>{@code binaryCrossEntropy}: each log is clamped at -100 (PyTorch); where it is clamped
+ *       ({@code p <= e^-100}, including {@code p = 0}) its derivative is 0, not NaN.</li>
+ *   <li>{@code binaryCrossEntropyWithLogits}: built on the stable {@code softplus}, finite with a
+ *       finite gradient for every finite logit; no kink.</li>
+ *   <li>{@code klDiv} with a zero (non-log) target: the term is 0 ({@code 0 log 0 = 0}) and its
+ *       derivative with respect to the target is taken as 0 (the one-sided limit is -inf).</li>
+ *   <li>{@code crossEntropy} with every sample ignored: MEAN is {@code 0 / 0 = NaN} and the gradient
+ *       with respect to the logits is exactly 0, both as PyTorch; SUM is 0.</li>
+ *   <li>{@code leakyRelu} and ReLU at 0: derivative of the negative side (0 for ReLU).</li>
+ *   <li>{@code layerNorm}, {@code groupNorm}, {@code batchNorm}: biased variance plus eps inside
+ *       the square root (PyTorch); smooth everywhere for {@code eps > 0}.</li>
+ * </ul>
  */
 package org.bitspike.nn;

@@ -528,30 +528,11 @@ final class Elementwise {
     /** One Adam step on parameter {@code p} (see {@link Tensor#adamStep_}); validates, then one pass. */
     static Tensor adamStep(KernelProvider kernels, Tensor p, Tensor grad, Tensor m, Tensor v, AdamStep h) {
         String name = "adamStep_";
-        p.checkWritable(name);
-        m.checkWritable(name);
-        v.checkWritable(name);
+        checkAdamOperands(name, p, grad, m, v);
         DType dtype = p.dtype();
-        if (!dtype.isFloating() || grad.dtype() != dtype || m.dtype() != dtype || v.dtype() != dtype) {
-            throw TensorException.of(name, "the parameter (%s %s), grad (%s %s), expAvg (%s %s) and expAvgSq (%s %s)"
-                    + " must share one floating dtype", dtype, p.shapeRef(), grad.dtype(), grad.shapeRef(),
-                    m.dtype(), m.shapeRef(), v.dtype(), v.shapeRef());
-        }
         int[] shape = p.shapeRef();
-        if (!Arrays.equals(shape, m.shapeRef()) || !Arrays.equals(shape, v.shapeRef())) {
-            throw TensorException.of(name, "expAvg %s and expAvgSq %s must have the parameter's shape %s",
-                    m.shapeRef(), v.shapeRef(), shape);
-        }
-        if (p.sharesStorage(m) || p.sharesStorage(v) || m.sharesStorage(v)) {
-            throw TensorException.of(name, "the parameter %s, expAvg and expAvgSq are all written and must not"
-                    + " share storage", shape);
-        }
         Tensor g = v.unaliased(m.unaliased(p.unaliased(grad)));
-        double wd = h.weightDecay();
-        double c1 = 1 - Math.pow(h.beta1(), h.step());
-        ElementwiseKernels.AdamCoefficients c = new ElementwiseKernels.AdamCoefficients(h.beta1(), h.beta2(),
-                1 - Math.pow(h.beta2(), h.step()), h.eps(), h.lr() / c1,
-                h.decoupled() && wd != 0 ? 1 - h.lr() * wd : 1, h.decoupled() ? 0 : wd);
+        ElementwiseKernels.AdamCoefficients c = adamCoefficients(h);
         ElementwiseKernels k = kernels.elementwise();
         int n = p.numel();
         int po = p.offset();
@@ -592,6 +573,110 @@ final class Elementwise {
         p.bumpVersion();
         m.bumpVersion();
         v.bumpVersion();
+        return p;
+    }
+
+    private static void checkAdamOperands(String name, Tensor p, Tensor grad, Tensor m, Tensor v) {
+        p.checkWritable(name);
+        m.checkWritable(name);
+        v.checkWritable(name);
+        DType dtype = p.dtype();
+        if (!dtype.isFloating() || grad.dtype() != dtype || m.dtype() != dtype || v.dtype() != dtype) {
+            throw TensorException.of(name, "the parameter (%s %s), grad (%s %s), expAvg (%s %s) and expAvgSq (%s %s)"
+                    + " must share one floating dtype", dtype, p.shapeRef(), grad.dtype(), grad.shapeRef(),
+                    m.dtype(), m.shapeRef(), v.dtype(), v.shapeRef());
+        }
+        int[] shape = p.shapeRef();
+        if (!Arrays.equals(shape, m.shapeRef()) || !Arrays.equals(shape, v.shapeRef())) {
+            throw TensorException.of(name, "expAvg %s and expAvgSq %s must have the parameter's shape %s",
+                    m.shapeRef(), v.shapeRef(), shape);
+        }
+        if (p.sharesStorage(m) || p.sharesStorage(v) || m.sharesStorage(v)) {
+            throw TensorException.of(name, "the parameter %s, expAvg and expAvgSq are all written and must not"
+                    + " share storage", shape);
+        }
+    }
+
+    private static ElementwiseKernels.AdamCoefficients adamCoefficients(AdamStep h) {
+        double wd = h.weightDecay();
+        double c1 = 1 - Math.pow(h.beta1(), h.step());
+        return new ElementwiseKernels.AdamCoefficients(h.beta1(), h.beta2(), 1 - Math.pow(h.beta2(), h.step()), h.eps(),
+                h.lr() / c1, h.decoupled() && wd != 0 ? 1 - h.lr() * wd : 1, h.decoupled() ? 0 : wd);
+    }
+
+    static Tensor amsgradStep(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor vmax, AdamStep h) {
+        return amsgradStep(KernelProvider.get(), p, grad, m, v, vmax, h);
+    }
+
+    /**
+     * One AMSGrad step on parameter {@code p} (see
+     * {@link Tensor#adamStep_(Tensor, Tensor, Tensor, Tensor, AdamStep)}): {@link #adamStep}'s
+     * checks plus those of the running maximum {@code vmax}, then one pass.
+     */
+    static Tensor amsgradStep(KernelProvider kernels, Tensor p, Tensor grad, Tensor m, Tensor v, Tensor vmax,
+            AdamStep h) {
+        String name = "adamStep_";
+        checkAdamOperands(name, p, grad, m, v);
+        vmax.checkWritable(name);
+        DType dtype = p.dtype();
+        int[] shape = p.shapeRef();
+        if (vmax.dtype() != dtype || !Arrays.equals(shape, vmax.shapeRef())) {
+            throw TensorException.of(name, "maxExpAvgSq (%s %s) must have the parameter's dtype and shape (%s %s)",
+                    vmax.dtype(), vmax.shapeRef(), dtype, shape);
+        }
+        if (vmax.sharesStorage(p) || vmax.sharesStorage(m) || vmax.sharesStorage(v)) {
+            throw TensorException.of(name, "maxExpAvgSq %s is written and must not share storage with the parameter,"
+                    + " expAvg or expAvgSq", shape);
+        }
+        Tensor g = vmax.unaliased(v.unaliased(m.unaliased(p.unaliased(grad))));
+        ElementwiseKernels.AdamCoefficients c = adamCoefficients(h);
+        ElementwiseKernels k = kernels.elementwise();
+        int n = p.numel();
+        int po = p.offset();
+        int go = g.offset();
+        int mo = m.offset();
+        int vo = v.offset();
+        int xo = vmax.offset();
+        boolean dense = p.isContiguous() && denseLike(p, g) && denseLike(p, m) && denseLike(p, v) && denseLike(p, vmax);
+        Iteration.Loop loop = dense ? null : Iteration.plan(shape, p.stridesRef(), Iteration.broadcastStrides(name, g, shape),
+                m.stridesRef(), v.stridesRef(), vmax.stridesRef());
+        int[] st = dense ? null : new int[] {loop.innerStride(0), loop.innerStride(1), loop.innerStride(2),
+            loop.innerStride(3), loop.innerStride(4)};
+        if (dtype == DType.FLOAT32) {
+            float[] pa = p.storage().floats();
+            float[] ga = g.storage().floats();
+            float[] ma = m.storage().floats();
+            float[] va = v.storage().floats();
+            float[] xa = vmax.storage().floats();
+            if (dense && serial(n)) {
+                k.amsgrad(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1, xa, xo, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.amsgrad(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1,
+                        xa, xo + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo, xo}, (off, len) -> k.amsgrad(c, len, pa,
+                        off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3], xa, off[4], st[4]));
+            }
+        } else {
+            double[] pa = p.storage().doubles();
+            double[] ga = g.storage().doubles();
+            double[] ma = m.storage().doubles();
+            double[] va = v.storage().doubles();
+            double[] xa = vmax.storage().doubles();
+            if (dense && serial(n)) {
+                k.amsgrad(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1, xa, xo, 1);
+            } else if (dense) {
+                parallelDense(n, (i, len) -> k.amsgrad(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1,
+                        xa, xo + i, 1));
+            } else {
+                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo, xo}, (off, len) -> k.amsgrad(c, len, pa,
+                        off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3], xa, off[4], st[4]));
+            }
+        }
+        p.bumpVersion();
+        m.bumpVersion();
+        v.bumpVersion();
+        vmax.bumpVersion();
         return p;
     }
 

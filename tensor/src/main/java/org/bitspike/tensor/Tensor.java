@@ -554,6 +554,17 @@ public final class Tensor {
         return Elementwise.adamStep(this, grad, expAvg, expAvgSq, hyper);
     }
 
+    /**
+     * {@link #adamStep_(Tensor, Tensor, Tensor, AdamStep)} with AMSGrad: after {@code v}'s update,
+     * {@code vmax = max(vmax, v)} (NaN if either is NaN) and the denominator is
+     * {@code sqrt(vmax / (1 - beta2^t)) + eps}. {@code maxExpAvgSq} (vmax) has this shape and dtype,
+     * is written, and shares storage with none of the others; the rest is as there, nothing
+     * allocated for contiguous operands of one shape.
+     */
+    public Tensor adamStep_(Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep hyper) {
+        return Elementwise.amsgradStep(this, grad, expAvg, expAvgSq, maxExpAvgSq, hyper);
+    }
+
     /** {@code this -= other}. */
     public Tensor sub_(Tensor other) {
         return Elementwise.binaryInPlace(BinaryOp.SUB, this, other);

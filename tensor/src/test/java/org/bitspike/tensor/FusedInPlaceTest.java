@@ -191,6 +191,86 @@ class FusedInPlaceTest {
         }
     }
 
+    /** AMSGrad as unfused tensor ops: Adam's sequence with {@code vmax = maximum(vmax, v)} in the denominator. */
+    static void amsgradComposed(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor vmax, AdamStep h) {
+        DType d = p.dtype();
+        double wd = h.weightDecay();
+        Tensor g = grad;
+        if (wd != 0) {
+            if (h.decoupled()) {
+                p.mul_(Tensor.scalar(d, 1 - h.lr() * wd));
+            } else {
+                g = g.add(p.mul(wd));
+            }
+        }
+        m.mul_(Tensor.scalar(d, h.beta1())).add_(g.mul(1 - h.beta1()));
+        v.mul_(Tensor.scalar(d, h.beta2())).add_(g.mul(g).mul(1 - h.beta2()));
+        vmax.copy_(vmax.maximum(v));
+        double c1 = 1 - Math.pow(h.beta1(), h.step());
+        double c2 = 1 - Math.pow(h.beta2(), h.step());
+        Tensor denominator = vmax.div(c2).sqrt().add(h.eps());
+        p.add_(m.div(denominator).mul(-h.lr() / c1));
+    }
+
+    @Property(seed = TensorArbitraries.SEED, tries = 200)
+    void amsgradStepEqualsTheUnfusedOps(@ForAll("cases") Case c) {
+        Tensor grad = c.other();
+        Tensor m0 = TensorArbitraries.random(c.self().dtype(), c.self().shape(), c.otherSeed() + 1, true);
+        Tensor v0 = TensorArbitraries.random(c.self().dtype(), c.self().shape(), c.otherSeed() + 2, true).abs();
+        Tensor x0 = TensorArbitraries.random(c.self().dtype(), c.self().shape(), c.otherSeed() + 3, true).abs();
+        List<Layout> grads = TensorLayouts.all(grad, c.otherShape());
+        for (AdamStep h : HYPER) {
+            Tensor p = c.self().logical();
+            Tensor m = m0.copy();
+            Tensor v = v0.copy();
+            Tensor x = x0.copy();
+            for (long t = 1; t <= 3; t++) {
+                amsgradComposed(p, grad, m, v, x, at(h, t));
+            }
+            for (KernelProvider k : PROVIDERS) {
+                List<Layout> ps = c.self().writableLayouts();
+                List<Layout> ms = TensorLayouts.writable(m0);
+                List<Layout> vs = TensorLayouts.writable(v0);
+                List<Layout> xs = TensorLayouts.writable(x0);
+                for (int i = 0; i < ps.size(); i++) {
+                    Tensor pt = ps.get(i).tensor();
+                    Tensor mt = ms.get((i + 1) % ms.size()).tensor();
+                    Tensor vt = vs.get((i + 2) % vs.size()).tensor();
+                    Tensor xt = xs.get((i + 3) % xs.size()).tensor();
+                    Layout g = grads.get(i % grads.size());
+                    String what = "amsgrad " + h + " on " + k.name() + ", p " + ps.get(i) + ", grad " + g + ", " + c;
+                    for (long t = 1; t <= 3; t++) {
+                        assertSame(pt, Elementwise.amsgradStep(k, pt, g.tensor(), mt, vt, xt, at(h, t)), what);
+                    }
+                    Naive.assertSame(p, pt, what + ": p");
+                    Naive.assertSame(m, mt, what + ": expAvg");
+                    Naive.assertSame(v, vt, what + ": expAvgSq");
+                    Naive.assertSame(x, xt, what + ": maxExpAvgSq");
+                }
+            }
+        }
+    }
+
+    @Example
+    void amsgradRejectsABadMaximumNamingIt() {
+        Tensor p = Tensor.zeros(2, 3);
+        Tensor g = Tensor.zeros(2, 3);
+        AdamStep h = HYPER[0];
+        TensorException shape = assertThrows(TensorException.class,
+                () -> p.adamStep_(g, Tensor.zeros(2, 3), Tensor.zeros(2, 3), Tensor.zeros(3, 2), h));
+        assertTrue(shape.getMessage().contains("adamStep_")
+                && shape.getMessage().contains("maxExpAvgSq") && shape.getMessage().contains("[3, 2]")
+                && shape.getMessage().contains("[2, 3]"), shape.getMessage());
+        Tensor m = Tensor.zeros(2, 3);
+        TensorException shared = assertThrows(TensorException.class,
+                () -> p.adamStep_(g, m, Tensor.zeros(2, 3), m, h));
+        assertTrue(shared.getMessage().contains("share storage"), shared.getMessage());
+        assertThrows(TensorException.class,
+                () -> p.adamStep_(g, Tensor.zeros(2, 3), Tensor.zeros(2, 3), Tensor.zeros(DType.FLOAT64, 2, 3), h));
+        assertThrows(TensorException.class,
+                () -> p.adamStep_(g, Tensor.zeros(2, 3), Tensor.zeros(2, 3), Tensor.zeros(3).expand(2, 3), h));
+    }
+
     // ---------------------------------------------------------------- split over the pool, aliasing
 
     /** Above the parallel threshold the dense paths split into tasks; every element is still computed alone. */

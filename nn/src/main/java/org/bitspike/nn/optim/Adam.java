@@ -11,14 +11,36 @@ import org.bitspike.tensor.Tensor;
  * {@code g} (L2); AdamW instead scales {@code p} by {@code 1 - lr * wd} before the update. Each
  * parameter is updated in one pass by {@link Tensor#adamStep_}; after the first step (which creates
  * the moment estimates) a step allocates nothing for contiguous parameters.
+ *
+ * <p>With {@code amsgrad} (Reddi, Kale and Kumar, "On the convergence of Adam and beyond", the
+ * variant the Hoyer-regularised SNN papers train with) the denominator uses the running maximum of
+ * {@code v} instead of {@code v}, as PyTorch: {@code vmax = max(vmax, v)} after the update of
+ * {@code v}, and {@code p -= lr * (m / (1 - b1^t)) / (sqrt(vmax / (1 - b2^t)) + eps)}. The running
+ * maximum is state ({@code maxExpAvgSq}), saved and restored with the rest. The step is one fused
+ * pass too ({@link Tensor#adamStep_(Tensor, Tensor, Tensor, Tensor, AdamStep)}), allocation-free
+ * once the state exists.
  */
 public final class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final boolean decoupled;
+    private final boolean amsgrad;
 
     public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, boolean decoupledWeightDecay) {
+        this(groups, beta1, beta2, eps, decoupledWeightDecay, false);
+    }
+
+    /**
+     * @param groups the parameters, with their learning rates and weight decays
+     * @param beta1 decay of the first moment, in {@code [0, 1)}
+     * @param beta2 decay of the second moment, in {@code [0, 1)}
+     * @param eps added to the denominator, {@code > 0}
+     * @param decoupledWeightDecay AdamW's decay (scales the parameter) instead of Adam's L2 term
+     * @param amsgrad divide by the running maximum of the second moment (see the class comment)
+     */
+    public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, boolean decoupledWeightDecay,
+            boolean amsgrad) {
         super(groups);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
             throw new IllegalArgumentException(String.format("Adam: betas %s, %s must be in [0, 1) and eps %s positive",
@@ -28,6 +50,12 @@ public final class Adam extends Optimizer {
         this.beta2 = beta2;
         this.eps = eps;
         this.decoupled = decoupledWeightDecay;
+        this.amsgrad = amsgrad;
+    }
+
+    /** Adam with AMSGrad, the usual betas and eps over one group (L2 weight decay, as PyTorch's {@code Adam}). */
+    public static Adam amsgrad(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
+        return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, false, true);
     }
 
     /** Adam with the usual betas (0.9, 0.999) and eps 1e-8 over one group. */
@@ -48,6 +76,14 @@ public final class Adam extends Optimizer {
         if (m == null) {
             m = putState(slot, "expAvg", Tensor.zeros(p.dtype(), p.shape()));
             v = putState(slot, "expAvgSq", Tensor.zeros(p.dtype(), p.shape()));
+        }
+        if (amsgrad) {
+            Tensor vmax = state(slot, "maxExpAvgSq");
+            if (vmax == null) {
+                vmax = putState(slot, "maxExpAvgSq", Tensor.zeros(p.dtype(), p.shape()));
+            }
+            p.adamStep_(g, m, v, vmax, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
+            return;
         }
         // NOTE: one fused pass, rounded as the unfused ops (see Tensor.adamStep_); nothing allocated.
         p.adamStep_(g, m, v, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));

@@ -9,7 +9,8 @@
  *   <dd>updates parameters in place from their gradients without recording; its per-parameter state
  *       is saved and restored by name so that a resumed run continues bit for bit.
  *       {@link org.bitspike.nn.optim.Sgd} (momentum, Nesterov, weight decay) and
- *       {@link org.bitspike.nn.optim.Adam} (Adam and AdamW) follow PyTorch's update rules.</dd>
+ *       {@link org.bitspike.nn.optim.Adam} (Adam, AdamW, AMSGrad) and
+ *       {@link org.bitspike.nn.optim.RMSprop} (momentum, centered) follow PyTorch's update rules.</dd>
  *   <dt>{@link org.bitspike.nn.optim.Schedule}</dt>
  *   <dd>a pure function from step to learning-rate factor: step, multi-step, cosine, linear warm-up.</dd>
  * </dl>

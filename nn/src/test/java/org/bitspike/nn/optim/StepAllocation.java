@@ -33,7 +33,9 @@ final class StepAllocation {
             new Config("sgd-nesterov", ps -> new Sgd(List.of(new ParamGroup(ps, 0.01, 5e-4)), 0.9, 0, true)),
             new Config("adam", ps -> Adam.of(ps, 1e-3, 0)),
             new Config("adam-l2", ps -> Adam.of(ps, 1e-3, 1e-2)),
-            new Config("adamw", ps -> Adam.adamW(ps, 1e-3, 1e-2)));
+            new Config("adamw", ps -> Adam.adamW(ps, 1e-3, 1e-2)),
+            new Config("amsgrad-l2", ps -> Adam.amsgrad(ps, 1e-3, 1e-2)),
+            new Config("amsgrad-adamw", ps -> new Adam(List.of(new ParamGroup(ps, 1e-3, 1e-2)), 0.9, 0.999, 1e-8, true, true)));
 
     private StepAllocation() {
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A warm optimiser step allocates nothing per parameter (issue 4): SGD (plain, weight decay,
- * momentum, dampening, Nesterov) and Adam, Adam with L2 and AdamW on four FLOAT32 parameters of
+ * momentum, dampening, Nesterov) and Adam, Adam with L2, AdamW and AMSGrad (L2, decoupled) on four FLOAT32 parameters of
  * 1,728 to 4,098 elements, measured with {@code ThreadMXBean.getCurrentThreadAllocatedBytes} over
  * {@value StepAllocation#WINDOW} steps.
  *

@@ -8,7 +8,7 @@ package org.bitspike.tensor.kernel;
  *
  * <p>Inputs are not modified. The output may be exactly an input run (same array, offset and
  * stride: the in-place ops) but must not overlap one in any other way. The fused in-place kernels
- * ({@link #addScaled}, {@link #adam}) read and write their targets. Kernels assume valid arguments
+ * ({@link #addScaled}, {@link #adam}, {@link #amsgrad}) read and write their targets. Kernels assume valid arguments
  * (they {@code assert}); the tensor facades validate.
  *
  * <p>Results equal the scalar oracle's bit for bit (NaN payloads aside), for every op.
@@ -112,6 +112,26 @@ public interface ElementwiseKernels {
     /** {@link #adam(AdamCoefficients, int, float[], int, int, float[], int, int, float[], int, int, float[], int, int)} on FLOAT64 runs. */
     void adam(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
               double[] m, int mOff, int mStride, double[] v, int vOff, int vStride);
+
+    /**
+     * One AMSGrad step on FLOAT32 runs, in place on p, m, v and vmax: {@link #adam}'s per-element
+     * sequence with the denominator taken from the running maximum of v,
+     * <pre>{@code
+     * ... m and v as in adam ...
+     * vmax = max(vmax, v);                      // Math.max: NaN if either is NaN
+     * d = sqrt(vmax / biasCorrection2) + eps;
+     * p = p + (m / d) * -stepSize;
+     * }</pre>
+     * p, m, v and vmax must not overlap each other.
+     */
+    void amsgrad(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
+                 float[] m, int mOff, int mStride, float[] v, int vOff, int vStride, float[] vmax, int xOff,
+                 int xStride);
+
+    /** {@link #amsgrad(AdamCoefficients, int, float[], int, int, float[], int, int, float[], int, int, float[], int, int, float[], int, int)} on FLOAT64 runs. */
+    void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                 double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
+                 int xStride);
 
     /** {@code out = a op b} on FLOAT32 runs, into BOOL. */
     void compare(Compare op, int n, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,

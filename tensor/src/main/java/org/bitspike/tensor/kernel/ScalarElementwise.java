@@ -273,6 +273,90 @@ final class ScalarElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void amsgrad(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
+                        float[] m, int mOff, int mStride, float[] v, int vOff, int vStride, float[] vmax, int xOff,
+                        int xStride) {
+        assert n >= 0;
+        boolean decoupled = (float) c.decay() != 1; // as adam: a factor that rounds to 1 is skipped
+        boolean l2 = c.l2() != 0;
+        float decay = (float) c.decay();
+        float wd = (float) c.l2();
+        float b1 = (float) c.beta1();
+        float oneMinusB1 = (float) (1 - c.beta1());
+        float b2 = (float) c.beta2();
+        float oneMinusB2 = (float) (1 - c.beta2());
+        float c2 = (float) c.biasCorrection2();
+        float eps = (float) c.eps();
+        float alpha = (float) -c.stepSize();
+        for (int k = 0, ip = pOff, ig = gOff, im = mOff, iv = vOff, ix = xOff; k < n;
+                k++, ip += pStride, ig += gStride, im += mStride, iv += vStride, ix += xStride) {
+            float pi = p[ip];
+            float gi = g[ig];
+            float mi = m[im];
+            float vi = v[iv];
+            if (decoupled) {
+                pi = pi * decay;
+            }
+            if (l2) {
+                gi = gi + pi * wd;
+            }
+            mi = mi * b1;
+            mi = mi + gi * oneMinusB1;
+            vi = vi * b2;
+            vi = vi + (gi * gi) * oneMinusB2;
+            float xi = Math.max(vmax[ix], vi);
+            float d = (float) Math.sqrt(xi / c2) + eps;
+            pi = pi + (mi / d) * alpha;
+            m[im] = mi;
+            v[iv] = vi;
+            vmax[ix] = xi;
+            p[ip] = pi;
+        }
+    }
+
+    @Override
+    public void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                        double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
+                        int xStride) {
+        assert n >= 0;
+        boolean decoupled = c.decay() != 1;
+        boolean l2 = c.l2() != 0;
+        double decay = c.decay();
+        double wd = c.l2();
+        double b1 = c.beta1();
+        double oneMinusB1 = 1 - c.beta1();
+        double b2 = c.beta2();
+        double oneMinusB2 = 1 - c.beta2();
+        double c2 = c.biasCorrection2();
+        double eps = c.eps();
+        double alpha = -c.stepSize();
+        for (int k = 0, ip = pOff, ig = gOff, im = mOff, iv = vOff, ix = xOff; k < n;
+                k++, ip += pStride, ig += gStride, im += mStride, iv += vStride, ix += xStride) {
+            double pi = p[ip];
+            double gi = g[ig];
+            double mi = m[im];
+            double vi = v[iv];
+            if (decoupled) {
+                pi = pi * decay;
+            }
+            if (l2) {
+                gi = gi + pi * wd;
+            }
+            mi = mi * b1;
+            mi = mi + gi * oneMinusB1;
+            vi = vi * b2;
+            vi = vi + (gi * gi) * oneMinusB2;
+            double xi = Math.max(vmax[ix], vi);
+            double d = Math.sqrt(xi / c2) + eps;
+            pi = pi + (mi / d) * alpha;
+            m[im] = mi;
+            v[iv] = vi;
+            vmax[ix] = xi;
+            p[ip] = pi;
+        }
+    }
+
+    @Override
     public void compare(Compare op, int n, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                         boolean[] out, int outOff, int outStride) {
         assert n >= 0;

@@ -311,6 +311,93 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** (p, g, m, v, vmax) strides for amsgrad: dense, then a broadcast gradient and strided operands. */
+    private static final int[][] AMSGRAD_STRIDES = {{1, 1, 1, 1, 1}, {1, 0, 1, 1, 1}, {2, 1, 1, 1, 1}, {1, 1, 1, 1, 3}};
+
+    @Test
+    void amsgradEqualsOracle() {
+        for (ElementwiseKernels.AdamCoefficients c : ADAM) {
+            for (int n : SIZES) {
+                for (int[] st : AMSGRAD_STRIDES) {
+                    for (int off : OFFSETS) {
+                        float[] p0 = data(span(n, off, st[0]), n * 37L + st[0], true);
+                        float[] g = data(span(n, off, st[1]), n * 41L + st[1], true);
+                        float[] m0 = data(span(n, off, st[2]), n * 43L + st[2], true);
+                        float[] v0 = data(span(n, off, st[3]), n * 47L + st[3], true);
+                        float[] x0 = data(span(n, off, st[4]), n * 53L + st[4], true);
+                        for (int i = 0; i < v0.length; i++) {
+                            v0[i] = Math.abs(v0[i]);
+                        }
+                        for (int i = 0; i < x0.length; i++) {
+                            x0[i] = Math.abs(x0[i]) * (i % 2); // half the maxima 0: v wins there
+                        }
+                        float[][] want = {p0.clone(), m0.clone(), v0.clone(), x0.clone()};
+                        float[][] got = {p0.clone(), m0.clone(), v0.clone(), x0.clone()};
+                        SCALAR.amsgrad(c, n, want[0], off, st[0], g, off, st[1], want[1], off, st[2], want[2], off, st[3],
+                                want[3], off, st[4]);
+                        VECTOR.amsgrad(c, n, got[0], off, st[0], g, off, st[1], got[1], off, st[2], got[2], off, st[3],
+                                got[3], off, st[4]);
+                        String what = c + " n=" + n + " strides " + Arrays.toString(st) + " offset " + off;
+                        for (int k = 0; k < 4; k++) {
+                            assertSameFloats(want[k], got[k], "p m v vmax".split(" ")[k] + " " + what);
+                        }
+                        double[][] wantD = {toDoubles(p0), toDoubles(m0), toDoubles(v0), toDoubles(x0)};
+                        double[][] gotD = {toDoubles(p0), toDoubles(m0), toDoubles(v0), toDoubles(x0)};
+                        double[] gd = toDoubles(g);
+                        SCALAR.amsgrad(c, n, wantD[0], off, st[0], gd, off, st[1], wantD[1], off, st[2], wantD[2], off,
+                                st[3], wantD[3], off, st[4]);
+                        VECTOR.amsgrad(c, n, gotD[0], off, st[0], gd, off, st[1], gotD[1], off, st[2], gotD[2], off,
+                                st[3], gotD[3], off, st[4]);
+                        for (int k = 0; k < 4; k++) {
+                            assertSameDoubles(wantD[k], gotD[k], "FLOAT64 " + "p m v vmax".split(" ")[k] + " " + what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The oracle's amsgrad is its adam, bit for bit, when the maximum stays below the new v (a zero
+     * maximum), and divides by the maximum when that is larger (the formula written per element).
+     */
+    @Test
+    void amsgradIsAdamWithTheRunningMaximum() {
+        int n = 207;
+        for (ElementwiseKernels.AdamCoefficients c : ADAM) {
+            float[] p = data(n, 1, false);
+            float[] g = data(n, 2, false);
+            float[] m = data(n, 3, false);
+            float[] v = data(n, 4, false);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            float[][] adam = {p.clone(), m.clone(), v.clone()};
+            float[][] ams = {p.clone(), m.clone(), v.clone(), new float[n]};
+            SCALAR.adam(c, n, adam[0], 0, 1, g, 0, 1, adam[1], 0, 1, adam[2], 0, 1);
+            SCALAR.amsgrad(c, n, ams[0], 0, 1, g, 0, 1, ams[1], 0, 1, ams[2], 0, 1, ams[3], 0, 1);
+            for (int k = 0; k < 3; k++) {
+                assertSameFloats(adam[k], ams[k], "zero maximum " + k + " " + c);
+            }
+            assertSameFloats(adam[2], ams[3], "the maximum is the new v " + c);
+            // a maximum of 1e20 everywhere, above every new v: d = sqrt(1e20 / c2) + eps
+            float[] big = new float[n];
+            Arrays.fill(big, 1e20f);
+            float[][] again = {p.clone(), m.clone(), v.clone(), big};
+            SCALAR.amsgrad(c, n, again[0], 0, 1, g, 0, 1, again[1], 0, 1, again[2], 0, 1, again[3], 0, 1);
+            for (int i = 0; i < n; i++) {
+                float pi = p[i];
+                if ((float) c.decay() != 1) {
+                    pi = pi * (float) c.decay();
+                }
+                float d = (float) Math.sqrt(1e20f / (float) c.biasCorrection2()) + (float) c.eps();
+                float want = pi + (again[1][i] / d) * (float) -c.stepSize();
+                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(again[0][i]), "element " + i + " " + c);
+                assertEquals(1e20f, again[3][i]);
+            }
+        }
+    }
+
     /** The oracle's adam against the same formula written out with the oracle's unfused kernels. */
     @Test
     void adamIsTheUnfusedComposition() {

@@ -534,6 +534,36 @@ final class VectorElementwise implements ElementwiseKernels {
         SCALAR.adam(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1);
     }
 
+    @Override
+    public void amsgrad(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
+                        float[] m, int mOff, int mStride, float[] v, int vOff, int vStride, float[] vmax, int xOff,
+                        int xStride) {
+        if (n < FL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1 || xStride != 1) {
+            SCALAR.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
+                    xStride);
+            return;
+        }
+        int bound = F.loopBound(n);
+        VectorAmsgrad.dense(c, bound, p, pOff, g, gOff, m, mOff, v, vOff, vmax, xOff);
+        SCALAR.amsgrad(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1,
+                vmax, xOff + bound, 1);
+    }
+
+    @Override
+    public void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                        double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
+                        int xStride) {
+        if (n < DL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1 || xStride != 1) {
+            SCALAR.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
+                    xStride);
+            return;
+        }
+        int bound = D.loopBound(n);
+        VectorAmsgrad.dense(c, bound, p, pOff, g, gOff, m, mOff, v, vOff, vmax, xOff);
+        SCALAR.amsgrad(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1,
+                vmax, xOff + bound, 1);
+    }
+
     /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
     private static void adamPlain(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
                                   float[] v, int vo) {

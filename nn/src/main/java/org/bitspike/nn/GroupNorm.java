@@ -1,0 +1,73 @@
+package org.bitspike.nn;
+
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
+
+/**
+ * Group normalisation of {@code [N, C, ...]} inputs (see {@link Functional#groupNorm}), with an
+ * optional per-channel affine weight (ones) and bias (zeros) of shape {@code [C]}. It has no running
+ * statistics, so training and evaluation agree. With the affine parameters an input must have their
+ * dtype (see {@link Layer#to}); without, any floating input is normalised in its own dtype.
+ */
+public final class GroupNorm extends Layer {
+    private final int groups;
+    private final int channels;
+    private final double eps;
+    private final boolean affine;
+
+    /** PyTorch's defaults: eps 1e-5, affine, FLOAT32. */
+    public GroupNorm(int groups, int channels) {
+        this(groups, channels, 1e-5, true, DType.FLOAT32);
+    }
+
+    /**
+     * @param groups how many groups the channels are split into; must divide {@code channels}
+     * @param channels the size of dimension 1 of the inputs
+     * @param eps added to the variance, positive
+     * @param affine whether to learn a per-channel weight and bias
+     * @param dtype of the parameters (FLOAT32 or FLOAT64)
+     */
+    public GroupNorm(int groups, int channels, double eps, boolean affine, DType dtype) {
+        if (groups <= 0 || channels <= 0 || channels % groups != 0 || !(eps > 0) || dtype == null
+                || !dtype.isFloating()) {
+            throw new IllegalArgumentException(String.format("GroupNorm: %d channels must be positive and divisible "
+                    + "into %d groups, eps %s positive, dtype %s floating", channels, groups, eps, dtype));
+        }
+        this.groups = groups;
+        this.channels = channels;
+        this.eps = eps;
+        this.affine = affine;
+        if (affine) {
+            parameter("weight", Tensor.ones(dtype, channels));
+            parameter("bias", Tensor.zeros(dtype, channels));
+        }
+    }
+
+    /** The weight, or null without affine parameters. */
+    public Var weight() {
+        return affine ? parameter("weight") : null;
+    }
+
+    /** The bias, or null without affine parameters. */
+    public Var bias() {
+        return affine ? parameter("bias") : null;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        if (x.dim() < 2 || x.size(1) != channels) {
+            throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]", x.shape(), channels);
+        }
+        if (affine) {
+            checkInputDtype(x, "weight");
+        }
+        return Functional.groupNorm(x, groups, weight(), bias(), eps);
+    }
+
+    @Override
+    protected String describe() {
+        return "GroupNorm(" + groups + ", " + channels + (affine ? ", affine" : "") + ")";
+    }
+}
