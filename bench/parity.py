@@ -42,6 +42,12 @@ def _std(t, p):
                      keepdim=p["keepdim"])
 
 
+def _var(t, p):
+    dims = p["dims"]
+    return torch.var(t["x"], dim=None if dims is None else list(dims), correction=p["correction"],
+                     keepdim=p["keepdim"])
+
+
 def _prod(t, p):
     return torch.prod(t["x"]) if p["dim"] is None else torch.prod(t["x"], p["dim"], keepdim=p["keepdim"])
 
@@ -69,12 +75,16 @@ OPS: dict[str, Callable] = {
     "silu": lambda t, p: F.silu(t["x"]),
     "elu": lambda t, p: F.elu(t["x"], alpha=p["alpha"]),
     "std": _std,
+    "var": _var,
     "prod": _prod,
     "cumsum": lambda t, p: torch.cumsum(t["x"], dim=p["dim"]),
     "sort": _sort,
     "topk": _topk,
     "pow": lambda t, p: torch.pow(t["a"], t["b"]),
+    "pow_scalar": lambda t, p: torch.pow(t["x"], p["exponent"]),
     "clamp": lambda t, p: torch.clamp(t["x"], min=p["min"], max=p["max"]),
+    "sqrt": lambda t, p: torch.sqrt(t["x"]),
+    "rsqrt": lambda t, p: torch.rsqrt(t["x"]),
     "relu": lambda t, p: torch.relu(t["x"]),
     "abs": lambda t, p: torch.abs(t["x"]),
     "maximum": lambda t, p: torch.maximum(t["a"], t["b"]),
@@ -343,18 +353,24 @@ def report(records, unobserved):
                       f"input {m['input']}: ours {m['ours']}, torch {m['torch']}")
             else:
                 print(f"  {r['case']} {r['quantity']} {r['provider']} {r['dtype']}: {r['detail']}")
+    # worst_rel: the largest relative error (denominator max(|torch|, atol)) among the passing comparisons, per dtype.
     families = {}
     for r in records:
-        fam = families.setdefault(re.split(r"[-/]", r["case"])[0], {"cases": set(), "pass": 0, "deviation": 0, "fail": 0})
+        fam = families.setdefault(re.split(r"[-/]", r["case"])[0],
+                                  {"cases": set(), "pass": 0, "deviation": 0, "fail": 0, "float64": 0.0, "float32": 0.0})
         fam["cases"].add(r["case"])
         fam[r["status"]] += 1
-    print(f"\n{'family':28} {'cases':>5} {'comparisons':>11} {'pass':>5} {'deviation':>9} {'fail':>5}")
+        if r["status"] == "pass" and isinstance(r.get("max_rel_err"), float):
+            fam[r["dtype"]] = max(fam[r["dtype"]], r["max_rel_err"])
+    print(f"\n{'family':16} {'cases':>5} {'comparisons':>11} {'pass':>5} {'deviation':>9} {'fail':>5} "
+          f"{'worst_rel f64':>13} {'worst_rel f32':>13}")
     for name, f in families.items():
         total = f["pass"] + f["deviation"] + f["fail"]
-        print(f"{name:28} {len(f['cases']):5d} {total:11d} {f['pass']:5d} {f['deviation']:9d} {f['fail']:5d}")
+        print(f"{name:16} {len(f['cases']):5d} {total:11d} {f['pass']:5d} {f['deviation']:9d} {f['fail']:5d} "
+              f"{f['float64']:13.1e} {f['float32']:13.1e}")
     totals = {s: sum(1 for r in records if r["status"] == s) for s in ("pass", "deviation", "fail")}
     n_cases = len({r["case"] for r in records})
-    print(f"{'total':28} {n_cases:5d} {len(records):11d} {totals['pass']:5d} {totals['deviation']:9d} "
+    print(f"{'total':16} {n_cases:5d} {len(records):11d} {totals['pass']:5d} {totals['deviation']:9d} "
           f"{totals['fail']:5d}")
     summary = {"kind": "summary", "torch": torch.__version__, "providers": sorted({r["provider"] for r in records}),
                "cases": n_cases, "comparisons": len(records)}

@@ -124,6 +124,10 @@ public final class ParityCases {
         // not smooth there, but both sides define its second derivative through the mask, so it is compared too.
         c.add(unary("std-dim1-c1/zero-variance", "std", Params.of("dims", new int[] {1}, "correction", 1, "keepdim", false),
                 Input.of("x", new int[] {3, 3}, 1, 1, 1, 1, 2, 3, -2.5, -2.5, -2.5), ParityCases::std, true));
+        c.add(unary("var-dim1-c1/randn", "var", Params.of("dims", new int[] {1}, "correction", 1, "keepdim", false), m,
+                ParityCases::var, true));
+        c.add(unary("var-all-c0-keepdim/randn", "var", Params.of("dims", null, "correction", 0, "keepdim", true), m,
+                ParityCases::var, true));
         c.add(unary("prod-all/randn", "prod", Params.of("dim", null, "keepdim", false), Input.randn("x", 202, 1, 0, 2, 3),
                 ParityCases::prod, true));
         c.add(unary("prod-dim1/randn", "prod", Params.of("dim", 1, "keepdim", false), Input.randn("x", 203, 1, 0, 3, 4),
@@ -181,8 +185,17 @@ public final class ParityCases {
     }
 
     private static void kinks(List<ParityCase> c) {
+        // pow with a scalar exponent at 0 and at a negative base (NaN for a fractional exponent on both sides).
+        for (double exponent : new double[] {0, 0.5, 2, 3, -1}) {
+            c.add(unary("pow_scalar-" + exponent + "/edges", "pow_scalar", Params.of("exponent", exponent),
+                    Input.vector("x", -2, -0.0, 0, 1e-30, 0.5, 2), (x, p) -> x.pow(p.num("exponent")), false));
+        }
         c.add(unary("clamp/bounds", "clamp", Params.of("min", -1.0, "max", 1.0),
                 Input.vector("x", -2, -1, -0.5, -0.0, 0, 0.5, 1, 2), (x, p) -> x.clamp(p.num("min"), p.num("max")), false));
+        c.add(unary("sqrt/zero", "sqrt", Params.of(), Input.vector("x", -1, -0.0, 0, Double.MIN_VALUE, 1e-30, 2),
+                (x, p) -> x.sqrt(), false));
+        c.add(unary("rsqrt/zero", "rsqrt", Params.of(), Input.vector("x", -1, -0.0, 0, Double.MIN_VALUE, 1e-30, 2),
+                (x, p) -> x.rsqrt(), false));
         c.add(unary("relu/zero", "relu", Params.of(), Input.vector("x", -1, -1e-30, -0.0, 0, 1e-30, 1),
                 (x, p) -> x.relu(), false));
         c.add(unary("abs/zero", "abs", Params.of(), Input.vector("x", -1, -1e-30, -0.0, 0, 1e-30, 1),
@@ -257,6 +270,11 @@ public final class ParityCases {
     private static Var std(Var x, Params p) {
         int[] dims = p.ints("dims");
         return x.std(dims == null ? allDims(x) : dims, p.integer("correction"), p.bool("keepdim"));
+    }
+
+    private static Var var(Var x, Params p) {
+        int[] dims = p.ints("dims");
+        return x.var(dims == null ? allDims(x) : dims, p.integer("correction"), p.bool("keepdim"));
     }
 
     private static Var prod(Var x, Params p) {
