@@ -13,6 +13,7 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ class ParityRunnerTest {
         assertEquals(c.params().asMap().keySet(), json.getAsJsonObject("params").keySet(), c.name() + " params");
         JsonArray results = json.getAsJsonArray("results");
         assertEquals(c.dtypes().size(), results.size());
-        boolean nanInput = c.inputs().stream().anyMatch(in -> java.util.Arrays.stream(in.values()).anyMatch(Double::isNaN));
+        boolean nanInput = c.inputs().stream().anyMatch(in -> Arrays.stream(in.values()).anyMatch(Double::isNaN));
         boolean indexed = c.op().equals("sort") || c.op().equals("topk");
         for (JsonElement e : results) {
             JsonObject r = e.getAsJsonObject();
