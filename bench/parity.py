@@ -147,6 +147,11 @@ DEVIATIONS = [
               "std's gradient is 0 where the variance is 0 (masked; the derivative of sqrt is infinite there). "
               "Listed because the issue expected torch to give NaN there (a std backward that divides by the zero "
               "result); torch 1.13's std_backward masks result == 0 as well, so with it this is not observed."),
+    Deviation(r"pow_scalar-0\.5/edges", r"grad\.x",
+              lambda x, p, ours, ref: (x["x"] == 0) & np.signbit(x["x"]),
+              "pow(x, 0.5) at x = -0.0: ours is 0.5 * (-0.0)^-0.5 = +inf by IEEE pow; torch's pow backward "
+              "takes its rsqrt shortcut for the exponent -0.5 and rsqrt(-0.0) = -inf (torch.pow with a tensor "
+              "exponent gives +inf there, so torch disagrees with itself). Documented in autograd's package-info."),
     Deviation(r"prod-dim1/two-zeros", r"second\.x", _rows_with_zeros(2),
               "prod's backward gives no gradient to any element of a slice with two or more zeros (exactly "
               "right to first order), so its second derivative there is 0; torch along a dim differentiates "

@@ -53,7 +53,10 @@
  * {@code prod}'s gradient is the product of the other elements of the slice, so with one zero
  * only the zero gets a gradient and with several none does (second derivatives are exact with at
  * most one zero per slice); {@code pow(a, b)} has {@code da = 0} at {@code a = 0, b = 0} and
- * {@code db = 0} at {@code a = 0}; {@code sort} and {@code topk} give each value's gradient to the
+ * {@code db = 0} at {@code a = 0, b >= 0} ({@code -inf} for {@code b < 0}, as PyTorch); {@code pow(x, p)}
+ * with a constant exponent follows IEEE {@code pow}, so its gradient at {@code x = -0.0} for
+ * {@code p = 0.5} is {@code +inf} (PyTorch's rsqrt shortcut gives {@code -inf} there, and {@code +inf}
+ * for a tensor exponent); {@code sort} and {@code topk} give each value's gradient to the
  * element it came from (ties are broken by position, so the gradient goes to the lower index).
  * Where a composite would take a subgradient at a point of a smooth function, or overflow, the op
  * is a primitive ({@code softplus}, {@code erf}, {@code log1p}, {@code expm1}); and where a
