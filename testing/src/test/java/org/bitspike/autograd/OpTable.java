@@ -218,7 +218,11 @@ final class OpTable {
                     .output(doubles(0)).gradients(doubles(0), doubles(0)))
                 // 0^0 = 1 with da = 0, as PyTorch and pow(scalar) (b * a^(b-1) would be 0 * inf = NaN)
                 .edge(EdgeCase.<Void>at("a = 0, b = 0", null, doubles(0, 0, 2), doubles(0, 1, 0))
-                    .output(doubles(1, 0, 1)).gradients(doubles(0, 1, 0), doubles(0, 0, Math.log(2)))),
+                    .output(doubles(1, 0, 1)).gradients(doubles(0, 1, 0), doubles(0, 0, Math.log(2))))
+                // a negative exponent at 0: y = inf, da = b * 0^(b-1) = -inf, db = inf * ln 0 = -inf (as PyTorch)
+                .edge(EdgeCase.<Void>at("a = 0, b = -1", null, doubles(0), doubles(-1))
+                    .output(doubles(Double.POSITIVE_INFINITY))
+                    .gradients(doubles(Double.NEGATIVE_INFINITY), doubles(Double.NEGATIVE_INFINITY))),
             binary("maximum", "max", Maximum.class, ODD_TENTHS, EVEN_TENTHS, Var::maximum, Math::max),
             binary("minimum", "min", Minimum.class, ODD_TENTHS, EVEN_TENTHS, Var::minimum, Math::min),
             row("mul of FLOAT32 and FLOAT64 (promotion)", Mul.class, List.of(REAL, REAL),
