@@ -241,8 +241,16 @@ public final class Functional {
         return x.mul(Var.of(keep));
     }
 
-    /** {@code x > 0 ? x : slope * x}. */
+    /**
+     * {@code x > 0 ? x : slope * x}, elementwise, same shape; x is not modified. Derivative 1 where
+     * {@code x > 0}, else {@code slope} (also at 0, as PyTorch).
+     *
+     * @throws TensorException naming {@code leakyRelu} when the slope is not finite
+     */
     public static Var leakyRelu(Var x, double slope) {
+        if (!Double.isFinite(slope)) {
+            throw TensorException.of("leakyRelu", "slope must be finite, got %s (input %s)", slope, x.shape());
+        }
         return Var.where(x.value().gt(0), x, x.mul(slope));
     }
 

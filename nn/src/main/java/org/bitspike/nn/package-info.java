@@ -43,8 +43,9 @@
  *       ({@code p <= e^-100}, including {@code p = 0}) its derivative is 0, not NaN.</li>
  *   <li>{@code binaryCrossEntropyWithLogits}: built on the stable {@code softplus}, finite with a
  *       finite gradient for every finite logit; no kink.</li>
- *   <li>{@code klDiv} with a zero (non-log) target: the term is 0 ({@code 0 log 0 = 0}) and its
- *       derivative with respect to the target is taken as 0 (the one-sided limit is -inf).</li>
+ *   <li>{@code klDiv} with a zero (non-log) target: the term {@code t log t} is 0 ({@code 0 log 0 = 0})
+ *       and its derivative with respect to the target is taken as 0 (the one-sided limit is -inf),
+ *       so there {@code dl/dt = -input}; {@code dl/dinput = -t = 0} is exact.</li>
  *   <li>{@code crossEntropy} with every sample ignored: MEAN is {@code 0 / 0 = NaN} and the gradient
  *       with respect to the logits is exactly 0, both as PyTorch; SUM is 0.</li>
  *   <li>{@code leakyRelu} and ReLU at 0: derivative of the negative side (0 for ReLU).</li>

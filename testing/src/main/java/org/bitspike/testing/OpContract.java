@@ -12,6 +12,7 @@ import org.bitspike.autograd.AutogradException;
 import org.bitspike.autograd.GradCheck;
 import org.bitspike.autograd.GradOptions;
 import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import org.junit.jupiter.api.DynamicContainer;
@@ -31,7 +32,11 @@ import org.junit.jupiter.api.DynamicTest;
  *   <li>{@link Check#SECOND_ORDER}: the same on smaller shapes for gradients of gradients, where
  *       the spec says the op is smooth;</li>
  *   <li>{@link Check#BAD_INPUTS}: every bad call raises with its message fragments;</li>
- *   <li>{@link Check#EDGE_CASES}: every fixed case gives its output and gradients.</li>
+ *   <li>{@link Check#EDGE_CASES}: every fixed case gives its output and gradients;</li>
+ *   <li>{@link Check#FLOAT32}: on FLOAT32 casts of the floating inputs (in awkward layouts) the op
+ *       gives a FLOAT32 result (where FLOAT64 inputs give FLOAT64) that agrees with the FLOAT64
+ *       result to {@link #FLOAT32_TOLERANCE}: the fast dtype computes what the checked one does,
+ *       and nothing promotes it to FLOAT64 on the way. Opt-in: not part of {@link #CONTRACT}.</li>
  * </ul>
  *
  * <p>Randomness: a check draws everything from {@code RandomKey.of(seed).fold(spec.name().hashCode())},
@@ -56,12 +61,18 @@ public final class OpContract {
      */
     public static final int PROJECT_ABOVE = 120;
 
+    /**
+     * Allowed {@code |float32 - float64| / (1 + |float64|)} per output element in {@link Check#FLOAT32}:
+     * about a thousand FLOAT32 roundings (2^-24 each), room for sums and a few ill-conditioned steps.
+     */
+    public static final double FLOAT32_TOLERANCE = 1e-4;
+
     private OpContract() {
     }
 
     /** One part of the contract. */
     public enum Check {
-        FORWARD, GRADIENTS, SECOND_ORDER, BAD_INPUTS, EDGE_CASES;
+        FORWARD, GRADIENTS, SECOND_ORDER, BAD_INPUTS, EDGE_CASES, FLOAT32;
 
         /** Runs this check on one spec; throws {@link AssertionError} naming the spec, the check and the seed. */
         public void run(OpSpec<?> spec, long seed) {
@@ -76,6 +87,7 @@ public final class OpContract {
                     }
                     case BAD_INPUTS -> checkBadInputs(spec);
                     case EDGE_CASES -> checkEdgeCases(spec);
+                    case FLOAT32 -> checkFloat32(spec, seed);
                 }
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(spec.name() + " [" + label() + "]: " + e.getMessage() + " (seed " + seed + ")", e);
@@ -85,7 +97,7 @@ public final class OpContract {
         /** Whether this check has anything to do for {@code spec}. */
         public boolean appliesTo(OpSpec<?> spec) {
             return switch (this) {
-                case FORWARD, GRADIENTS -> true;
+                case FORWARD, GRADIENTS, FLOAT32 -> true;
                 case SECOND_ORDER -> spec.checks().secondOrder();
                 case BAD_INPUTS -> !spec.badInputs().isEmpty();
                 case EDGE_CASES -> !spec.edgeCases().isEmpty();
@@ -114,6 +126,11 @@ public final class OpContract {
         Check.SECOND_ORDER.run(spec, seed);
     }
 
+    /** {@link Check#FLOAT32} on one spec. */
+    public static void float32(OpSpec<?> spec, long seed) {
+        Check.FLOAT32.run(spec, seed);
+    }
+
     /** {@link Check#FORWARD} on every spec; all failures in one error. */
     public static void forward(List<? extends OpSpec<?>> specs, long seed) {
         check(List.of(Check.FORWARD), specs, seed);
@@ -129,6 +146,11 @@ public final class OpContract {
         check(List.of(Check.SECOND_ORDER), specs, seed);
     }
 
+    /** {@link Check#FLOAT32} on every spec; all failures in one error. */
+    public static void float32(List<? extends OpSpec<?>> specs, long seed) {
+        check(List.of(Check.FLOAT32), specs, seed);
+    }
+
     /** {@link Check#BAD_INPUTS} on every spec; all failures in one error. */
     public static void badInputs(List<? extends OpSpec<?>> specs) {
         check(List.of(Check.BAD_INPUTS), specs, 0);
@@ -139,9 +161,18 @@ public final class OpContract {
         check(List.of(Check.EDGE_CASES), specs, 0);
     }
 
-    /** The whole contract on every spec with one seed; all failures in one error. */
+    /**
+     * The checks of {@link #verify} and {@link #tests}: every check but {@link Check#FLOAT32}, which
+     * is cheap but opt-in ({@link #float32(List, long)}): a spec whose harness builds FLOAT64 values
+     * of its own (seed gradients, indices cast to FLOAT64 to compare them with values) is sound in
+     * FLOAT64 and fails it for reasons that are not the op's.
+     */
+    public static final List<Check> CONTRACT = List.of(Check.FORWARD, Check.GRADIENTS, Check.SECOND_ORDER,
+            Check.BAD_INPUTS, Check.EDGE_CASES);
+
+    /** The whole {@link #CONTRACT} on every spec with one seed; all failures in one error. */
     public static void verify(List<? extends OpSpec<?>> specs, long seed) {
-        check(List.of(Check.values()), specs, seed);
+        check(CONTRACT, specs, seed);
     }
 
     /**
@@ -168,7 +199,7 @@ public final class OpContract {
     }
 
     /**
-     * The contract as JUnit dynamic tests: one container per spec, one test per applicable check.
+     * The {@link #CONTRACT} as JUnit dynamic tests: one container per spec, one test per applicable check.
      * The sampled checks run {@code tries} times, with seeds {@code seed}, {@code seed + 1}, ...
      */
     public static Stream<DynamicContainer> tests(List<? extends OpSpec<?>> specs, long seed, int tries) {
@@ -176,7 +207,7 @@ public final class OpContract {
             throw new IllegalArgumentException("OpContract.tests: tries must be at least 1, got " + tries);
         }
         return specs.stream().map(spec -> DynamicContainer.dynamicContainer(spec.name(),
-                Arrays.stream(Check.values()).filter(c -> c.appliesTo(spec)).map(c -> DynamicTest.dynamicTest(c.label(),
+                CONTRACT.stream().filter(c -> c.appliesTo(spec)).map(c -> DynamicTest.dynamicTest(c.label(),
                         () -> {
                             boolean sampled = c == Check.FORWARD || c == Check.GRADIENTS || c == Check.SECOND_ORDER;
                             for (int t = 0; t < (sampled ? tries : 1); t++) {
@@ -226,6 +257,49 @@ public final class OpContract {
                             + Arrays.toString(Nd.unravel(k, after.shape())) + ": " + logical[i].data()[k] + " became "
                             + after.data()[k]);
                 }
+            }
+        }
+    }
+
+    /**
+     * The op on FLOAT32 casts of the inputs (same layouts, same values rounded) against the op on
+     * the FLOAT64 inputs: a FLOAT32 output where the FLOAT64 one is FLOAT64 (else the same dtype),
+     * the same shape, and every element within {@link #FLOAT32_TOLERANCE}. Arguments (labels,
+     * indices, options) are the same objects in both calls.
+     */
+    private static <A> void checkFloat32(OpSpec<A> spec, long seed) {
+        Dice d = new Dice(key(spec, seed).fold(32), Dice.Size.REGULAR);
+        OpSpec.Sample<A> s = spec.sampler().draw(d);
+        Input[] inputs = draw(spec, s, d, true);
+        Var[] wide = new Var[inputs.length];
+        Var[] narrow = new Var[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            wide[i] = Var.withGrad(inputs[i].view());
+            narrow[i] = Var.withGrad(inputs[i].layout().view(inputs[i].values().to(DType.FLOAT32), inputs[i].shape()));
+        }
+        String label = "on " + s + " " + Arrays.toString(inputs);
+        Var expected = spec.op().apply(wide, s.args());
+        Var actual = spec.op().apply(narrow, s.args());
+        DType dtype = expected.dtype() == DType.FLOAT64 ? DType.FLOAT32 : expected.dtype();
+        if (actual.dtype() != dtype) {
+            throw new AssertionError(label + ": FLOAT32 inputs give a " + actual.dtype() + " output, expected " + dtype
+                    + " (FLOAT64 inputs give " + expected.dtype() + ")");
+        }
+        if (!Arrays.equals(expected.shape(), actual.shape())) {
+            throw new AssertionError(label + ": FLOAT32 inputs give shape " + Arrays.toString(actual.shape())
+                    + ", FLOAT64 inputs " + Arrays.toString(expected.shape()));
+        }
+        Nd e = Nd.of(expected.value());
+        Nd a = Nd.of(actual.value());
+        for (int i = 0; i < e.numel(); i++) {
+            double want = e.data()[i];
+            double got = a.data()[i];
+            boolean ok = Double.isNaN(want) ? Double.isNaN(got)
+                    : Double.isInfinite(want) ? got == want : Math.abs(got - want) <= FLOAT32_TOLERANCE * (1 + Math.abs(want));
+            if (!ok) {
+                throw new AssertionError(label + ": FLOAT32 output element " + Arrays.toString(Nd.unravel(i, e.shape()))
+                        + " is " + got + ", the FLOAT64 output " + want + " (tolerance " + FLOAT32_TOLERANCE
+                        + " * (1 + |FLOAT64|))");
             }
         }
     }

@@ -15,7 +15,8 @@
  *   <li><b>contract</b> ({@link org.bitspike.testing.OpContract}) - the checks every spec is held to:
  *       forward equals the reference on every layout and on contiguous copies (view invariance),
  *       inputs unmodified, gradcheck in FLOAT64 of first and (where smooth) second order, bad
- *       inputs, edge cases; from a jqwik property with a seed or as JUnit dynamic tests;</li>
+ *       inputs, edge cases; from a jqwik property with a seed or as JUnit dynamic tests; opt-in,
+ *       the op on FLOAT32 casts of the inputs against FLOAT64;</li>
  *   <li><b>domain</b> ({@link org.bitspike.testing.Domain}) - where input values come from, away
  *       from the op's kinks, poles, jumps and ties (a finite difference there is meaningless);</li>
  *   <li><b>layout</b> ({@link org.bitspike.testing.Layout}) - how an input sits in memory: contiguous,
