@@ -370,7 +370,7 @@ final class OpTable {
             return Sample.of(new Dim(d.dim(s.length), d.coin()), s);
         }, (x, a) -> {
             Var.Indexed r = max ? x[0].max(a.dim, a.keepDim) : x[0].min(a.dim, a.keepDim);
-            return r.values().add(Var.of(r.indices().to(DType.FLOAT64)));
+            return r.values().add(Var.of(r.indices().to(r.values().dtype())));
         }, (x, a) -> {
             int dim = a.normalised(x[0].rank());
             Nd values = max ? Naive.amax(x[0], new int[] {dim}, a.keepDim) : Naive.amin(x[0], new int[] {dim}, a.keepDim);
@@ -452,7 +452,7 @@ final class OpTable {
             row("conv2dBackwardInput", Conv2dBackwardInput.class, List.of(REAL, REAL), (Dice d) -> {
                 ConvShapes c = ConvShapes.draw(d, true);
                 return Sample.of(c, c.y(), c.w());
-            }, (x, c) -> gradientOf(Var.withGrad(Tensor.zeros(DType.FLOAT64, c.x())), in -> in.conv2d(x[1], null, c.options()), x[0]),
+            }, (x, c) -> gradientOf(Var.withGrad(Tensor.zeros(x[0].dtype(), c.x())), in -> in.conv2d(x[1], null, c.options()), x[0]),
                 (x, c) -> Naive.conv2dBackwardInput(x[0], x[1], c.x(), c.options()))
                 .bad("a gradient of the wrong shape", () -> gradientOf(grad(1, 1, 4, 4),
                     in -> in.conv2d(grad(1, 1, 3, 3), null, ConvOptions.DEFAULT), grad(1, 1, 3, 3)),
@@ -460,7 +460,7 @@ final class OpTable {
             row("conv2dBackwardWeight", Conv2dBackwardWeight.class, List.of(REAL, REAL), (Dice d) -> {
                 ConvShapes c = ConvShapes.draw(d, true);
                 return Sample.of(c, c.x(), c.y());
-            }, (x, c) -> gradientOf(Var.withGrad(Tensor.zeros(DType.FLOAT64, c.w())), w -> x[0].conv2d(w, null, c.options()), x[1]),
+            }, (x, c) -> gradientOf(Var.withGrad(Tensor.zeros(x[0].dtype(), c.w())), w -> x[0].conv2d(w, null, c.options()), x[1]),
                 (x, c) -> Naive.conv2dBackwardWeight(x[0], x[1], c.w(), c.options())),
             row("maxPool2d", MaxPool2d.class, List.of(DISTINCT), (Dice d) -> {
                 PoolShapes p = PoolShapes.draw(d);
@@ -486,7 +486,7 @@ final class OpTable {
             row("avgPool2dBackward", AvgPool2dBackward.class, List.of(REAL), (Dice d) -> {
                 PoolShapes p = PoolShapes.draw(d);
                 return Sample.of(p, p.y());
-            }, (x, p) -> gradientOf(Var.withGrad(Tensor.zeros(DType.FLOAT64, p.x())),
+            }, (x, p) -> gradientOf(Var.withGrad(Tensor.zeros(x[0].dtype(), p.x())),
                     in -> in.avgPool2d(p.options(), p.countIncludePad()), x[0]),
                 (x, p) -> Naive.avgPool2dBackward(x[0], p.x(), p.options(), p.countIncludePad())));
     }
@@ -685,7 +685,7 @@ final class OpTable {
             int[] y = s.clone();
             y[a.normalised(s.length)] = (a.end - a.start + a.step - 1) / a.step;
             return Sample.of(new SliceBackwardArgs(s, a), y);
-        }, (x, b) -> gradientOf(Var.withGrad(Tensor.zeros(DType.FLOAT64, b.inputShape)),
+        }, (x, b) -> gradientOf(Var.withGrad(Tensor.zeros(x[0].dtype(), b.inputShape)),
                 in -> in.slice(b.slice.dim, b.slice.start, b.slice.end, b.slice.step), x[0]),
             (x, b) -> Naive.sliceBackward(x[0], b.inputShape, b.slice.normalised(b.inputShape.length), b.slice.start,
                 b.slice.step))
@@ -936,7 +936,7 @@ final class OpTable {
             return Sample.of(new SortArgs(d.dim(s.length), d.coin()), s);
         }, (x, a) -> {
             Var.Indexed r = x[0].sort(a.dim, a.descending);
-            return r.values().add(Var.of(r.indices().to(DType.FLOAT64)));
+            return r.values().add(Var.of(r.indices().to(r.values().dtype())));
         }, (x, a) -> {
             int at = a.dim < 0 ? a.dim + x[0].rank() : a.dim;
             return alongDim(x[0], at, x[0].shape()[at], slice -> ranked(slice, slice.length, !a.descending, true));
@@ -948,7 +948,7 @@ final class OpTable {
             return Sample.of(new TopkArgs(d.between(0, size), dim, d.coin(), d.coin()), s);
         }, (x, a) -> {
             Var.Indexed r = x[0].topk(a.k, a.dim, a.largest, a.sorted);
-            return r.values().add(Var.of(r.indices().to(DType.FLOAT64)));
+            return r.values().add(Var.of(r.indices().to(r.values().dtype())));
         }, (x, a) -> {
             int at = a.dim < 0 ? a.dim + x[0].rank() : a.dim;
             return alongDim(x[0], at, a.k, slice -> ranked(slice, a.k, !a.largest, a.sorted));

@@ -64,6 +64,11 @@ class OpTableTest {
         OpContract.secondOrder(SPECS, seed);
     }
 
+    @Property(seed = SEED, shrinking = ShrinkingMode.OFF)
+    void float32AgreesWithFloat64(@ForAll long seed) {
+        OpContract.float32(SPECS, seed);
+    }
+
     @Example
     void badInputsRaiseTheDocumentedError() {
         OpContract.badInputs(SPECS);
