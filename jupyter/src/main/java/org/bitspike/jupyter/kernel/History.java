@@ -27,7 +27,7 @@ final class History {
     /** The {@code history} array of a reply to {@code request}. */
     synchronized JsonArray answer(Requests.History request) {
         List<Entry> chosen = switch (request.access()) {
-            case "tail" -> last(entries, request.n() == null ? 10 : request.n());
+            case "tail" -> last(entries, request.n().orElse(10));
             case "range" -> range(request);
             case "search" -> search(request);
             default -> throw new IllegalArgumentException("history_request: hist_access_type must be tail, range or"
@@ -61,7 +61,7 @@ final class History {
             return List.of(); // earlier sessions are not kept
         }
         int start = request.start();
-        int stop = request.stop() == null ? Integer.MAX_VALUE : request.stop();
+        int stop = request.stop().orElse(Integer.MAX_VALUE);
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
             if (e.line() >= start && e.line() < stop) {
@@ -81,7 +81,7 @@ final class History {
                 matches.add(0, e);
             }
         }
-        return request.n() == null ? matches : last(matches, request.n());
+        return request.n().isPresent() ? last(matches, request.n().getAsInt()) : matches;
     }
 
     /** fnmatch-style glob: {@code *} any run, {@code ?} one character, the rest literal. */

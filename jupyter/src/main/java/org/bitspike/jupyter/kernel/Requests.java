@@ -1,6 +1,7 @@
 package org.bitspike.jupyter.kernel;
 
 import java.util.Map;
+import java.util.OptionalInt;
 import org.bitspike.jupyter.wire.ContentReader;
 import org.bitspike.jupyter.wire.Message;
 import org.bitspike.jupyter.wire.WireException;
@@ -67,21 +68,21 @@ final class Requests {
     }
 
     /**
-     * {@code history_request}. {@code n} and {@code stop} are null when not given (all entries; no upper
-     * bound). NOTE: {@code hist_access_type} defaults to {@code tail} rather than being required: older
-     * clients omit it.
+     * {@code history_request}. {@code n} and {@code stop} are empty when not given (tail: 10 entries, search:
+     * all; range: no upper bound). NOTE: {@code hist_access_type} defaults to {@code tail} rather than being
+     * required: older clients omit it.
      */
-    record History(String access, boolean output, Integer n, int session, int start, Integer stop, String pattern,
-                   boolean unique) {
+    record History(String access, boolean output, OptionalInt n, int session, int start, OptionalInt stop,
+                   String pattern, boolean unique) {
         static History read(Message m) {
             ContentReader in = ContentReader.of(m);
             String access = in.oneOf("hist_access_type", "tail", "tail", "range", "search");
             boolean output = in.bool("output", false);
             in.bool("raw", true); // checked, unused: inputs are stored as typed
-            Integer n = m.content().has("n") && !m.content().get("n").isJsonNull() ? in.requiredInt("n") : null;
+            OptionalInt n = in.optionalInt("n");
             int session = in.integer("session", 0);
             int start = in.integer("start", 0);
-            Integer stop = m.content().has("stop") && !m.content().get("stop").isJsonNull() ? in.requiredInt("stop") : null;
+            OptionalInt stop = in.optionalInt("stop");
             String pattern = in.string("pattern", "*");
             boolean unique = in.bool("unique", false);
             return new History(access, output, n, session, start, stop, pattern, unique);

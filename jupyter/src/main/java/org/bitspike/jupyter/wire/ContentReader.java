@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Typed reads of a message's content, each naming the field it reads: the one place a request's JSON is
@@ -72,6 +73,12 @@ public final class ContentReader {
     public int integer(String field, int otherwise) {
         JsonElement e = optional(field);
         return e == null ? otherwise : asInt(field, e);
+    }
+
+    /** The value of {@code field} if it is an integer that fits an {@code int}, empty when absent or null. */
+    public OptionalInt optionalInt(String field) {
+        JsonElement e = optional(field);
+        return e == null ? OptionalInt.empty() : OptionalInt.of(asInt(field, e));
     }
 
     /**

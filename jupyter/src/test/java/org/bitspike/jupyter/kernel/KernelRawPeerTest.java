@@ -203,6 +203,26 @@ class KernelRawPeerTest {
     }
 
     @Test
+    void wellFormedHistoryRequestsAreStillAnswered() {
+        client.execute("int h1 = 1;", TIMEOUT_MS);
+        client.execute("int h2 = 2;", TIMEOUT_MS);
+        try (RawPeer peer = new RawPeer(connection.info().shellPort(), KEY)) {
+            String tail = UUID.randomUUID().toString();
+            peer.send(peer.request(tail, "history_request",
+                    "{\"hist_access_type\": \"tail\", \"n\": 2, \"output\": false, \"raw\": true}"));
+            RawPeer.Frames reply = peer.receive(TIMEOUT_MS);
+            assertEquals("ok", reply.content().get("status").getAsString(), reply.content()::toString);
+            var history = reply.content().getAsJsonArray("history");
+            assertEquals(2, history.size());
+            assertEquals("int h2 = 2;", history.get(1).getAsJsonArray().get(2).getAsString());
+            String search = UUID.randomUUID().toString();
+            peer.send(peer.request(search, "history_request",
+                    "{\"hist_access_type\": \"search\", \"pattern\": \"int h? = *\", \"n\": null, \"unique\": true}"));
+            assertEquals(2, peer.receive(TIMEOUT_MS).content().getAsJsonArray("history").size());
+        }
+    }
+
+    @Test
     void anUnknownRequestGetsAnErrorReplyAndAnUnknownNonRequestIsDropped() {
         try (RawPeer peer = new RawPeer(connection.info().shellPort(), KEY)) {
             String unknown = UUID.randomUUID().toString();

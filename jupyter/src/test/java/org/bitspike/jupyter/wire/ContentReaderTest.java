@@ -26,6 +26,8 @@ class ContentReaderTest {
         assertFalse(in.bool("allow_stdin", false));
         assertEquals(3, in.requiredInt("n"));
         assertEquals(7, in.integer("stop", 7));
+        assertEquals(java.util.OptionalInt.empty(), in.optionalInt("stop"));
+        assertEquals(java.util.OptionalInt.of(3), in.optionalInt("n"));
         assertEquals(Map.of("a", "x"), in.stringMap("user_expressions"));
         assertEquals(Map.of(), in.stringMap("absent"));
         assertEquals("tail", in.oneOf("hist_access_type", "tail", "tail", "range"));
