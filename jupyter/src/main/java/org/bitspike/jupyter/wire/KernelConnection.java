@@ -96,13 +96,13 @@ public final class KernelConnection implements AutoCloseable {
     private record PendingInput(long sequence, byte[] frontend, CompletableFuture<Message> answer) {}
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
-            FatalErrorHandler onFatal, WireOptions options, ZMQ.Context context, ZMQ.Socket shell,
+            WireOptions options, ZMQ.Context context, ZMQ.Socket shell,
             ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb) {
         this.info = info;
         this.endpoints = List.copyOf(endpoints);
         this.signer = signer;
         this.handler = handler;
-        this.onFatal = onFatal;
+        this.onFatal = options.onFatal();
         this.context = context;
         this.io = new SocketLoop(context, shell, control, stdin, iopub, signer,
                 new ReplayGuard(options.replayWindow()), this::deliver, this::fatal);
@@ -162,8 +162,8 @@ public final class KernelConnection implements AutoCloseable {
             ConnectionInfo actual = info.withPorts(Sockets.port(shell), Sockets.port(iopub), Sockets.port(stdin),
                     Sockets.port(control), Sockets.port(hb));
             List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
-            KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler,
-                    options.onFatal(), options, context, shell, control, stdin, iopub, hb);
+            KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, options,
+                    context, shell, control, stdin, iopub, hb);
             self.set(connection);
             connection.start();
             LOG.log(Level.FINE, "listening: {0}", actual);
