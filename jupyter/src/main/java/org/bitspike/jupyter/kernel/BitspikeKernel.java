@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bitspike.jupyter.agent.NoDelayAgent;
 import org.bitspike.jupyter.display.DisplayFrames;
@@ -21,6 +22,7 @@ import org.bitspike.jupyter.wire.Channel;
 import org.bitspike.jupyter.wire.KernelConnection;
 import org.bitspike.jupyter.wire.Message;
 import org.bitspike.jupyter.wire.MessageHandler;
+import org.bitspike.jupyter.wire.WireException;
 
 /**
  * The Jupyter protocol (5.3) on top of a {@link JShellSession}: every request gets a reply with a
@@ -35,6 +37,10 @@ import org.bitspike.jupyter.wire.MessageHandler;
 final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     private static final Logger LOG = Logger.getLogger(BitspikeKernel.class.getName());
     static final String PROTOCOL_VERSION = "5.3";
+    /** The {@code ename} of the error reply to a request whose content is malformed. */
+    static final String MALFORMED = "MalformedRequest";
+    /** The {@code ename} of the error reply to a request of a type this kernel does not know. */
+    static final String UNSUPPORTED = "UnsupportedRequest";
 
     private final KernelConfig config;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,58 +94,134 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         });
     }
 
+    /**
+     * Answers {@code request}, between a {@code busy} and an {@code idle} status on iopub. Every request
+     * gets a reply: one whose content is malformed ({@link Requests}) gets an error reply whose
+     * {@code evalue} names the field and the type it needs ({@code ename} {@value #MALFORMED}); an
+     * unknown {@code *_request} gets an error reply ({@value #UNSUPPORTED}); a failure of the kernel
+     * itself gets an error reply named after the exception, and is logged. Messages of unknown types that
+     * are not requests, and malformed {@code comm_*} messages (which have no reply), are logged and
+     * dropped.
+     */
     @Override
     public void handle(Channel channel, Message request, KernelConnection c) throws Exception {
         connection = c;
         publish(request, "status", object("execution_state", "busy"));
+        Exchange ex = new Exchange(channel, request);
         try {
-            dispatch(channel, request);
+            dispatch(ex);
+        } catch (WireException e) {
+            if (e.reason() != WireException.Reason.BAD_CONTENT) {
+                throw e;
+            }
+            LOG.warning(() -> "malformed " + request + " on " + channel + ": " + e.getMessage());
+            ex.fail(MALFORMED, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "failed to answer " + request + " on " + channel, e);
+            ex.fail(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
         } finally {
             publish(request, "status", object("execution_state", "idle"));
         }
     }
 
-    private void dispatch(Channel channel, Message request) throws Exception {
-        JsonObject content = request.content();
+    private void dispatch(Exchange ex) throws Exception {
+        Message request = ex.request;
         switch (request.type()) {
-            case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", kernelInfo());
-            case "execute_request" -> execute(channel, request, content);
-            case "complete_request" -> reply(channel, request, "complete_reply", introspection.complete(content));
-            case "inspect_request" -> reply(channel, request, "inspect_reply", introspection.inspect(content));
-            case "is_complete_request" -> reply(channel, request, "is_complete_reply", introspection.isComplete(content));
+            case "kernel_info_request" -> ex.reply(kernelInfo());
+            case "execute_request" -> execute(ex, Requests.Execute.read(request));
+            case "complete_request" -> ex.reply(introspection.complete(Requests.Complete.read(request)));
+            case "inspect_request" -> ex.reply(introspection.inspect(Requests.Inspect.read(request)));
+            case "is_complete_request" -> ex.reply(introspection.isComplete(Requests.IsComplete.read(request)));
             case "history_request" -> {
+                Requests.History query = Requests.History.read(request);
                 JsonObject r = ok();
-                r.add("history", history.answer(content));
-                reply(channel, request, "history_reply", r);
+                r.add("history", history.answer(query));
+                ex.reply(r);
             }
             case "comm_info_request" -> {
+                Requests.readCommInfo(request);
                 JsonObject r = ok();
                 r.add("comms", new JsonObject());
-                reply(channel, request, "comm_info_reply", r);
+                ex.reply(r);
             }
             case "comm_open" -> {
                 // no comm targets: the spec asks for a comm_close in answer
                 JsonObject close = new JsonObject();
-                close.add("comm_id", content.get("comm_id"));
+                close.addProperty("comm_id", Requests.CommOpen.read(request).commId());
                 close.add("data", new JsonObject());
                 publish(request, "comm_close", close);
             }
             case "comm_msg", "comm_close" -> LOG.fine(() -> "ignored " + request.type() + ": no comms are open");
             case "interrupt_request" -> {
                 interrupt();
-                reply(channel, request, "interrupt_reply", ok());
+                ex.reply(ok());
             }
-            case "shutdown_request" -> shutdown(channel, request, content);
-            default -> LOG.warning(() -> "unsupported message type " + request.type() + " on " + channel + ": ignored");
+            case "shutdown_request" -> shutdown(ex, Requests.Shutdown.read(request));
+            default -> {
+                if (ex.replyType() != null) {
+                    ex.fail(UNSUPPORTED, request.type() + " is not a message type this kernel knows (protocol "
+                            + PROTOCOL_VERSION + ")");
+                } else {
+                    LOG.warning(() -> "unsupported message type " + request.type() + " on " + ex.channel + ": ignored");
+                }
+            }
+        }
+    }
+
+    /** One request being answered on the thread of its channel: where its reply goes, and whether it went. */
+    private final class Exchange {
+        final Channel channel;
+        final Message request;
+        private boolean replied;
+
+        Exchange(Channel channel, Message request) {
+            this.channel = channel;
+            this.request = request;
+        }
+
+        /** {@code <name>_reply} for a {@code <name>_request}; null for messages that have no reply. */
+        String replyType() {
+            String type = request.type();
+            return type.endsWith("_request") ? type.substring(0, type.length() - "_request".length()) + "_reply" : null;
+        }
+
+        void reply(JsonObject content) {
+            replied = true;
+            connection.send(channel, Message.reply(request, replyType(), content));
+        }
+
+        /**
+         * The error reply, unless a reply already went (then only the log tells). For execute_request also
+         * the current {@code execution_count} (not advanced: nothing ran) and an iopub {@code error}, as for
+         * a cell that failed.
+         */
+        void fail(String ename, String evalue) {
+            if (replied || replyType() == null) {
+                return;
+            }
+            JsonObject error = new JsonObject();
+            error.addProperty("ename", ename);
+            error.addProperty("evalue", evalue);
+            JsonArray traceback = new JsonArray();
+            traceback.add(ename + ": " + evalue);
+            error.add("traceback", traceback);
+            JsonObject reply = error.deepCopy();
+            reply.addProperty("status", "error");
+            if (request.type().equals("execute_request")) {
+                publish(request, "error", error);
+                reply.addProperty("execution_count", executionCount);
+            }
+            reply(reply);
         }
     }
 
     // ---- execute ----
 
-    private void execute(Channel channel, Message request, JsonObject content) {
-        String code = string(content, "code", "");
-        boolean silent = bool(content, "silent", false);
-        boolean store = bool(content, "store_history", true) && !silent;
+    private void execute(Exchange ex, Requests.Execute r) {
+        Message request = ex.request;
+        String code = r.code();
+        boolean silent = r.silent();
+        boolean store = r.storeHistory();
         if (store) {
             executionCount++;
         }
@@ -156,7 +238,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
                 pages.remove(0);
             }
         }
-        stdin.allow(bool(content, "allow_stdin", false) ? request : null);
+        stdin.allow(r.allowStdin() ? request : null);
         Outcome outcome;
         JShellSession s = null;
         try {
@@ -183,7 +265,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
             synchronized (pages) {
                 reply.add("payload", pages.deepCopy());
             }
-            reply.add("user_expressions", userExpressions(s, content));
+            reply.add("user_expressions", userExpressions(s, r.userExpressions()));
         } else {
             Outcome.Failed f = (Outcome.Failed) outcome;
             JsonObject error = error(f);
@@ -202,7 +284,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
             s.close();
             restartSession();
         }
-        reply(channel, request, "execute_reply", reply);
+        ex.reply(reply);
     }
 
     private void publishResult(Message request, int count, String text) {
@@ -230,13 +312,13 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         publish(request, "execute_result", result);
     }
 
-    private JsonObject userExpressions(JShellSession s, JsonObject content) {
+    private JsonObject userExpressions(JShellSession s, Map<String, String> expressions) {
         JsonObject out = new JsonObject();
-        if (s == null || !content.has("user_expressions") || !content.get("user_expressions").isJsonObject()) {
+        if (s == null) {
             return out;
         }
-        for (Map.Entry<String, JsonElement> e : content.getAsJsonObject("user_expressions").entrySet()) {
-            Outcome o = s.execute(e.getValue().getAsString());
+        for (Map.Entry<String, String> e : expressions.entrySet()) {
+            Outcome o = s.execute(e.getValue());
             JsonObject r;
             if (o instanceof Outcome.Ok ok) {
                 r = ok();
@@ -282,17 +364,17 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         stdin.allow(null); // a cell waiting for input reads end of input
     }
 
-    private void shutdown(Channel channel, Message request, JsonObject content) {
-        boolean restart = bool(content, "restart", false);
+    private void shutdown(Exchange ex, Requests.Shutdown request) {
+        boolean restart = request.restart();
         JsonObject r = ok();
         r.addProperty("restart", restart);
         if (restart) {
             closeSession();
             executionCount = 0;
             restartSession();
-            reply(channel, request, "shutdown_reply", r);
+            ex.reply(r);
         } else {
-            reply(channel, request, "shutdown_reply", r);
+            ex.reply(r);
             close();
             connection.close();
         }
@@ -393,10 +475,6 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         }
     }
 
-    private void reply(Channel channel, Message request, String type, JsonObject content) {
-        connection.send(channel, Message.reply(request, type, content));
-    }
-
     // ---- helpers ----
 
     static JsonObject ok() {
@@ -407,14 +485,6 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         JsonObject o = new JsonObject();
         o.addProperty(key, value);
         return o;
-    }
-
-    static String string(JsonObject o, String key, String otherwise) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : otherwise;
-    }
-
-    private static boolean bool(JsonObject o, String key, boolean otherwise) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsBoolean() : otherwise;
     }
 
     /**

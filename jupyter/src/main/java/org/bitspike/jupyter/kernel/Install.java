@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.bitspike.jupyter.wire.WireOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -121,7 +122,9 @@ final class Install implements Callable<Integer> {
         Files.copy(from.resolve("bitspike-kernel.jar"), to.resolve("bitspike-kernel.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(to.resolve(KernelConfig.FILE), "# Settings of the bitspike kernel (see KernelConfig).\n"
-                + "agent.jar=agent.jar\nclasspath.dir=lib\nvm.options=" + vmOptions + "\ncompiler.options=\n",
+                + "agent.jar=agent.jar\nclasspath.dir=lib\nvm.options=" + vmOptions + "\ncompiler.options=\n"
+                + "# the largest message frame the kernel accepts, in bytes (default 128 MiB)\n"
+                + "#max.message.bytes=" + WireOptions.DEFAULT_MAX_MESSAGE_BYTES + "\n",
                 StandardCharsets.UTF_8);
         Files.writeString(to.resolve("kernel.json"), kernelJson(javaExe, displayName), StandardCharsets.UTF_8);
     }

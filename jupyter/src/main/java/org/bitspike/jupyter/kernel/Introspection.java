@@ -1,7 +1,6 @@
 package org.bitspike.jupyter.kernel;
 
 import static org.bitspike.jupyter.kernel.BitspikeKernel.ok;
-import static org.bitspike.jupyter.kernel.BitspikeKernel.string;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -38,9 +37,9 @@ final class Introspection {
         return d;
     }
 
-    JsonObject complete(JsonObject content) {
-        String code = string(content, "code", "");
-        int cursor = Cursor.toJava(code, content.get("cursor_pos").getAsInt());
+    JsonObject complete(Requests.Complete request) {
+        String code = request.code();
+        int cursor = Cursor.toJava(code, request.cursorPos());
         int[] anchor = {cursor};
         JsonArray matches = new JsonArray();
         List<SourceCodeAnalysis.Suggestion> suggestions = sessions.get().complete(code, cursor, anchor);
@@ -58,9 +57,9 @@ final class Introspection {
         return r;
     }
 
-    JsonObject inspect(JsonObject content) {
-        String code = string(content, "code", "");
-        int cursor = Cursor.toJava(code, content.get("cursor_pos").getAsInt());
+    JsonObject inspect(Requests.Inspect request) {
+        String code = request.code();
+        int cursor = Cursor.toJava(code, request.cursorPos());
         JShellSession s = sessions.get();
         // like a reader's eye: the whole name under the cursor, with its call parenthesis
         int end = cursor;
@@ -98,8 +97,8 @@ final class Introspection {
         return r;
     }
 
-    JsonObject isComplete(JsonObject content) {
-        Completeness c = sessions.get().completeness(string(content, "code", ""));
+    JsonObject isComplete(Requests.IsComplete request) {
+        Completeness c = sessions.get().completeness(request.code());
         JsonObject r = new JsonObject();
         switch (c) {
             case COMPLETE, COMPLETE_WITH_SEMI, EMPTY -> r.addProperty("status", "complete");

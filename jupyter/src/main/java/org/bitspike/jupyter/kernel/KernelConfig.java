@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.bitspike.jupyter.wire.WireOptions;
 
 /**
  * The kernel's settings, read from {@code kernel.properties} in its home (the installed kernelspec
@@ -18,7 +19,10 @@ import java.util.stream.Stream;
  *   <li>{@code agent.jar}: the execution JVM's class path (relative to the home), default {@code agent.jar};</li>
  *   <li>{@code classpath.dir}: a folder whose jars go on the notebook's class path, default {@code lib};</li>
  *   <li>{@code vm.options}: options of the execution JVM (space-separated), e.g. {@code -Xmx4g};</li>
- *   <li>{@code compiler.options}: javac options for cells.</li>
+ *   <li>{@code compiler.options}: javac options for cells;</li>
+ *   <li>{@code max.message.bytes}: the largest message frame the kernel's sockets accept, default
+ *       {@value org.bitspike.jupyter.wire.WireOptions#DEFAULT_MAX_MESSAGE_BYTES} (128 MiB); a peer that
+ *       announces a larger one is disconnected.</li>
  * </ul>
  * The environment variable {@code BITSPIKE_VM_OPTIONS} is appended to {@code vm.options}.
  * {@code --add-modules jdk.incubator.vector} is always given to both javac and the execution JVM
@@ -26,7 +30,7 @@ import java.util.stream.Stream;
  * {@code -Dbitspike.notebook=true} so training code shows notebook progress.
  */
 record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String> vmOptions,
-                    List<String> compilerOptions, Path sources) {
+                    List<String> compilerOptions, Path sources, long maxMessageBytes) {
     static final String FILE = "kernel.properties";
     /** bitspike's sources in the kernel's home, for Javadoc in inspections (optional). */
     static final String SOURCES = "bitspike-sources.jar";
@@ -89,7 +93,33 @@ record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String>
         List<String> javac = new ArrayList<>(VECTOR);
         javac.addAll(split(p.getProperty("compiler.options", "")));
         Path sources = home.resolve(SOURCES);
-        return new KernelConfig(home, agent, jars, vm, javac, Files.isRegularFile(sources) ? sources : null);
+        long maxMessageBytes = positiveLong(file, p, "max.message.bytes", WireOptions.DEFAULT_MAX_MESSAGE_BYTES);
+        return new KernelConfig(home, agent, jars, vm, javac, Files.isRegularFile(sources) ? sources : null,
+                maxMessageBytes);
+    }
+
+    private static long positiveLong(Path file, Properties p, String key, long otherwise) {
+        String text = p.getProperty(key);
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        String rule = "kernel settings " + file + ": " + key + " must be a positive whole number of bytes, got '"
+                + text.trim() + "'";
+        long value;
+        try {
+            value = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(rule, e);
+        }
+        if (value <= 0) {
+            throw new IllegalArgumentException(rule);
+        }
+        return value;
+    }
+
+    /** The wire layer's options: this config's message size limit; a fatal error ends the process. */
+    WireOptions wireOptions() {
+        return WireOptions.defaults().withMaxMessageBytes(maxMessageBytes);
     }
 
     private static List<String> split(String options) {

@@ -52,7 +52,9 @@ public final class KernelMain implements Runnable {
             OWN_LOGS.setLevel(Level.INFO);
             KernelConfig config = KernelConfig.load(home(), System.getenv("BITSPIKE_VM_OPTIONS"));
             BitspikeKernel kernel = new BitspikeKernel(config);
-            try (KernelConnection connection = KernelConnection.open(ConnectionInfo.read(connectionFile), kernel)) {
+            // a fatal error in the wire layer ends this process (WireOptions.defaults()), so the frontend restarts it
+            try (KernelConnection connection = KernelConnection.open(ConnectionInfo.read(connectionFile), kernel,
+                    config.wireOptions())) {
                 kernel.start(connection);
                 connection.awaitClose();
             } finally {

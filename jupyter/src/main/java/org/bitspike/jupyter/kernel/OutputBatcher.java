@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.bitspike.jupyter.display.DisplayFrames;
 
 /**
@@ -17,6 +19,7 @@ import org.bitspike.jupyter.display.DisplayFrames;
  * pending character, before each display frame, and at the end of each cell.
  */
 final class OutputBatcher extends OutputStream {
+    private static final Logger LOG = Logger.getLogger(OutputBatcher.class.getName());
     static final int MAX_BATCH_CHARS = 64 * 1024;
     static final long DELAY_MS = 50;
 
@@ -88,7 +91,13 @@ final class OutputBatcher extends OutputStream {
 
     private synchronized void flushLater() {
         scheduled = null;
-        publishPending();
+        try {
+            publishPending();
+        } catch (RuntimeException e) {
+            // NOTE: on the timer thread an exception would vanish into the ScheduledFuture; log it instead
+            // (the text is lost, the next write schedules a fresh flush)
+            LOG.log(Level.SEVERE, "could not publish " + stream + " output", e);
+        }
     }
 
     private void publishPending() {

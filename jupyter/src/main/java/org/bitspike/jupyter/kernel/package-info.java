@@ -11,6 +11,11 @@
  * an {@code execute_reply} payload, and every {@code print} became one iopub message (floods were
  * lost and the client hung). Each would have needed an override or a fork of its channel classes.
  *
+ * <p>Every request gets a reply. Its content is read once, into the record of its type in
+ * {@link org.bitspike.jupyter.kernel.Requests}; a malformed one (a missing required field, a field of the
+ * wrong JSON type) gets an error reply ({@code ename} {@code MalformedRequest}, {@code evalue} naming the
+ * field and the type it needs), an unknown {@code *_request} an {@code UnsupportedRequest} error reply.
+ *
  * <p>Output of the execution JVM goes through an {@link org.bitspike.jupyter.kernel.OutputBatcher}
  * per stream: display frames are cut out in order, text is batched.
  */

@@ -17,12 +17,15 @@ final class Heartbeat implements Runnable {
 
     private final ZMQ.Context context;
     private final ZMQ.Socket socket;
+    private final FatalErrorHandler fatal;
     private final Wakeup wakeup = new Wakeup();
     private volatile boolean stopping;
 
-    Heartbeat(ZMQ.Context context, ZMQ.Socket socket) {
+    /** {@code fatal} is told of an Error that ends the loop (the loop then closes its socket and returns). */
+    Heartbeat(ZMQ.Context context, ZMQ.Socket socket, FatalErrorHandler fatal) {
         this.context = context;
         this.socket = socket;
+        this.fatal = fatal;
     }
 
     /** Asks the loop to close its socket and return (any thread). */
@@ -54,8 +57,14 @@ final class Heartbeat implements Runnable {
                         return;
                     }
                     LOG.log(Level.SEVERE, "heartbeat: ZeroMQ error; continuing", e);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "heartbeat: unexpected error; continuing", e);
                 }
             }
+        } catch (Error e) {
+            // NOTE: an Error (OutOfMemoryError, StackOverflowError...) leaves no state to trust: report it so
+            // the connection ends the kernel, rather than leave a process that no longer echoes.
+            fatal.fatal(Thread.currentThread().getName(), e);
         } finally {
             socket.close();
             poller.close();

@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.SocketType;
@@ -37,9 +38,15 @@ import org.zeromq.ZMQ;
  * handler runs; {@code bitspike-wire-heartbeat} echoes. {@link #send}, {@link #publish} and
  * {@link #requestInput} may be called from any thread.
  *
- * <p>Every incoming message is checked against the connection key. Unsigned, wrongly signed and
- * malformed messages are dropped and logged at WARNING (logger {@value #LOGGER_NAME}) with the channel
- * and the reason; a handler's exception is logged at SEVERE. Neither stops the connection.
+ * <p>Every incoming message is checked against the connection key. Unsigned, wrongly signed, replayed
+ * (a signature seen before, see {@link ReplayGuard}) and malformed messages are dropped and logged at
+ * WARNING (logger {@value #LOGGER_NAME}) with the channel and the reason; a handler's exception is logged
+ * at SEVERE. Neither stops the connection. Every socket refuses frames over
+ * {@link WireOptions#maxMessageBytes()} by disconnecting the peer that sent one.
+ *
+ * <p>No thread dies silently: an Error that escapes the I/O or heartbeat loop, or kills any thread of the
+ * connection or of jeromq, is logged at SEVERE ("fatal error in thread ...") and handed to
+ * {@link WireOptions#onFatal()}, once; the kernel's main ends the process with it.
  */
 public final class KernelConnection implements AutoCloseable {
 
@@ -67,6 +74,8 @@ public final class KernelConnection implements AutoCloseable {
     private final List<String> endpoints;
     private final Signer signer;
     private final MessageHandler handler;
+    private final FatalErrorHandler onFatal;
+    private final AtomicBoolean failed = new AtomicBoolean();
     private final ZMQ.Context context;
     private final SocketLoop io;
     private final Heartbeat heartbeat;
@@ -87,15 +96,17 @@ public final class KernelConnection implements AutoCloseable {
     private record PendingInput(long sequence, byte[] frontend, CompletableFuture<Message> answer) {}
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
-            ZMQ.Context context, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub,
-            ZMQ.Socket hb) {
+            WireOptions options, ZMQ.Context context, ZMQ.Socket shell,
+            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb) {
         this.info = info;
         this.endpoints = List.copyOf(endpoints);
         this.signer = signer;
         this.handler = handler;
+        this.onFatal = options.onFatal();
         this.context = context;
-        this.io = new SocketLoop(context, shell, control, stdin, iopub, signer, this::deliver);
-        this.heartbeat = new Heartbeat(context, hb);
+        this.io = new SocketLoop(context, shell, control, stdin, iopub, signer,
+                new ReplayGuard(options.replayWindow()), this::deliver, this::fatal);
+        this.heartbeat = new Heartbeat(context, hb, this::fatal);
         this.ioThread = thread("io", io);
         this.heartbeatThread = thread("heartbeat", heartbeat);
         this.shellThread = thread("shell", () -> dispatch(Channel.SHELL, shellRequests));
@@ -110,22 +121,50 @@ public final class KernelConnection implements AutoCloseable {
      *                       is taken; nothing is left open then
      */
     public static KernelConnection open(ConnectionInfo info, MessageHandler handler) {
+        return open(info, handler, WireOptions.defaults());
+    }
+
+    /**
+     * As {@link #open(ConnectionInfo, MessageHandler)}, with {@code options}' message size limit, replay
+     * window and fatal-error action.
+     */
+    public static KernelConnection open(ConnectionInfo info, MessageHandler handler, WireOptions options) {
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
         Signer signer = Signer.of(info.signatureScheme(), info.key());
         ZMQ.Context context = ZMQ.context(1);
+        // The connection object does not exist yet when jeromq starts its threads (with the first socket),
+        // so its handlers reach it through this holder.
+        AtomicReference<KernelConnection> self = new AtomicReference<>();
+        FatalErrorHandler fatal = (thread, error) -> {
+            KernelConnection c = self.get();
+            if (c != null) {
+                c.fatal(thread, error);
+            } else {
+                reportFatal(thread, error, options.onFatal());
+            }
+        };
+        // NOTE: must precede the first socket, which starts jeromq's I/O and reaper threads. An Error there
+        // (the OutOfMemoryError of a huge frame) kills the thread: fatal. A RuntimeException is caught by
+        // jeromq, which drops that one peer's event and goes on: logged.
+        context.setUncaughtExceptionHandler((t, e) -> fatal.fatal(t.getName(), e));
+        context.setNotificationExceptionHandler((t, e) ->
+                LOG.log(Level.SEVERE, "jeromq thread " + t.getName() + " recovered from an error in one connection", e));
+        long max = options.maxMessageBytes();
         List<ZMQ.Socket> bound = new ArrayList<>(5);
         try {
-            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info));
-            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info));
-            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info));
-            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info));
-            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info));
+            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info, max));
+            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info, max));
+            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info, max));
+            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info, max));
+            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info, max));
             ConnectionInfo actual = info.withPorts(Sockets.port(shell), Sockets.port(iopub), Sockets.port(stdin),
                     Sockets.port(control), Sockets.port(hb));
             List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
-            KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, context,
-                    shell, control, stdin, iopub, hb);
+            KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, options,
+                    context, shell, control, stdin, iopub, hb);
+            self.set(connection);
             connection.start();
             LOG.log(Level.FINE, "listening: {0}", actual);
             return connection;
@@ -310,12 +349,26 @@ public final class KernelConnection implements AutoCloseable {
         return endpoints;
     }
 
+    /** Runs {@code task} on the I/O thread inside its loop: how tests inject a failure there. */
+    void runOnIoThread(Runnable task) {
+        io.runOnLoop(task);
+    }
+
+    /** Whether a fatal error has been reported (and {@link WireOptions#onFatal()} called). */
+    public boolean failed() {
+        return failed.get();
+    }
+
     /** Waits until a client's iopub subscription has reached the kernel; each subscription counts once. */
     boolean awaitIopubSubscription(long timeout, TimeUnit unit) throws InterruptedException {
         return io.awaitSubscription(timeout, unit);
     }
 
     private void start() {
+        for (Thread t : new Thread[] {ioThread, heartbeatThread, shellThread, controlThread}) {
+            // a backstop: the loops catch what they can; whatever still escapes is fatal, never silent
+            t.setUncaughtExceptionHandler((thread, e) -> fatal(thread.getName(), e));
+        }
         ioThread.start();
         heartbeatThread.start();
         shellThread.start();
@@ -405,6 +458,25 @@ public final class KernelConnection implements AutoCloseable {
         if (thread.isAlive()) {
             LOG.log(Level.WARNING, "{0} did not return within {1} ms of being interrupted; closing without it",
                     new Object[] {thread.getName(), String.valueOf(HANDLER_STOP_MS)});
+        }
+    }
+
+    /** The first fatal error of this connection: one SEVERE line, then {@link #onFatal}; later ones are logged. */
+    private void fatal(String thread, Throwable error) {
+        if (failed.compareAndSet(false, true)) {
+            reportFatal(thread, error, onFatal);
+        } else {
+            LOG.log(Level.SEVERE, "another fatal error in thread " + thread + " (the first is being handled)", error);
+        }
+    }
+
+    private static void reportFatal(String thread, Throwable error, FatalErrorHandler onFatal) {
+        LOG.log(Level.SEVERE, "fatal error in thread " + thread + ": " + error + "; the kernel cannot serve on and"
+                + " ends, so that its frontend restarts it", error);
+        try {
+            onFatal.fatal(thread, error);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "the fatal-error handler itself failed", e);
         }
     }
 

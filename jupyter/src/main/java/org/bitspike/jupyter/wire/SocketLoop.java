@@ -44,21 +44,27 @@ final class SocketLoop implements Runnable {
     private final ZMQ.Socket stdin;
     private final ZMQ.Socket iopub;
     private final Signer signer;
+    private final ReplayGuard replays;
     private final Inbox inbox;
+    private final FatalErrorHandler fatal;
+    /** Work to run on this thread at the top of the next pass; only tests queue any ({@link #runOnLoop}). */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Wakeup wakeup = new Wakeup();
     private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     private final Semaphore subscriptions = new Semaphore(0);
     private volatile boolean stopping;
 
     SocketLoop(ZMQ.Context context, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub,
-            Signer signer, Inbox inbox) {
+            Signer signer, ReplayGuard replays, Inbox inbox, FatalErrorHandler fatal) {
         this.context = context;
         this.shell = shell;
         this.control = control;
         this.stdin = stdin;
         this.iopub = iopub;
         this.signer = signer;
+        this.replays = replays;
         this.inbox = inbox;
+        this.fatal = fatal;
     }
 
     /** Queues {@code frames} for {@code channel} and wakes the loop (any thread). */
@@ -75,6 +81,15 @@ final class SocketLoop implements Runnable {
     /** Asks the loop to write what is queued, close its sockets and return (any thread). */
     void stop() {
         stopping = true;
+        wakeup.signal();
+    }
+
+    /**
+     * Runs {@code task} on the I/O thread at the top of its next pass (any thread). For tests: it is how a
+     * failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
+     */
+    void runOnLoop(Runnable task) {
+        tasks.add(task);
         wakeup.signal();
     }
 
@@ -97,6 +112,9 @@ final class SocketLoop implements Runnable {
                     poller.poll(-1);
                     if (poller.pollin(wakeIn)) {
                         wakeup.clear();
+                    }
+                    for (Runnable task; (task = tasks.poll()) != null; ) {
+                        task.run();
                     }
                     write(WRITE_BATCH);
                     if (poller.pollin(controlIn)) {
@@ -121,6 +139,10 @@ final class SocketLoop implements Runnable {
                 }
             }
             write(Integer.MAX_VALUE);
+        } catch (Error e) {
+            // NOTE: an Error (OutOfMemoryError, StackOverflowError...) leaves no state to trust: report it so
+            // the connection ends the kernel, rather than leave a process that answers nothing.
+            fatal.fatal(Thread.currentThread().getName(), e);
         } finally {
             for (ZMQ.Socket s : new ZMQ.Socket[] {shell, control, stdin, iopub}) {
                 try {
@@ -149,8 +171,20 @@ final class SocketLoop implements Runnable {
                         new Object[] {channel.label(), e.getMessage(), String.valueOf(frames.size())});
                 continue;
             }
+            if (signer.enabled() && !replays.firstSight(signature(frames, message))) {
+                // NOTE: dropped without a reply, as jupyter_client's Session does ("Duplicate Signature"):
+                // a reply would tell a replaying peer its copy arrived, and the original was answered.
+                LOG.log(Level.WARNING, "dropped {0} message {1}: replayed (its signature was already seen among"
+                        + " the last {2})", new Object[] {channel.label(), message, String.valueOf(replays.capacity())});
+                continue;
+            }
             inbox.accept(channel, message);
         }
+    }
+
+    /** The signature frame of a decoded message: the one after the identities and the delimiter. */
+    private static String signature(List<byte[]> frames, Message decoded) {
+        return new String(frames.get(decoded.identities().size() + 1), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** An XPUB socket reads one frame per subscription change: 1 or 0, then the topic. */

@@ -45,15 +45,23 @@ final class Sockets {
 
     /**
      * A socket of {@code type} for {@code channel}, bound to {@code info}'s ip and the channel's port
-     * (a free port when it is 0). Returns the socket; {@link #port} tells the port actually bound.
+     * (a free port when it is 0), refusing frames larger than {@code maxMessageBytes}. Returns the socket;
+     * {@link #port} tells the port actually bound.
+     *
+     * <p>NOTE: {@code ZMQ_MAXMSGSIZE} is checked by jeromq's decoder when a frame's size arrives, before any
+     * buffer is allocated: the peer that announced a larger frame is disconnected (its engine fails with
+     * EMSGSIZE) and the socket goes on serving its other peers. Without it, a stranger that knows nothing of
+     * the key could make jeromq reserve 2 GB of direct memory with a 9-byte frame header.
      */
-    static ZMQ.Socket bind(ZMQ.Context context, SocketType type, Channel channel, ConnectionInfo info) {
+    static ZMQ.Socket bind(ZMQ.Context context, SocketType type, Channel channel, ConnectionInfo info,
+            long maxMessageBytes) {
         int port = info.port(channel);
         String endpoint = port == 0 ? info.address(0).replaceFirst(":0$", ":*") : info.address(port);
         ZMQ.Socket socket = context.socket(type);
         try {
             socket.setLinger(LINGER_MS);
             socket.setSendTimeOut(SEND_TIMEOUT_MS);
+            socket.setMaxMsgSize(maxMessageBytes);
             if (info.ip().contains(":")) {
                 socket.setIPv6(true); // ZeroMQ binds IPv6 addresses only when asked to
             }

@@ -29,6 +29,8 @@ public final class WireException extends RuntimeException {
         BAD_JSON,
         /** The header lacks {@code msg_type} or {@code msg_id}, or they are not strings. */
         BAD_HEADER,
+        /** A verified message's content lacks a required field or has one of the wrong type ({@link ContentReader}). */
+        BAD_CONTENT,
         /** A message could not be turned into frames (for example NaN in its content). */
         ENCODE,
         /** A socket could not be created or bound. */

@@ -19,6 +19,18 @@
  *       ({@link org.bitspike.jupyter.wire.Signer}); an empty key means signing is off.</li>
  *   <li><b>parent header</b> - the header of the request a message answers or was caused by; frontends
  *       use it to route outputs to the right cell.</li>
+ *   <li><b>replay</b> - a verified message sent again byte for byte (same signature). The last 65,536
+ *       signatures are remembered ({@code ReplayGuard}, the size of jupyter_client's digest history); a
+ *       repeat is dropped with a WARNING and gets no reply, as jupyter_client does.</li>
+ *   <li><b>message size limit</b> - the largest frame any socket accepts
+ *       ({@link org.bitspike.jupyter.wire.WireOptions#maxMessageBytes()}, ZeroMQ's {@code MAXMSGSIZE}, default
+ *       128 MiB); jeromq disconnects a peer that announces more, before allocating anything.</li>
+ *   <li><b>fatal error</b> - an Error that ends one of the connection's or jeromq's threads. It is logged
+ *       ("fatal error in thread ...") and handed to a {@link org.bitspike.jupyter.wire.FatalErrorHandler}
+ *       once; the kernel halts (status 70) so its frontend restarts it, rather than live on deaf.</li>
+ *   <li><b>content reader</b> - typed reads of a request's content that name the field and the type it
+ *       needs ({@link org.bitspike.jupyter.wire.ContentReader}); the kernel turns its errors into error
+ *       replies, so every request is answered.</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -29,7 +41,8 @@
  * {@link org.bitspike.jupyter.wire.MessageHandler} one request at a time, so an interrupt or shutdown on
  * control is handled while a long execute runs on shell. {@code bitspike-wire-heartbeat} only echoes.
  * No thread ever sleeps: each blocks in {@code poll} on its sockets plus a wake-up pipe that senders
- * write one byte to.
+ * write one byte to. A RuntimeException in a loop is logged and the loop goes on; an Error, or anything
+ * that escapes a thread (the jeromq context's own I/O threads included), is a fatal error.
  *
  * <h2>Sockets</h2>
  * Shell, control, stdin and heartbeat are ROUTER sockets; iopub is an XPUB, which publishes exactly like a

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bitspike.jupyter.wire.WireOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,21 @@ class InstallTest {
         assertTrue(config.vmOptions().containsAll(List.of("--add-modules", "jdk.incubator.vector", "-Xmx3g",
                 "-Dbitspike.notebook=true", "-Dextra=1")), config.vmOptions().toString());
         assertTrue(config.compilerOptions().containsAll(KernelConfig.VECTOR));
+        assertEquals(WireOptions.DEFAULT_MAX_MESSAGE_BYTES, config.wireOptions().maxMessageBytes());
+    }
+
+    @Test
+    void theMessageSizeLimitIsASettingAndABadOneIsNamed() throws IOException {
+        Path to = dir.resolve("spec");
+        Install.write(buildFolder(), to, Path.of("/usr/bin/java"), "x", "");
+        Files.writeString(to.resolve(KernelConfig.FILE), "max.message.bytes = 1048576\n");
+        assertEquals(1L << 20, KernelConfig.load(to, null).wireOptions().maxMessageBytes());
+        for (String bad : List.of("-5", "0", "lots", "1.5")) {
+            Files.writeString(to.resolve(KernelConfig.FILE), "max.message.bytes = " + bad + "\n");
+            String message = assertThrows(IllegalArgumentException.class, () -> KernelConfig.load(to, null)).getMessage();
+            assertEquals("kernel settings " + to.resolve(KernelConfig.FILE) + ": max.message.bytes must be a positive"
+                    + " whole number of bytes, got '" + bad + "'", message);
+        }
     }
 
     @Test

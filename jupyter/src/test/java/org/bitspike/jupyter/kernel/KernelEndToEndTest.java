@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 import org.bitspike.jupyter.kernel.TestClient.Execution;
 import org.bitspike.jupyter.wire.ConnectionInfo;
 import org.bitspike.jupyter.wire.KernelConnection;
+import org.bitspike.jupyter.wire.WireOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ class KernelEndToEndTest {
         }
         List<String> vm = new ArrayList<>(KernelConfig.VECTOR);
         vm.addAll(Arrays.asList("-Xmx256m", "-Dbitspike.notebook=true"));
-        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR, null);
+        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR, null,
+                WireOptions.DEFAULT_MAX_MESSAGE_BYTES);
         kernel = new BitspikeKernel(config);
         ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
         connection = KernelConnection.open(info, kernel);
