@@ -99,7 +99,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
      * gets a reply: one whose content is malformed ({@link Requests}) gets an error reply whose
      * {@code evalue} names the field and the type it needs ({@code ename} {@value #MALFORMED}); an
      * unknown {@code *_request} gets an error reply ({@value #UNSUPPORTED}); a failure of the kernel
-     * itself gets an error reply named after the exception, and is logged. Messages of unknown types that
+     * itself (an exception or an error) gets an error reply named after it, and is logged. Messages of unknown types that
      * are not requests, and malformed {@code comm_*} messages (which have no reply), are logged and
      * dropped.
      */
@@ -116,7 +116,9 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
             }
             LOG.warning(() -> "malformed " + request + " on " + channel + ": " + e.getMessage());
             ex.fail(MALFORMED, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // NOTE: an Error too (a StackOverflowError in a handler): the client still gets its reply, and the
+            // dispatcher, which catches whatever a failed reply throws, goes on to the next request.
             LOG.log(Level.SEVERE, "failed to answer " + request + " on " + channel, e);
             ex.fail(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
         } finally {
