@@ -2,7 +2,6 @@ package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.DType;
-import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
 
 /**
@@ -11,11 +10,9 @@ import org.bitspike.tensor.TensorException;
  * statistics, so training and evaluation agree. With the affine parameters an input must have their
  * dtype (see {@link Layer#to}); without, any floating input is normalised in its own dtype.
  */
-public final class GroupNorm extends Layer {
+public final class GroupNorm extends AffineNorm {
     private final int groups;
     private final int channels;
-    private final double eps;
-    private final boolean affine;
 
     /** PyTorch's defaults: eps 1e-5, affine, FLOAT32. */
     public GroupNorm(int groups, int channels) {
@@ -30,29 +27,19 @@ public final class GroupNorm extends Layer {
      * @param dtype of the parameters (FLOAT32 or FLOAT64)
      */
     public GroupNorm(int groups, int channels, double eps, boolean affine, DType dtype) {
+        super(parameterShape(groups, channels, eps, dtype), eps, affine, dtype);
+        this.groups = groups;
+        this.channels = channels;
+    }
+
+    /** {@code [channels]}, once the arguments are checked. */
+    private static int[] parameterShape(int groups, int channels, double eps, DType dtype) {
         if (groups <= 0 || channels <= 0 || channels % groups != 0 || !(eps > 0) || dtype == null
                 || !dtype.isFloating()) {
             throw new IllegalArgumentException(String.format("GroupNorm: %d channels must be positive and divisible "
                     + "into %d groups, eps %s positive, dtype %s floating", channels, groups, eps, dtype));
         }
-        this.groups = groups;
-        this.channels = channels;
-        this.eps = eps;
-        this.affine = affine;
-        if (affine) {
-            parameter("weight", Tensor.ones(dtype, channels));
-            parameter("bias", Tensor.zeros(dtype, channels));
-        }
-    }
-
-    /** The weight, or null without affine parameters. */
-    public Var weight() {
-        return affine ? parameter("weight") : null;
-    }
-
-    /** The bias, or null without affine parameters. */
-    public Var bias() {
-        return affine ? parameter("bias") : null;
+        return new int[] {channels};
     }
 
     @Override
@@ -60,9 +47,7 @@ public final class GroupNorm extends Layer {
         if (x.dim() < 2 || x.size(1) != channels) {
             throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]", x.shape(), channels);
         }
-        if (affine) {
-            checkInputDtype(x, "weight");
-        }
+        checkAffineInput(x);
         return Functional.groupNorm(x, groups, weight(), bias(), eps);
     }
 

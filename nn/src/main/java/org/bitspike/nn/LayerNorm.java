@@ -3,7 +3,6 @@ package org.bitspike.nn;
 import java.util.Arrays;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.DType;
-import org.bitspike.tensor.Tensor;
 
 /**
  * Layer normalisation over the trailing {@code normalizedShape} dimensions (see
@@ -12,10 +11,8 @@ import org.bitspike.tensor.Tensor;
  * affine parameters an input must have their dtype (see {@link Layer#to}); without, any floating
  * input is normalised in its own dtype.
  */
-public final class LayerNorm extends Layer {
+public final class LayerNorm extends AffineNorm {
     private final int[] normalizedShape;
-    private final double eps;
-    private final boolean affine;
 
     /** PyTorch's defaults: eps 1e-5, elementwise affine, FLOAT32. */
     public LayerNorm(int... normalizedShape) {
@@ -29,36 +26,24 @@ public final class LayerNorm extends Layer {
      * @param dtype of the parameters (FLOAT32 or FLOAT64), and of the inputs it accepts
      */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine, DType dtype) {
+        super(parameterShape(normalizedShape, eps, dtype), eps, elementwiseAffine, dtype);
+        this.normalizedShape = normalizedShape.clone();
+    }
+
+    /** {@code normalizedShape}, once the arguments are checked. */
+    private static int[] parameterShape(int[] normalizedShape, double eps, DType dtype) {
         if (normalizedShape == null || normalizedShape.length == 0 || Arrays.stream(normalizedShape).anyMatch(d -> d <= 0)
                 || !(eps > 0) || dtype == null || !dtype.isFloating()) {
             throw new IllegalArgumentException(String.format("LayerNorm: normalized shape %s must be non-empty and "
                     + "positive, eps %s positive, dtype %s floating", normalizedShape == null ? "null"
                     : Arrays.toString(normalizedShape), eps, dtype));
         }
-        this.normalizedShape = normalizedShape.clone();
-        this.eps = eps;
-        this.affine = elementwiseAffine;
-        if (affine) {
-            parameter("weight", Tensor.ones(dtype, normalizedShape));
-            parameter("bias", Tensor.zeros(dtype, normalizedShape));
-        }
-    }
-
-    /** The weight, or null without elementwise affine. */
-    public Var weight() {
-        return affine ? parameter("weight") : null;
-    }
-
-    /** The bias, or null without elementwise affine. */
-    public Var bias() {
-        return affine ? parameter("bias") : null;
+        return normalizedShape;
     }
 
     @Override
     public Var forward(Var x) {
-        if (affine) {
-            checkInputDtype(x, "weight");
-        }
+        checkAffineInput(x);
         return Functional.layerNorm(x, normalizedShape, weight(), bias(), eps);
     }
 

@@ -529,51 +529,7 @@ final class Elementwise {
     static Tensor adamStep(KernelProvider kernels, Tensor p, Tensor grad, Tensor m, Tensor v, AdamStep h) {
         String name = "adamStep_";
         checkAdamOperands(name, p, grad, m, v);
-        DType dtype = p.dtype();
-        int[] shape = p.shapeRef();
-        Tensor g = v.unaliased(m.unaliased(p.unaliased(grad)));
-        ElementwiseKernels.AdamCoefficients c = adamCoefficients(h);
-        ElementwiseKernels k = kernels.elementwise();
-        int n = p.numel();
-        int po = p.offset();
-        int go = g.offset();
-        int mo = m.offset();
-        int vo = v.offset();
-        boolean dense = p.isContiguous() && denseLike(p, g) && denseLike(p, m) && denseLike(p, v);
-        Iteration.Loop loop = dense ? null : Iteration.plan(shape, p.stridesRef(), Iteration.broadcastStrides(name, g, shape),
-                m.stridesRef(), v.stridesRef());
-        int[] st = dense ? null : new int[] {loop.innerStride(0), loop.innerStride(1), loop.innerStride(2), loop.innerStride(3)};
-        if (dtype == DType.FLOAT32) {
-            float[] pa = p.storage().floats();
-            float[] ga = g.storage().floats();
-            float[] ma = m.storage().floats();
-            float[] va = v.storage().floats();
-            if (dense && serial(n)) {
-                k.adam(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1);
-            } else if (dense) {
-                parallelDense(n, (i, len) -> k.adam(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1));
-            } else {
-                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo}, (off, len) ->
-                        k.adam(c, len, pa, off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3]));
-            }
-        } else {
-            double[] pa = p.storage().doubles();
-            double[] ga = g.storage().doubles();
-            double[] ma = m.storage().doubles();
-            double[] va = v.storage().doubles();
-            if (dense && serial(n)) {
-                k.adam(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1);
-            } else if (dense) {
-                parallelDense(n, (i, len) -> k.adam(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1));
-            } else {
-                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo}, (off, len) ->
-                        k.adam(c, len, pa, off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3]));
-            }
-        }
-        p.bumpVersion();
-        m.bumpVersion();
-        v.bumpVersion();
-        return p;
+        return adamPass(kernels, name, p, grad, m, v, null, h);
     }
 
     private static void checkAdamOperands(String name, Tensor p, Tensor grad, Tensor m, Tensor v) {
@@ -628,56 +584,107 @@ final class Elementwise {
             throw TensorException.of(name, "maxExpAvgSq %s is written and must not share storage with the parameter,"
                     + " expAvg or expAvgSq", shape);
         }
-        Tensor g = vmax.unaliased(v.unaliased(m.unaliased(p.unaliased(grad))));
+        return adamPass(kernels, name, p, grad, m, v, vmax, h);
+    }
+
+    /**
+     * The one pass of {@link #adamStep} and {@link #amsgradStep} over validated operands: Adam when
+     * {@code vmax} is null, AMSGrad with it. Dense operands below the parallel threshold are one
+     * kernel call (nothing allocated); dense ones above it are split over the pool; any other layout
+     * goes through the iteration engine, {@code vmax} the fifth operand when present.
+     */
+    private static Tensor adamPass(KernelProvider kernels, String name, Tensor p, Tensor grad, Tensor m, Tensor v,
+                                   Tensor vmax, AdamStep h) {
+        boolean amsgrad = vmax != null;
+        Tensor g = v.unaliased(m.unaliased(p.unaliased(grad)));
+        if (amsgrad) {
+            g = vmax.unaliased(g);
+        }
         ElementwiseKernels.AdamCoefficients c = adamCoefficients(h);
         ElementwiseKernels k = kernels.elementwise();
+        int[] shape = p.shapeRef();
         int n = p.numel();
         int po = p.offset();
         int go = g.offset();
         int mo = m.offset();
         int vo = v.offset();
-        int xo = vmax.offset();
-        boolean dense = p.isContiguous() && denseLike(p, g) && denseLike(p, m) && denseLike(p, v) && denseLike(p, vmax);
-        Iteration.Loop loop = dense ? null : Iteration.plan(shape, p.stridesRef(), Iteration.broadcastStrides(name, g, shape),
-                m.stridesRef(), v.stridesRef(), vmax.stridesRef());
-        int[] st = dense ? null : new int[] {loop.innerStride(0), loop.innerStride(1), loop.innerStride(2),
-            loop.innerStride(3), loop.innerStride(4)};
-        if (dtype == DType.FLOAT32) {
+        int xo = amsgrad ? vmax.offset() : 0;
+        boolean dense = p.isContiguous() && denseLike(p, g) && denseLike(p, m) && denseLike(p, v)
+                && (!amsgrad || denseLike(p, vmax));
+        Iteration.Loop loop = null;
+        int[] st = null;
+        int[] base = null;
+        if (!dense) {
+            int[] gs = Iteration.broadcastStrides(name, g, shape);
+            loop = amsgrad ? Iteration.plan(shape, p.stridesRef(), gs, m.stridesRef(), v.stridesRef(), vmax.stridesRef())
+                    : Iteration.plan(shape, p.stridesRef(), gs, m.stridesRef(), v.stridesRef());
+            st = new int[] {loop.innerStride(0), loop.innerStride(1), loop.innerStride(2), loop.innerStride(3),
+                amsgrad ? loop.innerStride(4) : 0};
+            base = amsgrad ? new int[] {po, go, mo, vo, xo} : new int[] {po, go, mo, vo};
+        }
+        // NOTE: Adam's strided runs have no fifth offset; xOff then reads v's (off[3]), unused as vmax is null.
+        int x = amsgrad ? 4 : 3;
+        int[] s = st;
+        if (p.dtype() == DType.FLOAT32) {
             float[] pa = p.storage().floats();
             float[] ga = g.storage().floats();
             float[] ma = m.storage().floats();
             float[] va = v.storage().floats();
-            float[] xa = vmax.storage().floats();
+            float[] xa = amsgrad ? vmax.storage().floats() : null;
             if (dense && serial(n)) {
-                k.amsgrad(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1, xa, xo, 1);
+                adamRun(k, c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1, xa, xo, 1);
             } else if (dense) {
-                parallelDense(n, (i, len) -> k.amsgrad(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1,
+                parallelDense(n, (i, len) -> adamRun(k, c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1,
                         xa, xo + i, 1));
             } else {
-                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo, xo}, (off, len) -> k.amsgrad(c, len, pa,
-                        off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3], xa, off[4], st[4]));
+                loop.forEach(Parallel.shared(), base, (off, len) -> adamRun(k, c, len, pa, off[0], s[0], ga, off[1], s[1],
+                        ma, off[2], s[2], va, off[3], s[3], xa, off[x], s[4]));
             }
         } else {
             double[] pa = p.storage().doubles();
             double[] ga = g.storage().doubles();
             double[] ma = m.storage().doubles();
             double[] va = v.storage().doubles();
-            double[] xa = vmax.storage().doubles();
+            double[] xa = amsgrad ? vmax.storage().doubles() : null;
             if (dense && serial(n)) {
-                k.amsgrad(c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1, xa, xo, 1);
+                adamRun(k, c, n, pa, po, 1, ga, go, 1, ma, mo, 1, va, vo, 1, xa, xo, 1);
             } else if (dense) {
-                parallelDense(n, (i, len) -> k.amsgrad(c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1,
+                parallelDense(n, (i, len) -> adamRun(k, c, len, pa, po + i, 1, ga, go + i, 1, ma, mo + i, 1, va, vo + i, 1,
                         xa, xo + i, 1));
             } else {
-                loop.forEach(Parallel.shared(), new int[] {po, go, mo, vo, xo}, (off, len) -> k.amsgrad(c, len, pa,
-                        off[0], st[0], ga, off[1], st[1], ma, off[2], st[2], va, off[3], st[3], xa, off[4], st[4]));
+                loop.forEach(Parallel.shared(), base, (off, len) -> adamRun(k, c, len, pa, off[0], s[0], ga, off[1], s[1],
+                        ma, off[2], s[2], va, off[3], s[3], xa, off[x], s[4]));
             }
         }
         p.bumpVersion();
         m.bumpVersion();
         v.bumpVersion();
-        vmax.bumpVersion();
+        if (amsgrad) {
+            vmax.bumpVersion();
+        }
         return p;
+    }
+
+    /** One FLOAT32 run of {@link #adamPass}: the Adam kernel when {@code x} is null, the AMSGrad kernel otherwise. */
+    private static void adamRun(ElementwiseKernels k, ElementwiseKernels.AdamCoefficients c, int n, float[] p, int po,
+                                int ps, float[] g, int go, int gs, float[] m, int mo, int ms, float[] v, int vo, int vs,
+                                float[] x, int xo, int xs) {
+        if (x == null) {
+            k.adam(c, n, p, po, ps, g, go, gs, m, mo, ms, v, vo, vs);
+        } else {
+            k.amsgrad(c, n, p, po, ps, g, go, gs, m, mo, ms, v, vo, vs, x, xo, xs);
+        }
+    }
+
+    /** One FLOAT64 run of {@link #adamPass}: the Adam kernel when {@code x} is null, the AMSGrad kernel otherwise. */
+    private static void adamRun(ElementwiseKernels k, ElementwiseKernels.AdamCoefficients c, int n, double[] p, int po,
+                                int ps, double[] g, int go, int gs, double[] m, int mo, int ms, double[] v, int vo,
+                                int vs, double[] x, int xo, int xs) {
+        if (x == null) {
+            k.adam(c, n, p, po, ps, g, go, gs, m, mo, ms, v, vo, vs);
+        } else {
+            k.amsgrad(c, n, p, po, ps, g, go, gs, m, mo, ms, v, vo, vs, x, xo, xs);
+        }
     }
 
     /** 0 for BOOL, 1 for the integer dtypes, 2 for the floating ones. */

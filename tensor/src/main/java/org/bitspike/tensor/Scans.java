@@ -17,12 +17,10 @@ final class Scans {
     static Tensor cumsum(Tensor t, int dim, boolean reverse) {
         int d = Shapes.dim("cumsum", dim, Math.max(t.dim(), 1), t.shapeRef());
         int[] shape = t.shape();
-        int n = t.dim() == 0 ? 1 : shape[d];
-        int inner = 1;
-        for (int i = d + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int outer = n == 0 || inner == 0 ? 0 : t.numel() / (n * inner);
+        Slices slices = Slices.around(t, d);
+        int outer = slices.outer();
+        int n = slices.n();
+        int inner = slices.inner();
         if (t.dtype().isFloating()) {
             double[] x = t.toDoubleArray();
             double[] y = new double[x.length];

@@ -41,12 +41,10 @@ final class Sorting {
     /** The INT64 permutation that sorts each slice of {@code t} along {@code d}, stably. */
     private static Tensor sortedIndices(Tensor t, int d, boolean descending) {
         int[] shape = t.shape();
-        int n = t.dim() == 0 ? 1 : shape[d];
-        int inner = 1;
-        for (int i = d + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int outer = n == 0 || inner == 0 ? 0 : t.numel() / (n * inner);
+        Slices slices = Slices.around(t, d);
+        int outer = slices.outer();
+        int n = slices.n();
+        int inner = slices.inner();
         long[] out = new long[t.numel()];
         Comparator<Integer> order;
         if (t.dtype().isFloating()) {

@@ -1,5 +1,7 @@
 package org.bitspike.autograd;
 
+import static org.bitspike.autograd.GoldenValues.assertValues;
+import static org.bitspike.autograd.GoldenValues.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -421,20 +423,5 @@ class GoldenTest {
         List<Var> g = Autograd.grad(new TestFunctions.Softplus().apply(leaf(0)), List.of(leaf(1)), GradOptions.DEFAULT
                 .allowingUnused());
         assertValues(g.get(0), 0); // an input the output does not depend on, allowed: a zero gradient
-    }
-
-    // ------------------------------------------------------------------ support
-
-    private static Var leaf(double... values) {
-        return Var.withGrad(values.length == 1 ? Tensor.scalar(DType.FLOAT64, values[0]) : Tensor.of(values, values.length));
-    }
-
-    /** Exact comparison, up to the last bit or two of the hand value for transcendental results. */
-    private static void assertValues(Var actual, double... expected) {
-        double[] a = actual.value().toDoubleArray();
-        assertEquals(expected.length, a.length, () -> "element count of " + actual);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(expected[i], a[i], 1e-15 * Math.max(1, Math.abs(expected[i])), "element " + i + " of " + actual);
-        }
     }
 }

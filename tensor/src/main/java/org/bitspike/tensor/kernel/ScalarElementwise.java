@@ -193,92 +193,47 @@ final class ScalarElementwise implements ElementwiseKernels {
     @Override
     public void adam(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
                      float[] m, int mOff, int mStride, float[] v, int vOff, int vStride) {
-        assert n >= 0;
-        // NOTE: a decay factor that rounds to 1 is skipped (x * 1 is x); an L2 term is applied
-        // whenever it is nonzero in double, as the unfused g + p * wd did.
-        boolean decoupled = (float) c.decay() != 1;
-        boolean l2 = c.l2() != 0;
-        float decay = (float) c.decay();
-        float wd = (float) c.l2();
-        float b1 = (float) c.beta1();
-        float oneMinusB1 = (float) (1 - c.beta1());
-        float b2 = (float) c.beta2();
-        float oneMinusB2 = (float) (1 - c.beta2());
-        float c2 = (float) c.biasCorrection2();
-        float eps = (float) c.eps();
-        float alpha = (float) -c.stepSize();
-        for (int k = 0, ip = pOff, ig = gOff, im = mOff, iv = vOff; k < n;
-                k++, ip += pStride, ig += gStride, im += mStride, iv += vStride) {
-            float pi = p[ip];
-            float gi = g[ig];
-            float mi = m[im];
-            float vi = v[iv];
-            if (decoupled) {
-                pi = pi * decay;
-            }
-            if (l2) {
-                gi = gi + pi * wd;
-            }
-            mi = mi * b1;
-            mi = mi + gi * oneMinusB1;
-            vi = vi * b2;
-            vi = vi + (gi * gi) * oneMinusB2;
-            float d = (float) Math.sqrt(vi / c2) + eps;
-            pi = pi + (mi / d) * alpha;
-            m[im] = mi;
-            v[iv] = vi;
-            p[ip] = pi;
-        }
+        adamStep(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, null, 0, 0);
     }
 
     @Override
     public void adam(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
                      double[] m, int mOff, int mStride, double[] v, int vOff, int vStride) {
-        assert n >= 0;
-        // NOTE: a decay factor that rounds to 1 is skipped (x * 1 is x); an L2 term is applied
-        // whenever it is nonzero in double, as the unfused g + p * wd did.
-        boolean decoupled = c.decay() != 1;
-        boolean l2 = c.l2() != 0;
-        double decay = (double) c.decay();
-        double wd = (double) c.l2();
-        double b1 = (double) c.beta1();
-        double oneMinusB1 = (double) (1 - c.beta1());
-        double b2 = (double) c.beta2();
-        double oneMinusB2 = (double) (1 - c.beta2());
-        double c2 = (double) c.biasCorrection2();
-        double eps = (double) c.eps();
-        double alpha = (double) -c.stepSize();
-        for (int k = 0, ip = pOff, ig = gOff, im = mOff, iv = vOff; k < n;
-                k++, ip += pStride, ig += gStride, im += mStride, iv += vStride) {
-            double pi = p[ip];
-            double gi = g[ig];
-            double mi = m[im];
-            double vi = v[iv];
-            if (decoupled) {
-                pi = pi * decay;
-            }
-            if (l2) {
-                gi = gi + pi * wd;
-            }
-            mi = mi * b1;
-            mi = mi + gi * oneMinusB1;
-            vi = vi * b2;
-            vi = vi + (gi * gi) * oneMinusB2;
-            double d = Math.sqrt(vi / c2) + eps;
-            pi = pi + (mi / d) * alpha;
-            m[im] = mi;
-            v[iv] = vi;
-            p[ip] = pi;
-        }
+        adamStep(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, null, 0, 0);
     }
 
     @Override
     public void amsgrad(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
                         float[] m, int mOff, int mStride, float[] v, int vOff, int vStride, float[] vmax, int xOff,
                         int xStride) {
+        assert vmax != null;
+        adamStep(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff, xStride);
+    }
+
+    @Override
+    public void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                        double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
+                        int xStride) {
+        assert vmax != null;
+        adamStep(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff, xStride);
+    }
+
+    /**
+     * The one loop of {@link #adam} and {@link #amsgrad} on FLOAT32 runs: Adam's sequence, with the
+     * denominator taken from the running maximum {@code vmax} when it is given (AMSGrad), from
+     * {@code v} when it is null (Adam).
+     *
+     * <p>NOTE: a decay factor that rounds to 1 is skipped (x * 1 is x); an L2 term is applied
+     * whenever it is nonzero in double, as the unfused g + p * wd did. The test of {@code vmax} does
+     * not vary along the loop (the JIT hoists it); this oracle is not the vector kernels' hot loop.
+     */
+    private static void adamStep(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff,
+                                 int gStride, float[] m, int mOff, int mStride, float[] v, int vOff, int vStride,
+                                 float[] vmax, int xOff, int xStride) {
         assert n >= 0;
-        boolean decoupled = (float) c.decay() != 1; // as adam: a factor that rounds to 1 is skipped
+        boolean decoupled = (float) c.decay() != 1;
         boolean l2 = c.l2() != 0;
+        boolean amsgrad = vmax != null;
         float decay = (float) c.decay();
         float wd = (float) c.l2();
         float b1 = (float) c.beta1();
@@ -304,23 +259,26 @@ final class ScalarElementwise implements ElementwiseKernels {
             mi = mi + gi * oneMinusB1;
             vi = vi * b2;
             vi = vi + (gi * gi) * oneMinusB2;
-            float xi = Math.max(vmax[ix], vi);
+            float xi = amsgrad ? Math.max(vmax[ix], vi) : vi;
             float d = (float) Math.sqrt(xi / c2) + eps;
             pi = pi + (mi / d) * alpha;
             m[im] = mi;
             v[iv] = vi;
-            vmax[ix] = xi;
+            if (amsgrad) {
+                vmax[ix] = xi;
+            }
             p[ip] = pi;
         }
     }
 
-    @Override
-    public void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
-                        double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
-                        int xStride) {
+    /** {@link #adamStep(AdamCoefficients, int, float[], int, int, float[], int, int, float[], int, int, float[], int, int, float[], int, int)} on FLOAT64 runs. */
+    private static void adamStep(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff,
+                                 int gStride, double[] m, int mOff, int mStride, double[] v, int vOff, int vStride,
+                                 double[] vmax, int xOff, int xStride) {
         assert n >= 0;
         boolean decoupled = c.decay() != 1;
         boolean l2 = c.l2() != 0;
+        boolean amsgrad = vmax != null;
         double decay = c.decay();
         double wd = c.l2();
         double b1 = c.beta1();
@@ -346,12 +304,14 @@ final class ScalarElementwise implements ElementwiseKernels {
             mi = mi + gi * oneMinusB1;
             vi = vi * b2;
             vi = vi + (gi * gi) * oneMinusB2;
-            double xi = Math.max(vmax[ix], vi);
+            double xi = amsgrad ? Math.max(vmax[ix], vi) : vi;
             double d = Math.sqrt(xi / c2) + eps;
             pi = pi + (mi / d) * alpha;
             m[im] = mi;
             v[iv] = vi;
-            vmax[ix] = xi;
+            if (amsgrad) {
+                vmax[ix] = xi;
+            }
             p[ip] = pi;
         }
     }

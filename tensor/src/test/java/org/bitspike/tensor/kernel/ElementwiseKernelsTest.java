@@ -278,37 +278,7 @@ class ElementwiseKernelsTest {
 
     @Test
     void adamEqualsOracle() {
-        for (ElementwiseKernels.AdamCoefficients c : ADAM) {
-            for (int n : SIZES) {
-                for (int[] st : ADAM_STRIDES) {
-                    for (int off : OFFSETS) {
-                        float[] p0 = data(span(n, off, st[0]), n * 37L + st[0], true);
-                        float[] g = data(span(n, off, st[1]), n * 41L + st[1], true);
-                        float[] m0 = data(span(n, off, st[2]), n * 43L + st[2], true);
-                        float[] v0 = data(span(n, off, st[3]), n * 47L + st[3], true);
-                        for (int i = 0; i < v0.length; i++) {
-                            v0[i] = Math.abs(v0[i]);
-                        }
-                        float[][] want = {p0.clone(), m0.clone(), v0.clone()};
-                        float[][] got = {p0.clone(), m0.clone(), v0.clone()};
-                        SCALAR.adam(c, n, want[0], off, st[0], g, off, st[1], want[1], off, st[2], want[2], off, st[3]);
-                        VECTOR.adam(c, n, got[0], off, st[0], g, off, st[1], got[1], off, st[2], got[2], off, st[3]);
-                        String what = c + " n=" + n + " strides " + Arrays.toString(st) + " offset " + off;
-                        for (int k = 0; k < 3; k++) {
-                            assertSameFloats(want[k], got[k], "p m v".split(" ")[k] + " " + what);
-                        }
-                        double[][] wantD = {toDoubles(p0), toDoubles(m0), toDoubles(v0)};
-                        double[][] gotD = {toDoubles(p0), toDoubles(m0), toDoubles(v0)};
-                        double[] gd = toDoubles(g);
-                        SCALAR.adam(c, n, wantD[0], off, st[0], gd, off, st[1], wantD[1], off, st[2], wantD[2], off, st[3]);
-                        VECTOR.adam(c, n, gotD[0], off, st[0], gd, off, st[1], gotD[1], off, st[2], gotD[2], off, st[3]);
-                        for (int k = 0; k < 3; k++) {
-                            assertSameDoubles(wantD[k], gotD[k], "FLOAT64 " + "p m v".split(" ")[k] + " " + what);
-                        }
-                    }
-                }
-            }
-        }
+        assertAdamStepsEqualOracle(ADAM_STRIDES);
     }
 
     /** (p, g, m, v, vmax) strides for amsgrad: dense, then a broadcast gradient and strided operands. */
@@ -316,44 +286,79 @@ class ElementwiseKernelsTest {
 
     @Test
     void amsgradEqualsOracle() {
+        assertAdamStepsEqualOracle(AMSGRAD_STRIDES);
+    }
+
+    /**
+     * The vector adam (four strides a row: p, g, m, v) or amsgrad (five: and vmax) equal to the
+     * oracle's bit for bit, in FLOAT32 and FLOAT64, for every coefficient set, size and offset.
+     */
+    private static void assertAdamStepsEqualOracle(int[][] stridesList) {
         for (ElementwiseKernels.AdamCoefficients c : ADAM) {
             for (int n : SIZES) {
-                for (int[] st : AMSGRAD_STRIDES) {
+                for (int[] st : stridesList) {
                     for (int off : OFFSETS) {
+                        boolean amsgrad = st.length == 5;
                         float[] p0 = data(span(n, off, st[0]), n * 37L + st[0], true);
                         float[] g = data(span(n, off, st[1]), n * 41L + st[1], true);
                         float[] m0 = data(span(n, off, st[2]), n * 43L + st[2], true);
                         float[] v0 = data(span(n, off, st[3]), n * 47L + st[3], true);
-                        float[] x0 = data(span(n, off, st[4]), n * 53L + st[4], true);
                         for (int i = 0; i < v0.length; i++) {
                             v0[i] = Math.abs(v0[i]);
                         }
-                        for (int i = 0; i < x0.length; i++) {
-                            x0[i] = Math.abs(x0[i]) * (i % 2); // half the maxima 0: v wins there
+                        float[][] start = {p0, m0, v0};
+                        if (amsgrad) {
+                            float[] x0 = data(span(n, off, st[4]), n * 53L + st[4], true);
+                            for (int i = 0; i < x0.length; i++) {
+                                x0[i] = Math.abs(x0[i]) * (i % 2); // half the maxima 0: v wins there
+                            }
+                            start = new float[][] {p0, m0, v0, x0};
                         }
-                        float[][] want = {p0.clone(), m0.clone(), v0.clone(), x0.clone()};
-                        float[][] got = {p0.clone(), m0.clone(), v0.clone(), x0.clone()};
-                        SCALAR.amsgrad(c, n, want[0], off, st[0], g, off, st[1], want[1], off, st[2], want[2], off, st[3],
-                                want[3], off, st[4]);
-                        VECTOR.amsgrad(c, n, got[0], off, st[0], g, off, st[1], got[1], off, st[2], got[2], off, st[3],
-                                got[3], off, st[4]);
+                        float[][] want = new float[start.length][];
+                        float[][] got = new float[start.length][];
+                        double[][] wantD = new double[start.length][];
+                        double[][] gotD = new double[start.length][];
+                        for (int k = 0; k < start.length; k++) {
+                            want[k] = start[k].clone();
+                            got[k] = start[k].clone();
+                            wantD[k] = toDoubles(start[k]);
+                            gotD[k] = toDoubles(start[k]);
+                        }
+                        adamStep(SCALAR, c, n, want, g, off, st);
+                        adamStep(VECTOR, c, n, got, g, off, st);
                         String what = c + " n=" + n + " strides " + Arrays.toString(st) + " offset " + off;
-                        for (int k = 0; k < 4; k++) {
+                        for (int k = 0; k < start.length; k++) {
                             assertSameFloats(want[k], got[k], "p m v vmax".split(" ")[k] + " " + what);
                         }
-                        double[][] wantD = {toDoubles(p0), toDoubles(m0), toDoubles(v0), toDoubles(x0)};
-                        double[][] gotD = {toDoubles(p0), toDoubles(m0), toDoubles(v0), toDoubles(x0)};
                         double[] gd = toDoubles(g);
-                        SCALAR.amsgrad(c, n, wantD[0], off, st[0], gd, off, st[1], wantD[1], off, st[2], wantD[2], off,
-                                st[3], wantD[3], off, st[4]);
-                        VECTOR.amsgrad(c, n, gotD[0], off, st[0], gd, off, st[1], gotD[1], off, st[2], gotD[2], off,
-                                st[3], gotD[3], off, st[4]);
-                        for (int k = 0; k < 4; k++) {
+                        adamStep(SCALAR, c, n, wantD, gd, off, st);
+                        adamStep(VECTOR, c, n, gotD, gd, off, st);
+                        for (int k = 0; k < start.length; k++) {
                             assertSameDoubles(wantD[k], gotD[k], "FLOAT64 " + "p m v vmax".split(" ")[k] + " " + what);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** {@code k.adam} on state (p, m, v), or {@code k.amsgrad} on state (p, m, v, vmax), all at offset off. */
+    private static void adamStep(ElementwiseKernels k, ElementwiseKernels.AdamCoefficients c, int n, float[][] s,
+                                 float[] g, int off, int[] st) {
+        if (s.length == 4) {
+            k.amsgrad(c, n, s[0], off, st[0], g, off, st[1], s[1], off, st[2], s[2], off, st[3], s[3], off, st[4]);
+        } else {
+            k.adam(c, n, s[0], off, st[0], g, off, st[1], s[1], off, st[2], s[2], off, st[3]);
+        }
+    }
+
+    /** {@link #adamStep(ElementwiseKernels, ElementwiseKernels.AdamCoefficients, int, float[][], float[], int, int[])} on FLOAT64. */
+    private static void adamStep(ElementwiseKernels k, ElementwiseKernels.AdamCoefficients c, int n, double[][] s,
+                                 double[] g, int off, int[] st) {
+        if (s.length == 4) {
+            k.amsgrad(c, n, s[0], off, st[0], g, off, st[1], s[1], off, st[2], s[2], off, st[3], s[3], off, st[4]);
+        } else {
+            k.adam(c, n, s[0], off, st[0], g, off, st[1], s[1], off, st[2], s[2], off, st[3]);
         }
     }
 

@@ -13,6 +13,13 @@ import org.bitspike.tensor.kernel.ElementwiseKernels.AdamCoefficients;
  * <p>NOTE: the decoupled decay is always multiplied in: when its factor rounds to 1 (where the oracle
  * skips it) {@code p * 1} is {@code p} exactly, so one loop serves both. The L2 term is not:
  * {@code p * 0} is NaN for an infinite p, so with and without it are two loops, chosen outside.
+ *
+ * <p>NOTE: these loops repeat {@link VectorElementwise}'s adam loops but for the maximum with vmax
+ * and its store, on purpose (the scalar oracle, where a test costs nothing, is one loop for both).
+ * One vector loop for both would need a test of vmax inside the loop, or an Adam that takes the
+ * maximum against a scratch copy of v (a store and a load more per lane, and an array to hold);
+ * nor do the broadcast constants go into a shared holder, whose vectors C2 would have to keep out
+ * of the heap across a call (a warm step allocates nothing, {@code StepAllocationTest}).
  */
 final class VectorAmsgrad {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -1,5 +1,7 @@
 package org.bitspike.autograd;
 
+import static org.bitspike.autograd.GoldenValues.assertValuesWithin;
+import static org.bitspike.autograd.GoldenValues.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,16 +225,8 @@ class ResearchOpsGoldenTest {
 
     // ------------------------------------------------------------------ support
 
-    private static Var leaf(double... values) {
-        return Var.withGrad(values.length == 1 ? Tensor.scalar(DType.FLOAT64, values[0]) : Tensor.of(values, values.length));
-    }
-
-    /** Equal to the last bit or two of the hand value. */
+    /** Equal to the last bit or two of the hand value: tighter than {@link GoldenValues#assertValues}. */
     private static void assertValues(Var actual, double... expected) {
-        double[] a = actual.value().toDoubleArray();
-        assertEquals(expected.length, a.length, () -> "element count of " + actual);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(expected[i], a[i], 2e-16 * Math.max(1, Math.abs(expected[i])), "element " + i + " of " + actual);
-        }
+        assertValuesWithin(2e-16, actual, expected);
     }
 }
