@@ -28,7 +28,8 @@ import org.bitspike.tensor.Tensor;
  *     means something in FLOAT64, such as 1e200, which is infinite in FLOAT32)
  */
 public record ParityCase(String name, String op, Params params, List<Input> inputs,
-                         BiFunction<List<Var>, Params, Output> compute, boolean secondOrder, List<DType> dtypes) {
+                         BiFunction<List<Var>, Params, Output> compute, boolean secondOrder, List<DType> dtypes)
+        implements ParityCheck {
 
     /** A case evaluated in FLOAT64 and FLOAT32. */
     public ParityCase(String name, String op, Params params, List<Input> inputs,
