@@ -4,7 +4,8 @@
 Each DIR holds one run of ParityCli (DIR/index.json lists its cases and names its kernel provider;
 bench/parity writes one per provider). For every case and dtype, recomputes with torch, from the very input
 values bitspike used, the output, the indices (sort, topk), the gradients of sum(out * w) and, for
-smooth cases, the Hessian-vector products (the gradient of sum_i sum(grad_i * v_i), through a backward
+smooth cases, the Hessian-vector products, and buffers an op updates in place (batch norm's running
+statistics), (the gradient of sum_i sum(grad_i * v_i), through a backward
 with create_graph=True), and compares element by element:
 
     |ours - torch| <= atol + rtol * |torch|, NaN matching NaN and infinities matching exactly
@@ -67,11 +68,17 @@ def _topk(t, p):
     return r.values, r.indices
 
 
-def _clone(t):
-    return None if t is None else t.clone()
+def _batch_norm(t, p):
+    """F.batch_norm on clones of the running statistics, which it updates in training: (out, None, buffers)."""
+    rm, rv = t.get("running_mean"), t.get("running_var")
+    rm, rv = (None, None) if rm is None else (rm.clone(), rv.clone())
+    out = F.batch_norm(t["x"], rm, rv, t.get("weight"), t.get("bias"), training=p["training"],
+                       momentum=p["momentum"], eps=p["eps"])
+    return out, None, ({} if rm is None else {"running_mean": rm, "running_var": rv})
 
 
-# op key -> f(inputs by name as torch tensors, params) -> output tensor, or (values, indices).
+# op key -> f(inputs by name as torch tensors, params) -> output tensor, or (values, indices), or
+# (values, indices or None, {buffer name: tensor updated in place}).
 OPS: dict[str, Callable] = {
     "log1p": lambda t, p: torch.log1p(t["x"]),
     "expm1": lambda t, p: torch.expm1(t["x"]),
@@ -116,10 +123,7 @@ OPS: dict[str, Callable] = {
     "layer_norm": lambda t, p: F.layer_norm(t["x"], list(p["normalized_shape"]), t.get("weight"), t.get("bias"),
                                             eps=p["eps"]),
     "group_norm": lambda t, p: F.group_norm(t["x"], p["groups"], t.get("weight"), t.get("bias"), eps=p["eps"]),
-    # Clones: training updates the running statistics in place (not compared).
-    "batch_norm": lambda t, p: F.batch_norm(t["x"], _clone(t.get("running_mean")), _clone(t.get("running_var")),
-                                            t.get("weight"), t.get("bias"), training=p["training"],
-                                            momentum=p["momentum"], eps=p["eps"]),
+    "batch_norm": _batch_norm,
 }
 
 
@@ -238,10 +242,12 @@ def torch_quantities(case, result):
     if op is None:
         raise KeyError(f"no torch computation for op '{case['op']}' in OPS of parity.py")
     r = op(inputs, case["params"])
-    out, indices = r if isinstance(r, tuple) else (r, None)
+    out, indices, buffers = (r + (None,) * (3 - len(r))) if isinstance(r, tuple) else (r, None, None)
     q = {"out": out.detach().double().numpy()}
     if indices is not None:
         q["indices"] = indices.numpy()
+    for n, b in (buffers or {}).items():
+        q["buffer." + n] = b.detach().double().numpy()
     w = tensor_of(result["w"], dtype)
     second = case["second_order"]
     grads = torch.autograd.grad((out * w).sum(), [inputs[n] for n in diff], create_graph=second)
@@ -262,6 +268,8 @@ def ours_quantities(result):
     q = {"out": numpy_of(result["out"])}
     if "indices" in result:
         q["indices"] = np.array(result["indices"]["data"], dtype=np.int64).reshape(result["indices"]["shape"])
+    for n, spec in result.get("buffers", {}).items():
+        q["buffer." + n] = numpy_of(spec)
     for group in ("grad", "second"):
         for n, spec in result.get(group, {}).items():
             q[f"{group}.{n}"] = numpy_of(spec)

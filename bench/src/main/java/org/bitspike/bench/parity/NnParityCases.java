@@ -1,7 +1,9 @@
 package org.bitspike.bench.parity;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.bitspike.autograd.Var;
 import org.bitspike.bench.parity.ParityCase.Input;
@@ -199,14 +201,12 @@ final class NnParityCases {
         for (boolean training : new boolean[] {true, false}) {
             String mode = training ? "train" : "eval";
             Params p = Params.of("training", training, "momentum", 0.1, "eps", 1e-5);
-            c.add(loss("batch_norm-" + mode + "-affine/randn", "batch_norm", p, List.of(bx, rm, rv, bw, bb),
-                    NnParityCases::batchNorm, true));
-            c.add(loss("batch_norm-" + mode + "/randn", "batch_norm", p, List.of(bx, rm, rv), NnParityCases::batchNorm,
-                    true));
+            c.add(norm("batch_norm-" + mode + "-affine/randn", "batch_norm", p, List.of(bx, rm, rv, bw, bb),
+                    NnParityCases::batchNorm));
+            c.add(norm("batch_norm-" + mode + "/randn", "batch_norm", p, List.of(bx, rm, rv), NnParityCases::batchNorm));
         }
-        c.add(loss("batch_norm-train-affine-no-stats/randn", "batch_norm",
-                Params.of("training", true, "momentum", 0.1, "eps", 1e-5), List.of(bx, bw, bb), NnParityCases::batchNorm,
-                true));
+        c.add(norm("batch_norm-train-affine-no-stats/randn", "batch_norm",
+                Params.of("training", true, "momentum", 0.1, "eps", 1e-5), List.of(bx, bw, bb), NnParityCases::batchNorm));
     }
 
     // ------------------------------------------------------------------ the Java side of each op
@@ -260,12 +260,20 @@ final class NnParityCases {
                 p.num("eps"));
     }
 
-    private static Var batchNorm(Named in, Params p) {
+    /** Batch norm; with running statistics, their values after the call are compared too (updated in training). */
+    private static Output batchNorm(Named in, Params p) {
         // Copies: training updates the running statistics in place, and the inputs were written as given.
-        Tensor rm = in.tensor("running_mean");
-        Tensor rv = in.tensor("running_var");
-        return Functional.batchNorm(in.var("x"), rm == null ? null : rm.copy(), rv == null ? null : rv.copy(),
-                in.varOrNull("weight"), in.varOrNull("bias"), p.bool("training"), p.num("momentum"), p.num("eps"));
+        Tensor rm = in.tensor("running_mean") == null ? null : in.tensor("running_mean").copy();
+        Tensor rv = in.tensor("running_var") == null ? null : in.tensor("running_var").copy();
+        Var y = Functional.batchNorm(in.var("x"), rm, rv, in.varOrNull("weight"), in.varOrNull("bias"),
+                p.bool("training"), p.num("momentum"), p.num("eps"));
+        if (rm == null) {
+            return Output.of(y);
+        }
+        Map<String, Tensor> buffers = new LinkedHashMap<>();
+        buffers.put("running_mean", rm);
+        buffers.put("running_var", rv);
+        return Output.withBuffers(y, buffers);
     }
 
     /** torch's reduction names, BATCH_MEAN included (only klDiv accepts it). */
@@ -343,9 +351,20 @@ final class NnParityCases {
 
     private static ParityCase loss(String name, String op, Params p, List<Input> inputs,
                                    BiFunction<Named, Params, Var> f, boolean smooth) {
+        return norm(name, op, p, inputs, (in, q) -> Output.of(f.apply(in, q)), smooth);
+    }
+
+    /** A smooth row whose computation may report updated buffers. */
+    private static ParityCase norm(String name, String op, Params p, List<Input> inputs,
+                                   BiFunction<Named, Params, Output> f) {
+        return norm(name, op, p, inputs, f, true);
+    }
+
+    private static ParityCase norm(String name, String op, Params p, List<Input> inputs,
+                                   BiFunction<Named, Params, Output> f, boolean smooth) {
         List<String> names = new ArrayList<>();
         inputs.forEach(in -> names.add(in.name()));
         List<String> fixed = List.copyOf(names);
-        return new ParityCase(name, op, p, inputs, (vars, q) -> Output.of(f.apply(new Named(fixed, vars), q)), smooth);
+        return new ParityCase(name, op, p, inputs, (vars, q) -> f.apply(new Named(fixed, vars), q), smooth);
     }
 }

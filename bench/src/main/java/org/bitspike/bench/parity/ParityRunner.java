@@ -30,7 +30,8 @@ import org.bitspike.tensor.kernel.KernelProvider;
  * Evaluates parity cases through the public {@code Var} API and writes them as JSON.
  *
  * <p>Per case and dtype (FLOAT64 and, unless the case is FLOAT64 only, FLOAT32): the inputs as actually used (cast to the dtype), the
- * output {@code out} (and {@code indices} for sort and topk), a fixed normal {@code w} of the output's
+ * output {@code out} (and {@code indices} for sort and topk, {@code buffers} for an op that updates
+ * some in place), a fixed normal {@code w} of the output's
  * shape and the gradients {@code grad.<input>} of {@code sum(out * w)} with respect to every
  * differentiable input. For a smooth case also a fixed normal {@code v.<input>} per differentiable
  * input and {@code second.<input>}, the gradient of {@code sum_i sum(grad_i * v_i)} (the first backward
@@ -110,6 +111,11 @@ public final class ParityRunner {
             r.add("out", tensor(out.value()));
             if (o.indices() != null) {
                 r.add("indices", tensor(o.indices()));
+            }
+            if (!o.buffers().isEmpty()) {
+                JsonObject buffers = new JsonObject();
+                o.buffers().forEach((name, t) -> buffers.add(name, tensor(t)));
+                r.add("buffers", buffers);
             }
             Tensor w = Tensor.randn(caseKey, DType.FLOAT64, out.shape()).to(dtype);
             r.add("w", tensor(w));

@@ -112,6 +112,16 @@ class ParityRunnerTest {
                     checkValues(where, group + "." + in.name(), g, expectedNan(where, group + "." + in.name()));
                 }
             }
+            // Running statistics (batch norm) are written back after the call, with their input's shape.
+            boolean stats = c.inputs().stream().anyMatch(in -> in.name().equals("running_mean"));
+            assertEquals(stats, r.has("buffers"), where + " buffers");
+            if (stats) {
+                for (String name : List.of("running_mean", "running_var")) {
+                    JsonObject b = r.getAsJsonObject("buffers").getAsJsonObject(name);
+                    assertArrayEquals(shape(r.getAsJsonObject("inputs").getAsJsonObject(name)), shape(b), where + " " + name);
+                    checkValues(where, "buffer." + name, b, Set.of());
+                }
+            }
             assertEquals(c.secondOrder(), r.has("second"), where + " second");
             assertEquals(c.secondOrder(), r.has("v"), where + " v");
         }
