@@ -69,11 +69,13 @@ def _topk(t, p):
 
 
 def _batch_norm(t, p):
-    """F.batch_norm on clones of the running statistics, which it updates in training: (out, None, buffers)."""
+    """F.batch_norm (then relu for activation "relu") on clones of the running statistics, which it updates in
+    training: (out, None, buffers)."""
     rm, rv = t.get("running_mean"), t.get("running_var")
     rm, rv = (None, None) if rm is None else (rm.clone(), rv.clone())
     out = F.batch_norm(t["x"], rm, rv, t.get("weight"), t.get("bias"), training=p["training"],
                        momentum=p["momentum"], eps=p["eps"])
+    out = torch.relu(out) if p["activation"] == "relu" else out
     return out, None, ({} if rm is None else {"running_mean": rm, "running_var": rv})
 
 

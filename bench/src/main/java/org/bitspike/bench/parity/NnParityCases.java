@@ -15,6 +15,7 @@ import org.bitspike.nn.Functional;
 import org.bitspike.nn.Losses;
 import org.bitspike.nn.Reduction;
 import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Normalization.Activation;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 
@@ -198,15 +199,21 @@ final class NnParityCases {
         Input bb = Input.randn("bias", 663, 0.5, 0, 3);
         Input rm = new Input("running_mean", new int[] {3}, new double[] {0.1, -0.2, 0.3}, Kind.CONSTANT);
         Input rv = new Input("running_var", new int[] {3}, new double[] {0.5, 1.5, 2}, Kind.CONSTANT);
-        for (boolean training : new boolean[] {true, false}) {
-            String mode = training ? "train" : "eval";
-            Params p = Params.of("training", training, "momentum", 0.1, "eps", 1e-5);
-            c.add(norm("batch_norm-" + mode + "-affine/randn", "batch_norm", p, List.of(bx, rm, rv, bw, bb),
-                    NnParityCases::batchNorm));
-            c.add(norm("batch_norm-" + mode + "/randn", "batch_norm", p, List.of(bx, rm, rv), NnParityCases::batchNorm));
+        // IDENTITY, and RELU fused (Functional.batchNorm's activation; torch: relu(batch_norm(...))).
+        for (String activation : List.of("identity", "relu")) {
+            String act = activation.equals("relu") ? "-relu" : "";
+            for (boolean training : new boolean[] {true, false}) {
+                String mode = training ? "train" : "eval";
+                Params p = Params.of("training", training, "momentum", 0.1, "eps", 1e-5, "activation", activation);
+                c.add(norm("batch_norm-" + mode + act + "-affine/randn", "batch_norm", p, List.of(bx, rm, rv, bw, bb),
+                        NnParityCases::batchNorm));
+                c.add(norm("batch_norm-" + mode + act + "/randn", "batch_norm", p, List.of(bx, rm, rv),
+                        NnParityCases::batchNorm));
+            }
+            c.add(norm("batch_norm-train" + act + "-affine-no-stats/randn", "batch_norm",
+                    Params.of("training", true, "momentum", 0.1, "eps", 1e-5, "activation", activation),
+                    List.of(bx, bw, bb), NnParityCases::batchNorm));
         }
-        c.add(norm("batch_norm-train-affine-no-stats/randn", "batch_norm",
-                Params.of("training", true, "momentum", 0.1, "eps", 1e-5), List.of(bx, bw, bb), NnParityCases::batchNorm));
     }
 
     // ------------------------------------------------------------------ the Java side of each op
@@ -265,8 +272,14 @@ final class NnParityCases {
         // Copies: training updates the running statistics in place, and the inputs were written as given.
         Tensor rm = in.tensor("running_mean") == null ? null : in.tensor("running_mean").copy();
         Tensor rv = in.tensor("running_var") == null ? null : in.tensor("running_var").copy();
+        Activation activation = switch (p.string("activation")) {
+            case "identity" -> Activation.IDENTITY;
+            case "relu" -> Activation.RELU;
+            default -> throw new IllegalArgumentException("batch_norm: activation must be identity or relu, got "
+                    + p.string("activation"));
+        };
         Var y = Functional.batchNorm(in.var("x"), rm, rv, in.varOrNull("weight"), in.varOrNull("bias"),
-                p.bool("training"), p.num("momentum"), p.num("eps"));
+                p.bool("training"), p.num("momentum"), p.num("eps"), activation);
         if (rm == null) {
             return Output.of(y);
         }
