@@ -4,18 +4,23 @@
 Each DIR holds one run of ParityCli (DIR/index.json lists its cases and names its kernel provider;
 bench/parity writes one per provider). For every case and dtype, recomputes with torch, from the very input
 values bitspike used, the output, the indices (sort, topk), the gradients of sum(out * w) and, for
-smooth cases, the Hessian-vector products (the gradient of sum_i sum(grad_i * v_i), through a backward
+smooth cases, the Hessian-vector products, and buffers an op updates in place (batch norm's running
+statistics), (the gradient of sum_i sum(grad_i * v_i), through a backward
 with create_graph=True), and compares element by element:
 
     |ours - torch| <= atol + rtol * |torch|, NaN matching NaN and infinities matching exactly
 
-(indices must be equal). Prints one JSON line per comparison, then the documented deviations with
+(indices must be equal). An optimiser case ("kind": "optim", OptimCases.java) instead replays its
+gradient sequence through the same torch.optim optimiser (OPTIMIZERS below) from the same initial
+parameter, and compares the parameter and every state tensor (named by STATE_NAMES) after each step,
+as quantities step<k>.param, step<k>.exp_avg, ... Prints one JSON line per comparison, then the documented deviations with
 their reasons, the failures and a summary table. Exit code 0 when every comparison passed or differs
 only where a documented deviation (DEVIATIONS below) says it may; 1 otherwise; 2 on unreadable input.
 A documented deviation that applied to some comparison but never showed is listed too (its
 documentation may be stale); it does not fail the run.
 
-A new op is one entry in OPS (its key is the case's "op", written by ParityCases.java).
+A new op is one entry in OPS (its key is the case's "op", written by ParityCases.java or
+NnParityCases.java); a new optimiser one entry in OPTIMIZERS and its state names in STATE_NAMES.
 """
 import json
 import math
@@ -29,7 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-FORMAT = 1
+FORMAT = 2
 TORCH_DTYPES = {"float64": torch.float64, "float32": torch.float32}
 # (rtol, atol) per dtype. float64: a few hundred ulp, to absorb a different erf or exp on each side;
 # float32: ~80 ulp (both sides compute in float32 with their own exp/erf/tanh approximations).
@@ -63,7 +68,19 @@ def _topk(t, p):
     return r.values, r.indices
 
 
-# op key -> f(inputs by name as torch tensors, params) -> output tensor, or (values, indices).
+def _batch_norm(t, p):
+    """F.batch_norm (then relu for activation "relu") on clones of the running statistics, which it updates in
+    training: (out, None, buffers)."""
+    rm, rv = t.get("running_mean"), t.get("running_var")
+    rm, rv = (None, None) if rm is None else (rm.clone(), rv.clone())
+    out = F.batch_norm(t["x"], rm, rv, t.get("weight"), t.get("bias"), training=p["training"],
+                       momentum=p["momentum"], eps=p["eps"])
+    out = torch.relu(out) if p["activation"] == "relu" else out
+    return out, None, ({} if rm is None else {"running_mean": rm, "running_var": rv})
+
+
+# op key -> f(inputs by name as torch tensors, params) -> output tensor, or (values, indices), or
+# (values, indices or None, {buffer name: tensor updated in place}).
 OPS: dict[str, Callable] = {
     "log1p": lambda t, p: torch.log1p(t["x"]),
     "expm1": lambda t, p: torch.expm1(t["x"]),
@@ -92,6 +109,23 @@ OPS: dict[str, Callable] = {
     "cross_entropy": lambda t, p: F.cross_entropy(t["input"], t["target"], label_smoothing=p["label_smoothing"],
                                                   reduction=p["reduction"]),
     "mse_loss": lambda t, p: F.mse_loss(t["input"], t["target"], reduction=p["reduction"]),
+    # nn's losses and normalisations (NnParityCases.java); optional inputs are absent by name (None).
+    "bce": lambda t, p: F.binary_cross_entropy(t["input"], t["target"], weight=t.get("weight"),
+                                               reduction=p["reduction"]),
+    "bce_logits": lambda t, p: F.binary_cross_entropy_with_logits(t["input"], t["target"], weight=t.get("weight"),
+                                                                  pos_weight=t.get("pos_weight"),
+                                                                  reduction=p["reduction"]),
+    "l1_loss": lambda t, p: F.l1_loss(t["input"], t["target"], reduction=p["reduction"]),
+    "smooth_l1_loss": lambda t, p: F.smooth_l1_loss(t["input"], t["target"], reduction=p["reduction"], beta=p["beta"]),
+    "huber_loss": lambda t, p: F.huber_loss(t["input"], t["target"], reduction=p["reduction"], delta=p["delta"]),
+    "kl_div": lambda t, p: F.kl_div(t["input"], t["target"], reduction=p["reduction"], log_target=p["log_target"]),
+    "cross_entropy_opts": lambda t, p: F.cross_entropy(t["input"], t["target"], weight=t.get("weight"),
+                                                       ignore_index=p["ignore_index"], reduction=p["reduction"],
+                                                       label_smoothing=p["label_smoothing"]),
+    "layer_norm": lambda t, p: F.layer_norm(t["x"], list(p["normalized_shape"]), t.get("weight"), t.get("bias"),
+                                            eps=p["eps"]),
+    "group_norm": lambda t, p: F.group_norm(t["x"], p["groups"], t.get("weight"), t.get("bias"), eps=p["eps"]),
+    "batch_norm": _batch_norm,
 }
 
 
@@ -157,6 +191,29 @@ DEVIATIONS = [
               "right to first order), so its second derivative there is 0; torch along a dim differentiates "
               "its exclusive-cumprod formula, whose mixed second derivative d2/dxi dxj at the two zeros is the "
               "product of the other elements (nonzero). Documented in autograd's package-info."),
+    Deviation(r"bce-.*/(edges|below-clamp.*)", r"grad\.input",
+              lambda x, p, ours, ref: x["input"] * (1 - x["input"]) < 1e-12,
+              "binaryCrossEntropy's gradient with respect to p is the exact derivative of its loss (logs clamped at "
+              "-100, the clamped log contributing 0): at p = 0, y = 0 it is 1, at p = 1, y = 1 it is -1, at p = 1e-30, "
+              "y = 0 it is 1. torch's binary_cross_entropy_backward divides (p - y) by max(p (1 - p), 1e-12), so "
+              "wherever p (1 - p) < 1e-12 it gives (p - y) * 1e12 instead (0 at p = y, +-1e12 at p = 1 - y). "
+              "Documented in Losses.binaryCrossEntropy (NOTE) and nn's package-info (conventions at kinks)."),
+    Deviation(r"bce-.*/(edges|below-clamp.*)", r"grad\.target",
+              lambda x, p, ours, ref: (x["input"] <= math.exp(-100)) | (1 - x["input"] <= math.exp(-100)),
+              "binaryCrossEntropy clamps each log at -100 (as torch's forward) and its target gradient is the "
+              "derivative of that clamped loss, log(1 - p) - max(log p, -100) (100 at p = 0, -100 at p = 1); torch's "
+              "binary_cross_entropy_target_backward uses the unclamped logs (+-inf at p = 0 and 1, 115.1 at p = 1e-50), "
+              "inconsistent with its own forward. Losses.binaryCrossEntropy's NOTE states the clamp (its dl/dy line "
+              "omits it)."),
+    Deviation(r"smooth_l1_loss-beta0\.0-.*", r"grad\..*",
+              lambda x, p, ours, ref: x["input"] == x["target"],
+              "smoothL1Loss with beta = 0 is l1Loss (Losses.smoothL1Loss), whose derivative at input = target is 0 as "
+              "torch's l1_loss (nn's package-info, conventions at kinks); torch's smooth_l1_loss_backward with "
+              "beta = 0 gives -1 there for the input (+1 for the target), unlike its own l1_loss."),
+    Deviation(r"kl_div-.*/zero-targets", r"grad\.target",
+              lambda x, p, ours, ref: x["target"] == 0,
+              "klDiv with a zero (non-log) target takes the derivative of t log t there as 0, so dl/dt = -input "
+              "(Losses.klDiv NOTE, nn's package-info); torch 1.13 differentiates xlogy(t, t) and gets 0/0 = NaN."),
 ]
 
 
@@ -187,10 +244,12 @@ def torch_quantities(case, result):
     if op is None:
         raise KeyError(f"no torch computation for op '{case['op']}' in OPS of parity.py")
     r = op(inputs, case["params"])
-    out, indices = r if isinstance(r, tuple) else (r, None)
+    out, indices, buffers = (r + (None,) * (3 - len(r))) if isinstance(r, tuple) else (r, None, None)
     q = {"out": out.detach().double().numpy()}
     if indices is not None:
         q["indices"] = indices.numpy()
+    for n, b in (buffers or {}).items():
+        q["buffer." + n] = b.detach().double().numpy()
     w = tensor_of(result["w"], dtype)
     second = case["second_order"]
     grads = torch.autograd.grad((out * w).sum(), [inputs[n] for n in diff], create_graph=second)
@@ -211,6 +270,8 @@ def ours_quantities(result):
     q = {"out": numpy_of(result["out"])}
     if "indices" in result:
         q["indices"] = np.array(result["indices"]["data"], dtype=np.int64).reshape(result["indices"]["shape"])
+    for n, spec in result.get("buffers", {}).items():
+        q["buffer." + n] = numpy_of(spec)
     for group in ("grad", "second"):
         for n, spec in result.get(group, {}).items():
             q[f"{group}.{n}"] = numpy_of(spec)
@@ -251,47 +312,128 @@ def evaluate(case, result, provider, applied):
         return [dict(base, quantity="error", status="fail", detail=f"torch threw: {type(e).__name__}: {e}")]
     ours = ours_quantities(result)
     inputs = {n: numpy_of(s) for n, s in result["inputs"].items()}
-    records = []
-    for quantity in sorted(set(ref) | set(ours), key=lambda k: (k != "out", k != "indices", k)):
-        rec = dict(base, quantity=quantity)
-        if quantity not in ours or quantity not in ref:
-            side = "bitspike" if quantity not in ours else "torch"
-            records.append(dict(rec, status="fail", detail=f"{side} has no {quantity}"))
-            continue
-        a, b = ours[quantity], ref[quantity]
-        if a.shape != b.shape:
-            records.append(dict(rec, status="fail", detail=f"shape {list(a.shape)} (ours) != {list(b.shape)} (torch)"))
-            continue
-        ok, max_abs, max_rel = compare(a, b, dtype, exact=quantity == "indices")
-        rec.update(n=int(a.size), max_abs_err=number(max_abs), max_rel_err=number(max_rel))
-        covered = np.zeros(a.shape, dtype=bool)
-        reasons = []
-        for d in DEVIATIONS:
-            if re.fullmatch(d.case, case["name"]) and re.fullmatch(d.quantity, quantity) \
-                    and re.fullmatch(d.dtype, dtype):
-                mask = np.broadcast_to(np.asarray(d.where(inputs, case["params"], a, b), dtype=bool), a.shape)
-                covered |= mask
-                reasons.append(d.reason)
-                applied.setdefault(d, False)
-                applied[d] |= bool((~ok & mask).any())
-        bad = ~ok
-        if (bad & ~covered).any():
-            status = "fail"
-        elif bad.any():
-            status = "deviation"
-        else:
-            status = "pass"
-        rec.update(status=status, mismatches=int(bad.sum()))
-        rec["pass"] = status != "fail"
-        if bad.any():
-            i = tuple(int(k) for k in np.argwhere(bad & ~covered if status == "fail" else bad)[0])
-            rec["first_mismatch"] = {"index": list(i), "ours": number(a[i]), "torch": number(b[i]),
-                                     "input": {n: number(v[i]) if v.shape == a.shape else "see case file"
-                                               for n, v in inputs.items()}}
-        if status == "deviation":
-            rec["reason"] = " | ".join(reasons)
-        records.append(rec)
-    return records
+    return [compare_quantity(base, case, q, ours.get(q), ref.get(q), inputs, applied)
+            for q in sorted(set(ref) | set(ours), key=lambda k: (k != "out", k != "indices", k))]
+
+
+def compare_quantity(base, case, quantity, a, b, inputs, applied):
+    """One comparison record of ours `a` against torch's `b` (either None when that side lacks it)."""
+    dtype = base["dtype"]
+    rec = dict(base, quantity=quantity)
+    if a is None or b is None:
+        side = "bitspike" if a is None else "torch"
+        return dict(rec, status="fail", detail=f"{side} has no {quantity}")
+    if a.shape != b.shape:
+        return dict(rec, status="fail", detail=f"shape {list(a.shape)} (ours) != {list(b.shape)} (torch)")
+    ok, max_abs, max_rel = compare(a, b, dtype, exact=quantity == "indices")
+    rec.update(n=int(a.size), max_abs_err=number(max_abs), max_rel_err=number(max_rel))
+    covered = np.zeros(a.shape, dtype=bool)
+    reasons = []
+    for d in DEVIATIONS:
+        if re.fullmatch(d.case, case["name"]) and re.fullmatch(d.quantity, quantity) \
+                and re.fullmatch(d.dtype, dtype):
+            mask = np.broadcast_to(np.asarray(d.where(inputs, case["params"], a, b), dtype=bool), a.shape)
+            covered |= mask
+            reasons.append(d.reason)
+            applied.setdefault(d, False)
+            applied[d] |= bool((~ok & mask).any())
+    bad = ~ok
+    if (bad & ~covered).any():
+        status = "fail"
+    elif bad.any():
+        status = "deviation"
+    else:
+        status = "pass"
+    rec.update(status=status, mismatches=int(bad.sum()))
+    rec["pass"] = status != "fail"
+    if bad.any():
+        i = tuple(int(k) for k in np.argwhere(bad & ~covered if status == "fail" else bad)[0])
+        rec["first_mismatch"] = {"index": list(i), "ours": number(a[i]), "torch": number(b[i]),
+                                 "input": {n: number(v[i]) if v.shape == a.shape else "see case file"
+                                           for n, v in inputs.items()}}
+    if status == "deviation":
+        rec["reason"] = " | ".join(reasons)
+    return rec
+
+
+# ---------------------------------------------------------------- optimisers ("kind": "optim")
+
+def _adam(params, p):
+    cls = torch.optim.AdamW if p["decoupled"] else torch.optim.Adam
+    return cls(params, lr=p["lr"], betas=(p["beta1"], p["beta2"]), eps=p["eps"], weight_decay=p["weight_decay"],
+               amsgrad=p["amsgrad"])
+
+
+# optimizer key (OptimCases.java) -> f(list of parameters, params) -> a torch.optim optimiser.
+OPTIMIZERS: dict[str, Callable] = {
+    "adam": _adam,
+    "rmsprop": lambda params, p: torch.optim.RMSprop(params, lr=p["lr"], alpha=p["alpha"], eps=p["eps"],
+                                                     weight_decay=p["weight_decay"], momentum=p["momentum"],
+                                                     centered=p["centered"]),
+    "sgd": lambda params, p: torch.optim.SGD(params, lr=p["lr"], momentum=p["momentum"], dampening=p["dampening"],
+                                             weight_decay=p["weight_decay"], nesterov=p["nesterov"]),
+}
+
+# our state names (Optimizer.stateDict) -> torch.optim's state keys.
+STATE_NAMES = {
+    "step": "step",
+    "expAvg": "exp_avg",
+    "expAvgSq": "exp_avg_sq",
+    "maxExpAvgSq": "max_exp_avg_sq",
+    "squareAvg": "square_avg",
+    "gradAvg": "grad_avg",
+    "momentumBuffer": "momentum_buffer",
+    "momentum": "momentum_buffer",  # Sgd's name for its buffer
+}
+
+
+def torch_optim_steps(case, result):
+    """torch's param and state after each step, {"step<k>.param": ..., "step<k>.<torch state key>": ...}."""
+    dtype = TORCH_DTYPES[result["dtype"]]
+    make = OPTIMIZERS.get(case["optimizer"])
+    if make is None:
+        raise KeyError(f"no torch optimiser for '{case['optimizer']}' in OPTIMIZERS of parity.py")
+    param = tensor_of(result["initial"], dtype).requires_grad_(True)
+    opt = make([param], case["params"])
+    q = {}
+    for k, g in enumerate(result["gradients"], start=1):
+        param.grad = tensor_of(g, dtype)
+        opt.step()
+        q[f"step{k}.param"] = param.detach().double().numpy().copy()
+        for name, v in opt.state[param].items():
+            if v is not None:  # SGD without momentum keeps momentum_buffer = None
+                q[f"step{k}.{name}"] = torch.as_tensor(v).detach().double().numpy().copy()
+    return q
+
+
+def ours_optim_steps(result):
+    q = {}
+    for k, step in enumerate(result["steps"], start=1):
+        q[f"step{k}.param"] = numpy_of(step["param"])
+        for name, spec in step["state"].items():
+            if name not in STATE_NAMES:
+                raise KeyError(f"our optimiser state '{name}' has no torch name in STATE_NAMES of parity.py")
+            q[f"step{k}.{STATE_NAMES[name]}"] = numpy_of(spec)
+    return q
+
+
+def evaluate_optim(case, result, provider, applied):
+    """One comparison record per step and quantity (param, each state tensor) of one (case, dtype) result."""
+    base = {"kind": "comparison", "case": case["name"], "provider": provider, "dtype": result["dtype"]}
+    if "error" in result:
+        return [dict(base, quantity="error", status="fail", detail="bitspike threw: " + result["error"])]
+    try:
+        ref = torch_optim_steps(case, result)
+        ours = ours_optim_steps(result)
+    except Exception as e:  # noqa: BLE001 - reported as a failure of this case, never skipped
+        return [dict(base, quantity="error", status="fail", detail=f"{type(e).__name__}: {e}")]
+    inputs = {"param": numpy_of(result["initial"])}
+
+    def order(k):
+        step, _, name = k.partition(".")
+        return int(step[4:]), name != "param", name
+    return [compare_quantity(base, case, q, ours.get(q), ref.get(q), inputs, applied)
+            for q in sorted(set(ref) | set(ours), key=order)]
 
 
 def main(argv):
@@ -319,8 +461,9 @@ def main(argv):
     applied = {}
     for provider, cases in runs:
         for case in cases:
+            run = evaluate_optim if case.get("kind") == "optim" else evaluate
             for result in case["results"]:
-                records.extend(evaluate(case, result, provider, applied))
+                records.extend(run(case, result, provider, applied))
     for r in records:
         r.setdefault("pass", r["status"] != "fail")
         print(json.dumps(r))

@@ -28,7 +28,8 @@ import org.bitspike.tensor.Tensor;
  *     means something in FLOAT64, such as 1e200, which is infinite in FLOAT32)
  */
 public record ParityCase(String name, String op, Params params, List<Input> inputs,
-                         BiFunction<List<Var>, Params, Output> compute, boolean secondOrder, List<DType> dtypes) {
+                         BiFunction<List<Var>, Params, Output> compute, boolean secondOrder, List<DType> dtypes)
+        implements ParityCheck {
 
     /** A case evaluated in FLOAT64 and FLOAT32. */
     public ParityCase(String name, String op, Params params, List<Input> inputs,
@@ -134,18 +135,28 @@ public record ParityCase(String name, String op, Params params, List<Input> inpu
         }
     }
 
-    /** What the Java computation produced: the differentiable value and, for sort and topk, indices. */
-    public record Output(Var value, Tensor indices) {
+    /**
+     * What the Java computation produced: the differentiable value, for sort and topk the indices, and
+     * the buffers the op updated in place (batch norm's running statistics in training), by name,
+     * compared as {@code buffer.<name>}.
+     */
+    public record Output(Var value, Tensor indices, Map<String, Tensor> buffers) {
         public Output {
             Objects.requireNonNull(value, "parity output: value is null");
+            buffers = buffers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
         }
 
         public static Output of(Var value) {
-            return new Output(value, null);
+            return new Output(value, null, null);
         }
 
         public static Output of(Var.Indexed indexed) {
-            return new Output(indexed.values(), indexed.indices());
+            return new Output(indexed.values(), indexed.indices(), null);
+        }
+
+        /** A value and the buffers (in order) the op updated in place. */
+        public static Output withBuffers(Var value, Map<String, Tensor> buffers) {
+            return new Output(value, null, buffers);
         }
     }
 

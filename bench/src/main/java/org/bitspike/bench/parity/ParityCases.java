@@ -22,9 +22,9 @@ import org.bitspike.nn.Reduction;
  * normal samples for the bulk. A row is smooth ({@code secondOrder}) only where every input point
  * is away from a kink, so that the Hessian-vector product is defined on both sides.
  *
- * <p>Adding an op, e.g. a loss from {@code nn}: one {@code add(...)} row here (its inputs may be
- * {@link Kind#CONSTANT} targets or {@link Kind#INDEX} class indices; see {@code losses}) and one
- * entry in {@code OPS} of {@code parity.py}.
+ * <p>Adding an op: one {@code add(...)} row here, or for {@code nn} in {@link NnParityCases} (its
+ * inputs may be {@link Kind#CONSTANT} targets or {@link Kind#INDEX} class indices), and one entry in
+ * {@code OPS} of {@code parity.py}. Optimisers are {@link OptimCase}s, listed in {@link OptimCases}.
  */
 public final class ParityCases {
     /** Points where exp, softplus and friends change regime, in FLOAT32 and in FLOAT64. */
@@ -44,6 +44,7 @@ public final class ParityCases {
         power(c);
         kinks(c);
         losses(c);
+        NnParityCases.addAll(c);
         return List.copyOf(c);
     }
 
@@ -209,9 +210,9 @@ public final class ParityCases {
     }
 
     /**
-     * The losses of {@code nn}, through {@link Functional}. The template for the losses still to come (BCE,
-     * BCE with logits, L1, smooth L1, Huber, KL divergence, weighted / ignore_index / soft-target
-     * cross-entropy) and the normalisations (layer norm, group norm): one row each, targets as
+     * The basic losses of {@code nn}, through {@link Functional}: cross-entropy and MSE. The losses of
+     * {@code Losses} (BCE, BCE with logits, L1, smooth L1, Huber, KL divergence, cross-entropy with
+     * options) and the normalisations are in {@link NnParityCases}: one row each, targets as
      * {@link Kind#CONSTANT} or {@link Kind#INDEX} inputs, the reduction a parameter.
      */
     private static void losses(List<ParityCase> c) {

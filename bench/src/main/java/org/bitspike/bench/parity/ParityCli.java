@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ParityCli --out DIR [--case REGEX] [--list]}: the Java half of {@code bench/parity}. Evaluates
- * the {@link ParityCases} (those whose name matches {@code --case}) and writes them to {@code DIR}
+ * the checks of {@link ParityCheck#all()}, the op cases of {@link ParityCases} and the optimiser cases of
+ * {@link OptimCases} (those whose name matches {@code --case}), and writes them to {@code DIR}
  * (see {@link ParityRunner}); {@code --list} prints the case names instead.
  *
  * <p>Exit codes: 0 written (a case whose op threw is recorded in its file, named on standard error,
@@ -41,7 +42,7 @@ public final class ParityCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<ParityCase> cases = ParityCases.all();
+        List<ParityCheck> cases = ParityCheck.all();
         if (casePattern != null) {
             Pattern p;
             try {

@@ -30,7 +30,8 @@ import org.bitspike.tensor.kernel.KernelProvider;
  * Evaluates parity cases through the public {@code Var} API and writes them as JSON.
  *
  * <p>Per case and dtype (FLOAT64 and, unless the case is FLOAT64 only, FLOAT32): the inputs as actually used (cast to the dtype), the
- * output {@code out} (and {@code indices} for sort and topk), a fixed normal {@code w} of the output's
+ * output {@code out} (and {@code indices} for sort and topk, {@code buffers} for an op that updates
+ * some in place), a fixed normal {@code w} of the output's
  * shape and the gradients {@code grad.<input>} of {@code sum(out * w)} with respect to every
  * differentiable input. For a smooth case also a fixed normal {@code v.<input>} per differentiable
  * input and {@code second.<input>}, the gradient of {@code sum_i sum(grad_i * v_i)} (the first backward
@@ -40,8 +41,11 @@ import org.bitspike.tensor.kernel.KernelProvider;
  * {@code error} field and count as a failure in {@code parity.py} (and in the unit test).
  */
 public final class ParityRunner {
-    /** Version of the JSON layout; {@code parity.py} refuses another. */
-    public static final int FORMAT = 1;
+    /**
+     * Version of the JSON layout; {@code parity.py} refuses another. 2: every case file and index entry
+     * names its {@code kind}, {@code op} (this class) or {@code optim} ({@link OptimRunner}).
+     */
+    public static final int FORMAT = 2;
     private static final long W_SEED = 0x5eed_0011L;
     private static final long V_SEED = 0x5eed_0012L;
     // NOTE: NaN and the infinities are written as the bare words NaN, Infinity and -Infinity, which
@@ -56,6 +60,7 @@ public final class ParityRunner {
     public static JsonObject evaluate(ParityCase c) {
         JsonObject json = new JsonObject();
         json.addProperty("format", FORMAT);
+        json.addProperty("kind", "op");
         json.addProperty("name", c.name());
         json.addProperty("op", c.op());
         json.add("params", params(c.params().asMap()));
@@ -107,6 +112,11 @@ public final class ParityRunner {
             if (o.indices() != null) {
                 r.add("indices", tensor(o.indices()));
             }
+            if (!o.buffers().isEmpty()) {
+                JsonObject buffers = new JsonObject();
+                o.buffers().forEach((name, t) -> buffers.add(name, tensor(t)));
+                r.add("buffers", buffers);
+            }
             Tensor w = Tensor.randn(caseKey, DType.FLOAT64, out.shape()).to(dtype);
             r.add("w", tensor(w));
             GradOptions options = c.secondOrder() ? GradOptions.creatingGraph() : GradOptions.DEFAULT;
@@ -132,17 +142,25 @@ public final class ParityRunner {
         return r;
     }
 
+    /** The results of one check of either kind: {@link #evaluate(ParityCase)} or {@link OptimRunner#evaluate(OptimCase)}. */
+    public static JsonObject evaluate(ParityCheck check) {
+        if (check instanceof ParityCase c) {
+            return evaluate(c);
+        }
+        return OptimRunner.evaluate((OptimCase) check);
+    }
+
     /**
-     * Writes one JSON file per case into {@code dir} (created if needed) and an {@code index.json}
-     * listing them and naming this JVM's kernel provider, each through a temporary file moved into place, so no half-written file is left.
+     * Writes one JSON file per check into {@code dir} (created if needed) and an {@code index.json}
+     * listing them with their kind and naming this JVM's kernel provider, each through a temporary file moved into place, so no half-written file is left.
      *
-     * @return the number of (case, dtype) results that recorded an error
+     * @return the number of (check, dtype) results that recorded an error
      */
-    public static int write(List<ParityCase> cases, Path dir) throws IOException {
+    public static int write(List<? extends ParityCheck> cases, Path dir) throws IOException {
         Files.createDirectories(dir);
         JsonArray index = new JsonArray();
         int errors = 0;
-        for (ParityCase c : cases) {
+        for (ParityCheck c : cases) {
             JsonObject json = evaluate(c);
             for (JsonElement r : json.getAsJsonArray("results")) {
                 if (r.getAsJsonObject().has("error")) {
@@ -153,6 +171,7 @@ public final class ParityRunner {
             writeAtomically(dir.resolve(file), GSON.toJson(json));
             JsonObject entry = new JsonObject();
             entry.addProperty("name", c.name());
+            entry.addProperty("kind", json.get("kind").getAsString());
             entry.addProperty("file", file);
             index.add(entry);
         }
@@ -216,7 +235,7 @@ public final class ParityRunner {
         return o;
     }
 
-    private static JsonObject params(Map<String, Object> params) {
+    static JsonObject params(Map<String, Object> params) {
         JsonObject o = new JsonObject();
         for (Map.Entry<String, Object> e : params.entrySet()) {
             Object v = e.getValue();

@@ -9,9 +9,16 @@
  *       op key the Python side maps to a torch call, its parameters, its named inputs (fixed values or
  *       seeded normal samples), the Java computation through the public {@code Var} API, and whether
  *       the op is smooth there (then a second-order quantity is compared too).</li>
- *   <li>{@link org.bitspike.bench.parity.ParityCases} - the case list, grouped by op family; a new op
- *       (a loss, a normalisation) is one more row here and one entry in {@code OPS} of
- *       {@code parity.py}.</li>
+ *   <li>{@link org.bitspike.bench.parity.ParityCases} - the case list, grouped by op family (nn's
+ *       losses and normalisations in {@code NnParityCases}); a new op (a loss, a normalisation) is one
+ *       more row there and one entry in {@code OPS} of {@code parity.py}.</li>
+ *   <li>{@link org.bitspike.bench.parity.OptimCase} - an optimiser row: a parameter of fixed initial
+ *       values stepped through a fixed gradient sequence; after every step the parameter and every
+ *       state tensor are compared with {@code torch.optim}'s ({@link org.bitspike.bench.parity.OptimCases}
+ *       lists them, {@link org.bitspike.bench.parity.OptimRunner} evaluates them, {@code OPTIMIZERS} and
+ *       {@code STATE_NAMES} of {@code parity.py} are the torch side).</li>
+ *   <li>{@link org.bitspike.bench.parity.ParityCheck} - either kind; every case file and index entry
+ *       names its {@code kind} ({@code op} or {@code optim}).</li>
  *   <li>quantities - per case and dtype: {@code out} (the forward value), {@code indices} (sort and
  *       topk), {@code grad.<input>} (the gradient of {@code sum(out * w)} for a fixed random
  *       {@code w}) and, for smooth cases, {@code second.<input>} (the gradient of

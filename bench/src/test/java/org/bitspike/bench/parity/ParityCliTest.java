@@ -42,6 +42,19 @@ class ParityCliTest {
     }
 
     @Test
+    void optimiserCasesAreSelectedAndWrittenWithTheirKind(@TempDir Path dir) throws IOException {
+        assertEquals(0, run("--out", dir.toString(), "--case", "^sgd-nesterov/"));
+        JsonObject index = JsonParser.parseString(Files.readString(dir.resolve("index.json"))).getAsJsonObject();
+        assertEquals(1, index.getAsJsonArray("cases").size());
+        JsonObject entry = index.getAsJsonArray("cases").get(0).getAsJsonObject();
+        assertEquals("optim", entry.get("kind").getAsString());
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve(entry.get("file").getAsString())))
+                .getAsJsonObject();
+        assertEquals("sgd", json.get("optimizer").getAsString());
+        assertEquals("", err.toString());
+    }
+
+    @Test
     void badUsageExitsTwoWithTheReason() {
         assertEquals(2, run("--case", "["));
         assertTrue(err.toString().contains("--case: not a regular expression"), err.toString());
