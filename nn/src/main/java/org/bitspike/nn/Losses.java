@@ -33,12 +33,17 @@ public final class Losses {
      * {@code weight} (may be null) broadcasts to the input's shape and is a constant.
      *
      * <p>NOTE: as PyTorch, each logarithm is clamped from below at -100, so {@code p = 0} or
-     * {@code p = 1} gives a finite loss (100 per element at most). Where a log is clamped
-     * ({@code p <= e^-100}) its derivative with respect to {@code p} is taken as 0 (the clamp is
-     * flat there) instead of PyTorch's {@code 1 / max(p (1 - p), 1e-12)}-based value; prefer
+     * {@code p = 1} gives a finite loss (100 per element at most). The gradient is the exact
+     * derivative of that clamped loss: where a log is clamped ({@code p <= e^-100}) its term is flat
+     * in {@code p}, and elsewhere {@code dl/dp} is unbounded near 0 and 1. PyTorch instead divides
+     * {@code p - y} by {@code max(p (1 - p), 1e-12)} wherever {@code p (1 - p) < 1e-12} (so it reads 0
+     * at {@code p = 0, y = 0} where ours reads 1, and {@code 1e12}-sized values near the ends), and
+     * differentiates with respect to the target through the unclamped logs ({@code +-inf} at 0 and 1
+     * where ours reads {@code +-100}); {@code bench/parity} lists both. Prefer
      * {@link #binaryCrossEntropyWithLogits}, which needs no clamp.
      *
-     * <p>Derivative: {@code dl/dp = w * (p - y) / (p (1 - p))}, {@code dl/dy = w * (log(1 - p) - log(p))}.
+     * <p>Derivative: {@code dl/dp = w * (p - y) / (p (1 - p))} where neither log is clamped,
+     * {@code dl/dy = w * (max(log(1 - p), -100) - max(log(p), -100))}.
      *
      * @throws TensorException naming {@code binaryCrossEntropy} and the shapes when the shapes differ,
      *     the weight does not broadcast to them, a probability is outside {@code [0, 1]} (or NaN), or
