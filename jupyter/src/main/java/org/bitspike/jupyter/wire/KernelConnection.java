@@ -354,6 +354,11 @@ public final class KernelConnection implements AutoCloseable {
         io.runOnLoop(task);
     }
 
+    /** Runs {@code task} on the heartbeat thread inside its loop: how tests inject a failure there. */
+    void runOnHeartbeatThread(Runnable task) {
+        heartbeat.runOnLoop(task);
+    }
+
     /** Whether a fatal error has been reported (and {@link WireOptions#onFatal()} called). */
     public boolean failed() {
         return failed.get();
