@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The text of the WARNING logged when jeromq disconnects a peer, at most one per {@link #INTERVAL_NANOS}, so
+ * The text of the INFO line logged when jeromq disconnects a peer, at most one per {@link #INTERVAL_NANOS}, so
  * that a flood of peers (each announcing a frame over the limit, say) cannot flood the log. Disconnects inside
  * the interval are counted, and the next warning says how many there were. Used by one thread only
  * ({@code PeerMonitor}'s).

@@ -20,7 +20,7 @@ import org.zeromq.ZMonitor;
 
 /**
  * The body of the {@code bitspike-wire-monitor} thread: it reads the ZeroMQ socket monitors of the five
- * channels and logs, at WARNING and rate-limited ({@link DisconnectWarnings}), every peer that jeromq
+ * channels and logs, at INFO (a frontend closing is no fault) and rate-limited ({@link DisconnectWarnings}), every peer that jeromq
  * disconnects, naming the channel, the peer's address and the message size limit with the setting that
  * raises it. Without it a client whose message is over the limit is cut off silently and waits for ever.
  *
@@ -146,7 +146,7 @@ final class PeerMonitor implements Runnable {
             String peer = peer(event.getValue());
             String warning = warnings.disconnected(channel, peer);
             if (warning != null) {
-                LOG.warning(warning);
+                LOG.info(warning);
             } else {
                 LOG.log(Level.FINE, "{0}: peer {1} was disconnected (warning rate-limited)",
                         new Object[] {channel.label(), peer});

@@ -25,7 +25,7 @@
  *   <li><b>message size limit</b> - the largest frame any socket accepts
  *       ({@link org.bitspike.jupyter.wire.WireOptions#maxMessageBytes()}, ZeroMQ's {@code MAXMSGSIZE}, default
  *       128 MiB); jeromq disconnects a peer that announces more, before allocating anything. Each disconnected
- *       peer is logged at WARNING (channel, address, the limit and {@code max.message.bytes}, the
+ *       peer is logged at INFO (channel, address, the limit and {@code max.message.bytes}, the
  *       kernel.properties setting that raises it), at most once a minute ({@code DisconnectWarnings}).
  *       NOTE: jeromq 0.6.0 raises the same socket-monitor events (ACCEPTED, HANDSHAKE_PROTOCOL,
  *       DISCONNECTED, no reason) for a refused peer as for one that closed its connection, so the warning

@@ -93,7 +93,7 @@ class PeerMonitorTest {
     }
 
     private List<String> warnings() {
-        return log.messages(Level.WARNING);
+        return log.messages(Level.INFO);
     }
 
     private KernelConnection open() {
