@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -52,7 +53,7 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     private final OutputBatcher stderr = new OutputBatcher("stderr", this, timer);
     private final PrintStream userOut = new PrintStream(stdout, true, StandardCharsets.UTF_8);
     private final PrintStream userErr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
-    private final History history = new History();
+    private final History history;
     private final StdinBridge stdin = new StdinBridge();
     private final Introspection introspection;
     private final Magics magics = new Magics(java.nio.file.Path.of("").toAbsolutePath(), userErr::println);
@@ -70,7 +71,16 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     private int executionCount;
 
     BitspikeKernel(KernelConfig config) {
-        this.config = config;
+        this(config, new History());
+    }
+
+    /**
+     * As {@link #BitspikeKernel(KernelConfig)}, answering {@code history_request}s from {@code history}: the
+     * seam through which tests make a handler fail (a History whose answer throws).
+     */
+    BitspikeKernel(KernelConfig config, History history) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.history = Objects.requireNonNull(history, "history");
         this.introspection = new Introspection(this::session, config.sources());
     }
 

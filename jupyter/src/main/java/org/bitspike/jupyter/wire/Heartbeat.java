@@ -1,6 +1,8 @@
 package org.bitspike.jupyter.wire;
 
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
@@ -19,6 +21,8 @@ final class Heartbeat implements Runnable {
     private final ZMQ.Socket socket;
     private final FatalErrorHandler fatal;
     private final Wakeup wakeup = new Wakeup();
+    /** Work to run on this thread at the top of the next pass; only tests queue any ({@link #runOnLoop}). */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
 
     /** {@code fatal} is told of an Error that ends the loop (the loop then closes its socket and returns). */
@@ -34,6 +38,15 @@ final class Heartbeat implements Runnable {
         wakeup.signal();
     }
 
+    /**
+     * Runs {@code task} on the heartbeat thread at the top of its next pass (any thread). For tests: it is
+     * how a failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
+     */
+    void runOnLoop(Runnable task) {
+        tasks.add(task);
+        wakeup.signal();
+    }
+
     @Override
     public void run() {
         ZMQ.Poller poller = context.poller(2);
@@ -45,6 +58,9 @@ final class Heartbeat implements Runnable {
                     poller.poll(-1);
                     if (poller.pollin(wake)) {
                         wakeup.clear();
+                    }
+                    for (Runnable task; (task = tasks.poll()) != null; ) {
+                        task.run();
                     }
                     if (poller.pollin(in)) {
                         List<byte[]> frames;

@@ -4,7 +4,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.SocketType;
@@ -35,16 +38,19 @@ import org.zeromq.ZMQ;
  * <p>Threads (all daemons): {@code bitspike-wire-io} owns the shell, control, stdin and iopub sockets;
  * {@code bitspike-wire-shell} calls the handler for shell requests one at a time in arrival order;
  * {@code bitspike-wire-control} does the same for control requests, so they are answered while a shell
- * handler runs; {@code bitspike-wire-heartbeat} echoes. {@link #send}, {@link #publish} and
+ * handler runs; {@code bitspike-wire-heartbeat} echoes; {@code bitspike-wire-monitor} reads the sockets'
+ * ZeroMQ monitors and logs disconnected peers. {@link #send}, {@link #publish} and
  * {@link #requestInput} may be called from any thread.
  *
  * <p>Every incoming message is checked against the connection key. Unsigned, wrongly signed, replayed
  * (a signature seen before, see {@link ReplayGuard}) and malformed messages are dropped and logged at
  * WARNING (logger {@value #LOGGER_NAME}) with the channel and the reason; a handler's exception is logged
  * at SEVERE. Neither stops the connection. Every socket refuses frames over
- * {@link WireOptions#maxMessageBytes()} by disconnecting the peer that sent one.
+ * {@link WireOptions#maxMessageBytes()} by disconnecting the peer that sent one; every disconnected peer is
+ * logged at WARNING with its channel, its address and the limit (at most one such line a minute, see
+ * {@code DisconnectWarnings}: jeromq does not tell a refused peer from one that left).
  *
- * <p>No thread dies silently: an Error that escapes the I/O or heartbeat loop, or kills any thread of the
+ * <p>No thread dies silently: an Error that escapes the I/O, heartbeat or monitor loop, or kills any thread of the
  * connection or of jeromq, is logged at SEVERE ("fatal error in thread ...") and handed to
  * {@link WireOptions#onFatal()}, once; the kernel's main ends the process with it.
  */
@@ -79,6 +85,7 @@ public final class KernelConnection implements AutoCloseable {
     private final ZMQ.Context context;
     private final SocketLoop io;
     private final Heartbeat heartbeat;
+    private final PeerMonitor monitor;
     private final BlockingQueue<Message> shellRequests = new LinkedBlockingQueue<>();
     private final BlockingQueue<Message> controlRequests = new LinkedBlockingQueue<>();
     /** input_request msg_id -> who asked and the input_reply its caller waits for. */
@@ -86,6 +93,7 @@ public final class KernelConnection implements AutoCloseable {
     private final AtomicLong inputSequence = new AtomicLong();
     private final Thread ioThread;
     private final Thread heartbeatThread;
+    private final Thread monitorThread;
     private final Thread shellThread;
     private final Thread controlThread;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -96,8 +104,17 @@ public final class KernelConnection implements AutoCloseable {
     private record PendingInput(long sequence, byte[] frontend, CompletableFuture<Message> answer) {}
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
-            WireOptions options, ZMQ.Context context, ZMQ.Socket shell,
+            WireOptions options, LongSupplier clock, ZMQ.Context context, ZMQ.Socket shell,
             ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb) {
+        // first: it is the one part that can fail, and it cleans up after itself when it does
+        Map<Channel, ZMQ.Socket> monitored = new EnumMap<>(Channel.class);
+        monitored.put(Channel.SHELL, shell);
+        monitored.put(Channel.CONTROL, control);
+        monitored.put(Channel.STDIN, stdin);
+        monitored.put(Channel.IOPUB, iopub);
+        monitored.put(Channel.HEARTBEAT, hb);
+        this.monitor = new PeerMonitor(context, monitored,
+                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), this::fatal);
         this.info = info;
         this.endpoints = List.copyOf(endpoints);
         this.signer = signer;
@@ -109,6 +126,7 @@ public final class KernelConnection implements AutoCloseable {
         this.heartbeat = new Heartbeat(context, hb, this::fatal);
         this.ioThread = thread("io", io);
         this.heartbeatThread = thread("heartbeat", heartbeat);
+        this.monitorThread = thread("monitor", monitor);
         this.shellThread = thread("shell", () -> dispatch(Channel.SHELL, shellRequests));
         this.controlThread = thread("control", () -> dispatch(Channel.CONTROL, controlRequests));
     }
@@ -129,9 +147,18 @@ public final class KernelConnection implements AutoCloseable {
      * window and fatal-error action.
      */
     public static KernelConnection open(ConnectionInfo info, MessageHandler handler, WireOptions options) {
+        return open(info, handler, options, System::nanoTime);
+    }
+
+    /**
+     * As {@link #open(ConnectionInfo, MessageHandler, WireOptions)}, with the clock that rate-limits the
+     * warnings about disconnected peers ({@code DisconnectWarnings}): tests pass a fixed one.
+     */
+    static KernelConnection open(ConnectionInfo info, MessageHandler handler, WireOptions options, LongSupplier clock) {
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(clock, "clock");
         Signer signer = Signer.of(info.signatureScheme(), info.key());
         ZMQ.Context context = ZMQ.context(1);
         // The connection object does not exist yet when jeromq starts its threads (with the first socket),
@@ -163,7 +190,7 @@ public final class KernelConnection implements AutoCloseable {
                     Sockets.port(control), Sockets.port(hb));
             List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
             KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, options,
-                    context, shell, control, stdin, iopub, hb);
+                    clock, context, shell, control, stdin, iopub, hb);
             self.set(connection);
             connection.start();
             LOG.log(Level.FINE, "listening: {0}", actual);
@@ -337,6 +364,9 @@ public final class KernelConnection implements AutoCloseable {
             heartbeat.stop();
             joinUninterruptibly(ioThread, 0);
             joinUninterruptibly(heartbeatThread, 0);
+            // after the sockets it watches are closed, before the context that holds its own is terminated
+            monitor.stop();
+            joinUninterruptibly(monitorThread, 0);
             context.term();
             LOG.log(Level.FINE, "closed: {0}", info);
         } finally {
@@ -354,6 +384,21 @@ public final class KernelConnection implements AutoCloseable {
         io.runOnLoop(task);
     }
 
+    /** Runs {@code task} on the heartbeat thread inside its loop: how tests inject a failure there. */
+    void runOnHeartbeatThread(Runnable task) {
+        heartbeat.runOnLoop(task);
+    }
+
+    /** Runs {@code task} on the peer monitor's thread inside its loop: how tests inject a failure there. */
+    void runOnMonitorThread(Runnable task) {
+        monitor.runOnLoop(task);
+    }
+
+    /** Waits until the peer monitor has handled {@code n} more disconnected peers (logged or counted). */
+    boolean awaitPeerDisconnects(int n, long timeout, TimeUnit unit) throws InterruptedException {
+        return monitor.awaitDisconnects(n, timeout, unit);
+    }
+
     /** Whether a fatal error has been reported (and {@link WireOptions#onFatal()} called). */
     public boolean failed() {
         return failed.get();
@@ -365,12 +410,13 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     private void start() {
-        for (Thread t : new Thread[] {ioThread, heartbeatThread, shellThread, controlThread}) {
+        for (Thread t : new Thread[] {ioThread, heartbeatThread, monitorThread, shellThread, controlThread}) {
             // a backstop: the loops catch what they can; whatever still escapes is fatal, never silent
             t.setUncaughtExceptionHandler((thread, e) -> fatal(thread.getName(), e));
         }
         ioThread.start();
         heartbeatThread.start();
+        monitorThread.start();
         shellThread.start();
         controlThread.start();
     }
@@ -482,7 +528,7 @@ public final class KernelConnection implements AutoCloseable {
 
     private boolean ownThread() {
         Thread t = Thread.currentThread();
-        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread;
+        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread || t == monitorThread;
     }
 
     private static WireException closedWhileWaiting() {

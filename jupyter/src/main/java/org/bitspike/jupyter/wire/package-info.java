@@ -24,7 +24,12 @@
  *       repeat is dropped with a WARNING and gets no reply, as jupyter_client does.</li>
  *   <li><b>message size limit</b> - the largest frame any socket accepts
  *       ({@link org.bitspike.jupyter.wire.WireOptions#maxMessageBytes()}, ZeroMQ's {@code MAXMSGSIZE}, default
- *       128 MiB); jeromq disconnects a peer that announces more, before allocating anything.</li>
+ *       128 MiB); jeromq disconnects a peer that announces more, before allocating anything. Each disconnected
+ *       peer is logged at INFO (channel, address, the limit and {@code max.message.bytes}, the
+ *       kernel.properties setting that raises it), at most once a minute ({@code DisconnectWarnings}).
+ *       NOTE: jeromq 0.6.0 raises the same socket-monitor events (ACCEPTED, HANDSHAKE_PROTOCOL,
+ *       DISCONNECTED, no reason) for a refused peer as for one that closed its connection, so the warning
+ *       cannot tell them apart and says so.</li>
  *   <li><b>fatal error</b> - an Error that ends one of the connection's or jeromq's threads. It is logged
  *       ("fatal error in thread ...") and handed to a {@link org.bitspike.jupyter.wire.FatalErrorHandler}
  *       once; the kernel halts (status 70) so its frontend restarts it, rather than live on deaf.</li>
@@ -34,12 +39,14 @@
  * </ul>
  *
  * <h2>Threads</h2>
- * {@link org.bitspike.jupyter.wire.KernelConnection} runs four threads. {@code bitspike-wire-io} owns the
+ * {@link org.bitspike.jupyter.wire.KernelConnection} runs five threads. {@code bitspike-wire-io} owns the
  * shell, control, stdin and iopub sockets: it verifies and decodes what arrives, hands shell and control
  * requests to their dispatch threads, completes pending input requests, and writes everything that other
  * threads queued for sending. {@code bitspike-wire-shell} and {@code bitspike-wire-control} call the
  * {@link org.bitspike.jupyter.wire.MessageHandler} one request at a time, so an interrupt or shutdown on
  * control is handled while a long execute runs on shell. {@code bitspike-wire-heartbeat} only echoes.
+ * {@code bitspike-wire-monitor} reads the ZeroMQ socket monitors of the five channels and logs disconnected
+ * peers ({@code PeerMonitor}).
  * No thread ever sleeps: each blocks in {@code poll} on its sockets plus a wake-up pipe that senders
  * write one byte to. A RuntimeException in a loop is logged and the loop goes on; an Error, or anything
  * that escapes a thread (the jeromq context's own I/O threads included), is a fatal error.

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelEndToEndTest {
     private static final int TIMEOUT_MS = 60_000;
     private static final String KEY = UUID.randomUUID().toString();
+    /** Held strongly (java.util.logging keeps loggers weakly) while it is kept off the console. */
+    private static final Logger JUPYTER_LOGS = Logger.getLogger("org.bitspike.jupyter");
 
     @TempDir
     static Path tmp;
@@ -36,6 +38,8 @@ class KernelEndToEndTest {
 
     @BeforeAll
     static void startKernel() throws Exception {
+        // tests never print: the kernel logs the forged message below, and the client's disconnect at the end
+        JUPYTER_LOGS.setUseParentHandlers(false);
         List<Path> classPath = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             classPath.add(Path.of(entry));
@@ -58,9 +62,13 @@ class KernelEndToEndTest {
 
     @AfterAll
     static void stop() {
-        client.close();
-        kernel.close();
-        connection.close();
+        try {
+            client.close();
+            kernel.close();
+            connection.close();
+        } finally {
+            JUPYTER_LOGS.setUseParentHandlers(true);
+        }
     }
 
     @Test

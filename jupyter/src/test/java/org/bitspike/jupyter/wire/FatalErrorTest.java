@@ -1,5 +1,6 @@
 package org.bitspike.jupyter.wire;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -68,6 +69,112 @@ class FatalErrorTest {
             assertTimeoutPreemptively(Duration.ofSeconds(WAIT_S), kernel::close);
         }
         assertEquals(1, calls.get());
+    }
+
+    @Test
+    void anErrorInTheHeartbeatLoopFiresTheHookOnceWithASevereLogLine() throws Exception {
+        CompletableFuture<Fatal> fired = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
+            calls.incrementAndGet();
+            fired.complete(new Fatal(thread, error));
+        });
+        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
+        try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
+            client.sendFrames(Channel.HEARTBEAT, List.of("ping".getBytes(US_ASCII)));
+            assertEquals("ping", new String(client.receiveFrames(Channel.HEARTBEAT).get(0),
+                    US_ASCII));
+            assertFalse(kernel.failed());
+
+            StackOverflowError injected = new StackOverflowError("injected into the heartbeat loop");
+            kernel.runOnHeartbeatThread(() -> {
+                throw injected;
+            });
+            Fatal fatal = fired.get(WAIT_S, TimeUnit.SECONDS);
+            assertEquals(KernelConnection.THREAD_PREFIX + "heartbeat", fatal.thread());
+            assertSame(injected, fatal.error());
+            assertTrue(kernel.failed());
+            List<String> severe = log.messages(Level.SEVERE);
+            assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-heartbeat")
+                    && m.contains("injected into the heartbeat loop") && m.contains("ends")), severe::toString);
+        } finally {
+            assertTimeoutPreemptively(Duration.ofSeconds(WAIT_S), kernel::close);
+        }
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void anErrorInThePeerMonitorLoopFiresTheHookOnceWithASevereLogLine() throws Exception {
+        CompletableFuture<Fatal> fired = new CompletableFuture<>();
+        AtomicInteger calls = new AtomicInteger();
+        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
+            calls.incrementAndGet();
+            fired.complete(new Fatal(thread, error));
+        });
+        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
+        try {
+            OutOfMemoryError injected = new OutOfMemoryError("injected into the peer monitor");
+            kernel.runOnMonitorThread(() -> {
+                throw injected;
+            });
+            Fatal fatal = fired.get(WAIT_S, TimeUnit.SECONDS);
+            assertEquals(KernelConnection.THREAD_PREFIX + "monitor", fatal.thread());
+            assertSame(injected, fatal.error());
+            assertTrue(kernel.failed());
+            List<String> severe = log.messages(Level.SEVERE);
+            assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-monitor")
+                    && m.contains("injected into the peer monitor")), severe::toString);
+        } finally {
+            assertTimeoutPreemptively(Duration.ofSeconds(WAIT_S), kernel::close);
+        }
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void aRuntimeExceptionInThePeerMonitorLoopIsLoggedAndTheLoopGoesOn() throws Exception {
+        WireOptions options = WireOptions.defaults().withMaxMessageBytes(64).withOnFatal((thread, error) -> {
+            throw new AssertionError("not fatal: " + error);
+        });
+        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
+        try {
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            kernel.runOnMonitorThread(() -> {
+                ran.complete(null);
+                throw new IllegalStateException("injected");
+            });
+            ran.get(WAIT_S, TimeUnit.SECONDS);
+            // still watching: a peer over the limit is reported
+            assertTrue(Zmtp.announceFrame(kernel.info().shellPort(), "DEALER", 65, (int) TimeUnit.SECONDS.toMillis(WAIT_S)));
+            assertTrue(kernel.awaitPeerDisconnects(1, WAIT_S, TimeUnit.SECONDS));
+            assertTrue(log.messages(Level.INFO).stream().anyMatch(m -> m.startsWith("shell: peer")));
+            assertFalse(kernel.failed());
+            assertTrue(log.messages(Level.SEVERE).stream().anyMatch(m -> m.contains("peer monitor: unexpected error")));
+        } finally {
+            kernel.close();
+        }
+    }
+
+    @Test
+    void aRuntimeExceptionInTheHeartbeatLoopIsLoggedAndTheLoopEchoesOn() throws Exception {
+        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
+            throw new AssertionError("not fatal: " + error);
+        });
+        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
+        try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            kernel.runOnHeartbeatThread(() -> {
+                ran.complete(null);
+                throw new IllegalStateException("injected");
+            });
+            ran.get(WAIT_S, TimeUnit.SECONDS);
+            client.sendFrames(Channel.HEARTBEAT, List.of("ping".getBytes(US_ASCII)));
+            assertEquals("ping", new String(client.receiveFrames(Channel.HEARTBEAT).get(0),
+                    US_ASCII));
+            assertFalse(kernel.failed());
+            assertTrue(log.messages(Level.SEVERE).stream().anyMatch(m -> m.contains("heartbeat: unexpected error")));
+        } finally {
+            kernel.close();
+        }
     }
 
     @Test
