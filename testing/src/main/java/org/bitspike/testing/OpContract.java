@@ -28,7 +28,8 @@ import org.junit.jupiter.api.DynamicTest;
  *   <li>{@link Check#GRADIENTS}: {@link GradCheck} in FLOAT64 with the inputs cut out of larger
  *       tensors by differentiable views, so the op's backward sees strided data too; for a spec
  *       that is not differentiable, the backward must raise "no gradient for &lt;name&gt; with
- *       respect to input ...";</li>
+ *       respect to input ..."; skipped for a spec whose declared output dtype is not floating
+ *       (an INT64 or BOOL result has no gradient to check, and autograd does not differentiate it);</li>
  *   <li>{@link Check#SECOND_ORDER}: the same on smaller shapes for gradients of gradients, where
  *       the spec says the op is smooth;</li>
  *   <li>{@link Check#BAD_INPUTS}: every bad call raises with its message fragments;</li>
@@ -79,9 +80,13 @@ public final class OpContract {
             try {
                 switch (this) {
                     case FORWARD -> checkForward(spec, seed);
-                    case GRADIENTS -> checkGradients(spec, seed, false);
+                    case GRADIENTS -> {
+                        if (spec.checks().outputDType().isFloating()) {
+                            checkGradients(spec, seed, false);
+                        }
+                    }
                     case SECOND_ORDER -> {
-                        if (spec.checks().secondOrder()) {
+                        if (spec.checks().secondOrder() && spec.checks().outputDType().isFloating()) {
                             checkGradients(spec, seed, true);
                         }
                     }
@@ -97,8 +102,9 @@ public final class OpContract {
         /** Whether this check has anything to do for {@code spec}. */
         public boolean appliesTo(OpSpec<?> spec) {
             return switch (this) {
-                case FORWARD, GRADIENTS, FLOAT32 -> true;
-                case SECOND_ORDER -> spec.checks().secondOrder();
+                case FORWARD, FLOAT32 -> true;
+                case GRADIENTS -> spec.checks().outputDType().isFloating();
+                case SECOND_ORDER -> spec.checks().secondOrder() && spec.checks().outputDType().isFloating();
                 case BAD_INPUTS -> !spec.badInputs().isEmpty();
                 case EDGE_CASES -> !spec.edgeCases().isEmpty();
             };
@@ -304,12 +310,17 @@ public final class OpContract {
         }
     }
 
-    /** Element by element, relative tolerance 1e-12: an op on doubles may only reorder its rounding. */
+    /**
+     * Element by element, relative tolerance 1e-12: an op on doubles may only reorder its rounding.
+     * NaN matches only NaN and an infinity only itself (as {@link #compareExact}).
+     */
     private static void compareElements(String label, Nd actual, Nd expected, String what) {
         for (int i = 0; i < expected.numel(); i++) {
             double e = expected.data()[i];
             double a = actual.data()[i];
-            if (!(Math.abs(a - e) <= 1e-12 * (1 + Math.abs(e))) && !(Double.isNaN(a) && Double.isNaN(e))) {
+            boolean ok = Double.isNaN(e) ? Double.isNaN(a)
+                    : Double.isInfinite(e) ? a == e : Math.abs(a - e) <= 1e-12 * (1 + Math.abs(e));
+            if (!ok) {
                 throw new AssertionError(label + " element " + Arrays.toString(Nd.unravel(i, expected.shape()))
                         + " is " + a + ", " + what + " gives " + e);
             }
