@@ -426,7 +426,7 @@ public final class Var {
     public Var prod() { return Engine.apply(new ReductionPrimitive.Prod(allDims(), false), this); }
     /** Product along {@code dim}; gradient {@code g * (product of the others)}, with zeros handled. */
     public Var prod(int dim, boolean keepDim) {
-        return Engine.apply(new ReductionPrimitive.Prod(new int[] {axis("prod", dim)}, keepDim), this);
+        return Engine.apply(new ReductionPrimitive.Prod(Shapes.dims("prod", new int[] {dim}, shape()), keepDim), this);
     }
     /** Inclusive prefix sums along {@code dim}, same shape; the gradient is the reversed prefix sum of g. */
     public Var cumsum(int dim) { return Engine.apply(new ReductionPrimitive.Cumsum(axis("cumsum", dim), false), this); }
