@@ -43,7 +43,9 @@ import org.junit.jupiter.api.DynamicTest;
  * <p>Randomness: a check draws everything from {@code RandomKey.of(seed).fold(spec.name().hashCode())},
  * so a seed and a spec name reproduce a sample: {@code OpContract.gradients(spec, seed)}. Every
  * failure message starts with the spec name and the check, and ends with the seed; a gradient
- * failure names the input index, the element index and the numerical and analytical values.
+ * failure names the input index, the element index and the numerical and analytical values. The
+ * element index is of the backing tensor the check differentiates ({@link Input#backing()}); for an
+ * input in a non-contiguous layout the failure adds the logical element it is (or, broadcast, feeds).
  *
  * <p>From jqwik, one property per check, the seed drawn by jqwik (turn shrinking off: a seed
  * shrinks to nothing meaningful):
@@ -364,11 +366,44 @@ public final class OpContract {
             }
             throw new AssertionError(label + ": the backward of a non-differentiable op must raise \"" + expected
                     + " ...\", it returned a gradient");
-        } else if (secondOrder) {
-            GradCheck.checkSecondOrder(label, f, options, backing);
-        } else {
-            GradCheck.check(label, f, options, backing);
         }
+        try {
+            if (secondOrder) {
+                GradCheck.checkSecondOrder(label, f, options, backing);
+            } else {
+                GradCheck.check(label, f, options, backing);
+            }
+        } catch (AutogradException e) {
+            String where = logicalElement(e.getMessage(), inputs);
+            if (where == null) {
+                throw e;
+            }
+            throw new AssertionError(e.getMessage() + "; " + where, e);
+        }
+    }
+
+    /** "d input K[i, j]" in a gradcheck failure: the input and the element of its backing tensor. */
+    private static final java.util.regex.Pattern BACKING_ELEMENT =
+            java.util.regex.Pattern.compile("/ d input (\\d+)\\[([0-9, ]*)\\]");
+
+    /**
+     * The gradcheck indexes the backing tensors it differentiates; this says which element of the
+     * logical input (the one the op sees) a failure's backing element is, or null when they are the
+     * same (a contiguous input) or the failure names no element (a projection).
+     */
+    private static String logicalElement(String message, Input[] inputs) {
+        java.util.regex.Matcher m = BACKING_ELEMENT.matcher(message == null ? "" : message);
+        if (!m.find()) {
+            return null;
+        }
+        int input = Integer.parseInt(m.group(1));
+        if (input >= inputs.length) {
+            return null; // second order: a seed of the outer check, not an input of the op
+        }
+        int[] at = m.group(2).isBlank() ? new int[0]
+                : Arrays.stream(m.group(2).split(", ")).mapToInt(Integer::parseInt).toArray();
+        String where = inputs[input].describeBackingElement(at);
+        return where == null ? null : "input " + input + ": " + where;
     }
 
     private static <A> Input[] draw(OpSpec<A> spec, OpSpec.Sample<A> s, Dice d, boolean anyLayout) {
