@@ -75,7 +75,8 @@ sealed interface ReductionPrimitive extends Primitive {
      * NOTE: where the other elements of a slice hold a zero, the product of the others is 0 if they
      * are otherwise finite and NaN ({@code 0 * inf}) if one of them is infinite or NaN; that is taken
      * from counts, not from {@code y / x_i} (which is NaN there): {@code prod([inf, 0, 2])} has the
-     * gradient {@code [0, inf, NaN]}, as PyTorch's.
+     * gradient {@code [0, inf, NaN]}, as PyTorch's. Only slices holding an inf or a NaN take this
+     * constant (their second derivative is 0 there); finite slices keep the branches above.
      */
     record Prod(int[] dims, boolean keepDim) implements ReductionPrimitive {
         public String name() { return "prod"; }
@@ -100,10 +101,13 @@ sealed interface ReductionPrimitive extends Primitive {
             // where the others hold a zero: 0, or NaN when they also hold an inf or a NaN (0 * inf)
             Tensor zeros = isZero.to(x.dtype());
             Tensor nonFinite = x.value().sub(x.value()).ne(Tensor.scalar(x.dtype(), 0)).to(x.dtype());
-            Tensor zeroAmongOthers = zeros.sum(dims, true).sub(zeros).gt(0);
-            Tensor nanAmongOthers = nonFinite.sum(dims, true).sub(nonFinite).gt(0);
+            // only in slices holding an inf or a NaN: elsewhere the branches above are right, and
+            // differentiable (the second derivative of a nonzero element of a one-zero slice is not 0)
+            Tensor nonFiniteCount = nonFinite.sum(dims, true);
+            Tensor override = zeros.sum(dims, true).sub(zeros).gt(0).logicalAnd(nonFiniteCount.gt(0));
+            Tensor nanAmongOthers = nonFiniteCount.sub(nonFinite).gt(0);
             Tensor factor = Tensor.where(nanAmongOthers, Tensor.scalar(x.dtype(), Double.NaN), Tensor.scalar(x.dtype(), 0));
-            return new Var[] {Var.where(zeroAmongOthers, spread.mul(Var.of(factor)), slope)};
+            return new Var[] {Var.where(override, spread.mul(Var.of(factor)), slope)};
         }
     }
 
