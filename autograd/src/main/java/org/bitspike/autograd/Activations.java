@@ -15,6 +15,11 @@ final class Activations {
             throw AutogradException.of("softplus", "beta must be positive and finite, got %s for shape %s", beta,
                     x.shape());
         }
+        double rounded = x.dtype() == org.bitspike.tensor.DType.FLOAT32 ? (float) beta : beta;
+        if (rounded == 0 || Double.isInfinite(rounded)) {
+            throw AutogradException.of("softplus", "beta %s rounds to %s in the input's dtype %s (shape %s): it must "
+                    + "stay positive and finite", beta, rounded, x.dtype(), x.shape());
+        }
         if (Double.isNaN(threshold)) {
             throw AutogradException.of("softplus", "threshold must not be NaN (use +Infinity for none), shape %s",
                     x.shape());

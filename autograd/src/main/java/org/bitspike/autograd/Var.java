@@ -301,7 +301,8 @@ public final class Var {
      * where {@code beta x > threshold} (gradient 1 there). Same shape; derivative
      * {@code sigmoid(beta x)} below the threshold.
      *
-     * @throws AutogradException if beta is not positive and finite, or threshold is NaN
+     * @throws AutogradException if beta is not positive and finite, or rounds to 0 or infinity in the
+     *     input's dtype (FLOAT32: below about 1.4e-45 or above 3.4e38), or threshold is NaN
      */
     public Var softplus(double beta, double threshold) { return Activations.softplus(this, beta, threshold); }
     /** {@code ln sigmoid(x) = -softplus(-x)}, same shape, finite for every finite x; derivative {@code sigmoid(-x)}. */

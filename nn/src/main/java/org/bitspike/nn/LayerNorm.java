@@ -33,9 +33,9 @@ public final class LayerNorm extends AffineNorm {
     /** {@code normalizedShape}, once the arguments are checked. */
     private static int[] parameterShape(int[] normalizedShape, double eps, DType dtype) {
         if (normalizedShape == null || normalizedShape.length == 0 || Arrays.stream(normalizedShape).anyMatch(d -> d <= 0)
-                || !(eps > 0) || dtype == null || !dtype.isFloating()) {
+                || !(eps > 0) || Double.isInfinite(eps) || dtype == null || !dtype.isFloating()) {
             throw new IllegalArgumentException(String.format("LayerNorm: normalized shape %s must be non-empty and "
-                    + "positive, eps %s positive, dtype %s floating", normalizedShape == null ? "null"
+                    + "positive, eps %s positive and finite, dtype %s floating", normalizedShape == null ? "null"
                     : Arrays.toString(normalizedShape), eps, dtype));
         }
         return normalizedShape;

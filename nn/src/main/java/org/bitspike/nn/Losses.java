@@ -14,7 +14,10 @@ import org.bitspike.tensor.TensorException;
  * a composite of autograd primitives, so its gradients of every order come from theirs; none
  * modifies its arguments. Each reduces by a {@link Reduction}; only {@link #klDiv} accepts
  * {@link Reduction#BATCH_MEAN}. The conventions at the kinks are listed in the package
- * documentation of {@code org.bitspike.nn}.
+ * documentation of {@code org.bitspike.nn}. Every loss raises a {@link TensorException} naming it
+ * for a null input, target, reduction or options, and for an input and a target of different
+ * dtypes (FLOAT32 probabilities with a FLOAT64 target are refused, not promoted, as the layers
+ * refuse mixed dtypes); weights are constants and are converted to the input's dtype.
  *
  * <pre>{@code
  * Var loss = Losses.binaryCrossEntropyWithLogits(logits, targets, Reduction.MEAN);
@@ -274,6 +277,9 @@ public final class Losses {
      */
     public static Var crossEntropy(Var logits, Tensor labels, CrossEntropyOptions options) {
         String op = "crossEntropy";
+        notNull(op, "logits", logits);
+        notNull(op, "labels", labels);
+        notNull(op, "options", options);
         checkReduction(op, options.reduction(), false);
         if (logits.dim() != 2) {
             throw TensorException.of(op, "logits must be [N, C], got %s", logits.shape());
@@ -335,6 +341,9 @@ public final class Losses {
      */
     public static Var crossEntropy(Var logits, Var probs, CrossEntropyOptions options) {
         String op = "crossEntropy";
+        notNull(op, "logits", logits);
+        notNull(op, "probability targets", probs);
+        notNull(op, "options", options);
         checkReduction(op, options.reduction(), false);
         if (logits.dim() != 2) {
             throw TensorException.of(op, "logits must be [N, C], got %s", logits.shape());
@@ -385,7 +394,21 @@ public final class Losses {
         }
     }
 
+    /** A named error for a null argument of a public entry point. */
+    static void notNull(String op, String what, Object value) {
+        if (value == null) {
+            throw TensorException.of(op, "%s is null", what);
+        }
+    }
+
+    /**
+     * Same shape, both floating, and the same dtype. NOTE: a FLOAT32 input with a FLOAT64 target is
+     * refused rather than promoted, as the layers refuse mixed dtypes: the loss would silently come
+     * out FLOAT64 and its gradient flow back into a FLOAT32 graph through a cast.
+     */
     private static void sameShape(String op, String what, Var input, Var target) {
+        notNull(op, what, input);
+        notNull(op, "target", target);
         if (!Arrays.equals(input.shape(), target.shape())) {
             throw TensorException.of(op, "%s %s and target %s must have the same shape", what, input.shape(),
                     target.shape());
@@ -393,6 +416,10 @@ public final class Losses {
         if (!input.dtype().isFloating() || !target.dtype().isFloating()) {
             throw TensorException.of(op, "%s %s and target %s must be floating, got %s and %s", what, input.shape(),
                     target.shape(), input.dtype(), target.dtype());
+        }
+        if (input.dtype() != target.dtype()) {
+            throw TensorException.of(op, "%s %s of dtype %s and target %s of dtype %s must have the same dtype (convert "
+                    + "one with to(...))", what, input.shape(), input.dtype(), target.shape(), target.dtype());
         }
     }
 

@@ -253,5 +253,14 @@ class LossesGoldenTest {
         assertTrue(e.getMessage().contains("GroupNorm(2, 4") && e.getMessage().contains("[2, 3, 3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GroupNorm(3, 4));
         assertThrows(IllegalArgumentException.class, () -> new LayerNorm(new int[0], 1e-5, true, DType.FLOAT32));
+        // review finding 9: a non-finite eps is refused by name
+        for (double eps : new double[] {Double.POSITIVE_INFINITY, Double.NaN}) {
+            IllegalArgumentException l = assertThrows(IllegalArgumentException.class,
+                    () -> new LayerNorm(new int[] {3}, eps, true, DType.FLOAT32));
+            assertTrue(l.getMessage().startsWith("LayerNorm") && l.getMessage().contains("eps " + eps), l.getMessage());
+            IllegalArgumentException g = assertThrows(IllegalArgumentException.class,
+                    () -> new GroupNorm(2, 4, eps, true, DType.FLOAT32));
+            assertTrue(g.getMessage().startsWith("GroupNorm") && g.getMessage().contains("eps " + eps), g.getMessage());
+        }
     }
 }

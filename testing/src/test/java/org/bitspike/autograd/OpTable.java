@@ -870,7 +870,12 @@ final class OpTable {
             (x, beta) -> x[0].softplus(beta, beta * Domain.CLAMP_MAX),
             (x, beta) -> Naive.map(x[0], v -> v > Domain.CLAMP_MAX ? v : softplus(beta * v) / beta))
             .bad("beta 0", () -> grad(2).softplus(0, 20), "softplus", "beta must be positive and finite, got 0.0", "[2]")
-            .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN"));
+            .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN")
+            // review finding 9: a beta that rounds to 0 or infinity in FLOAT32 (x * beta would be 0 or inf)
+            .bad("beta 1e-50 in FLOAT32", () -> Var.withGrad(Tensor.zeros(2)).softplus(1e-50, 20), "softplus",
+                "beta 1.0E-50 rounds to 0.0", "FLOAT32", "[2]")
+            .bad("beta 1e39 in FLOAT32", () -> Var.withGrad(Tensor.zeros(2)).softplus(1e39, 20), "softplus",
+                "beta 1.0E39 rounds to Infinity", "FLOAT32", "[2]"));
         rows.add(unary("erf", ElementwisePrimitive.Erf.class, REAL, Var::erf, OpTable::erf));
         rows.add(row("hardtanh", ElementwisePrimitive.Hardtanh.class, List.of(OFF_CLAMP_BOUNDS), (Dice d) -> Sample.of(null, d.shape(0, 3)),
             (x, a) -> x[0].hardtanh(Domain.CLAMP_MIN, Domain.CLAMP_MAX),
