@@ -134,6 +134,19 @@ class LayoutTest {
     }
 
     @Example
+    void onlyTheEmptySizeDrawsSizeZeroDimensions() {
+        int zeros = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            Dice empty = new Dice(RandomKey.of(seed), Dice.Size.EMPTY);
+            int[] s = empty.shape(1, 3);
+            assertTrue(Arrays.stream(s).allMatch(v -> v >= 0 && v <= 3), Arrays.toString(s));
+            zeros += Arrays.stream(s).anyMatch(v -> v == 0) ? 1 : 0;
+            assertTrue(Arrays.stream(new Dice(RandomKey.of(seed), Dice.Size.REGULAR).shape(1, 3)).allMatch(v -> v >= 1));
+        }
+        assertTrue(zeros >= 10 && zeros <= 40, zeros + " of 50 EMPTY shapes had a size-0 dimension");
+    }
+
+    @Example
     void awayFromADomainItCoversFailsByName() {
         Domain none = Domain.uniform(0, 1).awayFrom(2, 0.5);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> none.draw(RandomKey.of(1), new int[] {3}));
