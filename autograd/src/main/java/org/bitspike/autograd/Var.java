@@ -396,7 +396,13 @@ public final class Var {
         return sum(d, keepDim).div(count(d));
     }
     public Var mean(int dim, boolean keepDim) { return mean(new int[] {dim}, keepDim); }
-    /** Variance over {@code dims} with {@code correction} (1 for the unbiased estimate). */
+    /**
+     * Variance over {@code dims} with {@code correction} (1 for the unbiased estimate): the sum of
+     * squared deviations from the mean divided by {@code max(0, n - correction)}, {@code n} the
+     * number of elements reduced. NOTE: as PyTorch, {@code correction >= n} divides by 0, giving
+     * {@code +inf} where the deviations are not all 0 and NaN where they are (a single element with
+     * the unbiased estimate); the gradient is then inf or NaN as well.
+     */
     public Var var(int[] dims, int correction, boolean keepDim) {
         int[] d = Shapes.dims("var", dims, shape());
         if (correction < 0) {
@@ -408,8 +414,9 @@ public final class Var {
     /** Unbiased variance of all elements. */
     public Var var() { return var(allDims(), 1, false); }
     /**
-     * Standard deviation over {@code dims}: {@code sqrt(var(dims, correction, keepDim))}. NOTE: where
-     * the variance is 0 the gradient is 0 (PyTorch's choice; the derivative of sqrt is infinite there),
+     * Standard deviation over {@code dims}: {@code sqrt(var(dims, correction, keepDim))}, so
+     * {@code correction >= n} gives {@code +inf} or NaN as {@link #var(int[], int, boolean)} does.
+     * NOTE: where the variance is 0 the gradient is 0 (PyTorch's choice; the derivative of sqrt is infinite there),
      * masked so that no 0 * inf reaches the inputs, and the gradient of the gradient stays finite.
      */
     public Var std(int[] dims, int correction, boolean keepDim) {

@@ -23,7 +23,9 @@ public final class LayerNorm extends AffineNorm {
      * @param normalizedShape the trailing dimensions to normalise over, each positive
      * @param eps added to the variance, positive
      * @param elementwiseAffine whether to learn a weight and a bias of {@code normalizedShape}
-     * @param dtype of the parameters (FLOAT32 or FLOAT64), and of the inputs it accepts
+     * @param dtype of the weight and bias (FLOAT32 or FLOAT64); with {@code elementwiseAffine} an
+     *     input must have this dtype (else {@link #forward} refuses it by name), without it any floating
+     *     input is normalised in its own dtype. {@link #to(DType)} changes it later.
      */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine, DType dtype) {
         super(parameterShape(normalizedShape, eps, dtype), eps, elementwiseAffine, dtype);
