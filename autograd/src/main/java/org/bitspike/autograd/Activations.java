@@ -1,5 +1,7 @@
 package org.bitspike.autograd;
 
+import org.bitspike.tensor.Tensor;
+
 /**
  * The bodies of {@link Var}'s composite activations, kept out of {@code Var} so that the facade stays
  * a list of one-line, documented entry points. Each validates its arguments, naming the op.
@@ -67,7 +69,10 @@ final class Activations {
         // NOTE: the negative branch sees min(x, 0), so e^x - 1 never overflows where the where discards it
         // (a gradient 0 * inf = NaN would otherwise leak through); clamp passes its gradient at its bound,
         // so the derivative at 0 is alpha e^0 = alpha, as PyTorch's.
+        // NOTE: NaN takes the identity branch, as PyTorch's (its backward tests x <= 0, false for NaN):
+        // the output is NaN and the gradient 1 (the clamp would have passed no gradient, a silent 0).
         Var negative = x.clamp(Double.NEGATIVE_INFINITY, 0).expm1().mul(alpha);
-        return Var.where(x.value().gt(0), x, negative);
+        Tensor identity = x.value().gt(0).logicalOr(x.value().ne(x.value()));
+        return Var.where(identity, x, negative);
     }
 }

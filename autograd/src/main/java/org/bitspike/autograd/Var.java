@@ -327,7 +327,8 @@ public final class Var {
     public Var silu() { return mul(sigmoid()); }
     /**
      * ELU: x for x > 0, {@code alpha (e^x - 1)} otherwise; same shape. Derivative 1 for x > 0 and
-     * {@code alpha e^x} for x <= 0 (so {@code alpha} at 0, as PyTorch's).
+     * {@code alpha e^x} for x <= 0 (so {@code alpha} at 0, as PyTorch's); NaN gives NaN with
+     * derivative 1 (as PyTorch's, whose backward takes the x > 0 branch for NaN).
      *
      * @throws AutogradException if alpha is not finite
      */

@@ -895,6 +895,9 @@ final class OpTable {
             // derivative alpha at 0 (as PyTorch); no NaN from the discarded branch at large x
             .edge(EdgeCase.at("x = 0, -1e4, 1e4 (alpha 1.7)", 1.7, doubles(0, -1e4, 1e4))
                 .output(doubles(0, -1.7, 1e4)).gradients(doubles(1.7, 0, 1)).tolerance(1e-15))
+            // review finding 13: NaN propagates with derivative 1, as PyTorch's (the clamp gave 0)
+            .edge(EdgeCase.at("x = NaN", 1.0, doubles(Double.NaN, -1)).output(doubles(Double.NaN, Math.expm1(-1)))
+                .gradients(doubles(1, Math.exp(-1))).tolerance(1e-15))
             .bad("an infinite alpha", () -> grad(2).elu(Double.POSITIVE_INFINITY), "elu", "alpha must be finite",
                 "Infinity"));
         // DISTINCT keeps every reduced set's variance away from 0, where sqrt has its kink
