@@ -1,5 +1,7 @@
 package org.bitspike.autograd;
 
+import org.bitspike.tensor.Tensor;
+
 /**
  * The bodies of {@link Var}'s composite activations, kept out of {@code Var} so that the facade stays
  * a list of one-line, documented entry points. Each validates its arguments, naming the op.
@@ -14,6 +16,11 @@ final class Activations {
         if (!(beta > 0) || Double.isInfinite(beta)) {
             throw AutogradException.of("softplus", "beta must be positive and finite, got %s for shape %s", beta,
                     x.shape());
+        }
+        double rounded = x.dtype() == org.bitspike.tensor.DType.FLOAT32 ? (float) beta : beta;
+        if (rounded == 0 || Double.isInfinite(rounded)) {
+            throw AutogradException.of("softplus", "beta %s rounds to %s in the input's dtype %s (shape %s): it must "
+                    + "stay positive and finite", beta, rounded, x.dtype(), x.shape());
         }
         if (Double.isNaN(threshold)) {
             throw AutogradException.of("softplus", "threshold must not be NaN (use +Infinity for none), shape %s",
@@ -62,7 +69,10 @@ final class Activations {
         // NOTE: the negative branch sees min(x, 0), so e^x - 1 never overflows where the where discards it
         // (a gradient 0 * inf = NaN would otherwise leak through); clamp passes its gradient at its bound,
         // so the derivative at 0 is alpha e^0 = alpha, as PyTorch's.
+        // NOTE: NaN takes the identity branch, as PyTorch's (its backward tests x <= 0, false for NaN):
+        // the output is NaN and the gradient 1 (the clamp would have passed no gradient, a silent 0).
         Var negative = x.clamp(Double.NEGATIVE_INFINITY, 0).expm1().mul(alpha);
-        return Var.where(x.value().gt(0), x, negative);
+        Tensor identity = x.value().gt(0).logicalOr(x.value().ne(x.value()));
+        return Var.where(identity, x, negative);
     }
 }

@@ -72,6 +72,11 @@ sealed interface ReductionPrimitive extends Primitive {
      * or more zeros the first derivative is 0 but the mixed second derivative of two zeros is the
      * product of the others, which this rule reports as 0. As PyTorch's, a slice without zeros
      * divides its product, so where that product underflows to 0 the gradient reads 0 too.
+     * NOTE: where the other elements of a slice hold a zero, the product of the others is 0 if they
+     * are otherwise finite and NaN ({@code 0 * inf}) if one of them is infinite or NaN; that is taken
+     * from counts, not from {@code y / x_i} (which is NaN there): {@code prod([inf, 0, 2])} has the
+     * gradient {@code [0, inf, NaN]}, as PyTorch's. Only slices holding an inf or a NaN take this
+     * constant (their second derivative is 0 there); finite slices keep the branches above.
      */
     record Prod(int[] dims, boolean keepDim) implements ReductionPrimitive {
         public String name() { return "prod"; }
@@ -92,7 +97,17 @@ sealed interface ReductionPrimitive extends Primitive {
             Var y = ctx.output().reshape(keptShape(shape, dims));
             Var atNonzero = spread.mul(y).div(safe);
             Var atZero = Var.where(singleZero, spread.mul(Engine.apply(new Prod(dims, true), safe)), zero);
-            return new Var[] {Var.where(isZero, atZero, atNonzero)};
+            Var slope = Var.where(isZero, atZero, atNonzero);
+            // where the others hold a zero: 0, or NaN when they also hold an inf or a NaN (0 * inf)
+            Tensor zeros = isZero.to(x.dtype());
+            Tensor nonFinite = x.value().sub(x.value()).ne(Tensor.scalar(x.dtype(), 0)).to(x.dtype());
+            // only in slices holding an inf or a NaN: elsewhere the branches above are right, and
+            // differentiable (the second derivative of a nonzero element of a one-zero slice is not 0)
+            Tensor nonFiniteCount = nonFinite.sum(dims, true);
+            Tensor override = zeros.sum(dims, true).sub(zeros).gt(0).logicalAnd(nonFiniteCount.gt(0));
+            Tensor nanAmongOthers = nonFiniteCount.sub(nonFinite).gt(0);
+            Tensor factor = Tensor.where(nanAmongOthers, Tensor.scalar(x.dtype(), Double.NaN), Tensor.scalar(x.dtype(), 0));
+            return new Var[] {Var.where(override, spread.mul(Var.of(factor)), slope)};
         }
     }
 

@@ -301,7 +301,8 @@ public final class Var {
      * where {@code beta x > threshold} (gradient 1 there). Same shape; derivative
      * {@code sigmoid(beta x)} below the threshold.
      *
-     * @throws AutogradException if beta is not positive and finite, or threshold is NaN
+     * @throws AutogradException if beta is not positive and finite, or rounds to 0 or infinity in the
+     *     input's dtype (FLOAT32: below about 1.4e-45 or above 3.4e38), or threshold is NaN
      */
     public Var softplus(double beta, double threshold) { return Activations.softplus(this, beta, threshold); }
     /** {@code ln sigmoid(x) = -softplus(-x)}, same shape, finite for every finite x; derivative {@code sigmoid(-x)}. */
@@ -326,7 +327,8 @@ public final class Var {
     public Var silu() { return mul(sigmoid()); }
     /**
      * ELU: x for x > 0, {@code alpha (e^x - 1)} otherwise; same shape. Derivative 1 for x > 0 and
-     * {@code alpha e^x} for x <= 0 (so {@code alpha} at 0, as PyTorch's).
+     * {@code alpha e^x} for x <= 0 (so {@code alpha} at 0, as PyTorch's); NaN gives NaN with
+     * derivative 1 (as PyTorch's, whose backward takes the x > 0 branch for NaN).
      *
      * @throws AutogradException if alpha is not finite
      */
@@ -395,7 +397,13 @@ public final class Var {
         return sum(d, keepDim).div(count(d));
     }
     public Var mean(int dim, boolean keepDim) { return mean(new int[] {dim}, keepDim); }
-    /** Variance over {@code dims} with {@code correction} (1 for the unbiased estimate). */
+    /**
+     * Variance over {@code dims} with {@code correction} (1 for the unbiased estimate): the sum of
+     * squared deviations from the mean divided by {@code max(0, n - correction)}, {@code n} the
+     * number of elements reduced. NOTE: as PyTorch, {@code correction >= n} divides by 0, giving
+     * {@code +inf} where the deviations are not all 0 and NaN where they are (a single element with
+     * the unbiased estimate); the gradient is then inf or NaN as well.
+     */
     public Var var(int[] dims, int correction, boolean keepDim) {
         int[] d = Shapes.dims("var", dims, shape());
         if (correction < 0) {
@@ -407,8 +415,9 @@ public final class Var {
     /** Unbiased variance of all elements. */
     public Var var() { return var(allDims(), 1, false); }
     /**
-     * Standard deviation over {@code dims}: {@code sqrt(var(dims, correction, keepDim))}. NOTE: where
-     * the variance is 0 the gradient is 0 (PyTorch's choice; the derivative of sqrt is infinite there),
+     * Standard deviation over {@code dims}: {@code sqrt(var(dims, correction, keepDim))}, so
+     * {@code correction >= n} gives {@code +inf} or NaN as {@link #var(int[], int, boolean)} does.
+     * NOTE: where the variance is 0 the gradient is 0 (PyTorch's choice; the derivative of sqrt is infinite there),
      * masked so that no 0 * inf reaches the inputs, and the gradient of the gradient stays finite.
      */
     public Var std(int[] dims, int correction, boolean keepDim) {
@@ -426,7 +435,7 @@ public final class Var {
     public Var prod() { return Engine.apply(new ReductionPrimitive.Prod(allDims(), false), this); }
     /** Product along {@code dim}; gradient {@code g * (product of the others)}, with zeros handled. */
     public Var prod(int dim, boolean keepDim) {
-        return Engine.apply(new ReductionPrimitive.Prod(new int[] {axis("prod", dim)}, keepDim), this);
+        return Engine.apply(new ReductionPrimitive.Prod(Shapes.dims("prod", new int[] {dim}, shape()), keepDim), this);
     }
     /** Inclusive prefix sums along {@code dim}, same shape; the gradient is the reversed prefix sum of g. */
     public Var cumsum(int dim) { return Engine.apply(new ReductionPrimitive.Cumsum(axis("cumsum", dim), false), this); }

@@ -46,7 +46,7 @@
  * <p>The activations and reductions researchers reach for follow PyTorch at their kinks:
  * {@code hardtanh} passes <em>no</em> gradient at its bounds (PyTorch's hardtanh, unlike
  * {@code clamp}, which passes it); {@code elu} has derivative {@code alpha} at 0 (the left branch
- * {@code alpha e^x}); {@code softplus} and {@code logSigmoid} have their exact derivatives
+ * {@code alpha e^x}) and, at NaN, output NaN with derivative 1 (PyTorch's right branch); {@code softplus} and {@code logSigmoid} have their exact derivatives
  * {@code sigmoid(x)} and {@code sigmoid(-x)} (1/2 at 0) and are finite with finite gradients for
  * every finite x; {@code softplus(beta, threshold)} is x with gradient 1 above the threshold;
  * {@code std} has gradient 0 where the variance is 0 (sqrt's derivative is infinite there);

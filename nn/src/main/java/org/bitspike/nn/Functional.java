@@ -151,8 +151,10 @@ public final class Functional {
      *
      * @throws TensorException naming {@code layerNorm} and the shapes when {@code normalizedShape} is
      *     empty or not a suffix of x's shape, a weight or bias has another shape, or eps is not positive
+     *     and finite; or naming the null argument when x is null
      */
     public static Var layerNorm(Var x, int[] normalizedShape, Var weight, Var bias, double eps) {
+        Losses.notNull("layerNorm", "input", x);
         int k = normalizedShape == null ? 0 : normalizedShape.length;
         if (k == 0 || k > x.dim() || !Arrays.equals(normalizedShape, Arrays.copyOfRange(x.shape(), x.dim() - k, x.dim()))) {
             throw TensorException.of("layerNorm", "normalized shape %s must be a non-empty suffix of the input shape %s",
@@ -187,9 +189,10 @@ public final class Functional {
      *
      * @throws TensorException naming {@code groupNorm} and the shapes when x has rank below 2, C is
      *     not divisible by a positive {@code groups}, a weight or bias is not {@code [C]}, or eps is
-     *     not positive
+     *     not positive and finite; or naming the null argument when x is null
      */
     public static Var groupNorm(Var x, int groups, Var weight, Var bias, double eps) {
+        Losses.notNull("groupNorm", "input", x);
         if (x.dim() < 2) {
             throw TensorException.of("groupNorm", "input of shape %s needs a channel dimension (rank >= 2)", x.shape());
         }

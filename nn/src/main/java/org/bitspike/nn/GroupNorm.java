@@ -34,10 +34,10 @@ public final class GroupNorm extends AffineNorm {
 
     /** {@code [channels]}, once the arguments are checked. */
     private static int[] parameterShape(int groups, int channels, double eps, DType dtype) {
-        if (groups <= 0 || channels <= 0 || channels % groups != 0 || !(eps > 0) || dtype == null
+        if (groups <= 0 || channels <= 0 || channels % groups != 0 || !(eps > 0) || Double.isInfinite(eps) || dtype == null
                 || !dtype.isFloating()) {
             throw new IllegalArgumentException(String.format("GroupNorm: %d channels must be positive and divisible "
-                    + "into %d groups, eps %s positive, dtype %s floating", channels, groups, eps, dtype));
+                    + "into %d groups, eps %s positive and finite, dtype %s floating", channels, groups, eps, dtype));
         }
         return new int[] {channels};
     }

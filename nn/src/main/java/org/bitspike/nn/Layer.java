@@ -41,7 +41,14 @@ public abstract class Layer {
 
     // ------------------------------------------------------------------ registration
 
-    /** Registers a trainable parameter initialised to {@code value} (floating point) and returns it. */
+    /**
+     * Registers a trainable parameter initialised to {@code value} (floating point) and returns it.
+     *
+     * <p>NOTE: {@link #to(DType)} replaces each parameter it converts with a new {@link Var}, so a field holding
+     * the {@code Var} returned here goes stale after it (it keeps training the old tensor, or nothing);
+     * read parameters through {@link #parameter(String)} instead. For the same reason an optimiser
+     * must be built after {@code to(...)}: it holds the {@code Var}s it was given.
+     */
     protected Var parameter(String name, Tensor value) {
         checkName(name);
         Var p = Var.withGrad(value).named(name);

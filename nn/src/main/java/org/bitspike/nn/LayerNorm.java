@@ -23,7 +23,9 @@ public final class LayerNorm extends AffineNorm {
      * @param normalizedShape the trailing dimensions to normalise over, each positive
      * @param eps added to the variance, positive
      * @param elementwiseAffine whether to learn a weight and a bias of {@code normalizedShape}
-     * @param dtype of the parameters (FLOAT32 or FLOAT64), and of the inputs it accepts
+     * @param dtype of the weight and bias (FLOAT32 or FLOAT64); with {@code elementwiseAffine} an
+     *     input must have this dtype (else {@link #forward} refuses it by name), without it any floating
+     *     input is normalised in its own dtype. {@link #to(DType)} changes it later.
      */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine, DType dtype) {
         super(parameterShape(normalizedShape, eps, dtype), eps, elementwiseAffine, dtype);
@@ -33,9 +35,9 @@ public final class LayerNorm extends AffineNorm {
     /** {@code normalizedShape}, once the arguments are checked. */
     private static int[] parameterShape(int[] normalizedShape, double eps, DType dtype) {
         if (normalizedShape == null || normalizedShape.length == 0 || Arrays.stream(normalizedShape).anyMatch(d -> d <= 0)
-                || !(eps > 0) || dtype == null || !dtype.isFloating()) {
+                || !(eps > 0) || Double.isInfinite(eps) || dtype == null || !dtype.isFloating()) {
             throw new IllegalArgumentException(String.format("LayerNorm: normalized shape %s must be non-empty and "
-                    + "positive, eps %s positive, dtype %s floating", normalizedShape == null ? "null"
+                    + "positive, eps %s positive and finite, dtype %s floating", normalizedShape == null ? "null"
                     : Arrays.toString(normalizedShape), eps, dtype));
         }
         return normalizedShape;

@@ -14,7 +14,10 @@ import org.bitspike.tensor.TensorException;
  * a composite of autograd primitives, so its gradients of every order come from theirs; none
  * modifies its arguments. Each reduces by a {@link Reduction}; only {@link #klDiv} accepts
  * {@link Reduction#BATCH_MEAN}. The conventions at the kinks are listed in the package
- * documentation of {@code org.bitspike.nn}.
+ * documentation of {@code org.bitspike.nn}. Every loss raises a {@link TensorException} naming it
+ * for a null input, target, reduction or options, and for an input and a target of different
+ * dtypes (FLOAT32 probabilities with a FLOAT64 target are refused, not promoted, as the layers
+ * refuse mixed dtypes); weights are constants and are converted to the input's dtype.
  *
  * <pre>{@code
  * Var loss = Losses.binaryCrossEntropyWithLogits(logits, targets, Reduction.MEAN);
@@ -39,7 +42,10 @@ public final class Losses {
      * {@code p - y} by {@code max(p (1 - p), 1e-12)} wherever {@code p (1 - p) < 1e-12} (so it reads 0
      * at {@code p = 0, y = 0} where ours reads 1, and {@code 1e12}-sized values near the ends), and
      * differentiates with respect to the target through the unclamped logs ({@code +-inf} at 0 and 1
-     * where ours reads {@code +-100}); {@code bench/parity} lists both. Prefer
+     * where ours reads {@code +-100}); {@code bench/parity} lists both. In FLOAT32 the derivative of
+     * each log uses {@code 1 / max(p, 2^-126)} (the smallest normal float) so that a subnormal
+     * {@code p}, whose reciprocal overflows, still gives a finite gradient; the loss is unchanged and
+     * FLOAT64 is exact. Prefer
      * {@link #binaryCrossEntropyWithLogits}, which needs no clamp.
      *
      * <p>Derivative: {@code dl/dp = w * (p - y) / (p (1 - p))} where neither log is clamped,
@@ -74,11 +80,34 @@ public final class Losses {
         return binaryCrossEntropy(probs, target, null, reduction);
     }
 
-    /** {@code max(log(p), -100)}, with derivative {@code 1/p} above the floor and 0 on it (no 0 * inf at p = 0). */
+    /**
+     * {@code max(log(p), -100)}, with derivative {@code 1 / max(p, floor)} above the clamp and 0 on it
+     * (no {@code 0 * inf} at {@code p = 0}), where {@code floor} is the smallest normal number of
+     * {@code p}'s dtype.
+     *
+     * <p>NOTE: in FLOAT32, {@code e^-100} is subnormal and {@code 1/p} overflows to infinity for
+     * {@code p} below about {@code 2.9e-39}, so a finite loss (up to about 103) would carry an infinite
+     * gradient. Between the clamp and the smallest normal number the value stays {@code log(p)}
+     * exactly but the slope is {@code 1 / floor} ({@code 2^126} in FLOAT32), a finite constant. In
+     * FLOAT64 the smallest normal number lies far below {@code e^-100}, so this branch never applies
+     * and the derivative is exactly {@code 1/p}.
+     */
     private static Var clampedLog(Var p) {
-        Tensor above = p.value().gt(Math.exp(LOG_FLOOR));
-        Var safe = Var.where(above, p, Var.of(Tensor.scalar(p.dtype(), 1)));
-        return Var.where(above, safe.log(), Var.of(Tensor.scalar(p.dtype(), LOG_FLOOR)));
+        Tensor value = p.value();
+        double floor = p.dtype() == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        Tensor above = value.gt(Math.exp(LOG_FLOOR));
+        Tensor normal = value.ge(floor);
+        Var one = Var.of(Tensor.scalar(p.dtype(), 1));
+        Var safe = Var.where(normal, p, one);
+        Var log = safe.log();
+        Tensor tiny = above.logicalAnd(normal.logicalNot());
+        if (tiny.sum().itemDouble() > 0) {
+            // value log(p) exactly (p - p is 0), slope 1 / floor
+            Var constant = Var.of(Tensor.where(tiny, value, Tensor.scalar(p.dtype(), 1)).log());
+            Var slope = p.sub(Var.of(value)).mul(1 / floor);
+            log = Var.where(normal, log, constant.add(slope));
+        }
+        return Var.where(above, log, Var.of(Tensor.scalar(p.dtype(), LOG_FLOOR)));
     }
 
     /**
@@ -248,6 +277,9 @@ public final class Losses {
      */
     public static Var crossEntropy(Var logits, Tensor labels, CrossEntropyOptions options) {
         String op = "crossEntropy";
+        notNull(op, "logits", logits);
+        notNull(op, "labels", labels);
+        notNull(op, "options", options);
         checkReduction(op, options.reduction(), false);
         if (logits.dim() != 2) {
             throw TensorException.of(op, "logits must be [N, C], got %s", logits.shape());
@@ -309,6 +341,9 @@ public final class Losses {
      */
     public static Var crossEntropy(Var logits, Var probs, CrossEntropyOptions options) {
         String op = "crossEntropy";
+        notNull(op, "logits", logits);
+        notNull(op, "probability targets", probs);
+        notNull(op, "options", options);
         checkReduction(op, options.reduction(), false);
         if (logits.dim() != 2) {
             throw TensorException.of(op, "logits must be [N, C], got %s", logits.shape());
@@ -359,7 +394,21 @@ public final class Losses {
         }
     }
 
+    /** A named error for a null argument of a public entry point. */
+    static void notNull(String op, String what, Object value) {
+        if (value == null) {
+            throw TensorException.of(op, "%s is null", what);
+        }
+    }
+
+    /**
+     * Same shape, both floating, and the same dtype. NOTE: a FLOAT32 input with a FLOAT64 target is
+     * refused rather than promoted, as the layers refuse mixed dtypes: the loss would silently come
+     * out FLOAT64 and its gradient flow back into a FLOAT32 graph through a cast.
+     */
     private static void sameShape(String op, String what, Var input, Var target) {
+        notNull(op, what, input);
+        notNull(op, "target", target);
         if (!Arrays.equals(input.shape(), target.shape())) {
             throw TensorException.of(op, "%s %s and target %s must have the same shape", what, input.shape(),
                     target.shape());
@@ -367,6 +416,10 @@ public final class Losses {
         if (!input.dtype().isFloating() || !target.dtype().isFloating()) {
             throw TensorException.of(op, "%s %s and target %s must be floating, got %s and %s", what, input.shape(),
                     target.shape(), input.dtype(), target.dtype());
+        }
+        if (input.dtype() != target.dtype()) {
+            throw TensorException.of(op, "%s %s of dtype %s and target %s of dtype %s must have the same dtype (convert "
+                    + "one with to(...))", what, input.shape(), input.dtype(), target.shape(), target.dtype());
         }
     }
 

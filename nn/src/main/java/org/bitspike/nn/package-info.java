@@ -40,7 +40,10 @@
  *       continuous there, so only the second derivative (0, not {@code 1 / beta}) depends on it.
  *       {@code beta = 0} is L1. {@code huber(delta) = delta * smoothL1(beta = delta)}.</li>
  *   <li>{@code binaryCrossEntropy}: each log is clamped at -100 (PyTorch); where it is clamped
- *       ({@code p <= e^-100}, including {@code p = 0}) its derivative is 0, not NaN.</li>
+ *       ({@code p <= e^-100}, including {@code p = 0}) its derivative is 0, not NaN. Above the clamp
+ *       the derivative of {@code log p} is {@code 1 / max(p, m)}, {@code m} the dtype's smallest
+ *       normal number: exact in FLOAT64 (where {@code m} is far below {@code e^-100}); in FLOAT32 it
+ *       keeps the gradient finite for subnormal {@code p} (where {@code 1/p} overflows).</li>
  *   <li>{@code binaryCrossEntropyWithLogits}: built on the stable {@code softplus}, finite with a
  *       finite gradient for every finite logit; no kink.</li>
  *   <li>{@code klDiv} with a zero (non-log) target: the term {@code t log t} is 0 ({@code 0 log 0 = 0})

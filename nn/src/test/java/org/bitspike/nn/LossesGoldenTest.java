@@ -39,6 +39,40 @@ class LossesGoldenTest {
         assertArrayEquals(new double[] {0, 0}, p.grad().value().toDoubleArray(), 0);
     }
 
+    /** Review finding 1: in FLOAT32, 1/p overflows for p below about 2.9e-39 where the loss is still finite. */
+    @Test
+    void binaryCrossEntropyFloat32GradientIsFiniteWhereTheLossIs() {
+        Var x = Var.withGrad(Tensor.of(new double[] {-80, -89, -95, -104}).to(DType.FLOAT32));
+        Var loss = Losses.binaryCrossEntropy(x.sigmoid(), Var.of(Tensor.ones(4)), Reduction.SUM);
+        loss.backward();
+        assertTrue(Double.isFinite(loss.value().itemDouble()));
+        for (double d : x.grad().value().toDoubleArray()) {
+            assertTrue(Double.isFinite(d), "gradient " + d + " of a finite loss " + loss.value().itemDouble());
+        }
+        // subnormal probabilities directly: the loss is -log(p) as before, the slope 1 / 2^-126
+        float[] ps = {1e-40f, 2e-39f, Float.MIN_VALUE, 1e-30f};
+        double[] wide = new double[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            wide[i] = ps[i];
+        }
+        Var p = Var.withGrad(Tensor.of(wide, wide.length).to(DType.FLOAT32));
+        Var l = Losses.binaryCrossEntropy(p, Var.of(Tensor.ones(4)), Reduction.NONE);
+        double[] values = l.value().toDoubleArray();
+        for (int i = 0; i < ps.length; i++) {
+            assertEquals(Math.min((float) -Math.log(ps[i]), 100), values[i], 1e-5, "loss at p = " + ps[i]);
+        }
+        l.sum().backward();
+        double[] grad = p.grad().value().toDoubleArray();
+        assertEquals(-1 / (double) Float.MIN_NORMAL, grad[0], 0);
+        assertEquals(-1 / (double) Float.MIN_NORMAL, grad[1], 0);
+        assertEquals(0, grad[2], 0, "Float.MIN_VALUE is below e^-100: clamped, flat");
+        assertEquals(-1 / (double) ps[3], grad[3], 1e24);
+        // FLOAT64 keeps the exact 1/p where FLOAT32 takes the floor
+        Var q = g(1e-40);
+        Losses.binaryCrossEntropy(q, v(1), Reduction.SUM).backward();
+        assertEquals(-1e40, q.grad().value().itemDouble(), 1e25);
+    }
+
     @Test
     void binaryCrossEntropyWithLogitsIsFiniteForEveryFiniteLogit() {
         assertEquals(LN2, Losses.binaryCrossEntropyWithLogits(v(0), v(1), Reduction.SUM).itemDouble(), 1e-15);
@@ -219,5 +253,14 @@ class LossesGoldenTest {
         assertTrue(e.getMessage().contains("GroupNorm(2, 4") && e.getMessage().contains("[2, 3, 3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GroupNorm(3, 4));
         assertThrows(IllegalArgumentException.class, () -> new LayerNorm(new int[0], 1e-5, true, DType.FLOAT32));
+        // review finding 9: a non-finite eps is refused by name
+        for (double eps : new double[] {Double.POSITIVE_INFINITY, Double.NaN}) {
+            IllegalArgumentException l = assertThrows(IllegalArgumentException.class,
+                    () -> new LayerNorm(new int[] {3}, eps, true, DType.FLOAT32));
+            assertTrue(l.getMessage().startsWith("LayerNorm") && l.getMessage().contains("eps " + eps), l.getMessage());
+            IllegalArgumentException g = assertThrows(IllegalArgumentException.class,
+                    () -> new GroupNorm(2, 4, eps, true, DType.FLOAT32));
+            assertTrue(g.getMessage().startsWith("GroupNorm") && g.getMessage().contains("eps " + eps), g.getMessage());
+        }
     }
 }

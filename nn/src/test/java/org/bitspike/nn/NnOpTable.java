@@ -116,6 +116,15 @@ final class NnOpTable {
                     "binaryCrossEntropy", "BATCH_MEAN")
                 .bad("probability 1.5", () -> Losses.binaryCrossEntropy(v(0.5, 1.5), v(0, 1), null, Reduction.MEAN),
                     "binaryCrossEntropy", "1.5", "[0, 1]", "[2]")
+                // review finding 9: named errors for nulls; mixed dtypes refused, not promoted
+                .bad("null probabilities", () -> Losses.binaryCrossEntropy(null, v(0, 1), Reduction.MEAN),
+                    "binaryCrossEntropy", "probabilities is null")
+                .bad("null target", () -> Losses.binaryCrossEntropy(v(0.5, 0.5), null, Reduction.MEAN),
+                    "binaryCrossEntropy", "target is null")
+                .bad("null reduction", () -> Losses.binaryCrossEntropy(v(0.5, 0.5), v(0, 1), null),
+                    "binaryCrossEntropy", "reduction null")
+                .bad("FLOAT32 probabilities, FLOAT64 target", () -> Losses.binaryCrossEntropy(full(0.5, 2), v(0, 1),
+                    Reduction.MEAN), "binaryCrossEntropy", "FLOAT32", "FLOAT64", "same dtype")
                 .bad("weight [4] for input [2]", () -> Losses.binaryCrossEntropy(v(0.5, 0.5), v(0, 1),
                     Tensor.ones(DType.FLOAT64, 4), Reduction.MEAN), "binaryCrossEntropy", "[4]", "[2]")
                 // NOTE: each log is clamped at -100 (as PyTorch), and its derivative is 0 where it is
@@ -151,6 +160,10 @@ final class NnOpTable {
                     Reduction.MEAN), "binaryCrossEntropyWithLogits", "[2, 3]", "[3, 2]")
                 .bad("BATCH_MEAN", () -> Losses.binaryCrossEntropyWithLogits(full(0.5, 2, 3), full(0.5, 2, 3),
                     Reduction.BATCH_MEAN), "binaryCrossEntropyWithLogits", "BATCH_MEAN")
+                .bad("null logits", () -> Losses.binaryCrossEntropyWithLogits(null, v(0, 1), Reduction.MEAN),
+                    "binaryCrossEntropyWithLogits", "logits is null")
+                .bad("FLOAT64 logits, FLOAT32 target", () -> Losses.binaryCrossEntropyWithLogits(v(0, 1), full(0.5, 2),
+                    Reduction.MEAN), "binaryCrossEntropyWithLogits", "FLOAT64", "FLOAT32", "same dtype")
                 .bad("positive weight [3] for input [2]", () -> Losses.binaryCrossEntropyWithLogits(v(0.5, 0.5), v(0, 1),
                     null, Tensor.ones(DType.FLOAT64, 3), Reduction.MEAN), "binaryCrossEntropyWithLogits", "[3]", "[2]")
                 // finite, with finite gradients, however saturated the sigmoid: dl/dx = sigmoid(x) - y, dl/dy = -x
@@ -334,7 +347,13 @@ final class NnOpTable {
                 (x, a) -> NnNaive.crossEntropy(x[0], x[1], x[2].data(), a.smoothing(), a.reduction()))
                 .with(Checks.DEFAULT.withConstants(2))
                 .bad("targets [2, 2] for logits [2, 3]", () -> Losses.crossEntropy(Var.of(Tensor.zeros(2, 3)),
-                    Var.of(Tensor.zeros(2, 2)), CrossEntropyOptions.defaults()), "crossEntropy", "[2, 2]", "[2, 3]"),
+                    Var.of(Tensor.zeros(2, 2)), CrossEntropyOptions.defaults()), "crossEntropy", "[2, 2]", "[2, 3]")
+                .bad("null options", () -> Losses.crossEntropy(Var.of(Tensor.zeros(2, 3)), Var.of(Tensor.zeros(2, 3)),
+                    null), "crossEntropy", "options is null")
+                .bad("null labels", () -> Losses.crossEntropy(Var.of(Tensor.zeros(2, 3)), (Tensor) null,
+                    CrossEntropyOptions.defaults()), "crossEntropy", "labels is null")
+                .bad("null logits", () -> Losses.crossEntropy(null, Var.of(Tensor.zeros(2, 3)),
+                    CrossEntropyOptions.defaults()), "crossEntropy", "logits is null"),
             OpSpec.<Labels>of("Functional.crossEntropy(labels, smoothing)", List.of(Domain.uniform(-3, 3)),
                 (Dice d) -> {
                     int[] s = logitsShape(d);
@@ -391,7 +410,9 @@ final class NnOpTable {
                 .bad("weight [3] for normalized shape [4]", () -> Functional.layerNorm(Var.of(Tensor.zeros(2, 4)),
                     new int[] {4}, Var.of(Tensor.ones(3)), null, EPS), "layerNorm", "weight", "[3]", "[4]", "[2, 4]")
                 .bad("eps 0", () -> Functional.layerNorm(Var.of(Tensor.zeros(2, 4)), new int[] {4}, null, null, 0),
-                    "layerNorm", "eps"),
+                    "layerNorm", "eps")
+                .bad("a null input", () -> Functional.layerNorm(null, new int[] {4}, null, null, EPS), "layerNorm",
+                    "input is null"),
             OpSpec.<Integer>of("groupNorm", List.of(DISTINCT, WEIGHT, Domain.uniform(-1, 1)),
                 (Dice d) -> {
                     int groups = d.between(1, 3);
@@ -415,7 +436,8 @@ final class NnOpTable {
                     "groupNorm", "6 channels", "[2, 6, 3]", "4 groups")
                 .bad("bias [3] for 6 channels", () -> Functional.groupNorm(Var.of(Tensor.zeros(2, 6)), 3, null,
                     Var.of(Tensor.zeros(3)), EPS), "groupNorm", "bias", "[3]", "[2, 6]")
-                .bad("rank 1", () -> Functional.groupNorm(Var.of(Tensor.zeros(6)), 3, null, null, EPS), "groupNorm", "[6]"),
+                .bad("rank 1", () -> Functional.groupNorm(Var.of(Tensor.zeros(6)), 3, null, null, EPS), "groupNorm", "[6]")
+                .bad("a null input", () -> Functional.groupNorm(null, 3, null, null, EPS), "groupNorm", "input is null"),
             // training: batch statistics; fresh running statistics each call exercise their update. With
             // a weight and a bias it is the fused BatchNormFunction, without them the composite.
             // NOTE: RELU's kink at 0 is met with probability ~0 by DISTINCT values, so no domain avoids it

@@ -42,6 +42,12 @@ class NnOpTableTest {
         OpContract.float32(SPECS, seed);
     }
 
+    /** Review finding 11: samples with a size-0 dimension (which the other checks never draw). */
+    @Property(tries = 30, seed = SEED, shrinking = ShrinkingMode.OFF)
+    void emptyInputsGiveEmptyResultsOrANamedError(@ForAll long seed) {
+        OpContract.emptyInputs(SPECS, seed);
+    }
+
     @Property(tries = 100, seed = SEED, shrinking = ShrinkingMode.OFF)
     @Tag("slow")
     void gradientsMatchFiniteDifferences(@ForAll long seed) {

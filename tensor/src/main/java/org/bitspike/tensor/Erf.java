@@ -2,8 +2,9 @@ package org.bitspike.tensor;
 
 /**
  * The error function {@code erf(x) = 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt} in double
- * (the JDK has none), within about 3 ulp (measured 6e-16 relative at worst against 40-digit
- * mpmath on 10^4 random points of [0, 7]).
+ * (the JDK has none), within about 6 ulp (measured 6e-16 relative at worst against 40-digit
+ * mpmath on 10^4 random points of [0, 7]; the worst points lie near x = 1.96, just below the switch
+ * from the series to the continued fraction at 2, where the series is longest).
  *
  * <p>Two classical expansions, chosen by |x| so each converges fast and without cancellation
  * (Abramowitz and Stegun, Handbook of Mathematical Functions, 1964, 7.1.6 and 7.1.14):

@@ -227,8 +227,9 @@ final class Reductions {
         }
         double[] ss = acc.sums(kernels, parallel, Accumulate.SQUARED_DEVIATION, mean);
         for (int o = 0; o < ss.length; o++) {
-            // NOTE: r <= correction gives NaN (PyTorch returns nan with a warning).
-            ss[o] = r - correction > 0 ? ss[o] / (r - correction) : Double.NaN;
+            // NOTE: as PyTorch, the divisor is max(0, r - correction): r <= correction gives
+            // +inf where the deviations are not all 0, and NaN (0 / 0) where they are (one element).
+            ss[o] = ss[o] / Math.max(0, r - correction);
         }
         return floating("var", t.dtype(), resultShape(t.shapeRef(), reduced, keepDim), ss);
     }

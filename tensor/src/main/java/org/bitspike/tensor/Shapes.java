@@ -41,6 +41,9 @@ public final class Shapes {
     /** Normalises a possibly negative dimension index against {@code rank}. */
     public static int dim(String op, int dim, int rank) {
         int d = dim < 0 ? dim + rank : dim;
+        if (rank == 0) {
+            throw TensorException.of(op, "dimension %d out of range: a 0-d tensor has no dimensions", dim);
+        }
         if (d < 0 || d >= rank) {
             throw TensorException.of(op, "dimension %d out of range for a tensor of rank %d (valid: %d..%d)",
                     dim, rank, -rank, rank - 1);
@@ -54,6 +57,9 @@ public final class Shapes {
      */
     public static int dim(String op, int dim, int rank, int[] shape) {
         int d = dim < 0 ? dim + rank : dim;
+        if (rank == 0) {
+            throw TensorException.of(op, "dimension %d out of range: a tensor of shape %s has no dimensions", dim, shape);
+        }
         if (d < 0 || d >= rank) {
             throw TensorException.of(op, "dimension %d out of range (valid: %d..%d) for shape %s",
                     dim, -rank, rank - 1, shape);
@@ -61,9 +67,25 @@ public final class Shapes {
         return d;
     }
 
-    /** Like {@link #dims(String, int[], int)} for a tensor of {@code shape}, naming it in errors. */
+    /**
+     * Like {@link #dims(String, int[], int)} for a tensor of {@code shape}, naming it in errors: the
+     * dimensions a reduction runs over. NOTE: as PyTorch, a 0-d tensor accepts dimension 0 (or -1)
+     * as if it had shape {@code [1]}, and there is nothing to reduce: the result is an empty set, so
+     * {@code sum}, {@code prod}, {@code amax}, ... along it return the value itself.
+     */
     public static int[] dims(String op, int[] dims, int[] shape) {
         int rank = shape.length;
+        if (rank == 0) {
+            boolean seen = false;
+            for (int raw : dims) {
+                dim(op, raw, 1, shape);
+                if (seen) {
+                    throw TensorException.of(op, "dimension %d repeated in %s for shape %s", raw, dims, shape);
+                }
+                seen = true;
+            }
+            return new int[0];
+        }
         boolean[] seen = new boolean[rank];
         for (int raw : dims) {
             int d = dim(op, raw, rank, shape);

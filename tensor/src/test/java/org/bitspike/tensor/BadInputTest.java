@@ -31,6 +31,23 @@ class BadInputTest {
 
     static final Tensor A23 = Tensor.zeros(2, 3);
 
+    /** Review finding 6: a 0-d tensor reduces along 0 / -1 to itself (as PyTorch); other dims say it has no such dim. */
+    @Example
+    void zeroDimReductionsAlongDimensionZeroAndTheirRangeText() {
+        Tensor three = Tensor.scalar(FLOAT64, 3);
+        for (int d : new int[] {0, -1}) {
+            for (boolean keep : new boolean[] {false, true}) {
+                for (Tensor r : new Tensor[] {three.sum(new int[] {d}, keep), three.prod(d, keep),
+                        three.amax(new int[] {d}, keep), three.mean(new int[] {d}, keep)}) {
+                    assertTrue(r.dim() == 0 && r.itemDouble() == 3, "0-d along " + d + ": " + r);
+                }
+            }
+        }
+        expectError("prod", () -> three.prod(1, false), "dimension 1", "valid: -1..0", "[]");
+        expectError("sum", () -> three.sum(new int[] {0, -1}, false), "dimension -1 repeated", "[]");
+        expectError("select", () -> three.select(0, 0), "dimension 0", "has no dimensions", "[]");
+    }
+
     @Example
     void shapeMismatches() {
         expectError("add", () -> A23.add(Tensor.zeros(4)), "[2, 3]", "[4]");

@@ -106,7 +106,7 @@ class ReductionsTest {
         for (double x : v) {
             ss += (x - m) * (x - m);
         }
-        return v.length - correction > 0 ? ss / (v.length - correction) : Double.NaN;
+        return ss / Math.max(0, v.length - correction);
     }
 
     static double max(double[] v) {

@@ -18,15 +18,22 @@ import org.bitspike.tensor.RandomKey;
  * <p>Not thread-safe (it counts its draws); make one per sample.
  */
 public final class Dice {
-    /** How big the sampled tensors are: regular for forward and first-order checks, small for second order. */
+    /**
+     * How big the sampled tensors are: regular for forward and first-order checks, small for second
+     * order, and {@link #EMPTY} (regular sizes, but {@link #shape} draws a size-0 dimension about one
+     * time in four) for {@code OpContract}'s empty-inputs check.
+     */
     public enum Size {
-        REGULAR(3), SMALL(2);
+        REGULAR(3, 1), SMALL(2, 1), EMPTY(3, 0);
 
         /** Largest size of a dimension of an elementwise or movement op's input. */
         public final int maxDim;
+        /** Smallest size {@link #shape} draws: 1, or 0 for {@link #EMPTY}. */
+        public final int minDim;
 
-        Size(int maxDim) {
+        Size(int maxDim, int minDim) {
             this.maxDim = maxDim;
+            this.minDim = minDim;
         }
     }
 
@@ -80,16 +87,19 @@ public final class Dice {
         return pick(DType.FLOAT32, DType.FLOAT64);
     }
 
-    /** Rank {@code minRank..maxRank}, sizes {@code 1..size.maxDim}; rank 0 is the 0-d shape. */
+    /** Rank {@code minRank..maxRank}, sizes {@code size.minDim..size.maxDim}; rank 0 is the 0-d shape. */
     public int[] shape(int minRank, int maxRank) {
         return shape(minRank, maxRank, size.maxDim);
     }
 
-    /** Rank {@code minRank..maxRank}, sizes {@code 1..maxDim}. */
+    /** Rank {@code minRank..maxRank}, sizes {@code size.minDim..maxDim} (0 only for {@link Size#EMPTY}). */
     public int[] shape(int minRank, int maxRank, int maxDim) {
         int[] s = new int[between(minRank, maxRank)];
         for (int d = 0; d < s.length; d++) {
             s[d] = between(1, maxDim);
+            if (size.minDim == 0 && between(0, 3) == 0) {
+                s[d] = 0;
+            }
         }
         return s;
     }

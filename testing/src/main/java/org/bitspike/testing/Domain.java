@@ -86,8 +86,16 @@ public interface Domain {
     }
 
     /**
-     * This domain with every value closer than {@code distance} to one of {@code points} pushed
-     * {@code 2 distance} away from it, on its own side (as {@link #OFF_CLAMP_BOUNDS} does).
+     * This domain without the values closer than {@code distance} to one of {@code points}: such a
+     * value is drawn again (from the same domain, with a key folded from this draw's), so every value
+     * still comes from this domain and stays inside its support. An element is redrawn on its own;
+     * for a domain that does not allow repeats ({@link #allowsRepeats()}, whose values are drawn
+     * together, as {@link #DISTINCT}) the whole tensor is. Where nothing is close the draw is this
+     * domain's own.
+     *
+     * @throws IllegalArgumentException if distance is not positive or there are no points; and, from
+     *     {@link #draw}, {@link IllegalStateException} naming the domains, the points and the shape when
+     *     {@value Standard#REDRAWS} draws in a row hit them (the points cover most of the domain)
      */
     default Domain awayFrom(double distance, double... points) {
         if (!(distance > 0) || points.length == 0) {
@@ -95,7 +103,46 @@ public interface Domain {
                     + "points " + Arrays.toString(points) + " non-empty");
         }
         double[] kinks = points.clone();
-        return map("awayFrom" + Arrays.toString(kinks), x -> Standard.pushAway(x, distance, kinks));
+        Domain base = this;
+        String name = base.name() + ".awayFrom(" + distance + ", " + Arrays.toString(kinks) + ")";
+        return new Domain() {
+            @Override
+            public Tensor draw(RandomKey key, int[] shape) {
+                double[] v = values(base.draw(key, shape));
+                for (int attempt = 1; attempt <= Standard.REDRAWS; attempt++) {
+                    boolean any = false;
+                    for (double x : v) {
+                        any |= Standard.near(x, distance, kinks);
+                    }
+                    if (!any) {
+                        return Tensor.of(v, v.length).reshape(shape);
+                    }
+                    double[] again = values(base.draw(key.fold(Standard.REDRAW_FOLD + attempt), shape));
+                    if (!base.allowsRepeats()) {
+                        v = again;
+                        continue;
+                    }
+                    for (int i = 0; i < v.length; i++) {
+                        if (Standard.near(v[i], distance, kinks)) {
+                            v[i] = again[i];
+                        }
+                    }
+                }
+                throw new IllegalStateException(String.format("Domain %s: %d draws of shape %s in a row came within %s "
+                        + "of %s; the points cover too much of %s", name, Standard.REDRAWS, Arrays.toString(shape),
+                        distance, Arrays.toString(kinks), base.name()));
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean allowsRepeats() {
+                return base.allowsRepeats();
+            }
+        };
     }
 
     /** Uniform in the open interval {@code (lo, hi)}. */
@@ -177,6 +224,20 @@ public interface Domain {
                 };
             }
             return Tensor.of(v, n).reshape(shape);
+        }
+
+        /** How many times {@link Domain#awayFrom} draws again before giving up. */
+        static final int REDRAWS = 64;
+        /** Folded into a draw's key (plus the attempt) for {@link Domain#awayFrom}'s redraws. */
+        static final long REDRAW_FOLD = 0xA7A7;
+
+        static boolean near(double x, double distance, double... points) {
+            for (double p : points) {
+                if (Math.abs(x - p) < distance) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         static double pushAway(double x, double distance, double... points) {

@@ -89,6 +89,58 @@ public record Input(int[] shape, Layout layout, Tensor values) {
         };
     }
 
+    /**
+     * Where element {@code at} of {@link #backing()} sits in the input as the op sees it, for
+     * gradient-check failures (which index the backing): "its logical element [1, 3]" for the
+     * offset, permuted and stepped layouts, "it feeds its logical elements [*, 3]" for an expanded
+     * one ({@code *}: every position of a broadcast dimension), "a spare element outside the view"
+     * for padding; null for a contiguous input, whose backing is the input itself.
+     */
+    String describeBackingElement(int[] at) {
+        String index = java.util.Arrays.toString(at);
+        String prefix = "backing element " + index + " (" + toString() + " layout)";
+        switch (layout) {
+            case CONTIGUOUS -> {
+                return null;
+            }
+            case OFFSET -> {
+                int last = lastSize();
+                int p = at[0] - Layout.LEAD;
+                if (p < 0 || p % (last + 1) == last) {
+                    return prefix + " is a spare element outside the view";
+                }
+                int flat = p / (last + 1) * last + p % (last + 1);
+                return prefix + " is its logical element " + java.util.Arrays.toString(Nd.unravel(flat, shape));
+            }
+            case PERMUTED -> {
+                int[] logical = new int[at.length];
+                for (int d = 0; d < at.length; d++) {
+                    logical[d] = at[at.length - 1 - d];
+                }
+                return prefix + " is its logical element " + java.util.Arrays.toString(logical);
+            }
+            case STEPPED -> {
+                int j = at[at.length - 1];
+                if (j % 2 == 0) {
+                    return prefix + " is a spare element outside the view";
+                }
+                int[] logical = at.clone();
+                logical[logical.length - 1] = (j - 1) / 2;
+                return prefix + " is its logical element " + java.util.Arrays.toString(logical);
+            }
+            case EXPANDED -> {
+                int[] small = values.shape();
+                StringBuilder b = new StringBuilder("[");
+                for (int d = 0; d < at.length; d++) {
+                    b.append(d == 0 ? "" : ", ").append(small[d] == 1 && shape[d] > 1 ? "*" : String.valueOf(at[d]));
+                }
+                return prefix + " feeds its logical elements " + b.append(']') + " (* : every position of a broadcast"
+                        + " dimension)";
+            }
+            default -> throw new IllegalStateException("layout " + layout);
+        }
+    }
+
     private int lastSize() {
         return shape.length == 0 ? 1 : shape[shape.length - 1];
     }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.DynamicTest;
  *   <li>{@link Check#GRADIENTS}: {@link GradCheck} in FLOAT64 with the inputs cut out of larger
  *       tensors by differentiable views, so the op's backward sees strided data too; for a spec
  *       that is not differentiable, the backward must raise "no gradient for &lt;name&gt; with
- *       respect to input ...";</li>
+ *       respect to input ..."; skipped for a spec whose declared output dtype is not floating
+ *       (an INT64 or BOOL result has no gradient to check, and autograd does not differentiate it);</li>
  *   <li>{@link Check#SECOND_ORDER}: the same on smaller shapes for gradients of gradients, where
  *       the spec says the op is smooth;</li>
  *   <li>{@link Check#BAD_INPUTS}: every bad call raises with its message fragments;</li>
@@ -37,12 +38,19 @@ import org.junit.jupiter.api.DynamicTest;
  *       gives a FLOAT32 result (where FLOAT64 inputs give FLOAT64) that agrees with the FLOAT64
  *       result to {@link #FLOAT32_TOLERANCE}: the fast dtype computes what the checked one does,
  *       and nothing promotes it to FLOAT64 on the way. Opt-in: not part of {@link #CONTRACT}.</li>
+ *   <li>{@link Check#EMPTY_INPUTS}: on a sample drawn with {@link Dice.Size#EMPTY} in which an input
+ *       has a size-0 dimension, the op either refuses by name ({@code TensorException},
+ *       {@code AutogradException} or {@code IllegalArgumentException}: a max over nothing) or gives
+ *       the reference's shape and values, and its backward gives gradients of the inputs' (empty)
+ *       shapes. Opt-in too.</li>
  * </ul>
  *
  * <p>Randomness: a check draws everything from {@code RandomKey.of(seed).fold(spec.name().hashCode())},
  * so a seed and a spec name reproduce a sample: {@code OpContract.gradients(spec, seed)}. Every
  * failure message starts with the spec name and the check, and ends with the seed; a gradient
- * failure names the input index, the element index and the numerical and analytical values.
+ * failure names the input index, the element index and the numerical and analytical values. The
+ * element index is of the backing tensor the check differentiates ({@link Input#backing()}); for an
+ * input in a non-contiguous layout the failure adds the logical element it is (or, broadcast, feeds).
  *
  * <p>From jqwik, one property per check, the seed drawn by jqwik (turn shrinking off: a seed
  * shrinks to nothing meaningful):
@@ -72,22 +80,27 @@ public final class OpContract {
 
     /** One part of the contract. */
     public enum Check {
-        FORWARD, GRADIENTS, SECOND_ORDER, BAD_INPUTS, EDGE_CASES, FLOAT32;
+        FORWARD, GRADIENTS, SECOND_ORDER, BAD_INPUTS, EDGE_CASES, FLOAT32, EMPTY_INPUTS;
 
         /** Runs this check on one spec; throws {@link AssertionError} naming the spec, the check and the seed. */
         public void run(OpSpec<?> spec, long seed) {
             try {
                 switch (this) {
                     case FORWARD -> checkForward(spec, seed);
-                    case GRADIENTS -> checkGradients(spec, seed, false);
+                    case GRADIENTS -> {
+                        if (spec.checks().outputDType().isFloating()) {
+                            checkGradients(spec, seed, false);
+                        }
+                    }
                     case SECOND_ORDER -> {
-                        if (spec.checks().secondOrder()) {
+                        if (spec.checks().secondOrder() && spec.checks().outputDType().isFloating()) {
                             checkGradients(spec, seed, true);
                         }
                     }
                     case BAD_INPUTS -> checkBadInputs(spec);
                     case EDGE_CASES -> checkEdgeCases(spec);
                     case FLOAT32 -> checkFloat32(spec, seed);
+                    case EMPTY_INPUTS -> checkEmptyInputs(spec, seed);
                 }
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(spec.name() + " [" + label() + "]: " + e.getMessage() + " (seed " + seed + ")", e);
@@ -97,8 +110,9 @@ public final class OpContract {
         /** Whether this check has anything to do for {@code spec}. */
         public boolean appliesTo(OpSpec<?> spec) {
             return switch (this) {
-                case FORWARD, GRADIENTS, FLOAT32 -> true;
-                case SECOND_ORDER -> spec.checks().secondOrder();
+                case FORWARD, FLOAT32, EMPTY_INPUTS -> true;
+                case GRADIENTS -> spec.checks().outputDType().isFloating();
+                case SECOND_ORDER -> spec.checks().secondOrder() && spec.checks().outputDType().isFloating();
                 case BAD_INPUTS -> !spec.badInputs().isEmpty();
                 case EDGE_CASES -> !spec.edgeCases().isEmpty();
             };
@@ -149,6 +163,11 @@ public final class OpContract {
     /** {@link Check#FLOAT32} on every spec; all failures in one error. */
     public static void float32(List<? extends OpSpec<?>> specs, long seed) {
         check(List.of(Check.FLOAT32), specs, seed);
+    }
+
+    /** {@link Check#EMPTY_INPUTS} on every spec; all failures in one error. */
+    public static void emptyInputs(List<? extends OpSpec<?>> specs, long seed) {
+        check(List.of(Check.EMPTY_INPUTS), specs, seed);
     }
 
     /** {@link Check#BAD_INPUTS} on every spec; all failures in one error. */
@@ -304,12 +323,17 @@ public final class OpContract {
         }
     }
 
-    /** Element by element, relative tolerance 1e-12: an op on doubles may only reorder its rounding. */
+    /**
+     * Element by element, relative tolerance 1e-12: an op on doubles may only reorder its rounding.
+     * NaN matches only NaN and an infinity only itself (as {@link #compareExact}).
+     */
     private static void compareElements(String label, Nd actual, Nd expected, String what) {
         for (int i = 0; i < expected.numel(); i++) {
             double e = expected.data()[i];
             double a = actual.data()[i];
-            if (!(Math.abs(a - e) <= 1e-12 * (1 + Math.abs(e))) && !(Double.isNaN(a) && Double.isNaN(e))) {
+            boolean ok = Double.isNaN(e) ? Double.isNaN(a)
+                    : Double.isInfinite(e) ? a == e : Math.abs(a - e) <= 1e-12 * (1 + Math.abs(e));
+            if (!ok) {
                 throw new AssertionError(label + " element " + Arrays.toString(Nd.unravel(i, expected.shape()))
                         + " is " + a + ", " + what + " gives " + e);
             }
@@ -353,11 +377,44 @@ public final class OpContract {
             }
             throw new AssertionError(label + ": the backward of a non-differentiable op must raise \"" + expected
                     + " ...\", it returned a gradient");
-        } else if (secondOrder) {
-            GradCheck.checkSecondOrder(label, f, options, backing);
-        } else {
-            GradCheck.check(label, f, options, backing);
         }
+        try {
+            if (secondOrder) {
+                GradCheck.checkSecondOrder(label, f, options, backing);
+            } else {
+                GradCheck.check(label, f, options, backing);
+            }
+        } catch (AutogradException e) {
+            String where = logicalElement(e.getMessage(), inputs);
+            if (where == null) {
+                throw e;
+            }
+            throw new AssertionError(e.getMessage() + "; " + where, e);
+        }
+    }
+
+    /** "d input K[i, j]" in a gradcheck failure: the input and the element of its backing tensor. */
+    private static final java.util.regex.Pattern BACKING_ELEMENT =
+            java.util.regex.Pattern.compile("/ d input (\\d+)\\[([0-9, ]*)\\]");
+
+    /**
+     * The gradcheck indexes the backing tensors it differentiates; this says which element of the
+     * logical input (the one the op sees) a failure's backing element is, or null when they are the
+     * same (a contiguous input) or the failure names no element (a projection).
+     */
+    private static String logicalElement(String message, Input[] inputs) {
+        java.util.regex.Matcher m = BACKING_ELEMENT.matcher(message == null ? "" : message);
+        if (!m.find()) {
+            return null;
+        }
+        int input = Integer.parseInt(m.group(1));
+        if (input >= inputs.length) {
+            return null; // second order: a seed of the outer check, not an input of the op
+        }
+        int[] at = m.group(2).isBlank() ? new int[0]
+                : Arrays.stream(m.group(2).split(", ")).mapToInt(Integer::parseInt).toArray();
+        String where = inputs[input].describeBackingElement(at);
+        return where == null ? null : "input " + input + ": " + where;
     }
 
     private static <A> Input[] draw(OpSpec<A> spec, OpSpec.Sample<A> s, Dice d, boolean anyLayout) {
@@ -366,6 +423,90 @@ public final class OpContract {
             inputs[i] = Input.draw(d, s.shapes()[i], spec.domain(i), anyLayout);
         }
         return inputs;
+    }
+
+    /** Samples drawn before {@link Check#EMPTY_INPUTS} gives up finding one with an empty input. */
+    static final int EMPTY_ATTEMPTS = 24;
+
+    /**
+     * The op on a sample with an empty input (contiguous inputs: the layouts are the forward check's
+     * business): a named refusal, or the reference's shape and values and gradients of the inputs'
+     * shapes. A sampler that cannot draw such a sample (it needs sizes of at least 1, or fails on 0)
+     * leaves nothing to check.
+     */
+    private static <A> void checkEmptyInputs(OpSpec<A> spec, long seed) {
+        for (int attempt = 0; attempt < EMPTY_ATTEMPTS; attempt++) {
+            Dice d = new Dice(key(spec, seed).fold(0xE3E0L + attempt), Dice.Size.EMPTY);
+            OpSpec.Sample<A> s;
+            try {
+                s = spec.sampler().draw(d);
+            } catch (RuntimeException samplerNeedsNonEmptySizes) {
+                continue; // NOTE: e.g. d.between(1, n) with n = 0; such a draw is not a sample of the op
+            }
+            if (Arrays.stream(s.shapes()).noneMatch(shape -> Nd.numel(shape) == 0)) {
+                continue;
+            }
+            Input[] inputs = draw(spec, s, d, false);
+            Var[] x = new Var[inputs.length];
+            Nd[] logical = new Nd[inputs.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Var.withGrad(inputs[i].view());
+                logical[i] = Nd.of(x[i].value());
+            }
+            String label = "on " + s + " (empty)";
+            Var out;
+            try {
+                out = spec.op().apply(x, s.args());
+            } catch (IllegalArgumentException | AutogradException refused) { // TensorException is an IllegalArgumentException
+                if (refused.getMessage() == null || refused.getMessage().isBlank()) {
+                    throw new AssertionError(label + ": refused without a message", refused);
+                }
+                return; // a named refusal (e.g. a maximum over nothing)
+            } catch (RuntimeException e) {
+                throw new AssertionError(label + ": the op failed with " + e, e);
+            }
+            Nd expected;
+            try {
+                expected = spec.reference().apply(logical, s.args());
+            } catch (RuntimeException referenceHasNoValue) {
+                expected = null; // the reference cannot say; the shapes of the gradients are still checked
+            }
+            if (expected != null) {
+                if (!Arrays.equals(expected.shape(), out.shape())) {
+                    throw new AssertionError(label + ": output shape " + Arrays.toString(out.shape())
+                            + ", the reference's " + Arrays.toString(expected.shape()));
+                }
+                compareElements(label + ": output", Nd.of(out.value()), expected, "the reference");
+            }
+            if (!spec.checks().differentiable() || !out.dtype().isFloating()) {
+                return;
+            }
+            List<Var> wrt = new ArrayList<>();
+            List<Integer> which = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (x[i].dtype().isFloating() && !spec.checks().isConstant(i)) {
+                    wrt.add(x[i]);
+                    which.add(i);
+                }
+            }
+            if (wrt.isEmpty()) {
+                return;
+            }
+            List<Var> grads;
+            try {
+                grads = Autograd.grad(out.sum(), wrt, GradOptions.DEFAULT.allowingUnused());
+            } catch (RuntimeException e) {
+                throw new AssertionError(label + ": the backward failed with " + e, e);
+            }
+            for (int k = 0; k < grads.size(); k++) {
+                Var g = grads.get(k);
+                if (g != null && !Arrays.equals(g.shape(), x[which.get(k)].shape())) {
+                    throw new AssertionError(label + ": the gradient of input " + which.get(k) + " has shape "
+                            + Arrays.toString(g.shape()) + ", the input " + Arrays.toString(x[which.get(k)].shape()));
+                }
+            }
+            return;
+        }
     }
 
     private static void checkBadInputs(OpSpec<?> spec) {

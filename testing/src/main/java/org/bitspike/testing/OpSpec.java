@@ -100,7 +100,9 @@ public record OpSpec<A>(String name, List<Domain> domains, Sampler<A> sampler, O
      * @param secondOrder whether gradients of gradients are checked too (smooth ops)
      * @param constants inputs not differentiated (values the op only reads for positions)
      * @param eps central-difference step (larger where the output is rounded to FLOAT32)
-     * @param outputDType the dtype of the result for FLOAT64 inputs
+     * @param outputDType the dtype of the result for FLOAT64 inputs; when it is not floating (an
+     *        INT64 index, a BOOL mask) the gradient checks ({@code GRADIENTS}, {@code SECOND_ORDER})
+     *        are skipped whatever {@code differentiable} says: such a result carries no gradient
      */
     public record Checks(boolean differentiable, boolean secondOrder, int[] constants, double eps, DType outputDType) {
         /** Differentiable twice, every input differentiated, eps 1e-6, FLOAT64 output. */

@@ -870,7 +870,12 @@ final class OpTable {
             (x, beta) -> x[0].softplus(beta, beta * Domain.CLAMP_MAX),
             (x, beta) -> Naive.map(x[0], v -> v > Domain.CLAMP_MAX ? v : softplus(beta * v) / beta))
             .bad("beta 0", () -> grad(2).softplus(0, 20), "softplus", "beta must be positive and finite, got 0.0", "[2]")
-            .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN"));
+            .bad("a NaN threshold", () -> grad(2).softplus(1, Double.NaN), "softplus", "threshold must not be NaN")
+            // review finding 9: a beta that rounds to 0 or infinity in FLOAT32 (x * beta would be 0 or inf)
+            .bad("beta 1e-50 in FLOAT32", () -> Var.withGrad(Tensor.zeros(2)).softplus(1e-50, 20), "softplus",
+                "beta 1.0E-50 rounds to 0.0", "FLOAT32", "[2]")
+            .bad("beta 1e39 in FLOAT32", () -> Var.withGrad(Tensor.zeros(2)).softplus(1e39, 20), "softplus",
+                "beta 1.0E39 rounds to Infinity", "FLOAT32", "[2]"));
         rows.add(unary("erf", ElementwisePrimitive.Erf.class, REAL, Var::erf, OpTable::erf));
         rows.add(row("hardtanh", ElementwisePrimitive.Hardtanh.class, List.of(OFF_CLAMP_BOUNDS), (Dice d) -> Sample.of(null, d.shape(0, 3)),
             (x, a) -> x[0].hardtanh(Domain.CLAMP_MIN, Domain.CLAMP_MAX),
@@ -890,6 +895,9 @@ final class OpTable {
             // derivative alpha at 0 (as PyTorch); no NaN from the discarded branch at large x
             .edge(EdgeCase.at("x = 0, -1e4, 1e4 (alpha 1.7)", 1.7, doubles(0, -1e4, 1e4))
                 .output(doubles(0, -1.7, 1e4)).gradients(doubles(1.7, 0, 1)).tolerance(1e-15))
+            // review finding 13: NaN propagates with derivative 1, as PyTorch's (the clamp gave 0)
+            .edge(EdgeCase.at("x = NaN", 1.0, doubles(Double.NaN, -1)).output(doubles(Double.NaN, Math.expm1(-1)))
+                .gradients(doubles(1, Math.exp(-1))).tolerance(1e-15))
             .bad("an infinite alpha", () -> grad(2).elu(Double.POSITIVE_INFINITY), "elu", "alpha must be finite",
                 "Infinity"));
         // DISTINCT keeps every reduced set's variance away from 0, where sqrt has its kink
@@ -912,11 +920,23 @@ final class OpTable {
             return Sample.of(new Dim(d.dim(s.length), d.coin()), s);
         }, (x, a) -> x[0].prod(a.dim, a.keepDim),
             (x, a) -> Naive.reduce(x[0], new int[] {a.normalised(x[0].rank())}, a.keepDim, 1, (u, v) -> u * v, v -> v))
-            .bad("a dimension out of range", () -> grad(2, 3).prod(-3, false), "prod", "dimension -3", "[2, 3]"));
+            // review finding 6: a 0-d value along dimension 0 (or -1) is itself, as PyTorch's and as sum's
+            .edge(EdgeCase.at("a 0-d value along dimension 0", new Dim(0, false), Tensor.scalar(DType.FLOAT64, 3))
+                .output(Tensor.scalar(DType.FLOAT64, 3)).gradients(Tensor.scalar(DType.FLOAT64, 1)))
+            .edge(EdgeCase.at("a 0-d value along dimension -1, kept", new Dim(-1, true), Tensor.scalar(DType.FLOAT64, -2))
+                .output(Tensor.scalar(DType.FLOAT64, -2)).gradients(Tensor.scalar(DType.FLOAT64, 1)))
+            .bad("a dimension out of range", () -> grad(2, 3).prod(-3, false), "prod", "dimension -3", "[2, 3]")
+            .bad("dimension 1 of a 0-d value", () -> Var.withGrad(Tensor.scalar(DType.FLOAT64, 3)).prod(1, false), "prod",
+                "dimension 1", "valid: -1..0", "[]"));
         rows.add(row("prod of all elements", ReductionPrimitive.Prod.class, List.of(NONZERO), (Dice d) -> Sample.of(null, d.shape(0, 3)),
             (x, a) -> x[0].prod(), (x, a) -> Naive.reduce(x[0], all(x[0].rank()), false, 1, (u, v) -> u * v, v -> v))
             .edge(EdgeCase.<Object>at("one zero", null, doubles(2, 0, 3)).output(doubles(0).reshape()).gradients(doubles(0, 6, 0)))
-            .edge(EdgeCase.<Object>at("two zeros", null, doubles(0, 5, 0)).output(doubles(0).reshape()).gradients(doubles(0, 0, 0))));
+            .edge(EdgeCase.<Object>at("two zeros", null, doubles(0, 5, 0)).output(doubles(0).reshape()).gradients(doubles(0, 0, 0)))
+            // review finding 8: the others of the inf hold a zero (0); of the 2, a zero and the inf (0 * inf = NaN); as PyTorch
+            .edge(EdgeCase.<Object>at("an inf and one zero", null, doubles(Double.POSITIVE_INFINITY, 0, 2))
+                .output(doubles(Double.NaN).reshape()).gradients(doubles(0, Double.POSITIVE_INFINITY, Double.NaN)))
+            .edge(EdgeCase.<Object>at("an inf and two zeros", null, doubles(Double.POSITIVE_INFINITY, 0, 0))
+                .output(doubles(Double.NaN).reshape()).gradients(doubles(0, Double.NaN, Double.NaN))));
         rows.add(row("cumsum", ReductionPrimitive.Cumsum.class, List.of(REAL), (Dice d) -> {
             int[] s = d.shape(1, 3, d.size().maxDim + 2);
             return Sample.of(d.dim(s.length), s);

@@ -3,11 +3,13 @@ package org.bitspike.testing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -105,14 +107,51 @@ class LayoutTest {
     void userDomainsComposeAndStayInside(@ForAll long seed) {
         Domain offOne = Domain.uniform(0, 2).awayFrom(0.1, 1.0);
         for (double v : Nd.of(offOne.draw(RandomKey.of(seed), new int[] {50})).data()) {
-            assertTrue(Math.abs(v - 1) >= 0.1 && v > -0.2 && v < 2.2, offOne.name() + " " + v);
+            assertTrue(Math.abs(v - 1) >= 0.1 && v > 0 && v < 2, offOne.name() + " " + v);
         }
+        // review finding 10: pushing 0.3 away from 0.4 by 2 * 0.3 left POSITIVE ([0.2, 2]) at -0.3
+        Domain offPoint4 = Domain.POSITIVE.awayFrom(0.3, 0.4);
+        for (double v : Nd.of(offPoint4.draw(RandomKey.of(seed), new int[] {40})).data()) {
+            assertTrue(Math.abs(v - 0.4) >= 0.3 && v >= 0.2 && v <= 2, offPoint4.name() + " " + v);
+        }
+        // a domain without repeats is redrawn whole: still distinct, still away
+        // (6 DISTINCT values: one in [0.25, 0.29), near 0.27 about half the time)
+        double[] sorted = Nd.of(Domain.DISTINCT.awayFrom(0.01, 0.27).draw(RandomKey.of(seed), new int[] {6})).data();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+            assertTrue(Math.abs(sorted[i] - 0.27) >= 0.01 && (i == 0 || sorted[i] - sorted[i - 1] >= 0.06),
+                    Arrays.toString(sorted));
+        }
+        // where nothing is near, the draw is the base domain's own
+        assertArrayEquals(Nd.of(Domain.REAL.draw(RandomKey.of(seed), new int[] {5})).data(),
+                Nd.of(Domain.REAL.awayFrom(0.5, 9.0).draw(RandomKey.of(seed), new int[] {5})).data(), 0.0);
         Domain cubes = Domain.uniform(-1, 1).map("cube", v -> v * v * v);
         Tensor t = cubes.draw(RandomKey.of(seed), new int[] {2, 2});
         assertEquals(DType.FLOAT64, t.dtype());
         assertArrayEquals(new int[] {2, 2}, t.shape());
         assertTrue(Arrays.stream(Nd.of(t).data()).allMatch(v -> v > -1 && v < 1), cubes.name());
         assertEquals("(-1.0, 1.0).cube", cubes.name());
+    }
+
+    @Example
+    void onlyTheEmptySizeDrawsSizeZeroDimensions() {
+        int zeros = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            Dice empty = new Dice(RandomKey.of(seed), Dice.Size.EMPTY);
+            int[] s = empty.shape(1, 3);
+            assertTrue(Arrays.stream(s).allMatch(v -> v >= 0 && v <= 3), Arrays.toString(s));
+            zeros += Arrays.stream(s).anyMatch(v -> v == 0) ? 1 : 0;
+            assertTrue(Arrays.stream(new Dice(RandomKey.of(seed), Dice.Size.REGULAR).shape(1, 3)).allMatch(v -> v >= 1));
+        }
+        assertTrue(zeros >= 10 && zeros <= 40, zeros + " of 50 EMPTY shapes had a size-0 dimension");
+    }
+
+    @Example
+    void awayFromADomainItCoversFailsByName() {
+        Domain none = Domain.uniform(0, 1).awayFrom(2, 0.5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> none.draw(RandomKey.of(1), new int[] {3}));
+        assertTrue(e.getMessage().contains("(0.0, 1.0).awayFrom(2.0, [0.5])") && e.getMessage().contains("[3]"),
+                e.getMessage());
     }
 
     @Property

@@ -1,14 +1,19 @@
 package org.bitspike.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bitspike.autograd.Context;
 import org.bitspike.autograd.Function;
 import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.testing.OpSpec.Sample;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,26 @@ class WrongBackwardTest {
             (Dice d) -> Sample.<Void>of(null, new int[] {3}, new int[] {3}),
             (x, a) -> new SwappedProduct().apply(x[0], x[1]), (x, a) -> Nd.zip(x[0], x[1], (u, v) -> u * v));
 
+    /** x^2 whose backward is right except at logical element [1, 2], where it adds g. */
+    static final class WrongAtOneElement extends Function {
+        @Override
+        protected Tensor forward(Context ctx, Tensor... x) {
+            ctx.saveInputs(0);
+            return x[0].mul(x[0]);
+        }
+
+        @Override
+        protected Var[] backward(Context ctx, Var g) {
+            Tensor bump = Tensor.zeros(DType.FLOAT64, 2, 3);
+            bump.set_(1, 1, 2);
+            return new Var[] {g.mul(ctx.input(0)).mul(2).add(g.mul(Var.of(bump)))};
+        }
+    }
+
+    private static final OpSpec<Void> WRONG_AT_1_2 = OpSpec.of("wrong at [1, 2]", List.of(Domain.REAL),
+            (Dice d) -> Sample.<Void>of(null, new int[] {2, 3}), (x, a) -> new WrongAtOneElement().apply(x[0]),
+            (x, a) -> x[0].map(v -> v * v));
+
     /** "d output 0[i] / d input K[j, ...] ... numerical N, analytical A". */
     private static final Pattern WHERE = Pattern.compile(
             "d output 0\\[[0-9, ]*\\] / d input (\\d)\\[(\\d+(, \\d+)*)\\].*numerical (\\S+), analytical (\\S+)");
@@ -68,6 +93,33 @@ class WrongBackwardTest {
         double analytical = Double.parseDouble(where.group(5));
         assertTrue(Math.abs(analytical - 2 * numerical) <= 1e-6 * (1 + Math.abs(numerical)), m);
         assertTrue(m.contains("inputs [[2, 3]]"), "the sample's shapes: " + m);
+    }
+
+    /**
+     * Review finding 7: the gradcheck indexes the backing tensor (offset 7, padded, permuted, stepped,
+     * or the smaller broadcast one); the failure also names the logical element, whatever the layout.
+     */
+    @Test
+    void aFailureNamesTheLogicalElementInEveryLayout() {
+        Map<String, String> seen = new TreeMap<>();
+        for (long seed = 0; seed < 60 && seen.size() < Layout.values().length; seed++) {
+            long s = seed;
+            String m = assertThrows(AssertionError.class, () -> OpContract.gradients(WRONG_AT_1_2, s)).getMessage();
+            Matcher layout = Pattern.compile("inputs \\[\\[2, 3\\]\\] \\[(\\w+) \\[2, 3\\]\\]").matcher(m);
+            assertTrue(layout.find(), m);
+            seen.put(layout.group(1), m);
+        }
+        assertEquals(Set.of("contiguous", "offset", "permuted", "stepped", "expanded"), seen.keySet(), seen.toString());
+        Matcher contiguous = WHERE.matcher(seen.get("contiguous"));
+        assertTrue(contiguous.find() && contiguous.group(2).equals("1, 2"), seen.get("contiguous"));
+        assertTrue(!seen.get("contiguous").contains("backing element"), seen.get("contiguous"));
+        for (String l : List.of("offset", "permuted", "stepped")) {
+            assertTrue(seen.get(l).contains("; input 0: backing element [") && seen.get(l).contains("(" + l
+                    + " [2, 3] layout) is its logical element [1, 2]"), seen.get(l));
+        }
+        String expanded = seen.get("expanded");
+        assertTrue(expanded.contains("feeds its logical elements [*, 2]") || expanded.contains(
+                "feeds its logical elements [1, *]"), expanded);
     }
 
     @Test

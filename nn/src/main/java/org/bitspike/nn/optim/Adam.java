@@ -1,6 +1,7 @@
 package org.bitspike.nn.optim;
 
 import java.util.List;
+import java.util.Set;
 import org.bitspike.tensor.AdamStep;
 import org.bitspike.tensor.Tensor;
 
@@ -16,7 +17,8 @@ import org.bitspike.tensor.Tensor;
  * variant the Hoyer-regularised SNN papers train with) the denominator uses the running maximum of
  * {@code v} instead of {@code v}, as PyTorch: {@code vmax = max(vmax, v)} after the update of
  * {@code v}, and {@code p -= lr * (m / (1 - b1^t)) / (sqrt(vmax / (1 - b2^t)) + eps)}. The running
- * maximum is state ({@code maxExpAvgSq}), saved and restored with the rest. The step is one fused
+ * maximum is state ({@code maxExpAvgSq}), saved and restored with the rest; {@link #load} refuses
+ * state saved without it (plain Adam's) rather than start it at zero, as PyTorch refuses it. The step is one fused
  * pass too ({@link Tensor#adamStep_(Tensor, Tensor, Tensor, Tensor, AdamStep)}), allocation-free
  * once the state exists.
  */
@@ -66,6 +68,26 @@ public final class Adam extends Optimizer {
     /** AdamW with the usual betas and eps over one group. */
     public static Adam adamW(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
         return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, true);
+    }
+
+    @Override
+    protected List<String> stateNames() {
+        return amsgrad ? List.of("step", "expAvg", "expAvgSq", "maxExpAvgSq") : List.of("step", "expAvg", "expAvgSq");
+    }
+
+    /**
+     * Every state at once: a moment estimate restarted at zero while the step count runs on would be
+     * bias-corrected wrongly, and a running maximum restarted at zero silently changes AMSGrad (PyTorch
+     * refuses such state too, at its step).
+     */
+    @Override
+    protected Set<String> requiredStateNames() {
+        return Set.copyOf(stateNames());
+    }
+
+    @Override
+    protected String describe() {
+        return amsgrad ? "Adam (amsgrad)" : "Adam";
     }
 
     @Override

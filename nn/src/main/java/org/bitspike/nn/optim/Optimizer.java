@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.DType;
@@ -66,6 +67,22 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * The names of the per-parameter state this optimiser keeps in its configuration (for example
+     * {@code step}, {@code expAvg}, {@code expAvgSq} for Adam), in the order they are created;
+     * {@link #load} refuses any other name.
+     */
+    protected abstract List<String> stateNames();
+
+    /**
+     * The names a parameter's state must hold together once it holds any (the default: none, every
+     * buffer being created lazily on its own). {@link #load} refuses a saved parameter state that has
+     * some but not all of these, since starting the missing ones at zero would change the algorithm.
+     */
+    protected Set<String> requiredStateNames() {
+        return Set.of();
+    }
+
     /** Updates {@code param} in place from {@code grad}; {@code slot} identifies its state. */
     protected abstract void update(Tensor param, Tensor grad, ParamGroup group, int slot);
 
@@ -110,8 +127,13 @@ public abstract class Optimizer {
     }
 
     /**
-     * Restores {@link #stateDict()} output. The groups must have the same sizes and parameter shapes
-     * as when it was saved; entries that do not fit are reported together by name.
+     * Restores {@link #stateDict()} output. The groups must have the same sizes, and every state
+     * tensor the shape and dtype of its parameter (the step count: a 0-d INT64), as when it was saved;
+     * every state name must be one this optimiser keeps ({@link #stateNames()}), and a parameter with
+     * state must hold all of {@link #requiredStateNames()}. Every entry that does not fit is reported
+     * in one error, by key, with what was expected and found; nothing is changed then.
+     *
+     * @throws IllegalArgumentException naming the optimiser and each offending key
      */
     public void load(Map<String, Tensor> saved) {
         List<String> problems = new ArrayList<>();
@@ -146,15 +168,44 @@ public abstract class Optimizer {
             }
             Var p = params.get(Integer.parseInt(parts[1]));
             Tensor t = e.getValue();
-            boolean scalarState = parts[2].equals("step");
-            if (!scalarState && !Arrays.equals(t.shape(), p.shape())) {
-                problems.add(String.format("'%s' has shape %s but its parameter has %s", key,
-                        Arrays.toString(t.shape()), Arrays.toString(p.shape())));
+            if (!stateNames().contains(parts[2])) {
+                problems.add(String.format("'%s' is not a state of this %s (its states: %s)", key, describe(),
+                        String.join(", ", stateNames())));
+                continue;
+            }
+            if (parts[2].equals("step")) {
+                if (t.dtype() != DType.INT64 || t.numel() != 1) {
+                    problems.add(String.format("'%s' must be a single INT64 count, found %s %s", key, t.dtype(),
+                            Arrays.toString(t.shape())));
+                }
+            } else {
+                if (!Arrays.equals(t.shape(), p.shape())) {
+                    problems.add(String.format("'%s' has shape %s but its parameter has %s", key,
+                            Arrays.toString(t.shape()), Arrays.toString(p.shape())));
+                }
+                if (t.dtype() != p.dtype()) {
+                    problems.add(String.format("'%s' has dtype %s but its parameter has %s", key, t.dtype(),
+                            p.dtype()));
+                }
             }
             restored.get(Integer.parseInt(parts[1])).put(parts[2], t.copy());
         }
+        Set<String> required = requiredStateNames();
+        for (int slot = 0; slot < restored.size(); slot++) {
+            Map<String, Tensor> names = restored.get(slot);
+            if (names.isEmpty()) {
+                continue; // a parameter that never had a gradient: its state starts fresh, as PyTorch
+            }
+            for (String name : stateNames()) {
+                if (required.contains(name) && !names.containsKey(name)) {
+                    problems.add(String.format("missing 'state.%d.%s': this %s needs %s together once a parameter "
+                            + "has state (saved under another configuration?)", slot, name, describe(),
+                            String.join(", ", required)));
+                }
+            }
+        }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("load " + getClass().getSimpleName() + " state: " + String.join("; ", problems));
+            throw new IllegalArgumentException("load " + describe() + " state: " + String.join("; ", problems));
         }
         for (int slot = 0; slot < state.size(); slot++) {
             state.set(slot, restored.get(slot));
@@ -162,5 +213,10 @@ public abstract class Optimizer {
         for (int g = 0; g < groups.size(); g++) {
             groups.get(g).setLr(lrs[g]);
         }
+    }
+
+    /** The optimiser's name and the configuration that decides its state, for errors. */
+    protected String describe() {
+        return getClass().getSimpleName();
     }
 }

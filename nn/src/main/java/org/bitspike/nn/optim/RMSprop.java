@@ -1,6 +1,8 @@
 package org.bitspike.nn.optim;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Tensor;
 
@@ -16,6 +18,10 @@ import org.bitspike.tensor.Tensor;
  * }</pre>
  * Every state starts at zero; the state names are {@code squareAvg}, {@code gradAvg} (centered) and
  * {@code momentumBuffer} (momentum), saved and restored by {@link #stateDict()} with the step count.
+ * {@link #load} refuses a parameter's state that lacks one this configuration uses (state saved
+ * without momentum or centering, loaded into an RMSprop with them): PyTorch refuses it too (at its
+ * step), and a gradient average or momentum restarted at zero mid-run would silently differ from
+ * both the saved run and a fresh one.
  * NOTE: written with tensor ops, it allocates a few parameter-sized temporaries per step (the
  * squared gradient, the denominator and the ratio).
  */
@@ -48,6 +54,28 @@ public final class RMSprop extends Optimizer {
     /** PyTorch's defaults (alpha 0.99, eps 1e-8, no momentum, not centered) over one group. */
     public static RMSprop of(List<Var> params, double lr, double weightDecay) {
         return new RMSprop(List.of(new ParamGroup(params, lr, weightDecay)), 0.99, 1e-8, 0, false);
+    }
+
+    @Override
+    protected List<String> stateNames() {
+        List<String> names = new ArrayList<>(List.of("step", "squareAvg"));
+        if (centered) {
+            names.add("gradAvg");
+        }
+        if (momentum > 0) {
+            names.add("momentumBuffer");
+        }
+        return names;
+    }
+
+    @Override
+    protected Set<String> requiredStateNames() {
+        return Set.copyOf(stateNames());
+    }
+
+    @Override
+    protected String describe() {
+        return "RMSprop (" + (centered ? "centered" : "not centered") + ", momentum " + momentum + ")";
     }
 
     @Override

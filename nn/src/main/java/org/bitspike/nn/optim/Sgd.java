@@ -32,6 +32,12 @@ public final class Sgd extends Optimizer {
         return new Sgd(List.of(new ParamGroup(params, lr, weightDecay)), momentum, 0, false);
     }
 
+    /** The momentum buffer only, with momentum; created lazily from the first gradient (as PyTorch). */
+    @Override
+    protected List<String> stateNames() {
+        return momentum > 0 ? List.of("momentum") : List.of();
+    }
+
     @Override
     protected void update(Tensor p, Tensor g, ParamGroup group, int slot) {
         double lr = group.lr();

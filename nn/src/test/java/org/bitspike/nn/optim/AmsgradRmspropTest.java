@@ -141,6 +141,33 @@ class AmsgradRmspropTest {
         }
     }
 
+    /** Review finding 2: state saved under another configuration was an NPE at the step (RMSprop) or a silent zero (AMSGrad's maximum). */
+    @Test
+    void stateSavedUnderAnotherConfigurationIsRefusedAtLoadByName() {
+        Var p = param(1.0, -2.0);
+        RMSprop plain = RMSprop.of(List.of(p), 0.01, 0);
+        grad(p, GRADS[0]);
+        plain.step();
+        RMSprop centered = new RMSprop(List.of(new ParamGroup(List.of(p), 0.01, 0)), 0.99, 1e-8, 0.9, true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> centered.load(plain.stateDict()));
+        assertTrue(e.getMessage().contains("RMSprop (centered, momentum 0.9)"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing 'state.0.gradAvg'"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing 'state.0.momentumBuffer'"), e.getMessage());
+        grad(p, GRADS[1]);
+        centered.step(); // nothing was loaded: it starts fresh, no NullPointerException
+        assertEquals(2, centered.stateDict().get("state.0.step").itemDouble() + 1);
+
+        Adam adam = Adam.of(List.of(p), 0.01, 0);
+        adam.step();
+        Adam ams = Adam.amsgrad(List.of(p), 0.01, 0);
+        IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> ams.load(adam.stateDict()));
+        assertTrue(a.getMessage().contains("load Adam (amsgrad) state: missing 'state.0.maxExpAvgSq'"), a.getMessage());
+        // a parameter that never had a gradient has no state, and that loads anywhere
+        Var unused = param(3.0);
+        Adam fresh = Adam.of(List.of(unused), 0.01, 0);
+        Adam.amsgrad(List.of(unused), 0.01, 0).load(fresh.stateDict());
+    }
+
     @Test
     void float32ParametersGetFloat32State() {
         Var p = Var.withGrad(Tensor.of(new float[] {1, -2}, 2));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitspike.autograd.Var;
@@ -137,6 +138,33 @@ class OptimizerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.load(state));
         assertTrue(e.getMessage().contains("'state.0.expAvg' has shape [3] but its parameter has [2]"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected 'state.5.expAvg'"), e.getMessage());
+    }
+
+    /** Review finding 3: load checked only shapes; now also dtypes and state names, all reported at once. */
+    @Test
+    void loadingStateOfTheWrongDtypeOrUnknownNamesIsAnError() {
+        Var p = param(1.0, 2.0);
+        Adam adam = Adam.amsgrad(List.of(p), 0.1, 0);
+        grad(p, 1, 1);
+        adam.step();
+        Map<String, Tensor> state = new LinkedHashMap<>(adam.stateDict());
+        state.put("state.0.expAvg", state.get("state.0.expAvg").to(DType.FLOAT32));
+        state.put("state.0.expAvgSqq", Tensor.zeros(DType.FLOAT64, 2));
+        state.put("state.0.step", Tensor.scalar(DType.FLOAT64, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.load(state));
+        String m = e.getMessage();
+        assertTrue(m.contains("'state.0.expAvg' has dtype FLOAT32 but its parameter has FLOAT64"), m);
+        assertTrue(m.contains("'state.0.expAvgSqq' is not a state of this Adam (amsgrad) (its states: step, expAvg, "
+                + "expAvgSq, maxExpAvgSq)"), m);
+        assertTrue(m.contains("'state.0.step' must be a single INT64 count, found FLOAT64 []"), m);
+        // nothing was changed: the optimiser's own state still round-trips
+        adam.load(adam.stateDict());
+        // SGD with momentum keeps only its buffer; plain SGD keeps nothing
+        Sgd sgd = Sgd.of(List.of(p), 0.1, 0.9, 0);
+        sgd.step();
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> Sgd.of(List.of(p), 0.1, 0, 0).load(sgd.stateDict()));
+        assertTrue(s.getMessage().contains("'state.0.momentum' is not a state of this Sgd (its states: )"), s.getMessage());
     }
 
     @Test

@@ -89,6 +89,11 @@ class StepAllocationTest {
         StepAllocation.Config allocating = new StepAllocation.Config("allocating", ps -> new Optimizer(
                 List.of(new ParamGroup(ps, 0.01, 0))) {
             @Override
+            protected List<String> stateNames() {
+                return List.of();
+            }
+
+            @Override
             protected void update(org.bitspike.tensor.Tensor p, org.bitspike.tensor.Tensor g, ParamGroup group, int slot) {
                 p.add_(g.mul(-group.lr())); // the unfused axpy: one temporary per parameter
             }
