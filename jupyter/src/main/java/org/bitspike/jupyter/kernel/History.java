@@ -4,13 +4,12 @@ import com.google.gson.JsonArray;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The inputs executed in this kernel process, answering {@code history_request}s (tail, range and
- * glob search) with {@code [session, line, input]} entries, or {@code [session, line, [input, output]]}
- * when outputs are asked for. The session number is always {@value #SESSION}: history is not kept
- * across kernel processes.
+ * glob search, see {@link Glob} for the pattern's rules) with {@code [session, line, input]} entries,
+ * or {@code [session, line, [input, output]]} when outputs are asked for. The session number is always
+ * {@value #SESSION}: history is not kept across kernel processes.
  *
  * <p>Not final: a test subclass overrides {@link #answer} to fail, proving every request is answered.
  */
@@ -74,28 +73,15 @@ class History {
     }
 
     private List<Entry> search(Requests.History request) {
-        Pattern pattern = globToRegex(request.pattern());
+        Glob pattern = new Glob(request.pattern());
         List<Entry> matches = new ArrayList<>();
         LinkedHashSet<String> seen = new LinkedHashSet<>();
         for (int i = entries.size() - 1; i >= 0; i--) { // newest first, so unique keeps the latest
             Entry e = entries.get(i);
-            if (pattern.matcher(e.input()).matches() && (!request.unique() || seen.add(e.input()))) {
+            if (pattern.matches(e.input()) && (!request.unique() || seen.add(e.input()))) {
                 matches.add(0, e);
             }
         }
         return request.n().isPresent() ? last(matches, request.n().getAsInt()) : matches;
-    }
-
-    /** fnmatch-style glob: {@code *} any run, {@code ?} one character, the rest literal. */
-    static Pattern globToRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
     }
 }

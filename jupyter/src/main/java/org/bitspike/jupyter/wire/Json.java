@@ -15,6 +15,11 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** The one place JSON is read and written, so every frame and file follows the same rules. */
@@ -57,9 +62,44 @@ final class Json {
         return p.isString() ? "a string" : p.isNumber() ? "a number" : "a boolean";
     }
 
-    /** Parses UTF-8 bytes as one strict JSON value (RFC 8259: no comments, no NaN, no trailing text). */
+    /**
+     * Parses UTF-8 bytes as one strict JSON value (RFC 8259: no comments, no NaN, no trailing text).
+     *
+     * @throws MalformedJsonException when the bytes are not well-formed UTF-8 (naming the byte offset and the
+     *                                bytes there) or not strict JSON
+     */
     static JsonElement parse(byte[] utf8) throws IOException {
-        return parse(new StringReader(new String(utf8, StandardCharsets.UTF_8)));
+        return parse(new StringReader(decode(utf8)));
+    }
+
+    /**
+     * {@code utf8} decoded strictly. NOTE: {@code new String(bytes, UTF_8)} replaces each malformed sequence
+     * with U+FFFD, so a frame with invalid bytes would be accepted with other text than was signed and sent;
+     * RFC 8259 requires UTF-8, so such a frame is refused instead, naming where the bad bytes are.
+     */
+    private static String decode(byte[] utf8) throws MalformedJsonException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(utf8);
+        CharBuffer out = CharBuffer.allocate(utf8.length); // UTF-8 never decodes to more chars than bytes
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int at = in.position();
+            int length = Math.min(result.length(), utf8.length - at);
+            StringBuilder bytes = new StringBuilder();
+            for (int i = at; i < at + length; i++) {
+                bytes.append(bytes.length() == 0 ? "" : " ").append(String.format("0x%02x", utf8[i] & 0xff));
+            }
+            throw new MalformedJsonException("invalid UTF-8 at byte offset " + at + " of " + utf8.length + ": "
+                    + (length == 1 ? "the byte " + bytes + " is" : "the bytes " + bytes + " are") + " not a character"
+                    + " (JSON text must be UTF-8)");
+        }
+        out.flip();
+        return out.toString();
     }
 
     /** Parses one strict JSON value from {@code in}; the reader is not closed. */

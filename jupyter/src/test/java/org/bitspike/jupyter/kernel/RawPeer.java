@@ -26,8 +26,8 @@ import org.zeromq.ZMQ;
  */
 final class RawPeer implements AutoCloseable {
 
-    /** What came back: the reply's type, its parent's msg_id and its content. */
-    record Frames(String type, String parentId, JsonObject content) {}
+    /** What came back: the reply's type, its parent's msg_id, its content and its header. */
+    record Frames(String type, String parentId, JsonObject content, JsonObject header) {}
 
     private final ZContext context = new ZContext();
     private final ZMQ.Socket socket;
@@ -35,10 +35,18 @@ final class RawPeer implements AutoCloseable {
 
     /** A DEALER connected to {@code port} on loopback, signing with {@code key}. */
     RawPeer(int port, String key) {
+        this(port, key, UUID.randomUUID().toString());
+    }
+
+    /**
+     * As {@link #RawPeer(int, String)}, with the ZeroMQ {@code identity}: a shell peer and a stdin peer of the
+     * same identity are one frontend, to which the kernel sends its input requests.
+     */
+    RawPeer(int port, String key, String identity) {
         this.key = key.getBytes(UTF_8);
         socket = context.createSocket(SocketType.DEALER);
         socket.setLinger(0);
-        socket.setIdentity(UUID.randomUUID().toString().getBytes(UTF_8));
+        socket.setIdentity(identity.getBytes(UTF_8));
         socket.connect("tcp://127.0.0.1:" + port);
     }
 
@@ -47,6 +55,14 @@ final class RawPeer implements AutoCloseable {
      * {@code contentJson} exactly as given. The header's msg_id is {@code id}.
      */
     List<byte[]> request(String id, String type, String contentJson) {
+        return message(id, type, "{}", contentJson.getBytes(UTF_8));
+    }
+
+    /**
+     * The frames of a signed message whose parent header is {@code parentJson} and whose content frame is
+     * {@code content} byte for byte (it need not be valid UTF-8).
+     */
+    List<byte[]> message(String id, String type, String parentJson, byte[] content) {
         JsonObject header = new JsonObject();
         header.addProperty("msg_id", id);
         header.addProperty("session", "raw-peer");
@@ -54,8 +70,8 @@ final class RawPeer implements AutoCloseable {
         header.addProperty("date", "2026-12-07T00:00:00.000000Z");
         header.addProperty("msg_type", type);
         header.addProperty("version", "5.3");
-        List<byte[]> json = List.of(header.toString().getBytes(UTF_8), "{}".getBytes(UTF_8), "{}".getBytes(UTF_8),
-                contentJson.getBytes(UTF_8));
+        List<byte[]> json = List.of(header.toString().getBytes(UTF_8), parentJson.getBytes(UTF_8), "{}".getBytes(UTF_8),
+                content);
         List<byte[]> frames = new ArrayList<>();
         frames.add("<IDS|MSG>".getBytes(US_ASCII));
         frames.add(hmac(json).getBytes(US_ASCII));
@@ -93,7 +109,7 @@ final class RawPeer implements AutoCloseable {
         JsonObject parent = JsonParser.parseString(new String(frames.get(3), UTF_8)).getAsJsonObject();
         JsonObject content = JsonParser.parseString(new String(frames.get(5), UTF_8)).getAsJsonObject();
         return new Frames(header.get("msg_type").getAsString(),
-                parent.has("msg_id") ? parent.get("msg_id").getAsString() : null, content);
+                parent.has("msg_id") ? parent.get("msg_id").getAsString() : null, content, header);
     }
 
     private String hmac(List<byte[]> parts) {
