@@ -66,6 +66,13 @@ public final class KernelConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
 
+    /** The process's stderr, unbuffered: written to when the heap may have nothing left to give. */
+    private static final java.io.FileOutputStream STDERR = new java.io.FileOutputStream(java.io.FileDescriptor.err);
+    /** Built in advance, for the same reason. */
+    private static final byte[] FATAL_LINE = ("SEVERE: bitspike kernel: fatal error in a wire-layer thread; the kernel"
+            + " cannot serve on and ends (status " + FatalErrorHandler.EXIT_STATUS + "), so that its frontend restarts it\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     /**
      * How long {@link #close} waits for a handler to return after interrupting it. NOTE: a handler that
      * ignores interrupts must not hang close for ever; after this the sockets are closed anyway and the
@@ -96,6 +103,10 @@ public final class KernelConnection implements AutoCloseable {
     private final Thread monitorThread;
     private final Thread shellThread;
     private final Thread controlThread;
+    private final FrameBudget budget;
+    /** Null when the options turn the watchdog off. */
+    private final Watchdog watchdog;
+    private final Thread watchdogThread;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean shellBusy;
@@ -105,7 +116,8 @@ public final class KernelConnection implements AutoCloseable {
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
             WireOptions options, LongSupplier clock, ZMQ.Context context, ZMQ.Socket shell,
-            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb) {
+            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb, FrameBudget budget) {
+        this.budget = budget;
         // first: it is the one part that can fail, and it cleans up after itself when it does
         Map<Channel, ZMQ.Socket> monitored = new EnumMap<>(Channel.class);
         monitored.put(Channel.SHELL, shell);
@@ -114,7 +126,7 @@ public final class KernelConnection implements AutoCloseable {
         monitored.put(Channel.IOPUB, iopub);
         monitored.put(Channel.HEARTBEAT, hb);
         this.monitor = new PeerMonitor(context, monitored,
-                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), this::fatal);
+                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), budget, this::fatal);
         this.info = info;
         this.endpoints = List.copyOf(endpoints);
         this.signer = signer;
@@ -129,6 +141,10 @@ public final class KernelConnection implements AutoCloseable {
         this.monitorThread = thread("monitor", monitor);
         this.shellThread = thread("shell", () -> dispatch(Channel.SHELL, shellRequests));
         this.controlThread = thread("control", () -> dispatch(Channel.CONTROL, controlRequests));
+        this.watchdog = options.watchdogPeriodMillis() == 0 ? null
+                : new Watchdog(endpoints.get(4), options.watchdogPeriodMillis(), options.watchdogTimeoutMillis(), System::nanoTime,
+                        this::fatal);
+        this.watchdogThread = watchdog == null ? null : thread("watchdog", watchdog);
     }
 
     /**
@@ -179,18 +195,26 @@ public final class KernelConnection implements AutoCloseable {
         context.setNotificationExceptionHandler((t, e) ->
                 LOG.log(Level.SEVERE, "jeromq thread " + t.getName() + " recovered from an error in one connection", e));
         long max = options.maxMessageBytes();
+        // one budget and one rate-limited refusal log for the five sockets: the whole kernel's memory is at stake
+        FrameBudget budget = new FrameBudget(options.effectiveFrameBudget(), System::nanoTime);
+        LogLimiter refusals = new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, clock);
         List<ZMQ.Socket> bound = new ArrayList<>(5);
         try {
-            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info, max));
-            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info, max));
-            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info, max));
-            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info, max));
-            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info, max));
+            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info, max,
+                    new FrameGuard(Channel.SHELL, max, budget, refusals)));
+            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info, max,
+                    new FrameGuard(Channel.IOPUB, max, budget, refusals)));
+            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info, max,
+                    new FrameGuard(Channel.STDIN, max, budget, refusals)));
+            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info, max,
+                    new FrameGuard(Channel.CONTROL, max, budget, refusals)));
+            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info, max,
+                    new FrameGuard(Channel.HEARTBEAT, max, budget, refusals)));
             ConnectionInfo actual = info.withPorts(Sockets.port(shell), Sockets.port(iopub), Sockets.port(stdin),
                     Sockets.port(control), Sockets.port(hb));
             List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
             KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, options,
-                    clock, context, shell, control, stdin, iopub, hb);
+                    clock, context, shell, control, stdin, iopub, hb, budget);
             self.set(connection);
             connection.start();
             LOG.log(Level.FINE, "listening: {0}", actual);
@@ -354,6 +378,13 @@ public final class KernelConnection implements AutoCloseable {
             return;
         }
         try {
+            if (watchdog != null) {
+                // first: from here on the heartbeat goes quiet on purpose
+                watchdog.stop();
+                if (!ownThread()) {
+                    joinUninterruptibly(watchdogThread, 0);
+                }
+            }
             shellRequests.add(STOP);
             controlRequests.add(STOP);
             WireException closedEx = closedWhileWaiting();
@@ -399,6 +430,11 @@ public final class KernelConnection implements AutoCloseable {
         return monitor.awaitDisconnects(n, timeout, unit);
     }
 
+    /** The bytes of incoming frames reserved in the in-flight budget now (for tests). */
+    long framesInFlight() {
+        return budget.reserved();
+    }
+
     /** Whether a fatal error has been reported (and {@link WireOptions#onFatal()} called). */
     public boolean failed() {
         return failed.get();
@@ -410,15 +446,20 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     private void start() {
-        for (Thread t : new Thread[] {ioThread, heartbeatThread, monitorThread, shellThread, controlThread}) {
+        for (Thread t : new Thread[] {ioThread, heartbeatThread, monitorThread, shellThread, controlThread, watchdogThread}) {
             // a backstop: the loops catch what they can; whatever still escapes is fatal, never silent
-            t.setUncaughtExceptionHandler((thread, e) -> fatal(thread.getName(), e));
+            if (t != null) {
+                t.setUncaughtExceptionHandler((thread, e) -> fatal(thread.getName(), e));
+            }
         }
         ioThread.start();
         heartbeatThread.start();
         monitorThread.start();
         shellThread.start();
         controlThread.start();
+        if (watchdogThread != null) {
+            watchdogThread.start();
+        }
     }
 
     /** Called on the I/O thread for every verified message; never blocks. */
@@ -516,19 +557,36 @@ public final class KernelConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * NOTE: in this order, so that a heap with nothing left to give cannot keep the kernel alive: a line built
+     * in advance goes straight to the process's stderr (no allocation, no logging lock), then {@code onFatal}
+     * runs (the kernel's halts), and only then the detailed SEVERE line is logged, best effort: it is what a test's
+     * recording handler, which returns, gets to see.
+     */
     private static void reportFatal(String thread, Throwable error, FatalErrorHandler onFatal) {
-        LOG.log(Level.SEVERE, "fatal error in thread " + thread + ": " + error + "; the kernel cannot serve on and"
-                + " ends, so that its frontend restarts it", error);
+        try {
+            STDERR.write(FATAL_LINE);
+        } catch (java.io.IOException | RuntimeException e) {
+            // stderr is closed: onFatal below still runs, and the detailed line is still tried
+        }
         try {
             onFatal.fatal(thread, error);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "the fatal-error handler itself failed", e);
+        } finally {
+            try {
+                LOG.log(Level.SEVERE, "fatal error in thread " + thread + ": " + error + "; the kernel cannot serve on and"
+                        + " ends, so that its frontend restarts it", error);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // best effort: the line above already said what happened
+            }
         }
     }
 
     private boolean ownThread() {
         Thread t = Thread.currentThread();
-        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread || t == monitorThread;
+        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread || t == monitorThread
+                || (watchdogThread != null && t == watchdogThread);
     }
 
     private static WireException closedWhileWaiting() {
