@@ -134,7 +134,9 @@ public final class KernelConnection implements AutoCloseable {
         this.onFatal = options.onFatal();
         this.context = context;
         this.io = new SocketLoop(context, shell, control, stdin, iopub, signer,
-                new ReplayGuard(options.replayWindow()), this::deliver, this::fatal);
+                new ReplayGuard(options.replayWindow()), this::deliver, this::fatal,
+                new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, SocketLoop.DROP_WARNINGS, clock),
+                this::reject);
         this.heartbeat = new Heartbeat(context, hb, this::fatal);
         this.ioThread = thread("io", io);
         this.heartbeatThread = thread("heartbeat", heartbeat);
@@ -197,7 +199,7 @@ public final class KernelConnection implements AutoCloseable {
         long max = options.maxMessageBytes();
         // one budget and one rate-limited refusal log for the five sockets: the whole kernel's memory is at stake
         FrameBudget budget = new FrameBudget(options.effectiveFrameBudget(), System::nanoTime);
-        LogLimiter refusals = new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, clock);
+        LogLimiter refusals = new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, 1, clock);
         List<ZMQ.Socket> bound = new ArrayList<>(5);
         try {
             ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info, max,
@@ -460,6 +462,24 @@ public final class KernelConnection implements AutoCloseable {
         if (watchdogThread != null) {
             watchdogThread.start();
         }
+    }
+
+    /**
+     * Answers a verified request whose frames could not be decoded (content, metadata or parent_header not an
+     * object; header without a string msg_id) with an error reply naming the frame or field: the client would
+     * otherwise wait for ever. Called on the I/O thread; the reply is queued like any other.
+     */
+    private void reject(Channel channel, Message request, String reason) {
+        String type = request.type();
+        String replyType = type.endsWith("_request") ? type.substring(0, type.length() - "_request".length()) + "_reply"
+                : "error_reply";
+        JsonObject content = new JsonObject();
+        content.addProperty("status", "error");
+        content.addProperty("ename", "MalformedMessage");
+        content.addProperty("evalue", type + ": " + reason);
+        content.add("traceback", new com.google.gson.JsonArray());
+        LOG.log(Level.FINE, "answered a malformed {0} message with an error: {1}", new Object[] {channel.label(), reason});
+        send(channel, Message.reply(request, replyType, content));
     }
 
     /** Called on the I/O thread for every verified message; never blocks. */

@@ -6,8 +6,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Rate-limits one kind of log line: at most one line per interval reaches the log; the lines held back
- * in between are counted, and the next line that passes says how many there were. A flood of bad input
+ * Rate-limits one kind of log line: at most {@code burst} lines per interval reach the log; the lines held
+ * back in between are counted, and the next line that passes says how many there were. A flood of bad input
  * (a stranger sending a million unsigned messages, or announcing frame after frame the kernel refuses)
  * then costs a few lines a minute instead of gigabytes of log. Thread-safe.
  */
@@ -19,21 +19,28 @@ final class LogLimiter {
     private final Logger log;
     private final Level level;
     private final long intervalNanos;
+    private final int burst;
     private final LongSupplier clock;
-    private boolean logged;
-    private long last;
+    private boolean started;
+    private long windowStart;
+    private int inWindow;
     private long held;
 
     /**
      * @param log           where the lines go
      * @param level         their level
-     * @param intervalNanos the shortest time between two lines (0: every line passes)
+     * @param intervalNanos the length of one window (0: every line passes)
+     * @param burst         the most lines logged in one window, at least 1
      * @param clock         nanoseconds, as {@link System#nanoTime} (tests pass their own)
      */
-    LogLimiter(Logger log, Level level, long intervalNanos, LongSupplier clock) {
+    LogLimiter(Logger log, Level level, long intervalNanos, int burst, LongSupplier clock) {
         if (intervalNanos < 0) {
             throw new IllegalArgumentException("LogLimiter: intervalNanos must be >= 0, got " + intervalNanos);
         }
+        if (burst < 1) {
+            throw new IllegalArgumentException("LogLimiter: burst must be at least 1, got " + burst);
+        }
+        this.burst = burst;
         this.log = Objects.requireNonNull(log, "log");
         this.level = Objects.requireNonNull(level, "level");
         this.intervalNanos = intervalNanos;
@@ -41,19 +48,23 @@ final class LogLimiter {
     }
 
     /**
-     * Logs the line {@code text.get()} builds, unless a line passed less than the interval ago; then it is
-     * only counted (and its text never built). Returns whether it was logged.
+     * Logs the line {@code text.get()} builds, unless the window's burst is spent; then it is only counted
+     * (and its text never built). Returns whether it was logged.
      */
     boolean log(java.util.function.Supplier<String> text) {
         long suppressed;
         synchronized (this) {
             long now = clock.getAsLong();
-            if (logged && now - last < intervalNanos) {
+            if (!started || now - windowStart >= intervalNanos) {
+                started = true;
+                windowStart = now;
+                inWindow = 0;
+            }
+            if (inWindow >= burst) {
                 held++;
                 return false;
             }
-            logged = true;
-            last = now;
+            inWindow++;
             suppressed = held;
             held = 0;
         }
