@@ -39,16 +39,21 @@ import org.zeromq.ZMQ;
  * {@code bitspike-wire-shell} calls the handler for shell requests one at a time in arrival order;
  * {@code bitspike-wire-control} does the same for control requests, so they are answered while a shell
  * handler runs; {@code bitspike-wire-heartbeat} echoes; {@code bitspike-wire-monitor} reads the sockets'
- * ZeroMQ monitors and logs disconnected peers. {@link #send}, {@link #publish} and
+ * ZeroMQ monitors and logs disconnected peers; {@code bitspike-wire-watchdog} (unless turned off in
+ * {@link WireOptions}) pings the heartbeat from its own ZeroMQ context and declares a silent kernel fatal.
+ * {@link #send}, {@link #publish} and
  * {@link #requestInput} may be called from any thread.
  *
  * <p>Every incoming message is checked against the connection key. Unsigned, wrongly signed, replayed
  * (a signature seen before, see {@link ReplayGuard}) and malformed messages are dropped and logged at
- * WARNING (logger {@value #LOGGER_NAME}) with the channel and the reason; a handler's exception is logged
- * at SEVERE. Neither stops the connection. Every socket refuses frames over
+ * WARNING (logger {@value #LOGGER_NAME}; at most 20 such lines a minute) with the channel and the reason, except
+ * a verified request with malformed JSON frames whose header says where to reply: it gets an error reply. A
+ * handler's exception is logged at SEVERE. Neither stops the connection. Every socket refuses frames over
  * {@link WireOptions#maxMessageBytes()} by disconnecting the peer that sent one; every disconnected peer is
- * logged at WARNING with its channel, its address and the limit (at most one such line a minute, see
- * {@code DisconnectWarnings}: jeromq does not tell a refused peer from one that left).
+ * logged at INFO with its channel, its address and the limit (at most one such line a minute, see
+ * {@code DisconnectWarnings}: jeromq does not tell a refused peer from one that left). Every incoming frame
+ * is allocated by a {@code FrameGuard}, which refuses sizes jeromq lets through and frames beyond the in-flight
+ * budget ({@link WireOptions#frameBudgetBytes()}).
  *
  * <p>No thread dies silently: an Error that escapes the I/O, heartbeat or monitor loop, or kills any thread of the
  * connection or of jeromq, is logged at SEVERE ("fatal error in thread ...") and handed to
@@ -79,6 +84,18 @@ public final class KernelConnection implements AutoCloseable {
      * handler's later sends are dropped.
      */
     private static final long HANDLER_STOP_MS = 2000;
+
+    /**
+     * The in-flight budget of the heartbeat socket alone: 4 MiB, some 16,000 pings of any frontend. A ping larger
+     * than this is refused.
+     */
+    static final long HEARTBEAT_BUDGET = 4L << 20;
+
+    /**
+     * The in-flight budget of the control socket alone: 16 MiB (or the whole budget, when smaller). Control
+     * carries small requests (interrupt, shutdown, kernel_info, debug); a larger one is refused.
+     */
+    static final long CONTROL_BUDGET = 16L << 20;
 
     /** Put in a dispatch queue to end its thread; compared by identity. */
     private static final Message STOP = Message.request("", "stop", new JsonObject());
@@ -116,7 +133,8 @@ public final class KernelConnection implements AutoCloseable {
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
             WireOptions options, LongSupplier clock, ZMQ.Context context, ZMQ.Socket shell,
-            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb, FrameBudget budget) {
+            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb, FrameBudget budget,
+            List<FrameBudget> otherBudgets) {
         this.budget = budget;
         // first: it is the one part that can fail, and it cleans up after itself when it does
         Map<Channel, ZMQ.Socket> monitored = new EnumMap<>(Channel.class);
@@ -126,7 +144,10 @@ public final class KernelConnection implements AutoCloseable {
         monitored.put(Channel.IOPUB, iopub);
         monitored.put(Channel.HEARTBEAT, hb);
         this.monitor = new PeerMonitor(context, monitored,
-                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), budget, this::fatal);
+                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), () -> {
+                    budget.peerLeft();
+                    otherBudgets.forEach(FrameBudget::peerLeft);
+                }, this::fatal);
         this.info = info;
         this.endpoints = List.copyOf(endpoints);
         this.signer = signer;
@@ -199,6 +220,11 @@ public final class KernelConnection implements AutoCloseable {
         long max = options.maxMessageBytes();
         // one budget and one rate-limited refusal log for the five sockets: the whole kernel's memory is at stake
         FrameBudget budget = new FrameBudget(options.effectiveFrameBudget(), System::nanoTime);
+        // NOTE: the heartbeat has a small budget of its own, so a peer that holds the shared one (an endless
+        // multipart message on shell, say) leaves pings answered and the frontend and watchdog see a live kernel
+        FrameBudget heartbeatBudget = new FrameBudget(HEARTBEAT_BUDGET, System::nanoTime);
+        // and control too, so that interrupt and shutdown requests still get through
+        FrameBudget controlBudget = new FrameBudget(Math.min(CONTROL_BUDGET, options.effectiveFrameBudget()), System::nanoTime);
         LogLimiter refusals = new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, 1, clock);
         List<ZMQ.Socket> bound = new ArrayList<>(5);
         try {
@@ -209,14 +235,14 @@ public final class KernelConnection implements AutoCloseable {
             ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info, max,
                     new FrameGuard(Channel.STDIN, max, budget, refusals)));
             ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info, max,
-                    new FrameGuard(Channel.CONTROL, max, budget, refusals)));
+                    new FrameGuard(Channel.CONTROL, max, controlBudget, refusals)));
             ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info, max,
-                    new FrameGuard(Channel.HEARTBEAT, max, budget, refusals)));
+                    new FrameGuard(Channel.HEARTBEAT, max, heartbeatBudget, refusals)));
             ConnectionInfo actual = info.withPorts(Sockets.port(shell), Sockets.port(iopub), Sockets.port(stdin),
                     Sockets.port(control), Sockets.port(hb));
             List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
             KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, options,
-                    clock, context, shell, control, stdin, iopub, hb, budget);
+                    clock, context, shell, control, stdin, iopub, hb, budget, List.of(heartbeatBudget, controlBudget));
             self.set(connection);
             connection.start();
             LOG.log(Level.FINE, "listening: {0}", actual);
