@@ -214,17 +214,7 @@ final class SocketLoop implements Runnable {
         return new String(frames.get(decoded.identities().size() + 1), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /**
-     * An XPUB socket reads one frame per subscription change: 1 or 0, then the topic. The socket is in manual
-     * mode ({@code Sockets}): only what this method applies takes effect. It applies the empty topic alone
-     * (everything, which is what Jupyter frontends subscribe to) and ignores any other, so a flood of distinct
-     * subscriptions costs one read each and no memory.
-     *
-     * <p>NOTE: jeromq 0.6.0's manual XPUB cannot apply the empty topic itself (its trie reads the first byte of
-     * the topic and throws IndexOutOfBoundsException), so "everything" is applied as the {@value #PREFIXES}
-     * one-byte prefixes 0x00..0x7F, which cover every topic this kernel publishes (a message type, ASCII);
-     * applied again for a repeated subscription, they add nothing.
-     */
+    /** An XPUB socket reads one frame per subscription change: 1 or 0, then the topic. */
     private void readSubscriptions() {
         for (int n = 0; n < READ_BATCH; n++) {
             List<byte[]> frames = Sockets.receive(iopub);
@@ -232,26 +222,12 @@ final class SocketLoop implements Runnable {
                 return;
             }
             byte[] event = frames.get(0);
-            if (event.length != 1 || (event[0] != 0 && event[0] != 1)) {
-                continue; // a topic, or a message that is no subscription: nothing to apply
-            }
-            // applied to the pipe the subscription came from (jeromq's last pipe), i.e. to that client only
-            int option = event[0] == 1 ? zmq.ZMQ.ZMQ_SUBSCRIBE : zmq.ZMQ.ZMQ_UNSUBSCRIBE;
-            for (String prefix : EVERYTHING) {
-                iopub.base().setSocketOpt(option, prefix);
-            }
-            if (event[0] == 1) {
+            if (event.length > 0 && event[0] == 1) {
                 LOG.log(Level.FINE, "iopub: a client subscribed");
                 subscriptions.release();
             }
         }
     }
-
-    /** How many one-byte prefixes stand for the empty topic. */
-    private static final int PREFIXES = 128;
-    /** The one-byte prefixes 0x00..0x7F, as Strings (what jeromq's manual XPUB parses). */
-    private static final List<String> EVERYTHING = java.util.stream.IntStream.range(0, PREFIXES)
-            .mapToObj(c -> String.valueOf((char) c)).toList();
 
     private void write(int limit) {
         for (int n = 0; n < limit; n++) {

@@ -76,9 +76,6 @@ final class Sockets {
                 socket.setSndHWM(IOPUB_SEND_HWM);
                 // Every subscription reaches the I/O thread, even a second client's identical one.
                 socket.setXpubVerbose(true);
-                // NOTE: and none takes effect unless the I/O thread applies it: it applies the empty topic, the
-                // one Jupyter needs, and ignores the rest, so 210,000 distinct topics cost no memory.
-                socket.setXpubManual(true);
             }
             if (!socket.bind(endpoint)) {
                 throw new WireException(WireException.Reason.BIND, "cannot bind " + channel.label() + " to " + endpoint);
