@@ -76,9 +76,11 @@
  *
  * <h2>Sockets</h2>
  * Shell, control, stdin and heartbeat are ROUTER sockets; iopub is an XPUB, which publishes exactly like a
- * PUB but also lets the kernel see subscriptions arrive (tests use that to avoid the slow-joiner race). It is in
- * manual mode: the I/O thread applies a subscriber's subscription to everything (what Jupyter frontends ask
- * for) and ignores any other topic, so a flood of distinct subscriptions costs no memory.
+ * PUB but also lets the kernel see subscriptions arrive (tests use that to avoid the slow-joiner race).
+ * NOTE: every distinct topic a subscriber sends is kept in jeromq's subscription trie until it disconnects, and
+ * jeromq 0.6.0's manual mode ({@code ZMQ_XPUB_MANUAL}) keeps them too (in a second trie), so it does not help:
+ * a flood of distinct topics can still exhaust the heap, which then ends the kernel JVM
+ * ({@code -XX:+ExitOnOutOfMemoryError}, so a restart, not a zombie).
  * NOTE: the kernel does not send the {@code iopub_welcome} message of JEP 65: clients of protocol 5.3, such
  * as the jupyter_kernel_test in Debian 12, reject message types they do not know. Socket options and
  * their reasons are in {@code Sockets}.
