@@ -25,8 +25,15 @@ import picocli.CommandLine.Option;
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = "Install the kernelspec for Jupyter (default: for the current user).")
 final class Install implements Callable<Integer> {
-    /** The kernel JVM compiles cells and moves messages: C1 and a small serial heap start fastest. */
-    static final List<String> KERNEL_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m");
+    /**
+     * The kernel JVM compiles cells and moves messages: C1 and a small serial heap start fastest.
+     * {@code -XX:+ExitOnOutOfMemoryError} is the last backstop against a zombie: whichever thread runs out of
+     * heap (one of jeromq's, whose death the wire layer may never hear of), the process ends and the frontend
+     * restarts it. NOTE: only the kernel JVM: the execution JVM, where cells run, keeps going after a cell's
+     * OutOfMemoryError (it costs that cell's variables, not the session).
+     */
+    static final List<String> KERNEL_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
+            "-XX:+ExitOnOutOfMemoryError");
 
     @Option(names = "--user", description = "install into the user's Jupyter data dir (~/.local/share/jupyter; the default)")
     boolean user;

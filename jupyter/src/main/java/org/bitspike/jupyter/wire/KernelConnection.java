@@ -39,16 +39,21 @@ import org.zeromq.ZMQ;
  * {@code bitspike-wire-shell} calls the handler for shell requests one at a time in arrival order;
  * {@code bitspike-wire-control} does the same for control requests, so they are answered while a shell
  * handler runs; {@code bitspike-wire-heartbeat} echoes; {@code bitspike-wire-monitor} reads the sockets'
- * ZeroMQ monitors and logs disconnected peers. {@link #send}, {@link #publish} and
+ * ZeroMQ monitors and logs disconnected peers; {@code bitspike-wire-watchdog} (unless turned off in
+ * {@link WireOptions}) pings the heartbeat from its own ZeroMQ context and declares a silent kernel fatal.
+ * {@link #send}, {@link #publish} and
  * {@link #requestInput} may be called from any thread.
  *
  * <p>Every incoming message is checked against the connection key. Unsigned, wrongly signed, replayed
  * (a signature seen before, see {@link ReplayGuard}) and malformed messages are dropped and logged at
- * WARNING (logger {@value #LOGGER_NAME}) with the channel and the reason; a handler's exception is logged
- * at SEVERE. Neither stops the connection. Every socket refuses frames over
+ * WARNING (logger {@value #LOGGER_NAME}; at most 20 such lines a minute) with the channel and the reason, except
+ * a verified request with malformed JSON frames whose header says where to reply: it gets an error reply. A
+ * handler's exception is logged at SEVERE. Neither stops the connection. Every socket refuses frames over
  * {@link WireOptions#maxMessageBytes()} by disconnecting the peer that sent one; every disconnected peer is
- * logged at WARNING with its channel, its address and the limit (at most one such line a minute, see
- * {@code DisconnectWarnings}: jeromq does not tell a refused peer from one that left).
+ * logged at INFO with its channel, its address and the limit (at most one such line a minute, see
+ * {@code DisconnectWarnings}: jeromq does not tell a refused peer from one that left). Every incoming frame
+ * is allocated by a {@code FrameGuard}, which refuses sizes jeromq lets through and frames beyond the in-flight
+ * budget ({@link WireOptions#frameBudgetBytes()}).
  *
  * <p>No thread dies silently: an Error that escapes the I/O, heartbeat or monitor loop, or kills any thread of the
  * connection or of jeromq, is logged at SEVERE ("fatal error in thread ...") and handed to
@@ -66,12 +71,31 @@ public final class KernelConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
 
+    /** The process's stderr, unbuffered: written to when the heap may have nothing left to give. */
+    private static final java.io.FileOutputStream STDERR = new java.io.FileOutputStream(java.io.FileDescriptor.err);
+    /** Built in advance, for the same reason. */
+    private static final byte[] FATAL_LINE = ("SEVERE: bitspike kernel: fatal error in a wire-layer thread; the kernel"
+            + " cannot serve on and ends (status " + FatalErrorHandler.EXIT_STATUS + "), so that its frontend restarts it\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     /**
      * How long {@link #close} waits for a handler to return after interrupting it. NOTE: a handler that
      * ignores interrupts must not hang close for ever; after this the sockets are closed anyway and the
      * handler's later sends are dropped.
      */
     private static final long HANDLER_STOP_MS = 2000;
+
+    /**
+     * The in-flight budget of the heartbeat socket alone: 4 MiB, some 16,000 pings of any frontend. A ping larger
+     * than this is refused.
+     */
+    static final long HEARTBEAT_BUDGET = 4L << 20;
+
+    /**
+     * The in-flight budget of the control socket alone: 16 MiB (or the whole budget, when smaller). Control
+     * carries small requests (interrupt, shutdown, kernel_info, debug); a larger one is refused.
+     */
+    static final long CONTROL_BUDGET = 16L << 20;
 
     /** Put in a dispatch queue to end its thread; compared by identity. */
     private static final Message STOP = Message.request("", "stop", new JsonObject());
@@ -96,6 +120,10 @@ public final class KernelConnection implements AutoCloseable {
     private final Thread monitorThread;
     private final Thread shellThread;
     private final Thread controlThread;
+    private final FrameBudget budget;
+    /** Null when the options turn the watchdog off. */
+    private final Watchdog watchdog;
+    private final Thread watchdogThread;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean shellBusy;
@@ -105,7 +133,9 @@ public final class KernelConnection implements AutoCloseable {
 
     private KernelConnection(ConnectionInfo info, List<String> endpoints, Signer signer, MessageHandler handler,
             WireOptions options, LongSupplier clock, ZMQ.Context context, ZMQ.Socket shell,
-            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb) {
+            ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub, ZMQ.Socket hb, FrameBudget budget,
+            List<FrameBudget> otherBudgets) {
+        this.budget = budget;
         // first: it is the one part that can fail, and it cleans up after itself when it does
         Map<Channel, ZMQ.Socket> monitored = new EnumMap<>(Channel.class);
         monitored.put(Channel.SHELL, shell);
@@ -114,7 +144,10 @@ public final class KernelConnection implements AutoCloseable {
         monitored.put(Channel.IOPUB, iopub);
         monitored.put(Channel.HEARTBEAT, hb);
         this.monitor = new PeerMonitor(context, monitored,
-                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), this::fatal);
+                new DisconnectWarnings(options.maxMessageBytes(), DisconnectWarnings.INTERVAL_NANOS, clock), () -> {
+                    budget.peerLeft();
+                    otherBudgets.forEach(FrameBudget::peerLeft);
+                }, this::fatal);
         this.info = info;
         this.endpoints = List.copyOf(endpoints);
         this.signer = signer;
@@ -122,13 +155,19 @@ public final class KernelConnection implements AutoCloseable {
         this.onFatal = options.onFatal();
         this.context = context;
         this.io = new SocketLoop(context, shell, control, stdin, iopub, signer,
-                new ReplayGuard(options.replayWindow()), this::deliver, this::fatal);
+                new ReplayGuard(options.replayWindow()), this::deliver, this::fatal,
+                new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, SocketLoop.DROP_WARNINGS, clock),
+                this::reject);
         this.heartbeat = new Heartbeat(context, hb, this::fatal);
         this.ioThread = thread("io", io);
         this.heartbeatThread = thread("heartbeat", heartbeat);
         this.monitorThread = thread("monitor", monitor);
         this.shellThread = thread("shell", () -> dispatch(Channel.SHELL, shellRequests));
         this.controlThread = thread("control", () -> dispatch(Channel.CONTROL, controlRequests));
+        this.watchdog = options.watchdogPeriodMillis() == 0 ? null
+                : new Watchdog(endpoints.get(4), options.watchdogPeriodMillis(), options.watchdogTimeoutMillis(), System::nanoTime,
+                        this::fatal);
+        this.watchdogThread = watchdog == null ? null : thread("watchdog", watchdog);
     }
 
     /**
@@ -179,18 +218,31 @@ public final class KernelConnection implements AutoCloseable {
         context.setNotificationExceptionHandler((t, e) ->
                 LOG.log(Level.SEVERE, "jeromq thread " + t.getName() + " recovered from an error in one connection", e));
         long max = options.maxMessageBytes();
+        // one budget and one rate-limited refusal log for the five sockets: the whole kernel's memory is at stake
+        FrameBudget budget = new FrameBudget(options.effectiveFrameBudget(), System::nanoTime);
+        // NOTE: the heartbeat has a small budget of its own, so a peer that holds the shared one (an endless
+        // multipart message on shell, say) leaves pings answered and the frontend and watchdog see a live kernel
+        FrameBudget heartbeatBudget = new FrameBudget(HEARTBEAT_BUDGET, System::nanoTime);
+        // and control too, so that interrupt and shutdown requests still get through
+        FrameBudget controlBudget = new FrameBudget(Math.min(CONTROL_BUDGET, options.effectiveFrameBudget()), System::nanoTime);
+        LogLimiter refusals = new LogLimiter(LOG, Level.WARNING, LogLimiter.DEFAULT_INTERVAL_NANOS, 1, clock);
         List<ZMQ.Socket> bound = new ArrayList<>(5);
         try {
-            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info, max));
-            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info, max));
-            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info, max));
-            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info, max));
-            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info, max));
+            ZMQ.Socket shell = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.SHELL, info, max,
+                    new FrameGuard(Channel.SHELL, max, budget, refusals)));
+            ZMQ.Socket iopub = add(bound, Sockets.bind(context, SocketType.XPUB, Channel.IOPUB, info, max,
+                    new FrameGuard(Channel.IOPUB, max, budget, refusals)));
+            ZMQ.Socket stdin = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.STDIN, info, max,
+                    new FrameGuard(Channel.STDIN, max, budget, refusals)));
+            ZMQ.Socket control = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.CONTROL, info, max,
+                    new FrameGuard(Channel.CONTROL, max, controlBudget, refusals)));
+            ZMQ.Socket hb = add(bound, Sockets.bind(context, SocketType.ROUTER, Channel.HEARTBEAT, info, max,
+                    new FrameGuard(Channel.HEARTBEAT, max, heartbeatBudget, refusals)));
             ConnectionInfo actual = info.withPorts(Sockets.port(shell), Sockets.port(iopub), Sockets.port(stdin),
                     Sockets.port(control), Sockets.port(hb));
             List<String> endpoints = bound.stream().map(ZMQ.Socket::getLastEndpoint).toList();
             KernelConnection connection = new KernelConnection(actual, endpoints, signer, handler, options,
-                    clock, context, shell, control, stdin, iopub, hb);
+                    clock, context, shell, control, stdin, iopub, hb, budget, List.of(heartbeatBudget, controlBudget));
             self.set(connection);
             connection.start();
             LOG.log(Level.FINE, "listening: {0}", actual);
@@ -354,6 +406,13 @@ public final class KernelConnection implements AutoCloseable {
             return;
         }
         try {
+            if (watchdog != null) {
+                // first: from here on the heartbeat goes quiet on purpose
+                watchdog.stop();
+                if (!ownThread()) {
+                    joinUninterruptibly(watchdogThread, 0);
+                }
+            }
             shellRequests.add(STOP);
             controlRequests.add(STOP);
             WireException closedEx = closedWhileWaiting();
@@ -399,6 +458,11 @@ public final class KernelConnection implements AutoCloseable {
         return monitor.awaitDisconnects(n, timeout, unit);
     }
 
+    /** The bytes of incoming frames reserved in the in-flight budget now (for tests). */
+    long framesInFlight() {
+        return budget.reserved();
+    }
+
     /** Whether a fatal error has been reported (and {@link WireOptions#onFatal()} called). */
     public boolean failed() {
         return failed.get();
@@ -410,15 +474,38 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     private void start() {
-        for (Thread t : new Thread[] {ioThread, heartbeatThread, monitorThread, shellThread, controlThread}) {
+        for (Thread t : new Thread[] {ioThread, heartbeatThread, monitorThread, shellThread, controlThread, watchdogThread}) {
             // a backstop: the loops catch what they can; whatever still escapes is fatal, never silent
-            t.setUncaughtExceptionHandler((thread, e) -> fatal(thread.getName(), e));
+            if (t != null) {
+                t.setUncaughtExceptionHandler((thread, e) -> fatal(thread.getName(), e));
+            }
         }
         ioThread.start();
         heartbeatThread.start();
         monitorThread.start();
         shellThread.start();
         controlThread.start();
+        if (watchdogThread != null) {
+            watchdogThread.start();
+        }
+    }
+
+    /**
+     * Answers a verified request whose frames could not be decoded (content, metadata or parent_header not an
+     * object; header without a string msg_id) with an error reply naming the frame or field: the client would
+     * otherwise wait for ever. Called on the I/O thread; the reply is queued like any other.
+     */
+    private void reject(Channel channel, Message request, String reason) {
+        String type = request.type();
+        String replyType = type.endsWith("_request") ? type.substring(0, type.length() - "_request".length()) + "_reply"
+                : "error_reply";
+        JsonObject content = new JsonObject();
+        content.addProperty("status", "error");
+        content.addProperty("ename", "MalformedMessage");
+        content.addProperty("evalue", type + ": " + reason);
+        content.add("traceback", new com.google.gson.JsonArray());
+        LOG.log(Level.FINE, "answered a malformed {0} message with an error: {1}", new Object[] {channel.label(), reason});
+        send(channel, Message.reply(request, replyType, content));
     }
 
     /** Called on the I/O thread for every verified message; never blocks. */
@@ -516,19 +603,36 @@ public final class KernelConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * NOTE: in this order, so that a heap with nothing left to give cannot keep the kernel alive: a line built
+     * in advance goes straight to the process's stderr (no allocation, no logging lock), then {@code onFatal}
+     * runs (the kernel's halts), and only then the detailed SEVERE line is logged, best effort: it is what a test's
+     * recording handler, which returns, gets to see.
+     */
     private static void reportFatal(String thread, Throwable error, FatalErrorHandler onFatal) {
-        LOG.log(Level.SEVERE, "fatal error in thread " + thread + ": " + error + "; the kernel cannot serve on and"
-                + " ends, so that its frontend restarts it", error);
+        try {
+            STDERR.write(FATAL_LINE);
+        } catch (java.io.IOException | RuntimeException e) {
+            // stderr is closed: onFatal below still runs, and the detailed line is still tried
+        }
         try {
             onFatal.fatal(thread, error);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "the fatal-error handler itself failed", e);
+        } finally {
+            try {
+                LOG.log(Level.SEVERE, "fatal error in thread " + thread + ": " + error + "; the kernel cannot serve on and"
+                        + " ends, so that its frontend restarts it", error);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // best effort: the line above already said what happened
+            }
         }
     }
 
     private boolean ownThread() {
         Thread t = Thread.currentThread();
-        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread || t == monitorThread;
+        return t == shellThread || t == controlThread || t == ioThread || t == heartbeatThread || t == monitorThread
+                || (watchdogThread != null && t == watchdogThread);
     }
 
     private static WireException closedWhileWaiting() {

@@ -24,6 +24,11 @@ final class SocketLoop implements Runnable {
         void accept(Channel channel, Message message);
     }
 
+    /** Answers a verified request that could not be decoded: {@code request} is what {@link WireCodec#salvage} kept. */
+    interface Rejecter {
+        void reject(Channel channel, Message request, String reason);
+    }
+
     /** A message to write; {@code sent}, when given, learns whether the socket took it. */
     private record Outgoing(Channel channel, List<byte[]> frames, CompletableFuture<Boolean> sent) {}
 
@@ -54,8 +59,19 @@ final class SocketLoop implements Runnable {
     private final Semaphore subscriptions = new Semaphore(0);
     private volatile boolean stopping;
 
+    /**
+     * Warnings about dropped incoming messages logged per minute at most (the rest are counted): a stranger's
+     * flood of unsigned messages once wrote one line each, 109 MiB of log in 10 s.
+     */
+    static final int DROP_WARNINGS = 20;
+
+    private final LogLimiter drops;
+    private final Rejecter rejecter;
+
     SocketLoop(ZMQ.Context context, ZMQ.Socket shell, ZMQ.Socket control, ZMQ.Socket stdin, ZMQ.Socket iopub,
-            Signer signer, ReplayGuard replays, Inbox inbox, FatalErrorHandler fatal) {
+            Signer signer, ReplayGuard replays, Inbox inbox, FatalErrorHandler fatal, LogLimiter drops, Rejecter rejecter) {
+        this.drops = java.util.Objects.requireNonNull(drops, "drops");
+        this.rejecter = java.util.Objects.requireNonNull(rejecter, "rejecter");
         this.context = context;
         this.shell = shell;
         this.control = control;
@@ -167,15 +183,26 @@ final class SocketLoop implements Runnable {
             try {
                 message = WireCodec.decode(frames, signer);
             } catch (WireException e) {
-                LOG.log(Level.WARNING, "dropped {0} message: {1} ({2} frames)",
-                        new Object[] {channel.label(), e.getMessage(), String.valueOf(frames.size())});
+                if ((e.reason() == WireException.Reason.BAD_JSON || e.reason() == WireException.Reason.BAD_HEADER)
+                        && (channel == Channel.SHELL || channel == Channel.CONTROL)) {
+                    // NOTE: the signature was verified before the JSON was read, so the sender holds the key: it
+                    // gets an error reply naming the frame or field whenever the header says where to send it
+                    Message salvaged = WireCodec.salvage(frames);
+                    if (salvaged != null && (!signer.enabled() || replays.firstSight(signature(frames, salvaged)))) {
+                        rejecter.reject(channel, salvaged, e.getMessage());
+                        continue;
+                    }
+                }
+                int count = frames.size();
+                drops.log(() -> "dropped " + channel.label() + " message: " + e.getMessage() + " (" + count + " frames)");
                 continue;
             }
             if (signer.enabled() && !replays.firstSight(signature(frames, message))) {
                 // NOTE: dropped without a reply, as jupyter_client's Session does ("Duplicate Signature"):
                 // a reply would tell a replaying peer its copy arrived, and the original was answered.
-                LOG.log(Level.WARNING, "dropped {0} message {1}: replayed (its signature was already seen among"
-                        + " the last {2})", new Object[] {channel.label(), message, String.valueOf(replays.capacity())});
+                Message replayed = message;
+                drops.log(() -> "dropped " + channel.label() + " message " + replayed + ": replayed (its signature was"
+                        + " already seen among the last " + replays.capacity() + ")");
                 continue;
             }
             inbox.accept(channel, message);

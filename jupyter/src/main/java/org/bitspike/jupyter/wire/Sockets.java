@@ -54,7 +54,7 @@ final class Sockets {
      * the key could make jeromq reserve 2 GB of direct memory with a 9-byte frame header.
      */
     static ZMQ.Socket bind(ZMQ.Context context, SocketType type, Channel channel, ConnectionInfo info,
-            long maxMessageBytes) {
+            long maxMessageBytes, FrameGuard guard) {
         int port = info.port(channel);
         String endpoint = port == 0 ? info.address(0).replaceFirst(":0$", ":*") : info.address(port);
         ZMQ.Socket socket = context.socket(type);
@@ -62,6 +62,8 @@ final class Sockets {
             socket.setLinger(LINGER_MS);
             socket.setSendTimeOut(SEND_TIMEOUT_MS);
             socket.setMaxMsgSize(maxMessageBytes);
+            // every incoming frame's buffer comes from the guard, which refuses what jeromq's check lets through
+            socket.setMsgAllocator(guard);
             if (info.ip().contains(":")) {
                 socket.setIPv6(true); // ZeroMQ binds IPv6 addresses only when asked to
             }
@@ -95,17 +97,20 @@ final class Sockets {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
-    /** All frames of the next message, or null when none is waiting. Never blocks. */
+    /**
+     * All frames of the next message, or null when none is waiting. Never blocks. Each frame's reservation in the
+     * in-flight budget ends here ({@link FrameGuard#read}).
+     */
     static List<byte[]> receive(ZMQ.Socket socket) {
-        byte[] first = socket.recv(ZMQ.DONTWAIT);
+        zmq.Msg first = socket.recvMsg(ZMQ.DONTWAIT);
         if (first == null) {
             return null;
         }
         List<byte[]> frames = new ArrayList<>(8);
-        frames.add(first);
+        frames.add(FrameGuard.read(first));
         while (socket.hasReceiveMore()) {
             // The rest of a multipart message arrives with its first frame.
-            frames.add(socket.recv(0));
+            frames.add(FrameGuard.read(socket.recvMsg(0)));
         }
         return frames;
     }

@@ -101,6 +101,53 @@ public final class WireCodec {
                 frames.subList(0, delimiter), frames.subList(delimiter + 2 + 4, frames.size()));
     }
 
+    /**
+     * For a message that {@link #decode} refused for its JSON ({@link WireException.Reason#BAD_JSON} or
+     * {@link WireException.Reason#BAD_HEADER}, found after the signature was verified): the message as far as a
+     * reply can be addressed to it, or null when it cannot be. It can when the header frame is a JSON object
+     * with string {@code msg_type} and {@code session}; the parent header, metadata and content then become
+     * empty objects where they are not objects, and a missing or non-string {@code msg_id} becomes a string (empty,
+     * or the JSON text of what was there). Frames as given to {@code decode}; not modified.
+     */
+    static Message salvage(List<byte[]> frames) {
+        int delimiter = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            if (Arrays.equals(frames.get(i), DELIMITER)) {
+                delimiter = i;
+                break;
+            }
+        }
+        if (delimiter < 0 || frames.size() - delimiter - 1 < FIXED_FRAMES) {
+            return null;
+        }
+        JsonObject[] objects = new JsonObject[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                objects[i] = object(frames.get(delimiter + 2 + i), JSON_FRAMES[i]);
+            } catch (WireException e) {
+                if (i == 0) {
+                    return null;
+                }
+                objects[i] = new JsonObject();
+            }
+        }
+        JsonObject header = objects[0];
+        for (String field : new String[] {"msg_type", "session"}) {
+            JsonElement e = header.get(field);
+            if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                return null;
+            }
+        }
+        JsonElement id = header.get("msg_id");
+        if (id == null || !id.isJsonPrimitive() || !id.getAsJsonPrimitive().isString()) {
+            // NOTE: the reply's parent header must carry a string msg_id; a client matching on it finds none of its own
+            // either way, and the text of what it sent is the most it can recognise
+            header = header.deepCopy();
+            header.addProperty("msg_id", id == null ? "" : id.toString());
+        }
+        return new Message(header, objects[1], objects[2], objects[3], frames.subList(0, delimiter), List.of());
+    }
+
     private static JsonObject object(byte[] frame, String name) {
         JsonElement e;
         try {

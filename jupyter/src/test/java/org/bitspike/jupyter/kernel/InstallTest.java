@@ -38,6 +38,8 @@ class InstallTest {
         List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
         assertEquals("/opt/jdk/bin/java", argv.get(0));
         assertTrue(argv.contains("-XX:TieredStopAtLevel=1"), argv.toString());
+        // a heap with nothing left to give ends the kernel process (never the execution JVM): no zombie
+        assertTrue(argv.contains("-XX:+ExitOnOutOfMemoryError"), argv.toString());
         assertEquals(List.of("-jar", "{resource_dir}/bitspike-kernel.jar", "kernel", "{connection_file}"),
                 argv.subList(argv.size() - 4, argv.size()));
         assertTrue(Files.readString(to.resolve("kernel.json")).contains("TieredStopAtLevel=1"), "no \\u003d escapes");

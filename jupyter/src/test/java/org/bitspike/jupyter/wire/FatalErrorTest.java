@@ -62,6 +62,8 @@ class FatalErrorTest {
             assertEquals(KernelConnection.THREAD_PREFIX + "io", fatal.thread());
             assertSame(injected, fatal.error());
             assertTrue(kernel.failed());
+            // the detailed line comes after onFatal (which halts a real kernel first)
+            log.awaitMessage(Level.SEVERE, "fatal error in thread", TimeUnit.SECONDS.toMillis(WAIT_S));
             List<String> severe = log.messages(Level.SEVERE);
             assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-io")
                     && m.contains("injected") && m.contains("ends")), severe::toString);
@@ -94,6 +96,8 @@ class FatalErrorTest {
             assertEquals(KernelConnection.THREAD_PREFIX + "heartbeat", fatal.thread());
             assertSame(injected, fatal.error());
             assertTrue(kernel.failed());
+            // the detailed line comes after onFatal (which halts a real kernel first)
+            log.awaitMessage(Level.SEVERE, "fatal error in thread", TimeUnit.SECONDS.toMillis(WAIT_S));
             List<String> severe = log.messages(Level.SEVERE);
             assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-heartbeat")
                     && m.contains("injected into the heartbeat loop") && m.contains("ends")), severe::toString);
@@ -121,6 +125,8 @@ class FatalErrorTest {
             assertEquals(KernelConnection.THREAD_PREFIX + "monitor", fatal.thread());
             assertSame(injected, fatal.error());
             assertTrue(kernel.failed());
+            // the detailed line comes after onFatal (which halts a real kernel first)
+            log.awaitMessage(Level.SEVERE, "fatal error in thread", TimeUnit.SECONDS.toMillis(WAIT_S));
             List<String> severe = log.messages(Level.SEVERE);
             assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-monitor")
                     && m.contains("injected into the peer monitor")), severe::toString);

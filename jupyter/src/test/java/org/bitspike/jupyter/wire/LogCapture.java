@@ -39,6 +39,25 @@ final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord record) {
         records.add(record);
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for a record at {@code level} or above whose formatted message starts with
+     * {@code start}; returns whether one came. Waits on arrivals, never on a timer.
+     */
+    synchronized boolean awaitMessage(Level level, String start, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (messages(level).stream().noneMatch(m -> m.startsWith(start))) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     @Override
