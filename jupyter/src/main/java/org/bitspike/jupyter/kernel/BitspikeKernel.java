@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -266,12 +265,6 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
         } finally {
             stdin.allow(null);
         }
-        String stdinFailure = stdin.failure(request);
-        if (stdinFailure != null) {
-            // NOTE: the cell was stopped at its read (see StdinBridge), which JShell may report as success
-            outcome = new Outcome.Failed("IOException", stdinFailure, List.of("java.io.IOException: " + stdinFailure,
-                    "\tthe cell was stopped at its read of System.in; variables defined before it are kept"));
-        }
         stdout.publishNow();
         stderr.publishNow();
         JsonObject reply;
@@ -509,36 +502,15 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
     /**
      * The execution JVM's {@code System.in}: each read that finds no buffered input asks the
      * client with an {@code input_request} on stdin, when the running cell allows it; otherwise
-     * (or once interrupted) it reads end of input. When the client's answer cannot be used (its
-     * {@code input_reply}'s {@code value} is not a string, it has no stdin connection, the kernel is
-     * closing), the read fails: the cell is stopped at it, keeping the session and its variables, and fails
-     * with an {@code IOException} saying why ({@link #failure}); the kernel logs it once, at WARNING.
-     *
-     * <p>NOTE: these reads run on JShell's "output reader" thread, which also carries the cell's output
-     * and results, and JShell's answer to an exception from them is fragile. An unchecked exception kills
-     * that thread and with it the execution JVM (exit 137, variables lost, {@code EngineTerminated}). A
-     * plain IOException is sent to the cell's read in several frames, and the execution JVM asks for more
-     * input whenever it finds the next frame not there yet: each such request would be answered by another
-     * exception, left queued in System.in to fail a later cell's read. An {@link InterruptedIOException}
-     * makes JShell stop the cell instead and sends nothing, so that is what a failed read throws (and every
-     * later read of the same cell, without asking the client again); {@link #execute} then reports the
-     * failure as the cell's error.
+     * (or once interrupted) it reads end of input.
      */
     private final class StdinBridge extends InputStream {
         private volatile Message allowedFor;
         private byte[] buffer = new byte[0];
         private int position;
-        /** The request whose cell's read failed, and why; null when none did. */
-        private volatile Message failedFor;
-        private volatile String failure;
 
         void allow(Message request) {
             allowedFor = request;
-        }
-
-        /** Why a read of {@code request}'s cell failed, or null when none did. */
-        String failure(Message request) {
-            return request != null && request == failedFor ? failure : null;
         }
 
         @Override
@@ -551,7 +523,6 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
 
         @Override
         public synchronized int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
@@ -569,31 +540,16 @@ final class BitspikeKernel implements MessageHandler, OutputBatcher.Sink {
             if (parent == null) {
                 return false;
             }
-            if (parent == failedFor) {
-                throw new InterruptedIOException(failure);
-            }
+            stdout.publishNow(); // the prompt the cell printed comes first
             try {
-                stdout.publishNow(); // the prompt the cell printed comes first
                 String line = connection.requestInput(parent, "", false);
                 buffer = (line + "\n").getBytes(StandardCharsets.UTF_8);
                 position = 0;
                 return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw fail(parent, "System.in: interrupted while waiting for the frontend's input_reply", null);
-            } catch (WireException e) {
-                throw fail(parent, "System.in: no usable input from the frontend (its input_reply's content must have"
-                        + " a 'value' that is a string): " + e.getMessage(), null);
-            } catch (RuntimeException e) {
-                throw fail(parent, "System.in: the kernel failed to ask the frontend for input: " + e, e);
+                throw new IOException("interrupted while waiting for input", e);
             }
-        }
-
-        private InterruptedIOException fail(Message parent, String why, Throwable bug) {
-            failure = why;
-            failedFor = parent;
-            LOG.log(bug == null ? Level.WARNING : Level.SEVERE, why + " (" + parent + ")", bug);
-            return new InterruptedIOException(why);
         }
     }
 }
