@@ -6,24 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.bitspike.jupyter.wire.ConnectionInfo;
 import org.bitspike.jupyter.wire.KernelConnection;
-import org.bitspike.jupyter.wire.WireOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,19 +29,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sign a frame of invalid UTF-8. The kernel must answer, keep the session's variables and log once.
  */
 class KernelStdinAndEncodingTest {
-    private static final int TIMEOUT_MS = 60_000;
+    private static final int TIMEOUT_MS = KernelFixture.TIMEOUT_MS;
     private static final String KEY = UUID.randomUUID().toString();
-    /** Held strongly (java.util.logging keeps loggers weakly) while its output is captured. */
-    private static final Logger JUPYTER_LOGS = Logger.getLogger("org.bitspike.jupyter");
     private static final String READ_LINE = "new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()";
 
     @TempDir
     static Path tmp;
-    private static BitspikeKernel kernel;
     private static KernelConnection connection;
     private static TestClient client;
-    private static final List<String> FATAL = new CopyOnWriteArrayList<>();
-    private static final List<LogRecord> LOG = new CopyOnWriteArrayList<>();
+    private static KernelFixture fixture;
     /** Counted down when the kernel drops the stdin peer's warm-up input_reply: its stdin connection is up. */
     private static final CountDownLatch STDIN_UP = new CountDownLatch(1);
     /**
@@ -58,45 +46,17 @@ class KernelStdinAndEncodingTest {
      */
     private static RawPeer frontendShell;
     private static RawPeer frontendStdin;
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            LOG.add(r);
-            if (new SimpleFormatter().formatMessage(r).contains("answers no pending input_request")) {
-                STDIN_UP.countDown();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @BeforeAll
     static void startKernel() throws IOException {
-        JUPYTER_LOGS.setUseParentHandlers(false); // tests never print
-        JUPYTER_LOGS.addHandler(CAPTURE);
-        List<Path> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            classPath.add(Path.of(entry));
-        }
-        List<String> vm = new ArrayList<>(KernelConfig.VECTOR);
-        vm.addAll(Arrays.asList("-Xmx256m", "-Dbitspike.notebook=true"));
-        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR, null,
-                WireOptions.DEFAULT_MAX_MESSAGE_BYTES);
-        kernel = new BitspikeKernel(config);
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        connection = KernelConnection.open(info, kernel,
-                config.wireOptions().withOnFatal((thread, error) -> FATAL.add(thread + ": " + error)));
-        kernel.start(connection);
+        fixture = KernelFixture.start(tmp, KEY, r -> {
+            if (new SimpleFormatter().formatMessage(r).contains("answers no pending input_request")) {
+                STDIN_UP.countDown();
+            }
+        });
+        connection = fixture.connection;
+        client = fixture.client;
         ConnectionInfo bound = connection.info();
-        client = new TestClient("127.0.0.1", bound.shellPort(), bound.controlPort(), bound.stdinPort(),
-                bound.iopubPort(), KEY);
-        assertEquals("2", client.execute("1 + 1", TIMEOUT_MS).result()); // iopub subscription is live
         String identity = UUID.randomUUID().toString();
         frontendShell = new RawPeer(bound.shellPort(), KEY, identity);
         frontendStdin = new RawPeer(bound.stdinPort(), KEY, identity);
@@ -119,18 +79,14 @@ class KernelStdinAndEncodingTest {
         try {
             frontendShell.close();
             frontendStdin.close();
-            client.close();
-            kernel.close();
-            connection.close();
         } finally {
-            JUPYTER_LOGS.removeHandler(CAPTURE);
-            JUPYTER_LOGS.setUseParentHandlers(true);
+            fixture.close();
         }
     }
 
     private static long logged(Level level, String text) {
         SimpleFormatter f = new SimpleFormatter();
-        return LOG.stream().filter(r -> r.getLevel().equals(level)).filter(r -> f.formatMessage(r).contains(text)).count();
+        return fixture.log().stream().filter(r -> r.getLevel().equals(level)).filter(r -> f.formatMessage(r).contains(text)).count();
     }
 
     private static String executeContent(String code, boolean allowStdin) {
@@ -174,7 +130,7 @@ class KernelStdinAndEncodingTest {
         assertTrue(evalue.contains("has no string value"), evalue);
         assertEquals(warnings + 1, logged(Level.WARNING, "System.in: no usable input"), "one WARNING per failed read");
         assertEquals("42", client.execute("keptAcrossStdin", TIMEOUT_MS).result(), "the session was lost");
-        assertEquals(List.of(), FATAL);
+        assertEquals(List.of(), fixture.fatal());
     }
 
     @Test
@@ -205,7 +161,7 @@ class KernelStdinAndEncodingTest {
         }
         assertEquals(warnings + 1, logged(Level.WARNING, "System.in: no usable input"), "one WARNING per failed read");
         assertEquals("7", client.execute("keptWithoutStdin", TIMEOUT_MS).result(), "the session was lost");
-        assertEquals(List.of(), FATAL);
+        assertEquals(List.of(), fixture.fatal());
     }
 
     @Test
@@ -244,6 +200,6 @@ class KernelStdinAndEncodingTest {
         assertEquals("0", client.execute("utf8Ran", TIMEOUT_MS).result(), "the cell of invalid UTF-8 ran");
         String expected = "content frame: invalid UTF-8 at byte offset " + before.getBytes(UTF_8).length;
         assertEquals(1, logged(Level.WARNING, expected), () -> "no single WARNING containing '" + expected + "' in "
-                + LOG.stream().map(r -> new SimpleFormatter().formatMessage(r)).toList());
+                + fixture.log().stream().map(r -> new SimpleFormatter().formatMessage(r)).toList());
     }
 }
