@@ -24,11 +24,16 @@ public interface FatalErrorHandler {
     void fatal(String thread, Throwable error);
 
     /**
-     * Ends the JVM with status {@value #EXIT_STATUS}. NOTE: {@code Runtime.halt}, not {@code exit}: shutdown
+     * Writes one line to stderr, built in advance (no allocation, no logging lock: the heap may have nothing
+     * left to give), and ends the JVM with status {@value #EXIT_STATUS}. NOTE: {@code Runtime.halt}, not {@code exit}: shutdown
      * hooks could wait on the very threads that failed, and a process that hangs while exiting is the
      * zombie this handler exists to prevent.
      */
     static FatalErrorHandler exitProcess() {
-        return (thread, error) -> Runtime.getRuntime().halt(EXIT_STATUS);
+        FatalLine.prepare(); // loaded and built now, while the heap has room
+        return (thread, error) -> {
+            FatalLine.write();
+            Runtime.getRuntime().halt(EXIT_STATUS);
+        };
     }
 }

@@ -1,12 +1,7 @@
 package org.bitspike.jupyter.wire;
 
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 
 /**
  * The body of the {@code bitspike-wire-heartbeat} thread: a ROUTER socket that sends every message back
@@ -15,21 +10,17 @@ import org.zeromq.ZMQException;
  */
 final class Heartbeat implements Runnable {
 
-    private static final Logger LOG = Logger.getLogger(KernelConnection.LOGGER_NAME);
-
     private final ZMQ.Context context;
     private final ZMQ.Socket socket;
-    private final FatalErrorHandler fatal;
+    private final LoopGuard guard;
     private final Wakeup wakeup = new Wakeup();
-    /** Work to run on this thread at the top of the next pass; only tests queue any ({@link #runOnLoop}). */
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
 
     /** {@code fatal} is told of an Error that ends the loop (the loop then closes its socket and returns). */
     Heartbeat(ZMQ.Context context, ZMQ.Socket socket, FatalErrorHandler fatal) {
         this.context = context;
         this.socket = socket;
-        this.fatal = fatal;
+        this.guard = new LoopGuard("heartbeat", fatal);
     }
 
     /** Asks the loop to close its socket and return (any thread). */
@@ -43,7 +34,7 @@ final class Heartbeat implements Runnable {
      * how a failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
      */
     void runOnLoop(Runnable task) {
-        tasks.add(task);
+        guard.submit(task);
         wakeup.signal();
     }
 
@@ -54,33 +45,25 @@ final class Heartbeat implements Runnable {
         int wake = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
         try {
             while (!stopping) {
-                try {
+                boolean live = guard.pass(() -> {
                     poller.poll(-1);
                     if (poller.pollin(wake)) {
                         wakeup.clear();
                     }
-                    for (Runnable task; (task = tasks.poll()) != null; ) {
-                        task.run();
-                    }
+                    guard.runTasks();
                     if (poller.pollin(in)) {
                         List<byte[]> frames;
                         while (!stopping && (frames = Sockets.receive(socket)) != null) {
                             Sockets.send(socket, frames);
                         }
                     }
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
-                        return;
-                    }
-                    LOG.log(Level.SEVERE, "heartbeat: ZeroMQ error; continuing", e);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "heartbeat: unexpected error; continuing", e);
+                });
+                if (!live) {
+                    return; // ETERM: the context is gone
                 }
             }
         } catch (Error e) {
-            // NOTE: an Error (OutOfMemoryError, StackOverflowError...) leaves no state to trust: report it so
-            // the connection ends the kernel, rather than leave a process that no longer echoes.
-            fatal.fatal(Thread.currentThread().getName(), e);
+            guard.fatal(e); // the connection ends the kernel rather than leave a process that no longer echoes
         } finally {
             socket.close();
             poller.close();

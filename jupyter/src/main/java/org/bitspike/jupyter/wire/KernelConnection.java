@@ -71,13 +71,6 @@ public final class KernelConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
 
-    /** The process's stderr, unbuffered: written to when the heap may have nothing left to give. */
-    private static final java.io.FileOutputStream STDERR = new java.io.FileOutputStream(java.io.FileDescriptor.err);
-    /** Built in advance, for the same reason. */
-    private static final byte[] FATAL_LINE = ("SEVERE: bitspike kernel: fatal error in a wire-layer thread; the kernel"
-            + " cannot serve on and ends (status " + FatalErrorHandler.EXIT_STATUS + "), so that its frontend restarts it\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
     /**
      * How long {@link #close} waits for a handler to return after interrupting it. NOTE: a handler that
      * ignores interrupts must not hang close for ever; after this the sockets are closed anyway and the
@@ -604,17 +597,12 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     /**
-     * NOTE: in this order, so that a heap with nothing left to give cannot keep the kernel alive: a line built
-     * in advance goes straight to the process's stderr (no allocation, no logging lock), then {@code onFatal}
-     * runs (the kernel's halts), and only then the detailed SEVERE line is logged, best effort: it is what a test's
-     * recording handler, which returns, gets to see.
+     * NOTE: in this order, so that a heap with nothing left to give cannot keep the kernel alive:
+     * {@code onFatal} runs first (the kernel's, {@link FatalErrorHandler#exitProcess()}, writes a line built in
+     * advance to stderr and halts), and only then the detailed SEVERE line is logged, best effort: it is what a
+     * test's recording handler, which returns, gets to see.
      */
     private static void reportFatal(String thread, Throwable error, FatalErrorHandler onFatal) {
-        try {
-            STDERR.write(FATAL_LINE);
-        } catch (java.io.IOException | RuntimeException e) {
-            // stderr is closed: onFatal below still runs, and the detailed line is still tried
-        }
         try {
             onFatal.fatal(thread, error);
         } catch (RuntimeException e) {
@@ -624,7 +612,7 @@ public final class KernelConnection implements AutoCloseable {
                 LOG.log(Level.SEVERE, "fatal error in thread " + thread + ": " + error + "; the kernel cannot serve on and"
                         + " ends, so that its frontend restarts it", error);
             } catch (RuntimeException | OutOfMemoryError e) {
-                // best effort: the line above already said what happened
+                // best effort: the handler has already acted
             }
         }
     }

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -15,7 +13,6 @@ import java.util.logging.Logger;
 import org.zeromq.SocketType;
 import org.zeromq.ZEvent;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 import org.zeromq.ZMonitor;
 
 /**
@@ -39,10 +36,8 @@ final class PeerMonitor implements Runnable {
     private final Map<Channel, ZMQ.Socket> monitors = new EnumMap<>(Channel.class);
     private final DisconnectWarnings warnings;
     private final Runnable peerLeft;
-    private final FatalErrorHandler fatal;
+    private final LoopGuard guard;
     private final Wakeup wakeup = new Wakeup();
-    /** Work to run on this thread at the top of the next pass; only tests queue any ({@link #runOnLoop}). */
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** One permit per disconnect handled, for tests ({@link #awaitDisconnects}). */
     private final Semaphore disconnects = new Semaphore(0);
     private volatile boolean stopping;
@@ -59,7 +54,7 @@ final class PeerMonitor implements Runnable {
         this.context = context;
         this.warnings = warnings;
         this.peerLeft = peerLeft;
-        this.fatal = fatal;
+        this.guard = new LoopGuard("peer monitor", fatal);
         try {
             for (Map.Entry<Channel, ZMQ.Socket> e : sockets.entrySet()) {
                 // NOTE: inproc names are per context, and each connection has its own context.
@@ -90,7 +85,7 @@ final class PeerMonitor implements Runnable {
      * failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
      */
     void runOnLoop(Runnable task) {
-        tasks.add(task);
+        guard.submit(task);
         wakeup.signal();
     }
 
@@ -110,31 +105,24 @@ final class PeerMonitor implements Runnable {
         int wake = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
         try {
             while (!stopping) {
-                try {
+                boolean live = guard.pass(() -> {
                     poller.poll(-1);
                     if (poller.pollin(wake)) {
                         wakeup.clear();
                     }
-                    for (Runnable task; (task = tasks.poll()) != null; ) {
-                        task.run();
-                    }
+                    guard.runTasks();
                     for (int i = 0; i < index.length; i++) {
                         if (poller.pollin(index[i])) {
                             read(channels.get(i), monitors.get(channels.get(i)));
                         }
                     }
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
-                        return;
-                    }
-                    LOG.log(Level.SEVERE, "peer monitor: ZeroMQ error; continuing", e);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "peer monitor: unexpected error; continuing", e);
+                });
+                if (!live) {
+                    return; // ETERM: the context is gone
                 }
             }
         } catch (Error e) {
-            // NOTE: as in the other loops: an Error leaves no state to trust; the connection ends the kernel.
-            fatal.fatal(Thread.currentThread().getName(), e);
+            guard.fatal(e);
         } finally {
             monitors.values().forEach(ZMQ.Socket::close);
             poller.close();

@@ -51,9 +51,7 @@ final class SocketLoop implements Runnable {
     private final Signer signer;
     private final ReplayGuard replays;
     private final Inbox inbox;
-    private final FatalErrorHandler fatal;
-    /** Work to run on this thread at the top of the next pass; only tests queue any ({@link #runOnLoop}). */
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final LoopGuard guard;
     private final Wakeup wakeup = new Wakeup();
     private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     private final Semaphore subscriptions = new Semaphore(0);
@@ -80,7 +78,7 @@ final class SocketLoop implements Runnable {
         this.signer = signer;
         this.replays = replays;
         this.inbox = inbox;
-        this.fatal = fatal;
+        this.guard = new LoopGuard("I/O loop", fatal);
     }
 
     /** Queues {@code frames} for {@code channel} and wakes the loop (any thread). */
@@ -105,7 +103,7 @@ final class SocketLoop implements Runnable {
      * failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
      */
     void runOnLoop(Runnable task) {
-        tasks.add(task);
+        guard.submit(task);
         wakeup.signal();
     }
 
@@ -124,14 +122,12 @@ final class SocketLoop implements Runnable {
         int wakeIn = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
         try {
             while (!stopping) {
-                try {
+                boolean live = guard.pass(() -> {
                     poller.poll(-1);
                     if (poller.pollin(wakeIn)) {
                         wakeup.clear();
                     }
-                    for (Runnable task; (task = tasks.poll()) != null; ) {
-                        task.run();
-                    }
+                    guard.runTasks();
                     write(WRITE_BATCH);
                     if (poller.pollin(controlIn)) {
                         read(Channel.CONTROL, control);
@@ -145,20 +141,14 @@ final class SocketLoop implements Runnable {
                     if (poller.pollin(iopubIn)) {
                         readSubscriptions();
                     }
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
-                        return;
-                    }
-                    LOG.log(Level.SEVERE, "I/O loop: ZeroMQ error; continuing", e);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "I/O loop: unexpected error; continuing", e);
+                });
+                if (!live) {
+                    return; // ETERM: the context is gone, nothing queued can be written
                 }
             }
             write(Integer.MAX_VALUE);
         } catch (Error e) {
-            // NOTE: an Error (OutOfMemoryError, StackOverflowError...) leaves no state to trust: report it so
-            // the connection ends the kernel, rather than leave a process that answers nothing.
-            fatal.fatal(Thread.currentThread().getName(), e);
+            guard.fatal(e); // the connection ends the kernel rather than leave a process that answers nothing
         } finally {
             for (ZMQ.Socket s : new ZMQ.Socket[] {shell, control, stdin, iopub}) {
                 try {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +14,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.bitspike.jupyter.kernel.TestClient.Execution;
-import org.bitspike.jupyter.wire.ConnectionInfo;
 import org.bitspike.jupyter.wire.KernelConnection;
-import org.bitspike.jupyter.wire.WireOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,50 +22,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The kernel over real sockets, driven by an independent client: the failure modes users hit. */
 class KernelEndToEndTest {
-    private static final int TIMEOUT_MS = 60_000;
+    private static final int TIMEOUT_MS = KernelFixture.TIMEOUT_MS;
     private static final String KEY = UUID.randomUUID().toString();
-    /** Held strongly (java.util.logging keeps loggers weakly) while it is kept off the console. */
-    private static final Logger JUPYTER_LOGS = Logger.getLogger("org.bitspike.jupyter");
 
     @TempDir
     static Path tmp;
     private static BitspikeKernel kernel;
-    private static KernelConnection connection;
     private static TestClient client;
+    private static KernelFixture fixture;
 
     @BeforeAll
     static void startKernel() throws Exception {
         // tests never print: the kernel logs the forged message below, and the client's disconnect at the end
-        JUPYTER_LOGS.setUseParentHandlers(false);
-        List<Path> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            classPath.add(Path.of(entry));
-        }
-        List<String> vm = new ArrayList<>(KernelConfig.VECTOR);
-        vm.addAll(Arrays.asList("-Xmx256m", "-Dbitspike.notebook=true"));
-        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR, null,
-                WireOptions.DEFAULT_MAX_MESSAGE_BYTES);
-        kernel = new BitspikeKernel(config);
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        connection = KernelConnection.open(info, kernel);
-        kernel.start(connection);
-        ConnectionInfo bound = connection.info();
-        client = new TestClient("127.0.0.1", bound.shellPort(), bound.controlPort(), bound.stdinPort(),
-                bound.iopubPort(), KEY);
-        // iopub is a PUB socket: wait until the subscription is live before relying on it
-        Execution first = client.execute("1 + 1", TIMEOUT_MS);
-        assertEquals("2", first.result());
+        fixture = KernelFixture.start(tmp, KEY);
+        kernel = fixture.kernel;
+        client = fixture.client;
     }
 
     @AfterAll
     static void stop() {
-        try {
-            client.close();
-            kernel.close();
-            connection.close();
-        } finally {
-            JUPYTER_LOGS.setUseParentHandlers(true);
-        }
+        fixture.close();
+        assertEquals(List.of(), fixture.fatal(), "no fatal error");
     }
 
     @Test

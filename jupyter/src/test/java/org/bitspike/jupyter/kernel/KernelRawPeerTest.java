@@ -6,24 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.bitspike.jupyter.kernel.TestClient.Execution;
 import org.bitspike.jupyter.kernel.TestClient.Received;
 import org.bitspike.jupyter.wire.ConnectionInfo;
 import org.bitspike.jupyter.wire.KernelConnection;
-import org.bitspike.jupyter.wire.WireOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,67 +33,27 @@ import org.zeromq.ZMQ;
  * {@link TestClient} only watches iopub and checks that the kernel still works.
  */
 class KernelRawPeerTest {
-    private static final int TIMEOUT_MS = 60_000;
+    private static final int TIMEOUT_MS = KernelFixture.TIMEOUT_MS;
     private static final String KEY = UUID.randomUUID().toString();
-    /** Held strongly (java.util.logging keeps loggers weakly) while its output is captured. */
-    private static final Logger JUPYTER_LOGS = Logger.getLogger("org.bitspike.jupyter");
 
     @TempDir
     static Path tmp;
     private static BitspikeKernel kernel;
     private static KernelConnection connection;
     private static TestClient client;
-    private static final List<String> FATAL = new CopyOnWriteArrayList<>();
-    private static final List<LogRecord> LOG = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            LOG.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private static KernelFixture fixture;
 
     @BeforeAll
     static void startKernel() throws IOException {
-        JUPYTER_LOGS.setUseParentHandlers(false); // tests never print
-        JUPYTER_LOGS.addHandler(CAPTURE);
-        List<Path> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            classPath.add(Path.of(entry));
-        }
-        List<String> vm = new ArrayList<>(KernelConfig.VECTOR);
-        vm.addAll(Arrays.asList("-Xmx256m", "-Dbitspike.notebook=true"));
-        KernelConfig config = new KernelConfig(tmp, TestAgents.agentJar(tmp), classPath, vm, KernelConfig.VECTOR, null,
-                WireOptions.DEFAULT_MAX_MESSAGE_BYTES);
-        kernel = new BitspikeKernel(config);
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        // a fatal error must not end the test JVM: record it instead of halting
-        connection = KernelConnection.open(info, kernel,
-                config.wireOptions().withOnFatal((thread, error) -> FATAL.add(thread + ": " + error)));
-        kernel.start(connection);
-        ConnectionInfo bound = connection.info();
-        client = new TestClient("127.0.0.1", bound.shellPort(), bound.controlPort(), bound.stdinPort(),
-                bound.iopubPort(), KEY);
-        assertEquals("2", client.execute("1 + 1", TIMEOUT_MS).result()); // iopub subscription is live
+        fixture = KernelFixture.start(tmp, KEY);
+        kernel = fixture.kernel;
+        connection = fixture.connection;
+        client = fixture.client;
     }
 
     @AfterAll
     static void stop() {
-        try {
-            client.close();
-            kernel.close();
-            connection.close();
-        } finally {
-            JUPYTER_LOGS.removeHandler(CAPTURE);
-            JUPYTER_LOGS.setUseParentHandlers(true);
-        }
+        fixture.close();
     }
 
     @Test
@@ -130,7 +82,7 @@ class KernelRawPeerTest {
             assertEquals(id, reply.parentId());
             assertEquals("ok", reply.content().get("status").getAsString());
         }
-        assertEquals(List.of(), FATAL);
+        assertEquals(List.of(), fixture.fatal());
     }
 
     @Test
@@ -272,7 +224,7 @@ class KernelRawPeerTest {
     }
 
     private static int replayLines() {
-        return (int) LOG.stream()
+        return (int) fixture.log().stream()
                 .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
                 .filter(r -> new java.util.logging.SimpleFormatter().formatMessage(r).contains("replayed"))
                 .count();

@@ -14,204 +14,141 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A thread of the connection that dies of an Error ends the kernel through the fatal hook, never silently. */
+/**
+ * A thread of the connection that dies of an Error ends the kernel through the fatal hook, never silently; one
+ * that meets a RuntimeException logs it and serves on. Each case runs once per loop ({@link Loop}).
+ */
 class FatalErrorTest {
 
     private static final String KEY = "5d1c2a9e-0b7f-4c39-9a51-1f0e7d3c6b24";
     private static final long WAIT_S = 10;
 
-    private LogCapture log;
-
-    @BeforeEach
-    void captureLog() {
-        log = new LogCapture();
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.close();
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     /** The hook's one call: the thread's name and the error. */
     private record Fatal(String thread, Throwable error) {}
 
-    @Test
-    void anErrorInTheIoLoopFiresTheHookOnceWithASevereLogLine() throws Exception {
+    /** The connection's loops: how a failure is injected into each, and how each shows it still serves. */
+    enum Loop {
+        IO("io", "I/O loop", new OutOfMemoryError("injected: Cannot reserve 2000000000 bytes of direct buffer memory")) {
+            @Override
+            void inject(KernelConnection kernel, Runnable task) {
+                kernel.runOnIoThread(task);
+            }
+
+            @Override
+            void assertServes(KernelConnection kernel, Client client, LogCapture log) {
+                client.send(Channel.SHELL, Message.request("s", "kernel_info_request", new JsonObject()));
+                assertEquals("kernel_info_reply", client.receive(Channel.SHELL).type());
+            }
+        },
+        HEARTBEAT("heartbeat", "heartbeat", new StackOverflowError("injected into the heartbeat loop")) {
+            @Override
+            void inject(KernelConnection kernel, Runnable task) {
+                kernel.runOnHeartbeatThread(task);
+            }
+
+            @Override
+            void assertServes(KernelConnection kernel, Client client, LogCapture log) {
+                client.sendFrames(Channel.HEARTBEAT, List.of("ping".getBytes(US_ASCII)));
+                assertEquals("ping", new String(client.receiveFrames(Channel.HEARTBEAT).get(0), US_ASCII));
+            }
+        },
+        MONITOR("monitor", "peer monitor", new OutOfMemoryError("injected into the peer monitor")) {
+            @Override
+            void inject(KernelConnection kernel, Runnable task) {
+                kernel.runOnMonitorThread(task);
+            }
+
+            @Override
+            WireOptions options() {
+                return WireOptions.defaults().withMaxMessageBytes(64);
+            }
+
+            @Override
+            void assertServes(KernelConnection kernel, Client client, LogCapture log) throws Exception {
+                // still watching: a peer over the limit is reported
+                assertTrue(Zmtp.announceFrame(kernel.info().shellPort(), "DEALER", 65, (int) TimeUnit.SECONDS.toMillis(WAIT_S)));
+                assertTrue(kernel.awaitPeerDisconnects(1, WAIT_S, TimeUnit.SECONDS));
+                assertTrue(log.messages(Level.INFO).stream().anyMatch(m -> m.startsWith("shell: peer")));
+            }
+        };
+
+        final String thread;
+        final String logName;
+        final Error error;
+
+        Loop(String thread, String logName, Error error) {
+            this.thread = thread;
+            this.logName = logName;
+            this.error = error;
+        }
+
+        abstract void inject(KernelConnection kernel, Runnable task);
+
+        abstract void assertServes(KernelConnection kernel, Client client, LogCapture log) throws Exception;
+
+        WireOptions options() {
+            return WireOptions.defaults();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Loop.class)
+    void anErrorInALoopFiresTheHookOnceWithASevereLogLine(Loop loop) throws Exception {
         CompletableFuture<Fatal> fired = new CompletableFuture<>();
         AtomicInteger calls = new AtomicInteger();
-        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
+        WireOptions options = loop.options().withOnFatal((thread, error) -> {
             calls.incrementAndGet();
             fired.complete(new Fatal(thread, error));
         });
-        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
+        KernelConnection kernel = TestKernels.open(KEY, options);
         try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
-            // serving normally first
-            client.send(Channel.SHELL, Message.request("s", "kernel_info_request", new JsonObject()));
-            assertEquals("kernel_info_reply", client.receive(Channel.SHELL).type());
+            loop.assertServes(kernel, client, log); // serving normally first
             assertFalse(kernel.failed());
 
-            OutOfMemoryError injected = new OutOfMemoryError("injected: Cannot reserve 2000000000 bytes of direct buffer memory");
-            kernel.runOnIoThread(() -> {
-                throw injected;
+            loop.inject(kernel, () -> {
+                throw loop.error;
             });
             Fatal fatal = fired.get(WAIT_S, TimeUnit.SECONDS);
-            assertEquals(KernelConnection.THREAD_PREFIX + "io", fatal.thread());
-            assertSame(injected, fatal.error());
+            assertEquals(KernelConnection.THREAD_PREFIX + loop.thread, fatal.thread());
+            assertSame(loop.error, fatal.error());
             assertTrue(kernel.failed());
             // the detailed line comes after onFatal (which halts a real kernel first)
             log.awaitMessage(Level.SEVERE, "fatal error in thread", TimeUnit.SECONDS.toMillis(WAIT_S));
             List<String> severe = log.messages(Level.SEVERE);
-            assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-io")
-                    && m.contains("injected") && m.contains("ends")), severe::toString);
+            assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread " + KernelConnection.THREAD_PREFIX + loop.thread)
+                    && m.contains(loop.error.getMessage()) && m.contains("ends")), severe::toString);
         } finally {
             assertTimeoutPreemptively(Duration.ofSeconds(WAIT_S), kernel::close);
         }
         assertEquals(1, calls.get());
     }
 
-    @Test
-    void anErrorInTheHeartbeatLoopFiresTheHookOnceWithASevereLogLine() throws Exception {
-        CompletableFuture<Fatal> fired = new CompletableFuture<>();
-        AtomicInteger calls = new AtomicInteger();
-        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
-            calls.incrementAndGet();
-            fired.complete(new Fatal(thread, error));
-        });
-        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
-        try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
-            client.sendFrames(Channel.HEARTBEAT, List.of("ping".getBytes(US_ASCII)));
-            assertEquals("ping", new String(client.receiveFrames(Channel.HEARTBEAT).get(0),
-                    US_ASCII));
-            assertFalse(kernel.failed());
-
-            StackOverflowError injected = new StackOverflowError("injected into the heartbeat loop");
-            kernel.runOnHeartbeatThread(() -> {
-                throw injected;
-            });
-            Fatal fatal = fired.get(WAIT_S, TimeUnit.SECONDS);
-            assertEquals(KernelConnection.THREAD_PREFIX + "heartbeat", fatal.thread());
-            assertSame(injected, fatal.error());
-            assertTrue(kernel.failed());
-            // the detailed line comes after onFatal (which halts a real kernel first)
-            log.awaitMessage(Level.SEVERE, "fatal error in thread", TimeUnit.SECONDS.toMillis(WAIT_S));
-            List<String> severe = log.messages(Level.SEVERE);
-            assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-heartbeat")
-                    && m.contains("injected into the heartbeat loop") && m.contains("ends")), severe::toString);
-        } finally {
-            assertTimeoutPreemptively(Duration.ofSeconds(WAIT_S), kernel::close);
-        }
-        assertEquals(1, calls.get());
-    }
-
-    @Test
-    void anErrorInThePeerMonitorLoopFiresTheHookOnceWithASevereLogLine() throws Exception {
-        CompletableFuture<Fatal> fired = new CompletableFuture<>();
-        AtomicInteger calls = new AtomicInteger();
-        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
-            calls.incrementAndGet();
-            fired.complete(new Fatal(thread, error));
-        });
-        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
-        try {
-            OutOfMemoryError injected = new OutOfMemoryError("injected into the peer monitor");
-            kernel.runOnMonitorThread(() -> {
-                throw injected;
-            });
-            Fatal fatal = fired.get(WAIT_S, TimeUnit.SECONDS);
-            assertEquals(KernelConnection.THREAD_PREFIX + "monitor", fatal.thread());
-            assertSame(injected, fatal.error());
-            assertTrue(kernel.failed());
-            // the detailed line comes after onFatal (which halts a real kernel first)
-            log.awaitMessage(Level.SEVERE, "fatal error in thread", TimeUnit.SECONDS.toMillis(WAIT_S));
-            List<String> severe = log.messages(Level.SEVERE);
-            assertTrue(severe.stream().anyMatch(m -> m.contains("fatal error in thread bitspike-wire-monitor")
-                    && m.contains("injected into the peer monitor")), severe::toString);
-        } finally {
-            assertTimeoutPreemptively(Duration.ofSeconds(WAIT_S), kernel::close);
-        }
-        assertEquals(1, calls.get());
-    }
-
-    @Test
-    void aRuntimeExceptionInThePeerMonitorLoopIsLoggedAndTheLoopGoesOn() throws Exception {
-        WireOptions options = WireOptions.defaults().withMaxMessageBytes(64).withOnFatal((thread, error) -> {
+    @ParameterizedTest
+    @EnumSource(Loop.class)
+    void aRuntimeExceptionInALoopIsLoggedAndTheLoopServesOn(Loop loop) throws Exception {
+        WireOptions options = loop.options().withOnFatal((thread, error) -> {
             throw new AssertionError("not fatal: " + error);
         });
-        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
-        try {
+        KernelConnection kernel = TestKernels.open(KEY, options);
+        try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
             CompletableFuture<Void> ran = new CompletableFuture<>();
-            kernel.runOnMonitorThread(() -> {
+            loop.inject(kernel, () -> {
                 ran.complete(null);
                 throw new IllegalStateException("injected");
             });
             ran.get(WAIT_S, TimeUnit.SECONDS);
-            // still watching: a peer over the limit is reported
-            assertTrue(Zmtp.announceFrame(kernel.info().shellPort(), "DEALER", 65, (int) TimeUnit.SECONDS.toMillis(WAIT_S)));
-            assertTrue(kernel.awaitPeerDisconnects(1, WAIT_S, TimeUnit.SECONDS));
-            assertTrue(log.messages(Level.INFO).stream().anyMatch(m -> m.startsWith("shell: peer")));
+            loop.assertServes(kernel, client, log);
             assertFalse(kernel.failed());
-            assertTrue(log.messages(Level.SEVERE).stream().anyMatch(m -> m.contains("peer monitor: unexpected error")));
+            assertTrue(log.messages(Level.SEVERE).stream().anyMatch(m -> m.contains(loop.logName + ": unexpected error")));
         } finally {
             kernel.close();
         }
-    }
-
-    @Test
-    void aRuntimeExceptionInTheHeartbeatLoopIsLoggedAndTheLoopEchoesOn() throws Exception {
-        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
-            throw new AssertionError("not fatal: " + error);
-        });
-        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
-        try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
-            CompletableFuture<Void> ran = new CompletableFuture<>();
-            kernel.runOnHeartbeatThread(() -> {
-                ran.complete(null);
-                throw new IllegalStateException("injected");
-            });
-            ran.get(WAIT_S, TimeUnit.SECONDS);
-            client.sendFrames(Channel.HEARTBEAT, List.of("ping".getBytes(US_ASCII)));
-            assertEquals("ping", new String(client.receiveFrames(Channel.HEARTBEAT).get(0),
-                    US_ASCII));
-            assertFalse(kernel.failed());
-            assertTrue(log.messages(Level.SEVERE).stream().anyMatch(m -> m.contains("heartbeat: unexpected error")));
-        } finally {
-            kernel.close();
-        }
-    }
-
-    @Test
-    void aRuntimeExceptionInTheIoLoopIsLoggedAndTheLoopServesOn() throws Exception {
-        WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> {
-            throw new AssertionError("not fatal: " + error);
-        });
-        KernelConnection kernel = KernelConnection.open(loopback(), FatalErrorTest::reply, options);
-        try (Client client = new Client(kernel.info(), KEY, "frontend-1")) {
-            CompletableFuture<Void> ran = new CompletableFuture<>();
-            kernel.runOnIoThread(() -> {
-                ran.complete(null);
-                throw new IllegalStateException("injected");
-            });
-            ran.get(WAIT_S, TimeUnit.SECONDS);
-            client.send(Channel.SHELL, Message.request("s", "kernel_info_request", new JsonObject()));
-            assertEquals("kernel_info_reply", client.receive(Channel.SHELL).type());
-            assertFalse(kernel.failed());
-            assertTrue(log.messages(Level.SEVERE).stream().anyMatch(m -> m.contains("I/O loop: unexpected error")));
-        } finally {
-            kernel.close();
-        }
-    }
-
-    private static void reply(Channel channel, Message request, KernelConnection c) {
-        JsonObject ok = new JsonObject();
-        ok.addProperty("status", "ok");
-        c.send(channel, Message.reply(request, request.type().replace("_request", "_reply"), ok));
-    }
-
-    private static ConnectionInfo loopback() {
-        return new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
     }
 }

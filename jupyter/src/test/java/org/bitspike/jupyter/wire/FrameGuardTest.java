@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The outsider's frame-level attacks, by raw ZMTP peers ({@link Zmtp.Peer}), scaled down by a small limit and
@@ -30,17 +30,12 @@ class FrameGuardTest {
     private static final long BUDGET = 200 * 1024;
     private static final int WAIT_MS = 10_000;
 
-    private LogCapture log;
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
     private final List<String> fatal = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void captureLog() {
-        log = new LogCapture();
-    }
-
     @AfterEach
-    void releaseLog() {
-        log.close();
+    void noFatalError() {
         assertEquals(List.of(), fatal, "no fatal error");
     }
 
@@ -159,13 +154,6 @@ class FrameGuardTest {
         // NOTE: no watchdog, so that the disconnects awaited are the attackers' alone
         WireOptions options = WireOptions.defaults().withMaxMessageBytes(LIMIT).withFrameBudgetBytes(BUDGET).withWatchdog(0, 0)
                 .withOnFatal((thread, error) -> fatal.add(thread + ": " + error));
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        return KernelConnection.open(info, FrameGuardTest::reply, options);
-    }
-
-    private static void reply(Channel channel, Message request, KernelConnection c) {
-        JsonObject ok = new JsonObject();
-        ok.addProperty("status", "ok");
-        c.send(channel, Message.reply(request, request.type().replace("_request", "_reply"), ok));
+        return KernelConnection.open(TestKernels.loopback(KEY), TestKernels::replyOk, options);
     }
 }

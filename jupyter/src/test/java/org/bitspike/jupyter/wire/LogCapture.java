@@ -7,12 +7,15 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Collects what the package logs and keeps it off the console (tests never print). Open in
- * {@code @BeforeEach}, close in {@code @AfterEach}.
+ * Collects what the package logs and keeps it off the console (tests never print). A test class holds one as
+ * {@code @RegisterExtension final LogCapture log = new LogCapture();}: made with each test instance, so
+ * before each test, and closed after each; or in try-with-resources.
  */
-final class LogCapture extends Handler implements AutoCloseable {
+final class LogCapture extends Handler implements AutoCloseable, AfterEachCallback {
 
     private final Logger logger = Logger.getLogger(KernelConnection.LOGGER_NAME);
     private final boolean parentHandlers;
@@ -62,6 +65,11 @@ final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public void flush() {}
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
 
     @Override
     public void close() {

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attacks t03b and t09: correctly signed requests whose frames are not what the protocol says get an error reply
@@ -23,17 +23,12 @@ class MalformedRequestTest {
     private static final String KEY = "3d7e1a95-c2b4-48f0-96ad-e05b7c2f1a83";
     private static final Signer SIGNER = Signer.of("hmac-sha256", KEY);
 
-    private LogCapture log;
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
     private final List<String> fatal = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void captureLog() {
-        log = new LogCapture();
-    }
-
     @AfterEach
-    void releaseLog() {
-        log.close();
+    void noFatalError() {
         assertEquals(List.of(), fatal, "no fatal error");
     }
 
@@ -109,11 +104,6 @@ class MalformedRequestTest {
 
     private KernelConnection open() {
         WireOptions options = WireOptions.defaults().withOnFatal((thread, error) -> fatal.add(thread + ": " + error));
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        return KernelConnection.open(info, (channel, request, c) -> {
-            JsonObject ok = new JsonObject();
-            ok.addProperty("status", "ok");
-            c.send(channel, Message.reply(request, request.type().replace("_request", "_reply"), ok));
-        }, options);
+        return KernelConnection.open(TestKernels.loopback(KEY), TestKernels::replyOk, options);
     }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,18 +27,13 @@ class PeerMonitorTest {
     private static final long WAIT_S = 10;
     private static final int WAIT_MS = 10_000;
 
-    private LogCapture log;
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
     private final AtomicLong clock = new AtomicLong();
     private final List<String> fatal = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void captureLog() {
-        log = new LogCapture();
-    }
-
     @AfterEach
-    void releaseLog() {
-        log.close();
+    void noFatalError() {
         assertEquals(List.of(), fatal, "no fatal error");
     }
 
@@ -99,8 +94,7 @@ class PeerMonitorTest {
     private KernelConnection open() {
         WireOptions options = WireOptions.defaults().withMaxMessageBytes(LIMIT)
                 .withOnFatal((thread, error) -> fatal.add(thread + ": " + error));
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        return KernelConnection.open(info, PeerMonitorTest::reply, options, clock::get);
+        return KernelConnection.open(TestKernels.loopback(KEY), TestKernels::replyOk, options, clock::get);
     }
 
     private static String peerType(Channel channel) {
@@ -109,11 +103,5 @@ class PeerMonitorTest {
             case IOPUB -> "SUB";
             case HEARTBEAT -> "REQ";
         };
-    }
-
-    private static void reply(Channel channel, Message request, KernelConnection c) {
-        JsonObject ok = new JsonObject();
-        ok.addProperty("status", "ok");
-        c.send(channel, Message.reply(request, request.type().replace("_request", "_reply"), ok));
     }
 }

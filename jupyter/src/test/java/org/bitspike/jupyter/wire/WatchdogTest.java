@@ -9,9 +9,8 @@ import com.google.gson.JsonObject;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The watchdog turns a deaf kernel into a fatal error (so a restart), and leaves a healthy one alone. The stall
@@ -22,17 +21,8 @@ class WatchdogTest {
     private static final String KEY = "c8d2e6a0-41b7-4f95-9e3c-7a5b1d0f2e68";
     private static final long WAIT_S = 30;
 
-    private LogCapture log;
-
-    @BeforeEach
-    void captureLog() {
-        log = new LogCapture();
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.close();
-    }
+    @RegisterExtension // keeps the kernel's log lines off the console
+    final LogCapture log = new LogCapture();
 
     @Test
     void aStalledHeartbeatIsDeclaredFatalByTheWatchdog() throws Exception {
@@ -88,11 +78,6 @@ class WatchdogTest {
     }
 
     private static KernelConnection open(WireOptions options) {
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", 0, 0, 0, 0, 0, "hmac-sha256", KEY, "bitspike");
-        return KernelConnection.open(info, (channel, request, c) -> {
-            JsonObject ok = new JsonObject();
-            ok.addProperty("status", "ok");
-            c.send(channel, Message.reply(request, request.type().replace("_request", "_reply"), ok));
-        }, options);
+        return TestKernels.open(KEY, options);
     }
 }
