@@ -98,9 +98,12 @@ sealed interface ReductionPrimitive extends Primitive {
             Var atNonzero = spread.mul(y).div(safe);
             Var atZero = Var.where(singleZero, spread.mul(Engine.apply(new Prod(dims, true), safe)), zero);
             Var slope = Var.where(isZero, atZero, atNonzero);
+            Tensor nonFinite = x.value().sub(x.value()).ne(Tensor.scalar(x.dtype(), 0)).to(x.dtype());
+            if (nonFinite.sum().itemDouble() == 0) {
+                return new Var[] {slope}; // all finite, the usual case: the branches above are the whole rule
+            }
             // where the others hold a zero: 0, or NaN when they also hold an inf or a NaN (0 * inf)
             Tensor zeros = isZero.to(x.dtype());
-            Tensor nonFinite = x.value().sub(x.value()).ne(Tensor.scalar(x.dtype(), 0)).to(x.dtype());
             // only in slices holding an inf or a NaN: elsewhere the branches above are right, and
             // differentiable (the second derivative of a nonzero element of a one-zero slice is not 0)
             Tensor nonFiniteCount = nonFinite.sum(dims, true);
