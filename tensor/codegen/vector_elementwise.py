@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes VectorElementwise.java: one Vector API loop per (op, dtype, run shape).
+"""Writes VectorElementwise.java and VectorSteps.java: one Vector API loop per (op, dtype, run shape).
 
 The Vector API is fast only when C2 sees a constant operator at each call site: a switch inside
 the loop (or an operator passed in) makes every vector a heap object, 15x slower (measured 0.55
@@ -10,8 +10,8 @@ rather than a hand copy per dtype. Run from the repository root after editing:
 """
 import os
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "src", "main", "java", "org", "bitspike", "tensor",
-                   "kernel", "vector", "VectorElementwise.java")
+PACKAGE = os.path.join(os.path.dirname(__file__), "..", "src", "main", "java", "org", "bitspike", "tensor", "kernel",
+                       "vector")
 
 TYPES = [  # (java type, Vector class, species constant, lanes constant, box)
     ("float", "FloatVector", "F", "FL", "Float"),
@@ -51,7 +51,7 @@ def binary_loops(t, V, S, L):
 """)
         # vector op scalar
         out.append(f"""
-    private static void {m}VS(int n, {t}[] a, int ao, {t} s, {t}[] o, int oo) {{
+    static void {m}VS(int n, {t}[] a, int ao, {t} s, {t}[] o, int oo) {{
         {V} vs = {V}.broadcast({S}, s);
         int i = 0;
         for (int bound = {S}.loopBound(n); i < bound; i += {L}) {{
@@ -150,8 +150,7 @@ def compare_code(t, V, S, L):
     sv = "\n".join(f"                    case {op} -> compare{cap(sw)}VS(n, b, bOff, a[aOff], out, outOff);"
                    for op, (_, sw) in COMPARE.items())
     out.append(f"""
-    @Override
-    public void compare(Compare op, int n, {t}[] a, int aOff, int aStride, {t}[] b, int bOff, int bStride,
+    static void compare(Compare op, int n, {t}[] a, int aOff, int aStride, {t}[] b, int bOff, int bStride,
                         boolean[] out, int outOff, int outStride) {{
         if (n >= {L} && outStride == 1) {{
             if (aStride == 1 && bStride == 1) {{
@@ -225,10 +224,10 @@ def select_code(t, V, S, L, box):
     return "".join(out)
 
 
-def fused_code(t, V, S, L):
-    """binaryScalar, addScaled and adam: the in-place ops' kernels (the optimiser step)."""
+def binary_scalar_code(t, V, S, L):
+    """binaryScalar: the in-place binary op with a scalar, on the VS loops."""
     cases = "\n".join(f"                case {op} -> {m}VS(n, a, aOff, s, out, outOff);" for op, (m, _, _) in BINARY.items())
-    out = [f"""
+    return f"""
     @Override
     public void binaryScalar(Binary op, int n, {t}[] a, int aOff, int aStride, {t} s, {t}[] out, int outOff,
                              int outStride) {{
@@ -240,16 +239,96 @@ def fused_code(t, V, S, L):
         }}
         SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
     }}
+"""
 
-    @Override
-    public void addScaled(int n, {t} alpha, {t}[] x, int xOff, int xStride, {t}[] y, int yOff, int yStride) {{
+
+def adam_code(t, V, S, L, ams):
+    """adam (ams False) or amsgrad (ams True): the dispatch and its four dense loops, one per variant."""
+    op = "amsgrad" if ams else "adam"
+    xs = ", x" if ams else ""
+    x_param = f",\n            {t}[] vmax, int xOff, int xStride" if ams else ""
+    x_args = ", vmax, xOff" if ams else ""
+    x_scalar = ",\n                    vmax, xOff, xStride" if ams else ""
+    x_tail = ",\n                vmax, xOff + bound, 1" if ams else ""
+    x_dense = " || xStride != 1" if ams else ""
+    out = [f"""
+    static void {op}(AdamCoefficients c, int n, {t}[] p, int pOff, int pStride, {t}[] g, int gOff, int gStride,
+            {t}[] m, int mOff, int mStride, {t}[] v, int vOff, int vStride{x_param}) {{
+        if (n < {L} || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1{x_dense}) {{
+            SCALAR.{op}(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride{x_scalar});
+            return;
+        }}
+        // NOTE: one loop per variant, chosen as the oracle chooses: no branch inside a vector loop.
+        boolean decoupled = ({t}) c.decay() != 1;
+        boolean l2 = c.l2() != 0;
+        int bound = {S}.loopBound(n);
+        if (decoupled && l2) {{
+            {op}DecayL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff{x_args});
+        }} else if (decoupled) {{
+            {op}Decay(c, bound, p, pOff, g, gOff, m, mOff, v, vOff{x_args});
+        }} else if (l2) {{
+            {op}L2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff{x_args});
+        }} else {{
+            {op}Plain(c, bound, p, pOff, g, gOff, m, mOff, v, vOff{x_args});
+        }}
+        SCALAR.{op}(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1{x_tail});
+    }}
+"""]
+    for name, decay, l2 in (("Plain", False, False), ("Decay", True, False), ("L2", False, True),
+                            ("DecayL2", True, True)):
+        pre = ""
+        body = ""
+        if decay:
+            pre += f"        {V} decay = {V}.broadcast({S}, ({t}) c.decay());\n"
+            body += "            pv = pv.mul(decay);\n"
+        if l2:
+            pre += f"        {V} wd = {V}.broadcast({S}, ({t}) c.l2());\n"
+            body += "            gv = gv.add(pv.mul(wd));\n"
+        if ams:
+            # NOTE: the denominator is the running maximum of v, stored back with v.
+            second = f"            {V} xv = {V}.fromArray({S}, x, xo + i).max(vv);\n            {V} d = xv.div(c2).sqrt().add(eps);\n"
+            store = "            xv.intoArray(x, xo + i);\n"
+        else:
+            second = f"            {V} d = vv.div(c2).sqrt().add(eps);\n"
+            store = ""
+        x_sig = f", {t}[] x, int xo" if ams else ""
+        out.append(f"""
+    /** Elements [0, n) of {{@link #{op}}} on dense runs; n a multiple of the lane count. */
+    private static void {op}{name}(AdamCoefficients c, int n, {t}[] p, int po, {t}[] g, int go,
+{" " * (25 + len(op) + len(name))}{t}[] m, int mo, {t}[] v, int vo{x_sig}) {{
+{pre}        {V} b1 = {V}.broadcast({S}, ({t}) c.beta1());
+        {V} oneMinusB1 = {V}.broadcast({S}, ({t}) (1 - c.beta1()));
+        {V} b2 = {V}.broadcast({S}, ({t}) c.beta2());
+        {V} oneMinusB2 = {V}.broadcast({S}, ({t}) (1 - c.beta2()));
+        {V} c2 = {V}.broadcast({S}, ({t}) c.biasCorrection2());
+        {V} eps = {V}.broadcast({S}, ({t}) c.eps());
+        {V} alpha = {V}.broadcast({S}, ({t}) -c.stepSize());
+        for (int i = 0; i < n; i += {L}) {{
+            {V} pv = {V}.fromArray({S}, p, po + i);
+            {V} gv = {V}.fromArray({S}, g, go + i);
+{body}            {V} mv = {V}.fromArray({S}, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
+            {V} vv = {V}.fromArray({S}, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
+{second}            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
+            mv.intoArray(m, mo + i);
+            vv.intoArray(v, vo + i);
+{store}        }}
+    }}
+""")
+    return "".join(out)
+
+
+def steps_code(t, V, S, L):
+    """addScaled, adam and amsgrad: the optimiser step's kernels, static, for VectorElementwise to call."""
+    return f"""
+    static void addScaled(int n, {t} alpha, {t}[] x, int xOff, int xStride, {t}[] y, int yOff, int yStride) {{
         if (n >= {L} && yStride == 1) {{
             if (xStride == 1) {{
                 addScaledVV(n, alpha, x, xOff, y, yOff);
                 return;
             }}
             if (xStride == 0) {{
-                addVS(n, y, yOff, alpha * x[xOff], y, yOff); // one product, rounded as every element's
+                // one product, rounded as every element's
+                VectorElementwise.addVS(n, y, yOff, alpha * x[xOff], y, yOff);
                 return;
             }}
         }}
@@ -266,64 +345,31 @@ def fused_code(t, V, S, L):
             y[yo + i] = y[yo + i] + alpha * x[xo + i];
         }}
     }}
+""" + adam_code(t, V, S, L, False) + adam_code(t, V, S, L, True)
+
+
+def delegates_code(t):
+    """VectorElementwise's overrides that hand the optimiser-step kernels to VectorSteps."""
+    return f"""
+    @Override
+    public void addScaled(int n, {t} alpha, {t}[] x, int xOff, int xStride, {t}[] y, int yOff, int yStride) {{
+        VectorSteps.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
+    }}
 
     @Override
     public void adam(AdamCoefficients c, int n, {t}[] p, int pOff, int pStride, {t}[] g, int gOff, int gStride,
                      {t}[] m, int mOff, int mStride, {t}[] v, int vOff, int vStride) {{
-        if (n < {L} || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1) {{
-            SCALAR.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
-            return;
-        }}
-        // NOTE: one loop per variant, chosen as the oracle chooses: no branch inside a vector loop.
-        boolean decoupled = ({t}) c.decay() != 1;
-        boolean l2 = c.l2() != 0;
-        int bound = {S}.loopBound(n);
-        if (decoupled && l2) {{
-            adamDecayL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        }} else if (decoupled) {{
-            adamDecay(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        }} else if (l2) {{
-            adamL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        }} else {{
-            adamPlain(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        }}
-        SCALAR.adam(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1);
+        VectorSteps.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
     }}
-"""]
-    for name, decay, l2 in (("Plain", False, False), ("Decay", True, False), ("L2", False, True),
-                            ("DecayL2", True, True)):
-        pre = ""
-        body = ""
-        if decay:
-            pre += f"        {V} decay = {V}.broadcast({S}, ({t}) c.decay());\n"
-            body += "            pv = pv.mul(decay);\n"
-        if l2:
-            pre += f"        {V} wd = {V}.broadcast({S}, ({t}) c.l2());\n"
-            body += "            gv = gv.add(pv.mul(wd));\n"
-        out.append(f"""
-    /** Elements [0, n) of {{@link #adam}} on dense runs; n a multiple of the lane count. */
-    private static void adam{name}(AdamCoefficients c, int n, {t}[] p, int po, {t}[] g, int go, {t}[] m, int mo,
-{" " * (29 + len(name))}{t}[] v, int vo) {{
-{pre}        {V} b1 = {V}.broadcast({S}, ({t}) c.beta1());
-        {V} oneMinusB1 = {V}.broadcast({S}, ({t}) (1 - c.beta1()));
-        {V} b2 = {V}.broadcast({S}, ({t}) c.beta2());
-        {V} oneMinusB2 = {V}.broadcast({S}, ({t}) (1 - c.beta2()));
-        {V} c2 = {V}.broadcast({S}, ({t}) c.biasCorrection2());
-        {V} eps = {V}.broadcast({S}, ({t}) c.eps());
-        {V} alpha = {V}.broadcast({S}, ({t}) -c.stepSize());
-        for (int i = 0; i < n; i += {L}) {{
-            {V} pv = {V}.fromArray({S}, p, po + i);
-            {V} gv = {V}.fromArray({S}, g, go + i);
-{body}            {V} mv = {V}.fromArray({S}, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            {V} vv = {V}.fromArray({S}, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            {V} d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }}
+
+    @Override
+    public void amsgrad(AdamCoefficients c, int n, {t}[] p, int pOff, int pStride, {t}[] g, int gOff, int gStride,
+                        {t}[] m, int mOff, int mStride, {t}[] v, int vOff, int vStride, {t}[] vmax, int xOff,
+                        int xStride) {{
+        VectorSteps.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
+                xStride);
     }}
-""")
-    return "".join(out)
+"""
 
 
 HEADER = '''package org.bitspike.tensor.kernel.vector;
@@ -342,19 +388,20 @@ import org.bitspike.tensor.kernel.KernelProvider;
  * Elementwise kernels on the Vector API: {@link FloatVector#SPECIES_PREFERRED} loops for the runs
  * where every stride is 1, or one input's is 0 (a scalar, or one channel's value over a plane); any
  * other run, and runs shorter than a vector, go to the scalar oracle. Every op is lane-wise IEEE
- * arithmetic, so results are the oracle's bit for bit.
+ * arithmetic, so results are the oracle's bit for bit. The optimiser step's kernels (addScaled, adam,
+ * amsgrad) are {@link VectorSteps}'s, and comparisons {@link VectorCompare}'s.
  */
 final class VectorElementwise implements ElementwiseKernels {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int FL = F.length();
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int FL = F.length();
     /**
      * NOTE: 256-bit doubles, as in VectorReductions, not the preferred width: with Double256 and
      * Double512 both in use, C2 compiled the reductions' loops with boxed vectors after the shared
      * API code had seen both classes (a column sum went from 10 us to 650 us).
      */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
-    private static final int DL = D.length();
-    private static final ElementwiseKernels SCALAR = KernelProvider.scalar().elementwise();
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    static final int DL = D.length();
+    static final ElementwiseKernels SCALAR = KernelProvider.scalar().elementwise();
 '''
 
 UNARY = '''
@@ -435,23 +482,98 @@ UNARY = '''
 '''
 
 
+STEPS_HEADER = """package org.bitspike.tensor.kernel.vector;
+
+// GENERATED by tensor/codegen/vector_elementwise.py: edit that script, not this file.
+
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.D;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.DL;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.F;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.FL;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.SCALAR;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import org.bitspike.tensor.kernel.ElementwiseKernels.AdamCoefficients;
+
+/**
+ * The optimiser step's kernels of {@link VectorElementwise} (addScaled, adam, amsgrad), on its
+ * species: vector loops for the runs whose every stride is 1 (addScaled: or x's is 0), the scalar
+ * oracle for the rest and for the tail, bit for bit the oracle's.
+ *
+ * <p>NOTE: adam and amsgrad have a loop per variant (decoupled decay, L2 term, both, neither), chosen
+ * outside the loop as the oracle chooses; amsgrad's are adam's with the maximum against vmax in the
+ * denominator. One small method per loop: C2 keeps a short loop's vectors in registers, and a warm
+ * step allocates nothing ({@code StepAllocationTest}).
+ */
+final class VectorSteps {
+    private VectorSteps() {
+    }
+"""
+
+COMPARE_HEADER = """package org.bitspike.tensor.kernel.vector;
+
+// GENERATED by tensor/codegen/vector_elementwise.py: edit that script, not this file.
+
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.D;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.DL;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.F;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.FL;
+import static org.bitspike.tensor.kernel.vector.VectorElementwise.SCALAR;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.bitspike.tensor.kernel.ElementwiseKernels.Compare;
+
+/** The comparisons of {@link VectorElementwise}, on its species: one loop per (op, dtype, run shape). */
+final class VectorCompare {
+    private VectorCompare() {
+    }
+"""
+
+
+def write(name, parts):
+    with open(os.path.join(PACKAGE, name + ".java"), "w") as f:
+        f.write("".join(parts))
+
+
+def compare_delegate(t):
+    return f"""
+    @Override
+    public void compare(Compare op, int n, {t}[] a, int aOff, int aStride, {t}[] b, int bOff, int bStride,
+                        boolean[] out, int outOff, int outStride) {{
+        VectorCompare.compare(op, n, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
+    }}
+"""
+
+
 def main():
     parts = [HEADER]
+    steps = [STEPS_HEADER]
+    compares = [COMPARE_HEADER]
     for t, V, S, L, box in TYPES:
         parts.append(f"\n    // ---------------------------------------------------------------- {t}: binary\n")
         parts.append(binary_dispatch(t, V, S, L))
         parts.append(binary_loops(t, V, S, L))
-        parts.append(f"\n    // ---------------------------------------------------------------- {t}: compare\n")
-        parts.append(compare_code(t, V, S, L))
+        parts.append(binary_scalar_code(t, V, S, L))
         parts.append(f"\n    // ---------------------------------------------------------------- {t}: select\n")
         parts.append(select_code(t, V, S, L, box))
-        parts.append(f"\n    // ---------------------------------------------------------------- {t}: fused in-place ops\n")
-        parts.append(fused_code(t, V, S, L))
+        parts.append(f"\n    // ---------------------------------------------------------------- {t}: delegated\n")
+        parts.append(compare_delegate(t))
+        parts.append(delegates_code(t))
+        steps.append(f"\n    // ---------------------------------------------------------------- {t}\n")
+        steps.append(steps_code(t, V, S, L))
+        compares.append(f"\n    // ---------------------------------------------------------------- {t}\n")
+        compares.append(compare_code(t, V, S, L))
     parts.append("\n    // ---------------------------------------------------------------- float: unary, conversions\n")
     parts.append(UNARY)
     parts.append("}\n")
-    with open(OUT, "w") as f:
-        f.write("".join(parts))
+    steps.append("}\n")
+    compares.append("}\n")
+    write("VectorElementwise", parts)
+    write("VectorSteps", steps)
+    write("VectorCompare", compares)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 package org.bitspike.autograd;
 
+import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
 
 /**
@@ -17,7 +18,7 @@ final class Activations {
             throw AutogradException.of("softplus", "beta must be positive and finite, got %s for shape %s", beta,
                     x.shape());
         }
-        double rounded = x.dtype() == org.bitspike.tensor.DType.FLOAT32 ? (float) beta : beta;
+        double rounded = x.dtype() == DType.FLOAT32 ? (float) beta : beta;
         if (rounded == 0 || Double.isInfinite(rounded)) {
             throw AutogradException.of("softplus", "beta %s rounds to %s in the input's dtype %s (shape %s): it must "
                     + "stay positive and finite", beta, rounded, x.dtype(), x.shape());

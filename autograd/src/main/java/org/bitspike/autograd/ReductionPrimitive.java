@@ -89,7 +89,9 @@ sealed interface ReductionPrimitive extends Primitive {
             Var x = ctx.input(0);
             int[] shape = ctx.inputShape(0);
             Tensor isZero = x.value().eq(0);
-            Tensor singleZero = isZero.logicalAnd(isZero.to(x.dtype()).sum(dims, true).eq(1));
+            Tensor zeros = isZero.to(x.dtype());
+            Tensor zeroCount = zeros.sum(dims, true);
+            Tensor singleZero = isZero.logicalAnd(zeroCount.eq(1));
             Var one = Var.of(Tensor.scalar(x.dtype(), 1));
             Var zero = Var.of(Tensor.scalar(x.dtype(), 0));
             Var safe = Var.where(isZero, one, x);
@@ -103,13 +105,13 @@ sealed interface ReductionPrimitive extends Primitive {
                 return new Var[] {slope}; // all finite, the usual case: the branches above are the whole rule
             }
             // where the others hold a zero: 0, or NaN when they also hold an inf or a NaN (0 * inf)
-            Tensor zeros = isZero.to(x.dtype());
             // only in slices holding an inf or a NaN: elsewhere the branches above are right, and
             // differentiable (the second derivative of a nonzero element of a one-zero slice is not 0)
             Tensor nonFiniteCount = nonFinite.sum(dims, true);
-            Tensor override = zeros.sum(dims, true).sub(zeros).gt(0).logicalAnd(nonFiniteCount.gt(0));
+            Tensor override = zeroCount.sub(zeros).gt(0).logicalAnd(nonFiniteCount.gt(0));
             Tensor nanAmongOthers = nonFiniteCount.sub(nonFinite).gt(0);
-            Tensor factor = Tensor.where(nanAmongOthers, Tensor.scalar(x.dtype(), Double.NaN), Tensor.scalar(x.dtype(), 0));
+            Tensor factor = Tensor.where(nanAmongOthers, Tensor.scalar(x.dtype(), Double.NaN),
+                    Tensor.scalar(x.dtype(), 0));
             return new Var[] {Var.where(override, spread.mul(Var.of(factor)), slope)};
         }
     }

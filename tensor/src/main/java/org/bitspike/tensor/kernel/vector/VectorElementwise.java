@@ -14,19 +14,20 @@ import org.bitspike.tensor.kernel.KernelProvider;
  * Elementwise kernels on the Vector API: {@link FloatVector#SPECIES_PREFERRED} loops for the runs
  * where every stride is 1, or one input's is 0 (a scalar, or one channel's value over a plane); any
  * other run, and runs shorter than a vector, go to the scalar oracle. Every op is lane-wise IEEE
- * arithmetic, so results are the oracle's bit for bit.
+ * arithmetic, so results are the oracle's bit for bit. The optimiser step's kernels (addScaled, adam,
+ * amsgrad) are {@link VectorSteps}'s, and comparisons {@link VectorCompare}'s.
  */
 final class VectorElementwise implements ElementwiseKernels {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int FL = F.length();
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int FL = F.length();
     /**
      * NOTE: 256-bit doubles, as in VectorReductions, not the preferred width: with Double256 and
      * Double512 both in use, C2 compiled the reductions' loops with boxed vectors after the shared
      * API code had seen both classes (a column sum went from 10 us to 650 us).
      */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
-    private static final int DL = D.length();
-    private static final ElementwiseKernels SCALAR = KernelProvider.scalar().elementwise();
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    static final int DL = D.length();
+    static final ElementwiseKernels SCALAR = KernelProvider.scalar().elementwise();
 
     // ---------------------------------------------------------------- float: binary
 
@@ -82,7 +83,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void addVS(int n, float[] a, int ao, float s, float[] o, int oo) {
+    static void addVS(int n, float[] a, int ao, float s, float[] o, int oo) {
         FloatVector vs = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
@@ -103,7 +104,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void subVS(int n, float[] a, int ao, float s, float[] o, int oo) {
+    static void subVS(int n, float[] a, int ao, float s, float[] o, int oo) {
         FloatVector vs = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
@@ -124,7 +125,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void mulVS(int n, float[] a, int ao, float s, float[] o, int oo) {
+    static void mulVS(int n, float[] a, int ao, float s, float[] o, int oo) {
         FloatVector vs = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
@@ -145,7 +146,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void divVS(int n, float[] a, int ao, float s, float[] o, int oo) {
+    static void divVS(int n, float[] a, int ao, float s, float[] o, int oo) {
         FloatVector vs = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
@@ -166,7 +167,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void maxVS(int n, float[] a, int ao, float s, float[] o, int oo) {
+    static void maxVS(int n, float[] a, int ao, float s, float[] o, int oo) {
         FloatVector vs = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
@@ -187,7 +188,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void minVS(int n, float[] a, int ao, float s, float[] o, int oo) {
+    static void minVS(int n, float[] a, int ao, float s, float[] o, int oo) {
         FloatVector vs = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += FL) {
@@ -220,180 +221,21 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    // ---------------------------------------------------------------- float: compare
-
-    private static void compareEqVV(int n, float[] a, int ao, float[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.EQ, FloatVector.fromArray(F, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] == b[bo + i];
-        }
-    }
-
-    private static void compareEqVS(int n, float[] a, int ao, float s, boolean[] o, int oo) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.EQ, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] == s;
-        }
-    }
-
-    private static void compareNeVV(int n, float[] a, int ao, float[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.NE, FloatVector.fromArray(F, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] != b[bo + i];
-        }
-    }
-
-    private static void compareNeVS(int n, float[] a, int ao, float s, boolean[] o, int oo) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.NE, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] != s;
-        }
-    }
-
-    private static void compareLtVV(int n, float[] a, int ao, float[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.LT, FloatVector.fromArray(F, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] < b[bo + i];
-        }
-    }
-
-    private static void compareLtVS(int n, float[] a, int ao, float s, boolean[] o, int oo) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.LT, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] < s;
-        }
-    }
-
-    private static void compareLeVV(int n, float[] a, int ao, float[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.LE, FloatVector.fromArray(F, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] <= b[bo + i];
-        }
-    }
-
-    private static void compareLeVS(int n, float[] a, int ao, float s, boolean[] o, int oo) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.LE, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] <= s;
-        }
-    }
-
-    private static void compareGtVV(int n, float[] a, int ao, float[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.GT, FloatVector.fromArray(F, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] > b[bo + i];
-        }
-    }
-
-    private static void compareGtVS(int n, float[] a, int ao, float s, boolean[] o, int oo) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.GT, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] > s;
-        }
-    }
-
-    private static void compareGeVV(int n, float[] a, int ao, float[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.GE, FloatVector.fromArray(F, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] >= b[bo + i];
-        }
-    }
-
-    private static void compareGeVS(int n, float[] a, int ao, float s, boolean[] o, int oo) {
-        FloatVector vs = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, a, ao + i).compare(VectorOperators.GE, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] >= s;
-        }
-    }
-
     @Override
-    public void compare(Compare op, int n, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
-                        boolean[] out, int outOff, int outStride) {
-        if (n >= FL && outStride == 1) {
-            if (aStride == 1 && bStride == 1) {
-                switch (op) {
-                    case EQ -> compareEqVV(n, a, aOff, b, bOff, out, outOff);
-                    case NE -> compareNeVV(n, a, aOff, b, bOff, out, outOff);
-                    case LT -> compareLtVV(n, a, aOff, b, bOff, out, outOff);
-                    case LE -> compareLeVV(n, a, aOff, b, bOff, out, outOff);
-                    case GT -> compareGtVV(n, a, aOff, b, bOff, out, outOff);
-                    case GE -> compareGeVV(n, a, aOff, b, bOff, out, outOff);
-                }
-                return;
+    public void binaryScalar(Binary op, int n, float[] a, int aOff, int aStride, float s, float[] out, int outOff,
+                             int outStride) {
+        if (n >= FL && aStride == 1 && outStride == 1) {
+            switch (op) {
+                case ADD -> addVS(n, a, aOff, s, out, outOff);
+                case SUB -> subVS(n, a, aOff, s, out, outOff);
+                case MUL -> mulVS(n, a, aOff, s, out, outOff);
+                case DIV -> divVS(n, a, aOff, s, out, outOff);
+                case MAX -> maxVS(n, a, aOff, s, out, outOff);
+                case MIN -> minVS(n, a, aOff, s, out, outOff);
             }
-            if (aStride == 1 && bStride == 0) {
-                switch (op) {
-                    case EQ -> compareEqVS(n, a, aOff, b[bOff], out, outOff);
-                    case NE -> compareNeVS(n, a, aOff, b[bOff], out, outOff);
-                    case LT -> compareLtVS(n, a, aOff, b[bOff], out, outOff);
-                    case LE -> compareLeVS(n, a, aOff, b[bOff], out, outOff);
-                    case GT -> compareGtVS(n, a, aOff, b[bOff], out, outOff);
-                    case GE -> compareGeVS(n, a, aOff, b[bOff], out, outOff);
-                }
-                return;
-            }
-            if (aStride == 0 && bStride == 1) {
-                // s < v is v > s: the comparison with its operands swapped
-                switch (op) {
-                    case EQ -> compareEqVS(n, b, bOff, a[aOff], out, outOff);
-                    case NE -> compareNeVS(n, b, bOff, a[aOff], out, outOff);
-                    case LT -> compareGtVS(n, b, bOff, a[aOff], out, outOff);
-                    case LE -> compareGeVS(n, b, bOff, a[aOff], out, outOff);
-                    case GT -> compareLtVS(n, b, bOff, a[aOff], out, outOff);
-                    case GE -> compareLeVS(n, b, bOff, a[aOff], out, outOff);
-                }
-                return;
-            }
+            return;
         }
-        SCALAR.compare(op, n, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
+        SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
     }
 
     // ---------------------------------------------------------------- float: select
@@ -466,198 +308,31 @@ final class VectorElementwise implements ElementwiseKernels {
         SCALAR.select(n, c, cOff, cStride, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
     }
 
-    // ---------------------------------------------------------------- float: fused in-place ops
+    // ---------------------------------------------------------------- float: delegated
 
     @Override
-    public void binaryScalar(Binary op, int n, float[] a, int aOff, int aStride, float s, float[] out, int outOff,
-                             int outStride) {
-        if (n >= FL && aStride == 1 && outStride == 1) {
-            switch (op) {
-                case ADD -> addVS(n, a, aOff, s, out, outOff);
-                case SUB -> subVS(n, a, aOff, s, out, outOff);
-                case MUL -> mulVS(n, a, aOff, s, out, outOff);
-                case DIV -> divVS(n, a, aOff, s, out, outOff);
-                case MAX -> maxVS(n, a, aOff, s, out, outOff);
-                case MIN -> minVS(n, a, aOff, s, out, outOff);
-            }
-            return;
-        }
-        SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
+    public void compare(Compare op, int n, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                        boolean[] out, int outOff, int outStride) {
+        VectorCompare.compare(op, n, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
     }
 
     @Override
     public void addScaled(int n, float alpha, float[] x, int xOff, int xStride, float[] y, int yOff, int yStride) {
-        if (n >= FL && yStride == 1) {
-            if (xStride == 1) {
-                addScaledVV(n, alpha, x, xOff, y, yOff);
-                return;
-            }
-            if (xStride == 0) {
-                addVS(n, y, yOff, alpha * x[xOff], y, yOff); // one product, rounded as every element's
-                return;
-            }
-        }
-        SCALAR.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
-    }
-
-    private static void addScaledVV(int n, float alpha, float[] x, int xo, float[] y, int yo) {
-        FloatVector va = FloatVector.broadcast(F, alpha);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            FloatVector.fromArray(F, y, yo + i).add(FloatVector.fromArray(F, x, xo + i).mul(va)).intoArray(y, yo + i);
-        }
-        for (; i < n; i++) {
-            y[yo + i] = y[yo + i] + alpha * x[xo + i];
-        }
+        VectorSteps.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
     }
 
     @Override
     public void adam(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
                      float[] m, int mOff, int mStride, float[] v, int vOff, int vStride) {
-        if (n < FL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1) {
-            SCALAR.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
-            return;
-        }
-        // NOTE: one loop per variant, chosen as the oracle chooses: no branch inside a vector loop.
-        boolean decoupled = (float) c.decay() != 1;
-        boolean l2 = c.l2() != 0;
-        int bound = F.loopBound(n);
-        if (decoupled && l2) {
-            adamDecayL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        } else if (decoupled) {
-            adamDecay(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        } else if (l2) {
-            adamL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        } else {
-            adamPlain(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        }
-        SCALAR.adam(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1);
+        VectorSteps.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
     }
 
     @Override
     public void amsgrad(AdamCoefficients c, int n, float[] p, int pOff, int pStride, float[] g, int gOff, int gStride,
                         float[] m, int mOff, int mStride, float[] v, int vOff, int vStride, float[] vmax, int xOff,
                         int xStride) {
-        if (n < FL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1 || xStride != 1) {
-            SCALAR.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
-                    xStride);
-            return;
-        }
-        int bound = F.loopBound(n);
-        VectorAmsgrad.dense(c, bound, p, pOff, g, gOff, m, mOff, v, vOff, vmax, xOff);
-        SCALAR.amsgrad(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1,
-                vmax, xOff + bound, 1);
-    }
-
-    @Override
-    public void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
-                        double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
-                        int xStride) {
-        if (n < DL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1 || xStride != 1) {
-            SCALAR.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
-                    xStride);
-            return;
-        }
-        int bound = D.loopBound(n);
-        VectorAmsgrad.dense(c, bound, p, pOff, g, gOff, m, mOff, v, vOff, vmax, xOff);
-        SCALAR.amsgrad(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1,
-                vmax, xOff + bound, 1);
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamPlain(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
-                                  float[] v, int vo) {
-        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
-        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
-        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
-        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
-        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
-        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
-        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
-        for (int i = 0; i < n; i += FL) {
-            FloatVector pv = FloatVector.fromArray(F, p, po + i);
-            FloatVector gv = FloatVector.fromArray(F, g, go + i);
-            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            FloatVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamDecay(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
-                                  float[] v, int vo) {
-        FloatVector decay = FloatVector.broadcast(F, (float) c.decay());
-        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
-        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
-        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
-        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
-        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
-        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
-        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
-        for (int i = 0; i < n; i += FL) {
-            FloatVector pv = FloatVector.fromArray(F, p, po + i);
-            FloatVector gv = FloatVector.fromArray(F, g, go + i);
-            pv = pv.mul(decay);
-            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            FloatVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamL2(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
-                               float[] v, int vo) {
-        FloatVector wd = FloatVector.broadcast(F, (float) c.l2());
-        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
-        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
-        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
-        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
-        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
-        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
-        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
-        for (int i = 0; i < n; i += FL) {
-            FloatVector pv = FloatVector.fromArray(F, p, po + i);
-            FloatVector gv = FloatVector.fromArray(F, g, go + i);
-            gv = gv.add(pv.mul(wd));
-            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            FloatVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamDecayL2(AdamCoefficients c, int n, float[] p, int po, float[] g, int go, float[] m, int mo,
-                                    float[] v, int vo) {
-        FloatVector decay = FloatVector.broadcast(F, (float) c.decay());
-        FloatVector wd = FloatVector.broadcast(F, (float) c.l2());
-        FloatVector b1 = FloatVector.broadcast(F, (float) c.beta1());
-        FloatVector oneMinusB1 = FloatVector.broadcast(F, (float) (1 - c.beta1()));
-        FloatVector b2 = FloatVector.broadcast(F, (float) c.beta2());
-        FloatVector oneMinusB2 = FloatVector.broadcast(F, (float) (1 - c.beta2()));
-        FloatVector c2 = FloatVector.broadcast(F, (float) c.biasCorrection2());
-        FloatVector eps = FloatVector.broadcast(F, (float) c.eps());
-        FloatVector alpha = FloatVector.broadcast(F, (float) -c.stepSize());
-        for (int i = 0; i < n; i += FL) {
-            FloatVector pv = FloatVector.fromArray(F, p, po + i);
-            FloatVector gv = FloatVector.fromArray(F, g, go + i);
-            pv = pv.mul(decay);
-            gv = gv.add(pv.mul(wd));
-            FloatVector mv = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            FloatVector vv = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            FloatVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
+        VectorSteps.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
+                xStride);
     }
 
     // ---------------------------------------------------------------- double: binary
@@ -714,7 +389,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void addVS(int n, double[] a, int ao, double s, double[] o, int oo) {
+    static void addVS(int n, double[] a, int ao, double s, double[] o, int oo) {
         DoubleVector vs = DoubleVector.broadcast(D, s);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += DL) {
@@ -735,7 +410,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void subVS(int n, double[] a, int ao, double s, double[] o, int oo) {
+    static void subVS(int n, double[] a, int ao, double s, double[] o, int oo) {
         DoubleVector vs = DoubleVector.broadcast(D, s);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += DL) {
@@ -756,7 +431,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void mulVS(int n, double[] a, int ao, double s, double[] o, int oo) {
+    static void mulVS(int n, double[] a, int ao, double s, double[] o, int oo) {
         DoubleVector vs = DoubleVector.broadcast(D, s);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += DL) {
@@ -777,7 +452,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void divVS(int n, double[] a, int ao, double s, double[] o, int oo) {
+    static void divVS(int n, double[] a, int ao, double s, double[] o, int oo) {
         DoubleVector vs = DoubleVector.broadcast(D, s);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += DL) {
@@ -798,7 +473,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void maxVS(int n, double[] a, int ao, double s, double[] o, int oo) {
+    static void maxVS(int n, double[] a, int ao, double s, double[] o, int oo) {
         DoubleVector vs = DoubleVector.broadcast(D, s);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += DL) {
@@ -819,7 +494,7 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    private static void minVS(int n, double[] a, int ao, double s, double[] o, int oo) {
+    static void minVS(int n, double[] a, int ao, double s, double[] o, int oo) {
         DoubleVector vs = DoubleVector.broadcast(D, s);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += DL) {
@@ -852,180 +527,21 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    // ---------------------------------------------------------------- double: compare
-
-    private static void compareEqVV(int n, double[] a, int ao, double[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.EQ, DoubleVector.fromArray(D, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] == b[bo + i];
-        }
-    }
-
-    private static void compareEqVS(int n, double[] a, int ao, double s, boolean[] o, int oo) {
-        DoubleVector vs = DoubleVector.broadcast(D, s);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.EQ, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] == s;
-        }
-    }
-
-    private static void compareNeVV(int n, double[] a, int ao, double[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.NE, DoubleVector.fromArray(D, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] != b[bo + i];
-        }
-    }
-
-    private static void compareNeVS(int n, double[] a, int ao, double s, boolean[] o, int oo) {
-        DoubleVector vs = DoubleVector.broadcast(D, s);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.NE, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] != s;
-        }
-    }
-
-    private static void compareLtVV(int n, double[] a, int ao, double[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.LT, DoubleVector.fromArray(D, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] < b[bo + i];
-        }
-    }
-
-    private static void compareLtVS(int n, double[] a, int ao, double s, boolean[] o, int oo) {
-        DoubleVector vs = DoubleVector.broadcast(D, s);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.LT, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] < s;
-        }
-    }
-
-    private static void compareLeVV(int n, double[] a, int ao, double[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.LE, DoubleVector.fromArray(D, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] <= b[bo + i];
-        }
-    }
-
-    private static void compareLeVS(int n, double[] a, int ao, double s, boolean[] o, int oo) {
-        DoubleVector vs = DoubleVector.broadcast(D, s);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.LE, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] <= s;
-        }
-    }
-
-    private static void compareGtVV(int n, double[] a, int ao, double[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.GT, DoubleVector.fromArray(D, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] > b[bo + i];
-        }
-    }
-
-    private static void compareGtVS(int n, double[] a, int ao, double s, boolean[] o, int oo) {
-        DoubleVector vs = DoubleVector.broadcast(D, s);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.GT, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] > s;
-        }
-    }
-
-    private static void compareGeVV(int n, double[] a, int ao, double[] b, int bo, boolean[] o, int oo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.GE, DoubleVector.fromArray(D, b, bo + i))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] >= b[bo + i];
-        }
-    }
-
-    private static void compareGeVS(int n, double[] a, int ao, double s, boolean[] o, int oo) {
-        DoubleVector vs = DoubleVector.broadcast(D, s);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, a, ao + i).compare(VectorOperators.GE, vs).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = a[ao + i] >= s;
-        }
-    }
-
     @Override
-    public void compare(Compare op, int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
-                        boolean[] out, int outOff, int outStride) {
-        if (n >= DL && outStride == 1) {
-            if (aStride == 1 && bStride == 1) {
-                switch (op) {
-                    case EQ -> compareEqVV(n, a, aOff, b, bOff, out, outOff);
-                    case NE -> compareNeVV(n, a, aOff, b, bOff, out, outOff);
-                    case LT -> compareLtVV(n, a, aOff, b, bOff, out, outOff);
-                    case LE -> compareLeVV(n, a, aOff, b, bOff, out, outOff);
-                    case GT -> compareGtVV(n, a, aOff, b, bOff, out, outOff);
-                    case GE -> compareGeVV(n, a, aOff, b, bOff, out, outOff);
-                }
-                return;
+    public void binaryScalar(Binary op, int n, double[] a, int aOff, int aStride, double s, double[] out, int outOff,
+                             int outStride) {
+        if (n >= DL && aStride == 1 && outStride == 1) {
+            switch (op) {
+                case ADD -> addVS(n, a, aOff, s, out, outOff);
+                case SUB -> subVS(n, a, aOff, s, out, outOff);
+                case MUL -> mulVS(n, a, aOff, s, out, outOff);
+                case DIV -> divVS(n, a, aOff, s, out, outOff);
+                case MAX -> maxVS(n, a, aOff, s, out, outOff);
+                case MIN -> minVS(n, a, aOff, s, out, outOff);
             }
-            if (aStride == 1 && bStride == 0) {
-                switch (op) {
-                    case EQ -> compareEqVS(n, a, aOff, b[bOff], out, outOff);
-                    case NE -> compareNeVS(n, a, aOff, b[bOff], out, outOff);
-                    case LT -> compareLtVS(n, a, aOff, b[bOff], out, outOff);
-                    case LE -> compareLeVS(n, a, aOff, b[bOff], out, outOff);
-                    case GT -> compareGtVS(n, a, aOff, b[bOff], out, outOff);
-                    case GE -> compareGeVS(n, a, aOff, b[bOff], out, outOff);
-                }
-                return;
-            }
-            if (aStride == 0 && bStride == 1) {
-                // s < v is v > s: the comparison with its operands swapped
-                switch (op) {
-                    case EQ -> compareEqVS(n, b, bOff, a[aOff], out, outOff);
-                    case NE -> compareNeVS(n, b, bOff, a[aOff], out, outOff);
-                    case LT -> compareGtVS(n, b, bOff, a[aOff], out, outOff);
-                    case LE -> compareGeVS(n, b, bOff, a[aOff], out, outOff);
-                    case GT -> compareLtVS(n, b, bOff, a[aOff], out, outOff);
-                    case GE -> compareLeVS(n, b, bOff, a[aOff], out, outOff);
-                }
-                return;
-            }
+            return;
         }
-        SCALAR.compare(op, n, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
+        SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
     }
 
     // ---------------------------------------------------------------- double: select
@@ -1098,168 +614,31 @@ final class VectorElementwise implements ElementwiseKernels {
         SCALAR.select(n, c, cOff, cStride, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
     }
 
-    // ---------------------------------------------------------------- double: fused in-place ops
+    // ---------------------------------------------------------------- double: delegated
 
     @Override
-    public void binaryScalar(Binary op, int n, double[] a, int aOff, int aStride, double s, double[] out, int outOff,
-                             int outStride) {
-        if (n >= DL && aStride == 1 && outStride == 1) {
-            switch (op) {
-                case ADD -> addVS(n, a, aOff, s, out, outOff);
-                case SUB -> subVS(n, a, aOff, s, out, outOff);
-                case MUL -> mulVS(n, a, aOff, s, out, outOff);
-                case DIV -> divVS(n, a, aOff, s, out, outOff);
-                case MAX -> maxVS(n, a, aOff, s, out, outOff);
-                case MIN -> minVS(n, a, aOff, s, out, outOff);
-            }
-            return;
-        }
-        SCALAR.binaryScalar(op, n, a, aOff, aStride, s, out, outOff, outStride);
+    public void compare(Compare op, int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                        boolean[] out, int outOff, int outStride) {
+        VectorCompare.compare(op, n, a, aOff, aStride, b, bOff, bStride, out, outOff, outStride);
     }
 
     @Override
     public void addScaled(int n, double alpha, double[] x, int xOff, int xStride, double[] y, int yOff, int yStride) {
-        if (n >= DL && yStride == 1) {
-            if (xStride == 1) {
-                addScaledVV(n, alpha, x, xOff, y, yOff);
-                return;
-            }
-            if (xStride == 0) {
-                addVS(n, y, yOff, alpha * x[xOff], y, yOff); // one product, rounded as every element's
-                return;
-            }
-        }
-        SCALAR.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
-    }
-
-    private static void addScaledVV(int n, double alpha, double[] x, int xo, double[] y, int yo) {
-        DoubleVector va = DoubleVector.broadcast(D, alpha);
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += DL) {
-            DoubleVector.fromArray(D, y, yo + i).add(DoubleVector.fromArray(D, x, xo + i).mul(va)).intoArray(y, yo + i);
-        }
-        for (; i < n; i++) {
-            y[yo + i] = y[yo + i] + alpha * x[xo + i];
-        }
+        VectorSteps.addScaled(n, alpha, x, xOff, xStride, y, yOff, yStride);
     }
 
     @Override
     public void adam(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
                      double[] m, int mOff, int mStride, double[] v, int vOff, int vStride) {
-        if (n < DL || pStride != 1 || gStride != 1 || mStride != 1 || vStride != 1) {
-            SCALAR.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
-            return;
-        }
-        // NOTE: one loop per variant, chosen as the oracle chooses: no branch inside a vector loop.
-        boolean decoupled = (double) c.decay() != 1;
-        boolean l2 = c.l2() != 0;
-        int bound = D.loopBound(n);
-        if (decoupled && l2) {
-            adamDecayL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        } else if (decoupled) {
-            adamDecay(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        } else if (l2) {
-            adamL2(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        } else {
-            adamPlain(c, bound, p, pOff, g, gOff, m, mOff, v, vOff);
-        }
-        SCALAR.adam(c, n - bound, p, pOff + bound, 1, g, gOff + bound, 1, m, mOff + bound, 1, v, vOff + bound, 1);
+        VectorSteps.adam(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride);
     }
 
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamPlain(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
-                                  double[] v, int vo) {
-        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
-        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
-        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
-        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
-        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
-        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
-        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
-        for (int i = 0; i < n; i += DL) {
-            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
-            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
-            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            DoubleVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamDecay(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
-                                  double[] v, int vo) {
-        DoubleVector decay = DoubleVector.broadcast(D, (double) c.decay());
-        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
-        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
-        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
-        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
-        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
-        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
-        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
-        for (int i = 0; i < n; i += DL) {
-            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
-            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
-            pv = pv.mul(decay);
-            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            DoubleVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamL2(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
-                               double[] v, int vo) {
-        DoubleVector wd = DoubleVector.broadcast(D, (double) c.l2());
-        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
-        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
-        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
-        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
-        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
-        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
-        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
-        for (int i = 0; i < n; i += DL) {
-            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
-            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
-            gv = gv.add(pv.mul(wd));
-            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            DoubleVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
-    }
-
-    /** Elements [0, n) of {@link #adam} on dense runs; n a multiple of the lane count. */
-    private static void adamDecayL2(AdamCoefficients c, int n, double[] p, int po, double[] g, int go, double[] m, int mo,
-                                    double[] v, int vo) {
-        DoubleVector decay = DoubleVector.broadcast(D, (double) c.decay());
-        DoubleVector wd = DoubleVector.broadcast(D, (double) c.l2());
-        DoubleVector b1 = DoubleVector.broadcast(D, (double) c.beta1());
-        DoubleVector oneMinusB1 = DoubleVector.broadcast(D, (double) (1 - c.beta1()));
-        DoubleVector b2 = DoubleVector.broadcast(D, (double) c.beta2());
-        DoubleVector oneMinusB2 = DoubleVector.broadcast(D, (double) (1 - c.beta2()));
-        DoubleVector c2 = DoubleVector.broadcast(D, (double) c.biasCorrection2());
-        DoubleVector eps = DoubleVector.broadcast(D, (double) c.eps());
-        DoubleVector alpha = DoubleVector.broadcast(D, (double) -c.stepSize());
-        for (int i = 0; i < n; i += DL) {
-            DoubleVector pv = DoubleVector.fromArray(D, p, po + i);
-            DoubleVector gv = DoubleVector.fromArray(D, g, go + i);
-            pv = pv.mul(decay);
-            gv = gv.add(pv.mul(wd));
-            DoubleVector mv = DoubleVector.fromArray(D, m, mo + i).mul(b1).add(gv.mul(oneMinusB1));
-            DoubleVector vv = DoubleVector.fromArray(D, v, vo + i).mul(b2).add(gv.mul(gv).mul(oneMinusB2));
-            DoubleVector d = vv.div(c2).sqrt().add(eps);
-            pv.add(mv.div(d).mul(alpha)).intoArray(p, po + i);
-            mv.intoArray(m, mo + i);
-            vv.intoArray(v, vo + i);
-        }
+    @Override
+    public void amsgrad(AdamCoefficients c, int n, double[] p, int pOff, int pStride, double[] g, int gOff, int gStride,
+                        double[] m, int mOff, int mStride, double[] v, int vOff, int vStride, double[] vmax, int xOff,
+                        int xStride) {
+        VectorSteps.amsgrad(c, n, p, pOff, pStride, g, gOff, gStride, m, mOff, mStride, v, vOff, vStride, vmax, xOff,
+                xStride);
     }
 
     // ---------------------------------------------------------------- float: unary, conversions
