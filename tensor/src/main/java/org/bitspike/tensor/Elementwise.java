@@ -611,20 +611,16 @@ final class Elementwise {
         int xo = amsgrad ? vmax.offset() : 0;
         boolean dense = p.isContiguous() && denseLike(p, g) && denseLike(p, m) && denseLike(p, v)
                 && (!amsgrad || denseLike(p, vmax));
-        Iteration.Loop loop = null;
-        int[] st = null;
-        int[] base = null;
-        if (!dense) {
-            int[] gs = Iteration.broadcastStrides(name, g, shape);
-            loop = amsgrad ? Iteration.plan(shape, p.stridesRef(), gs, m.stridesRef(), v.stridesRef(), vmax.stridesRef())
-                    : Iteration.plan(shape, p.stridesRef(), gs, m.stridesRef(), v.stridesRef());
-            st = new int[] {loop.innerStride(0), loop.innerStride(1), loop.innerStride(2), loop.innerStride(3),
-                amsgrad ? loop.innerStride(4) : 0};
-            base = amsgrad ? new int[] {po, go, mo, vo, xo} : new int[] {po, go, mo, vo};
-        }
-        // NOTE: Adam's strided runs have no fifth offset; xOff then reads v's (off[3]), unused as vmax is null.
-        int x = amsgrad ? 4 : 3;
-        int[] s = st;
+        Iteration.Loop loop = dense ? null : amsgrad
+                ? Iteration.plan(shape, p.stridesRef(), Iteration.broadcastStrides(name, g, shape), m.stridesRef(),
+                        v.stridesRef(), vmax.stridesRef())
+                : Iteration.plan(shape, p.stridesRef(), Iteration.broadcastStrides(name, g, shape), m.stridesRef(),
+                        v.stridesRef());
+        // Adam's strided runs have four operands; the fifth (vmax) offset and stride are read only for AMSGrad
+        int operands = amsgrad ? 5 : 4;
+        int[] s = dense ? null : java.util.stream.IntStream.range(0, operands).map(loop::innerStride).toArray();
+        int[] base = dense ? null : amsgrad ? new int[] {po, go, mo, vo, xo} : new int[] {po, go, mo, vo};
+        int x = operands - 1; // vmax's slot when present; Adam passes v's, which its kernel never reads
         if (p.dtype() == DType.FLOAT32) {
             float[] pa = p.storage().floats();
             float[] ga = g.storage().floats();
@@ -638,7 +634,7 @@ final class Elementwise {
                         xa, xo + i, 1));
             } else {
                 loop.forEach(Parallel.shared(), base, (off, len) -> adamRun(k, c, len, pa, off[0], s[0], ga, off[1], s[1],
-                        ma, off[2], s[2], va, off[3], s[3], xa, off[x], s[4]));
+                        ma, off[2], s[2], va, off[3], s[3], xa, off[x], s[x]));
             }
         } else {
             double[] pa = p.storage().doubles();
@@ -653,7 +649,7 @@ final class Elementwise {
                         xa, xo + i, 1));
             } else {
                 loop.forEach(Parallel.shared(), base, (off, len) -> adamRun(k, c, len, pa, off[0], s[0], ga, off[1], s[1],
-                        ma, off[2], s[2], va, off[3], s[3], xa, off[x], s[4]));
+                        ma, off[2], s[2], va, off[3], s[3], xa, off[x], s[x]));
             }
         }
         p.bumpVersion();
