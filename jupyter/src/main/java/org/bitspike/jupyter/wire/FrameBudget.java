@@ -66,7 +66,8 @@ final class FrameBudget {
 
     /**
      * @param capacity the most bytes (payload plus overhead) in flight at once, at least 1
-     * @param clock    nanoseconds, as {@link System#nanoTime}, for the rate of garbage collections
+     * @param clock    nanoseconds, as {@link System#nanoTime}, for the rate of garbage collections and the wait
+     *                 after one (a fixed clock leaves each wait bounded by {@link #GC_WAIT_MS} per cleared frame)
      */
     FrameBudget(long capacity, LongSupplier clock) {
         if (capacity < 1) {
@@ -103,9 +104,9 @@ final class FrameBudget {
             // NOTE: the JDK's Bits.reserveMemory does the same for direct buffers: the frames read and done with
             // may only be waiting for a collection to be found dead.
             System.gc();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GC_WAIT_MS);
+            long deadline = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(GC_WAIT_MS);
             while (capacity - reserved < bytes) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - clock.getAsLong());
                 if (left <= 0 || !awaitOne(left)) {
                     break;
                 }

@@ -13,8 +13,6 @@ final class Heartbeat implements Runnable {
     private final ZMQ.Context context;
     private final ZMQ.Socket socket;
     private final LoopGuard guard;
-    private final Wakeup wakeup = new Wakeup();
-    private volatile boolean stopping;
 
     /** {@code fatal} is told of an Error that ends the loop (the loop then closes its socket and returns). */
     Heartbeat(ZMQ.Context context, ZMQ.Socket socket, FatalErrorHandler fatal) {
@@ -23,37 +21,24 @@ final class Heartbeat implements Runnable {
         this.guard = new LoopGuard("heartbeat", fatal);
     }
 
-    /** Asks the loop to close its socket and return (any thread). */
-    void stop() {
-        stopping = true;
-        wakeup.signal();
-    }
-
-    /**
-     * Runs {@code task} on the heartbeat thread at the top of its next pass (any thread). For tests: it is
-     * how a failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
-     */
-    void runOnLoop(Runnable task) {
-        guard.submit(task);
-        wakeup.signal();
+    /** Its stop and test-task hooks: {@link LoopGuard#stop} closes the socket and returns. */
+    LoopGuard guard() {
+        return guard;
     }
 
     @Override
     public void run() {
         ZMQ.Poller poller = context.poller(2);
         int in = poller.register(socket, ZMQ.Poller.POLLIN);
-        int wake = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+        int wake = poller.register(guard.wakeup().channel(), ZMQ.Poller.POLLIN);
         try {
-            while (!stopping) {
+            while (!guard.stopping()) {
                 boolean live = guard.pass(() -> {
                     poller.poll(-1);
-                    if (poller.pollin(wake)) {
-                        wakeup.clear();
-                    }
-                    guard.runTasks();
+                    guard.woken(poller, wake);
                     if (poller.pollin(in)) {
                         List<byte[]> frames;
-                        while (!stopping && (frames = Sockets.receive(socket)) != null) {
+                        while (!guard.stopping() && (frames = Sockets.receive(socket)) != null) {
                             Sockets.send(socket, frames);
                         }
                     }
@@ -67,7 +52,7 @@ final class Heartbeat implements Runnable {
         } finally {
             socket.close();
             poller.close();
-            wakeup.close();
+            guard.close();
         }
     }
 }

@@ -412,12 +412,12 @@ public final class KernelConnection implements AutoCloseable {
             pendingInputs.values().forEach(p -> p.answer.completeExceptionally(closedEx));
             stopDispatcher(shellThread);
             stopDispatcher(controlThread);
-            io.stop();
-            heartbeat.stop();
+            io.guard().stop();
+            heartbeat.guard().stop();
             joinUninterruptibly(ioThread, 0);
             joinUninterruptibly(heartbeatThread, 0);
             // after the sockets it watches are closed, before the context that holds its own is terminated
-            monitor.stop();
+            monitor.guard().stop();
             joinUninterruptibly(monitorThread, 0);
             context.term();
             LOG.log(Level.FINE, "closed: {0}", info);
@@ -433,17 +433,17 @@ public final class KernelConnection implements AutoCloseable {
 
     /** Runs {@code task} on the I/O thread inside its loop: how tests inject a failure there. */
     void runOnIoThread(Runnable task) {
-        io.runOnLoop(task);
+        io.guard().runOnLoop(task);
     }
 
     /** Runs {@code task} on the heartbeat thread inside its loop: how tests inject a failure there. */
     void runOnHeartbeatThread(Runnable task) {
-        heartbeat.runOnLoop(task);
+        heartbeat.guard().runOnLoop(task);
     }
 
     /** Runs {@code task} on the peer monitor's thread inside its loop: how tests inject a failure there. */
     void runOnMonitorThread(Runnable task) {
-        monitor.runOnLoop(task);
+        monitor.guard().runOnLoop(task);
     }
 
     /** Waits until the peer monitor has handled {@code n} more disconnected peers (logged or counted). */

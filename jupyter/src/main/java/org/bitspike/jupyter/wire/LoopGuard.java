@@ -9,7 +9,7 @@ import org.zeromq.ZMQException;
 
 /**
  * The error rule shared by the connection's three loops ({@link SocketLoop}, {@link Heartbeat},
- * {@link PeerMonitor}), and their queue of test tasks. A pass of a loop runs inside {@link #pass}: a
+ * {@link PeerMonitor}), their {@link Wakeup}, stop flag and queue of test tasks. A pass of a loop runs inside {@link #pass}: a
  * RuntimeException (a ZeroMQ error other than ETERM included) is logged SEVERE and the loop goes on; ETERM,
  * the context closing, ends the loop. An Error is not caught here: it leaves the loop, whose {@code catch}
  * hands it to {@link #fatal}, so the connection ends the kernel rather than leave a process that answers
@@ -21,8 +21,11 @@ final class LoopGuard {
 
     private final String loop;
     private final FatalErrorHandler fatal;
-    /** Work to run on the loop's thread at the top of the next pass; only tests queue any ({@link #submit}). */
+    /** Work to run on the loop's thread at the top of the next pass; only tests queue any ({@link #runOnLoop}). */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Wakes the loop's poll: {@link #stop}, {@link #runOnLoop} and whatever work the loop's owner queues. */
+    private final Wakeup wakeup = new Wakeup();
+    private volatile boolean stopping;
 
     /**
      * @param loop  the loop's name as its log lines give it ("I/O loop", "heartbeat", "peer monitor")
@@ -33,16 +36,48 @@ final class LoopGuard {
         this.fatal = fatal;
     }
 
-    /** Queues {@code task} for {@link #runTasks} (any thread); the caller then wakes its loop. */
-    void submit(Runnable task) {
-        tasks.add(task);
+    /** The loop's wakeup: its poll watches {@link Wakeup#channel}; work queued for the loop signals it. */
+    Wakeup wakeup() {
+        return wakeup;
     }
 
-    /** Runs, on the loop's thread, the tasks queued so far; one that throws is handled as the pass's own error. */
-    void runTasks() {
+    /** Whether {@link #stop} has been called: the loop closes its sockets and returns. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Asks the loop to stop and wakes it (any thread). */
+    void stop() {
+        stopping = true;
+        wakeup.signal();
+    }
+
+    /**
+     * Runs {@code task} on the loop's thread at the top of its next pass (any thread). For tests: it is how a
+     * failure is injected into a loop; an exception it throws is handled as one thrown by the pass.
+     */
+    void runOnLoop(Runnable task) {
+        tasks.add(task);
+        wakeup.signal();
+    }
+
+    /**
+     * The top of a pass, after the poll (loop's thread): clears the wakeup if {@code poller}'s item
+     * {@code wakeIndex} (its channel) fired, then runs the tasks queued so far; one that throws is handled as the
+     * pass's own error.
+     */
+    void woken(ZMQ.Poller poller, int wakeIndex) {
+        if (poller.pollin(wakeIndex)) {
+            wakeup.clear();
+        }
         for (Runnable task; (task = tasks.poll()) != null; ) {
             task.run();
         }
+    }
+
+    /** Closes the wakeup (loop's thread, as the loop ends; or the constructor of a loop that failed). */
+    void close() {
+        wakeup.close();
     }
 
     /**

@@ -37,10 +37,8 @@ final class PeerMonitor implements Runnable {
     private final DisconnectWarnings warnings;
     private final Runnable peerLeft;
     private final LoopGuard guard;
-    private final Wakeup wakeup = new Wakeup();
     /** One permit per disconnect handled, for tests ({@link #awaitDisconnects}). */
     private final Semaphore disconnects = new Semaphore(0);
-    private volatile boolean stopping;
 
     /**
      * Attaches a monitor of DISCONNECTED events to each socket of {@code sockets} (call before any of them is
@@ -69,24 +67,14 @@ final class PeerMonitor implements Runnable {
             }
         } catch (RuntimeException e) {
             monitors.values().forEach(ZMQ.Socket::close);
-            wakeup.close();
+            guard.close();
             throw e;
         }
     }
 
-    /** Asks the loop to close its sockets and return (any thread). */
-    void stop() {
-        stopping = true;
-        wakeup.signal();
-    }
-
-    /**
-     * Runs {@code task} on the monitor thread at the top of its next pass (any thread). For tests: it is how a
-     * failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
-     */
-    void runOnLoop(Runnable task) {
-        guard.submit(task);
-        wakeup.signal();
+    /** Its stop and test-task hooks: {@link LoopGuard#stop} closes the monitor sockets and returns. */
+    LoopGuard guard() {
+        return guard;
     }
 
     /** Waits until {@code n} more disconnects have been handled (logged or counted); for tests. */
@@ -102,15 +90,12 @@ final class PeerMonitor implements Runnable {
         for (int i = 0; i < index.length; i++) {
             index[i] = poller.register(monitors.get(channels.get(i)), ZMQ.Poller.POLLIN);
         }
-        int wake = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+        int wake = poller.register(guard.wakeup().channel(), ZMQ.Poller.POLLIN);
         try {
-            while (!stopping) {
+            while (!guard.stopping()) {
                 boolean live = guard.pass(() -> {
                     poller.poll(-1);
-                    if (poller.pollin(wake)) {
-                        wakeup.clear();
-                    }
-                    guard.runTasks();
+                    guard.woken(poller, wake);
                     for (int i = 0; i < index.length; i++) {
                         if (poller.pollin(index[i])) {
                             read(channels.get(i), monitors.get(channels.get(i)));
@@ -126,7 +111,7 @@ final class PeerMonitor implements Runnable {
         } finally {
             monitors.values().forEach(ZMQ.Socket::close);
             poller.close();
-            wakeup.close();
+            guard.close();
         }
     }
 

@@ -52,10 +52,8 @@ final class SocketLoop implements Runnable {
     private final ReplayGuard replays;
     private final Inbox inbox;
     private final LoopGuard guard;
-    private final Wakeup wakeup = new Wakeup();
     private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     private final Semaphore subscriptions = new Semaphore(0);
-    private volatile boolean stopping;
 
     /**
      * Warnings about dropped incoming messages logged per minute at most (the rest are counted): a stranger's
@@ -89,22 +87,12 @@ final class SocketLoop implements Runnable {
     /** As {@link #enqueue(Channel, List)}, completing {@code sent} with whether the socket took the message. */
     void enqueue(Channel channel, List<byte[]> frames, CompletableFuture<Boolean> sent) {
         outbox.add(new Outgoing(channel, frames, sent));
-        wakeup.signal();
+        guard.wakeup().signal();
     }
 
-    /** Asks the loop to write what is queued, close its sockets and return (any thread). */
-    void stop() {
-        stopping = true;
-        wakeup.signal();
-    }
-
-    /**
-     * Runs {@code task} on the I/O thread at the top of its next pass (any thread). For tests: it is how a
-     * failure is injected into the loop; an exception it throws is handled as one thrown by the loop.
-     */
-    void runOnLoop(Runnable task) {
-        guard.submit(task);
-        wakeup.signal();
+    /** Its stop and test-task hooks: {@link LoopGuard#stop} writes what is queued, closes the sockets and returns. */
+    LoopGuard guard() {
+        return guard;
     }
 
     /** Waits until a client's iopub subscription has reached the socket (each is counted once). */
@@ -119,15 +107,12 @@ final class SocketLoop implements Runnable {
         int controlIn = poller.register(control, ZMQ.Poller.POLLIN);
         int stdinIn = poller.register(stdin, ZMQ.Poller.POLLIN);
         int iopubIn = poller.register(iopub, ZMQ.Poller.POLLIN);
-        int wakeIn = poller.register(wakeup.channel(), ZMQ.Poller.POLLIN);
+        int wakeIn = poller.register(guard.wakeup().channel(), ZMQ.Poller.POLLIN);
         try {
-            while (!stopping) {
+            while (!guard.stopping()) {
                 boolean live = guard.pass(() -> {
                     poller.poll(-1);
-                    if (poller.pollin(wakeIn)) {
-                        wakeup.clear();
-                    }
-                    guard.runTasks();
+                    guard.woken(poller, wakeIn);
                     write(WRITE_BATCH);
                     if (poller.pollin(controlIn)) {
                         read(Channel.CONTROL, control);
@@ -159,7 +144,7 @@ final class SocketLoop implements Runnable {
                 s.close();
             }
             poller.close();
-            wakeup.close();
+            guard.close();
         }
     }
 
@@ -239,7 +224,7 @@ final class SocketLoop implements Runnable {
             }
         }
         if (!outbox.isEmpty()) {
-            wakeup.signal();
+            guard.wakeup().signal();
         }
     }
 

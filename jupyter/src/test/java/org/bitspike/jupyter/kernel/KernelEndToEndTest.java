@@ -27,16 +27,12 @@ class KernelEndToEndTest {
 
     @TempDir
     static Path tmp;
-    private static BitspikeKernel kernel;
-    private static TestClient client;
     private static KernelFixture fixture;
 
     @BeforeAll
     static void startKernel() throws Exception {
         // tests never print: the kernel logs the forged message below, and the client's disconnect at the end
         fixture = KernelFixture.start(tmp, KEY);
-        kernel = fixture.kernel;
-        client = fixture.client;
     }
 
     @AfterAll
@@ -47,11 +43,11 @@ class KernelEndToEndTest {
 
     @Test
     void valuesOutputAndErrors() {
-        Execution e = client.execute("System.out.println(\"héllo\"); 6 * 7", TIMEOUT_MS);
+        Execution e = fixture.client.execute("System.out.println(\"héllo\"); 6 * 7", TIMEOUT_MS);
         assertEquals("ok", e.status());
         assertEquals("héllo\n", e.stdout());
         assertEquals("42", e.result());
-        Execution err = client.execute("Integer.parseInt(\"x\")", TIMEOUT_MS);
+        Execution err = fixture.client.execute("Integer.parseInt(\"x\")", TIMEOUT_MS);
         assertEquals("error", err.status());
         assertEquals("NumberFormatException", err.reply().content().get("ename").getAsString());
         assertEquals(1, err.count("error"));
@@ -81,11 +77,11 @@ class KernelEndToEndTest {
         try {
             JsonObject content = new JsonObject();
             content.addProperty("code", "System.out.println(\"forged ran\");");
-            String forged = client.sendSigned(client.shell(), "execute_request", content, false);
+            String forged = fixture.client.sendSigned(fixture.client.shell(), "execute_request", content, false);
             // the next signed request is answered, the forged one never: no reply, no output
-            Execution after = client.execute("\"after\"", TIMEOUT_MS);
+            Execution after = fixture.client.execute("\"after\"", TIMEOUT_MS);
             assertEquals("\"after\"", after.result());
-            assertNull(client.receive(client.shell(), 200), "a reply to the forged request " + forged);
+            assertNull(fixture.client.receive(fixture.client.shell(), 200), "a reply to the forged request " + forged);
             assertTrue(after.stdout().isEmpty());
             synchronized (records) {
                 assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()),
@@ -98,7 +94,8 @@ class KernelEndToEndTest {
 
     @Test
     void aPrintFloodArrivesWholeInFewMessages() {
-        Execution e = client.execute("for (int i = 0; i < 50_000; i++) System.out.println(\"line \" + i);", TIMEOUT_MS);
+        Execution e = fixture.client.execute("for (int i = 0; i < 50_000; i++) System.out.println(\"line \" + i);",
+                TIMEOUT_MS);
         assertEquals("ok", e.status());
         String[] lines = e.stdout().split("\n");
         assertEquals(50_000, lines.length);
@@ -111,62 +108,64 @@ class KernelEndToEndTest {
 
     @Test
     void interruptStopsTheCellAndKeepsTheSession() {
-        client.execute("int kept = 5;", TIMEOUT_MS);
+        fixture.client.execute("int kept = 5;", TIMEOUT_MS);
         JsonObject content = new JsonObject();
         content.addProperty("code", "while (true) { }");
-        String id = client.send(client.shell(), "execute_request", content);
+        String id = fixture.client.send(fixture.client.shell(), "execute_request", content);
         TestClient.Received reply = interruptUntilReplied();
         assertEquals(id, reply.parentId());
         assertEquals("InterruptedException", reply.content().get("ename").getAsString());
-        client.iopubUntilIdle(id, TIMEOUT_MS);
-        assertEquals("5", client.execute("kept", TIMEOUT_MS).result());
+        fixture.client.iopubUntilIdle(id, TIMEOUT_MS);
+        assertEquals("5", fixture.client.execute("kept", TIMEOUT_MS).result());
     }
 
     @Test
     void interruptStopsALoopInsideBitspikeKernels() {
-        client.execute("Tensor a = Tensor.randn(RandomKey.of(1), 256, 256);", TIMEOUT_MS);
+        fixture.client.execute("Tensor a = Tensor.randn(RandomKey.of(1), 256, 256);", TIMEOUT_MS);
         JsonObject content = new JsonObject();
         content.addProperty("code", "while (true) { a = a.matmul(a).tanh(); }");
-        String id = client.send(client.shell(), "execute_request", content);
+        String id = fixture.client.send(fixture.client.shell(), "execute_request", content);
         TestClient.Received reply = interruptUntilReplied();
         assertEquals("InterruptedException", reply.content().get("ename").getAsString());
-        client.iopubUntilIdle(id, TIMEOUT_MS);
-        assertEquals("[256, 256]", client.execute("Arrays.toString(a.shape())", TIMEOUT_MS).result().replace("\"", ""));
+        fixture.client.iopubUntilIdle(id, TIMEOUT_MS);
+        assertEquals("[256, 256]",
+                fixture.client.execute("Arrays.toString(a.shape())", TIMEOUT_MS).result().replace("\"", ""));
     }
 
     @Test
     void magicsAddJarsFromMaven() {
         // gson is in the local repository of any machine that built bitspike; on a fresh one Maven
         // may still fetch the dependency plugin first, hence the long wait
-        Execution e = client.execute("%maven com.google.code.gson:gson:2.11.0\n"
+        Execution e = fixture.client.execute("%maven com.google.code.gson:gson:2.11.0\n"
                 + "new com.google.gson.JsonPrimitive(3).getAsInt() + 1", 10 * TIMEOUT_MS);
         assertOk(e);
         assertEquals("4", e.result());
-        Execution bad = client.execute("%classpath /no/such.jar", TIMEOUT_MS);
+        Execution bad = fixture.client.execute("%classpath /no/such.jar", TIMEOUT_MS);
         assertEquals("MagicError", bad.reply().content().get("ename").getAsString());
     }
 
     @Test
     void exhaustingTheHeapIsAnErrorOfTheCellNotOfTheKernel() {
-        client.execute("int before = 9;", TIMEOUT_MS);
-        Execution oom = client.execute("{ List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[10_000_000]); }",
+        fixture.client.execute("int before = 9;", TIMEOUT_MS);
+        Execution oom = fixture.client.execute(
+                "{ List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[10_000_000]); }",
                 TIMEOUT_MS);
         assertEquals("error", oom.status());
         assertEquals("OutOfMemoryError", oom.reply().content().get("ename").getAsString());
         // the cell's garbage is gone with it; the session and its variables are still there
-        assertEquals("9", client.execute("before", TIMEOUT_MS).result());
+        assertEquals("9", fixture.client.execute("before", TIMEOUT_MS).result());
     }
 
     @Test
     void systemExitCostsTheExecutionJvmAndAFreshOneTakesOver() {
-        client.execute("int lost = 1;", TIMEOUT_MS);
-        Execution exit = client.execute("System.exit(3);", TIMEOUT_MS);
+        fixture.client.execute("int lost = 1;", TIMEOUT_MS);
+        Execution exit = fixture.client.execute("System.exit(3);", TIMEOUT_MS);
         assertEquals("error", exit.status());
         assertEquals("EngineTerminated", exit.reply().content().get("ename").getAsString());
         assertTrue(exit.reply().content().get("evalue").getAsString().contains("code 3"),
                 exit.reply().content().get("evalue").getAsString());
-        assertEquals("4", client.execute("2 + 2", TIMEOUT_MS).result());
-        assertEquals("error", client.execute("lost", TIMEOUT_MS).status());
+        assertEquals("4", fixture.client.execute("2 + 2", TIMEOUT_MS).result());
+        assertEquals("error", fixture.client.execute("lost", TIMEOUT_MS).status());
     }
 
     @Test
@@ -176,8 +175,8 @@ class KernelEndToEndTest {
         Runtime rt = Runtime.getRuntime();
         long before = usedAfterGc(rt);
         for (int i = 0; i < 200; i++) {
-            assertOk(client.execute("Tensor t = Tensor.zeros(1000, 1000);", TIMEOUT_MS));
-            assertOk(client.execute("t.add(1.0)", TIMEOUT_MS));
+            assertOk(fixture.client.execute("Tensor t = Tensor.zeros(1000, 1000);", TIMEOUT_MS));
+            assertOk(fixture.client.execute("t.add(1.0)", TIMEOUT_MS));
         }
         long grown = usedAfterGc(rt) - before;
         assertTrue(grown < 32L << 20, "the kernel heap grew by " + (grown >> 20) + " MB over 400 cells");
@@ -187,9 +186,10 @@ class KernelEndToEndTest {
     private static TestClient.Received interruptUntilReplied() {
         TestClient.Received reply = null;
         while (reply == null) {
-            String interrupt = client.send(client.control(), "interrupt_request", new JsonObject());
-            assertEquals("ok", client.reply(client.control(), interrupt, TIMEOUT_MS).content().get("status").getAsString());
-            reply = client.receive(client.shell(), 200);
+            String interrupt = fixture.client.send(fixture.client.control(), "interrupt_request", new JsonObject());
+            assertEquals("ok", fixture.client.reply(fixture.client.control(), interrupt, TIMEOUT_MS)
+                    .content().get("status").getAsString());
+            reply = fixture.client.receive(fixture.client.shell(), 200);
         }
         return reply;
     }

@@ -32,7 +32,7 @@ final class KernelFixture implements AutoCloseable {
     private final List<String> fatal = new CopyOnWriteArrayList<>();
     private final List<LogRecord> log = new CopyOnWriteArrayList<>();
     private final Handler capture;
-    final BitspikeKernel kernel;
+    private final BitspikeKernel kernel;
     final KernelConnection connection;
     final TestClient client;
 

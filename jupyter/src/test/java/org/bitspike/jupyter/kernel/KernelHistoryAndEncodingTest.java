@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.bitspike.jupyter.wire.KernelConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,15 +25,11 @@ class KernelHistoryAndEncodingTest {
 
     @TempDir
     static Path tmp;
-    private static KernelConnection connection;
-    private static TestClient client;
     private static KernelFixture fixture;
 
     @BeforeAll
     static void startKernel() throws IOException {
         fixture = KernelFixture.start(tmp, KEY);
-        connection = fixture.connection;
-        client = fixture.client;
     }
 
     @AfterAll
@@ -45,8 +40,8 @@ class KernelHistoryAndEncodingTest {
 
     @Test
     void aHistorySearchWithManyStarsIsAnsweredAndTheShellWorksOn() {
-        client.execute("// " + "a".repeat(200), TIMEOUT_MS);
-        try (RawPeer shell = new RawPeer(connection.info().shellPort(), KEY)) {
+        fixture.client.execute("// " + "a".repeat(200), TIMEOUT_MS);
+        try (RawPeer shell = new RawPeer(fixture.connection.info().shellPort(), KEY)) {
             for (String pattern : new String[] {"*****X", "*".repeat(20) + "X", "*a".repeat(100) + "*"}) {
                 String id = UUID.randomUUID().toString();
                 shell.send(shell.request(id, "history_request",
@@ -58,19 +53,19 @@ class KernelHistoryAndEncodingTest {
                 assertEquals(pattern.endsWith("X") ? 0 : 1, found, pattern);
             }
         }
-        assertEquals("42", client.execute("6 * 7", TIMEOUT_MS).result());
+        assertEquals("42", fixture.client.execute("6 * 7", TIMEOUT_MS).result());
     }
 
     @Test
     void aSignedFrameOfInvalidUtf8IsAnsweredWithAnErrorNamingTheFrameAndTheOffset() {
-        client.execute("int utf8Ran = 0;", TIMEOUT_MS);
+        fixture.client.execute("int utf8Ran = 0;", TIMEOUT_MS);
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         String before = "{\"code\": \"utf8Ran++; // ";
         content.writeBytes(before.getBytes(UTF_8));
         content.write(0xff);
         content.writeBytes("\", \"silent\": false, \"store_history\": false}".getBytes(UTF_8));
         String expected = "content frame: invalid UTF-8 at byte offset " + before.getBytes(UTF_8).length;
-        try (RawPeer peer = new RawPeer(connection.info().shellPort(), KEY)) {
+        try (RawPeer peer = new RawPeer(fixture.connection.info().shellPort(), KEY)) {
             String bad = UUID.randomUUID().toString();
             peer.send(peer.message(bad, "execute_request", "{}", content.toByteArray()));
             RawPeer.Frames rejected = peer.receive(TIMEOUT_MS);
@@ -84,6 +79,6 @@ class KernelHistoryAndEncodingTest {
             peer.send(peer.request(info, "kernel_info_request", "{}"));
             assertEquals(info, peer.receive(TIMEOUT_MS).parentId());
         }
-        assertEquals("0", client.execute("utf8Ran", TIMEOUT_MS).result(), "the cell of invalid UTF-8 ran");
+        assertEquals("0", fixture.client.execute("utf8Ran", TIMEOUT_MS).result(), "the cell of invalid UTF-8 ran");
     }
 }

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.bitspike.jupyter.kernel.TestClient.Execution;
 import org.bitspike.jupyter.kernel.TestClient.Received;
 import org.bitspike.jupyter.wire.ConnectionInfo;
-import org.bitspike.jupyter.wire.KernelConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,17 +37,11 @@ class KernelRawPeerTest {
 
     @TempDir
     static Path tmp;
-    private static BitspikeKernel kernel;
-    private static KernelConnection connection;
-    private static TestClient client;
     private static KernelFixture fixture;
 
     @BeforeAll
     static void startKernel() throws IOException {
         fixture = KernelFixture.start(tmp, KEY);
-        kernel = fixture.kernel;
-        connection = fixture.connection;
-        client = fixture.client;
     }
 
     @AfterAll
@@ -58,7 +51,7 @@ class KernelRawPeerTest {
 
     @Test
     void aStrangerAnnouncingATwoGigabyteFrameIsDisconnectedAndEveryoneElseIsServed() throws IOException {
-        ConnectionInfo b = connection.info();
+        ConnectionInfo b = fixture.connection.info();
         int[] ports = {b.shellPort(), b.controlPort(), b.stdinPort(), b.iopubPort(), b.hbPort()};
         String[] peerTypes = {"DEALER", "DEALER", "DEALER", "SUB", "REQ"};
         for (int i = 0; i < ports.length; i++) {
@@ -92,14 +85,14 @@ class KernelRawPeerTest {
         content.addProperty("silent", false);
         content.addProperty("store_history", false);
         content.addProperty("padding", "x".repeat(50_000_000)); // unknown fields are ignored, as the spec asks
-        try (RawPeer peer = new RawPeer(connection.info().shellPort(), KEY)) {
+        try (RawPeer peer = new RawPeer(fixture.connection.info().shellPort(), KEY)) {
             String id = UUID.randomUUID().toString();
             peer.send(peer.request(id, "execute_request", content.toString()));
             RawPeer.Frames reply = peer.receive(TIMEOUT_MS);
             assertEquals("execute_reply", reply.type());
             assertEquals(id, reply.parentId());
             assertEquals("ok", reply.content().get("status").getAsString(), reply.content()::toString);
-            List<Received> iopub = client.iopubUntilIdle(id, TIMEOUT_MS);
+            List<Received> iopub = fixture.client.iopubUntilIdle(id, TIMEOUT_MS);
             assertEquals("42", new Execution(null, iopub).result());
         }
     }
@@ -126,8 +119,8 @@ class KernelRawPeerTest {
     @MethodSource("malformed")
     void aMalformedRequestGetsAnErrorReplyNamingTheFieldAndTheKernelWorksOn(String channel, String type,
             String content, String field) {
-        client.execute("int malformedRan = 0;", TIMEOUT_MS);
-        ConnectionInfo b = connection.info();
+        fixture.client.execute("int malformedRan = 0;", TIMEOUT_MS);
+        ConnectionInfo b = fixture.connection.info();
         try (RawPeer peer = new RawPeer(channel.equals("control") ? b.controlPort() : b.shellPort(), KEY)) {
             String id = UUID.randomUUID().toString();
             peer.send(peer.request(id, type, content));
@@ -141,7 +134,7 @@ class KernelRawPeerTest {
             assertTrue(evalue.startsWith(type + ": content field '" + field + "' "), evalue);
             assertTrue(evalue.contains("must be") || evalue.contains("required"), evalue);
             assertTrue(c.get("traceback").isJsonArray());
-            List<Received> iopub = client.iopubUntilIdle(id, TIMEOUT_MS);
+            List<Received> iopub = fixture.client.iopubUntilIdle(id, TIMEOUT_MS);
             if (type.equals("execute_request")) {
                 assertTrue(c.get("execution_count").getAsJsonPrimitive().isNumber(), c::toString);
                 Received error = iopub.stream().filter(r -> r.type().equals("error")).findFirst()
@@ -150,15 +143,15 @@ class KernelRawPeerTest {
                 assertTrue(iopub.stream().noneMatch(r -> r.type().equals("execute_input")));
             }
         }
-        assertEquals("0", client.execute("malformedRan", TIMEOUT_MS).result(), "a malformed cell ran");
-        assertEquals("42", client.execute("6 * 7", TIMEOUT_MS).result());
+        assertEquals("0", fixture.client.execute("malformedRan", TIMEOUT_MS).result(), "a malformed cell ran");
+        assertEquals("42", fixture.client.execute("6 * 7", TIMEOUT_MS).result());
     }
 
     @Test
     void wellFormedHistoryRequestsAreStillAnswered() {
-        client.execute("int h1 = 1;", TIMEOUT_MS);
-        client.execute("int h2 = 2;", TIMEOUT_MS);
-        try (RawPeer peer = new RawPeer(connection.info().shellPort(), KEY)) {
+        fixture.client.execute("int h1 = 1;", TIMEOUT_MS);
+        fixture.client.execute("int h2 = 2;", TIMEOUT_MS);
+        try (RawPeer peer = new RawPeer(fixture.connection.info().shellPort(), KEY)) {
             String tail = UUID.randomUUID().toString();
             peer.send(peer.request(tail, "history_request",
                     "{\"hist_access_type\": \"tail\", \"n\": 2, \"output\": false, \"raw\": true}"));
@@ -176,7 +169,7 @@ class KernelRawPeerTest {
 
     @Test
     void anUnknownRequestGetsAnErrorReplyAndAnUnknownNonRequestIsDropped() {
-        try (RawPeer peer = new RawPeer(connection.info().shellPort(), KEY)) {
+        try (RawPeer peer = new RawPeer(fixture.connection.info().shellPort(), KEY)) {
             String unknown = UUID.randomUUID().toString();
             peer.send(peer.request(unknown, "frobnicate_request", "{}"));
             RawPeer.Frames reply = peer.receive(TIMEOUT_MS);
@@ -195,9 +188,9 @@ class KernelRawPeerTest {
 
     @Test
     void aReplayedRequestIsDroppedWithALogLineAndRunsOnce() {
-        client.execute("int replays = 0;", TIMEOUT_MS);
+        fixture.client.execute("int replays = 0;", TIMEOUT_MS);
         int logged = replayLines();
-        ConnectionInfo b = connection.info();
+        ConnectionInfo b = fixture.connection.info();
         try (RawPeer peer = new RawPeer(b.shellPort(), KEY); RawPeer stranger = new RawPeer(b.shellPort(), KEY)) {
             String id = UUID.randomUUID().toString();
             List<byte[]> frames = peer.request(id, "execute_request",
@@ -207,7 +200,7 @@ class KernelRawPeerTest {
             RawPeer.Frames first = peer.receive(TIMEOUT_MS);
             assertEquals("execute_reply", first.type());
             assertEquals("ok", first.content().get("status").getAsString());
-            client.iopubUntilIdle(id, TIMEOUT_MS);
+            fixture.client.iopubUntilIdle(id, TIMEOUT_MS);
 
             peer.send(frames); // byte for byte, from the same peer
             stranger.send(frames); // and from another connection
@@ -219,7 +212,7 @@ class KernelRawPeerTest {
             stranger.send(stranger.request(strangerAfter, "kernel_info_request", "{}"));
             assertEquals(strangerAfter, stranger.receive(TIMEOUT_MS).parentId());
         }
-        assertEquals("1", client.execute("replays", TIMEOUT_MS).result());
+        assertEquals("1", fixture.client.execute("replays", TIMEOUT_MS).result());
         assertEquals(logged + 2, replayLines(), "one WARNING per replay");
     }
 
