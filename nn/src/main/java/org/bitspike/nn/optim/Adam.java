@@ -1,7 +1,6 @@
 package org.bitspike.nn.optim;
 
 import java.util.List;
-import java.util.Set;
 import org.bitspike.tensor.AdamStep;
 import org.bitspike.tensor.Tensor;
 
@@ -70,19 +69,14 @@ public final class Adam extends Optimizer {
         return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, true);
     }
 
+    /**
+     * Loaded all together ({@link #load}): a moment estimate restarted at zero while the step count
+     * runs on would be bias-corrected wrongly, and a running maximum restarted at zero silently changes
+     * AMSGrad (PyTorch refuses such state too, at its step).
+     */
     @Override
     protected List<String> stateNames() {
         return amsgrad ? List.of("step", "expAvg", "expAvgSq", "maxExpAvgSq") : List.of("step", "expAvg", "expAvgSq");
-    }
-
-    /**
-     * Every state at once: a moment estimate restarted at zero while the step count runs on would be
-     * bias-corrected wrongly, and a running maximum restarted at zero silently changes AMSGrad (PyTorch
-     * refuses such state too, at its step).
-     */
-    @Override
-    protected Set<String> requiredStateNames() {
-        return Set.copyOf(stateNames());
     }
 
     @Override
