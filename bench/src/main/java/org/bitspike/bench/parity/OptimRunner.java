@@ -44,11 +44,7 @@ public final class OptimRunner {
 
     /** The results of one case in one floating-point dtype. */
     public static JsonObject evaluate(OptimCase c, DType dtype) {
-        if (dtype != DType.FLOAT64 && dtype != DType.FLOAT32) {
-            throw new IllegalArgumentException("parity " + c.name() + ": dtype must be FLOAT64 or FLOAT32, got " + dtype);
-        }
-        JsonObject r = new JsonObject();
-        r.addProperty("dtype", dtype == DType.FLOAT64 ? "float64" : "float32");
+        JsonObject r = ParityRunner.result(c.name(), dtype);
         Var param = Var.withGrad(Tensor.of(c.initial(), c.shape()).to(dtype));
         r.add("initial", ParityRunner.tensor(param.value()));
         JsonArray gradients = new JsonArray();

@@ -75,11 +75,7 @@ public final class ParityRunner {
 
     /** The results of one case in one floating-point dtype. */
     public static JsonObject evaluate(ParityCase c, DType dtype) {
-        if (dtype != DType.FLOAT64 && dtype != DType.FLOAT32) {
-            throw new IllegalArgumentException("parity " + c.name() + ": dtype must be FLOAT64 or FLOAT32, got " + dtype);
-        }
-        JsonObject r = new JsonObject();
-        r.addProperty("dtype", dtype == DType.FLOAT64 ? "float64" : "float32");
+        JsonObject r = result(c.name(), dtype);
         List<Var> vars = new ArrayList<>();
         List<Var> diff = new ArrayList<>();
         List<String> diffNames = new ArrayList<>();
@@ -211,6 +207,20 @@ public final class ParityRunner {
             o.add(names.get(i), tensor(values.get(i).value()));
         }
         return o;
+    }
+
+    /**
+     * The result object of case {@code name} in {@code dtype}, holding its "dtype" so far.
+     *
+     * @throws IllegalArgumentException naming the case when {@code dtype} is not FLOAT64 or FLOAT32
+     */
+    static JsonObject result(String name, DType dtype) {
+        if (dtype != DType.FLOAT64 && dtype != DType.FLOAT32) {
+            throw new IllegalArgumentException("parity " + name + ": dtype must be FLOAT64 or FLOAT32, got " + dtype);
+        }
+        JsonObject r = new JsonObject();
+        r.addProperty("dtype", dtype == DType.FLOAT64 ? "float64" : "float32");
+        return r;
     }
 
     /** {@code {"shape": [...], "data": [...]}} in row-major order; integer tensors as integers. */

@@ -1,7 +1,7 @@
 package org.bitspike.nn.optim;
 
 import java.util.List;
-import java.util.Set;
+import org.bitspike.autograd.Var;
 import org.bitspike.tensor.AdamStep;
 import org.bitspike.tensor.Tensor;
 
@@ -56,33 +56,28 @@ public final class Adam extends Optimizer {
     }
 
     /** Adam with AMSGrad, the usual betas and eps over one group (L2 weight decay, as PyTorch's {@code Adam}). */
-    public static Adam amsgrad(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
+    public static Adam amsgrad(List<Var> params, double lr, double weightDecay) {
         return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, false, true);
     }
 
     /** Adam with the usual betas (0.9, 0.999) and eps 1e-8 over one group. */
-    public static Adam of(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
+    public static Adam of(List<Var> params, double lr, double weightDecay) {
         return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, false);
     }
 
     /** AdamW with the usual betas and eps over one group. */
-    public static Adam adamW(List<org.bitspike.autograd.Var> params, double lr, double weightDecay) {
+    public static Adam adamW(List<Var> params, double lr, double weightDecay) {
         return new Adam(List.of(new ParamGroup(params, lr, weightDecay)), 0.9, 0.999, 1e-8, true);
     }
 
+    /**
+     * Loaded all together ({@link #load}): a moment estimate restarted at zero while the step count
+     * runs on would be bias-corrected wrongly, and a running maximum restarted at zero silently changes
+     * AMSGrad (PyTorch refuses such state too, at its step).
+     */
     @Override
     protected List<String> stateNames() {
         return amsgrad ? List.of("step", "expAvg", "expAvgSq", "maxExpAvgSq") : List.of("step", "expAvg", "expAvgSq");
-    }
-
-    /**
-     * Every state at once: a moment estimate restarted at zero while the step count runs on would be
-     * bias-corrected wrongly, and a running maximum restarted at zero silently changes AMSGrad (PyTorch
-     * refuses such state too, at its step).
-     */
-    @Override
-    protected Set<String> requiredStateNames() {
-        return Set.copyOf(stateNames());
     }
 
     @Override
@@ -99,15 +94,16 @@ public final class Adam extends Optimizer {
             m = putState(slot, "expAvg", Tensor.zeros(p.dtype(), p.shape()));
             v = putState(slot, "expAvgSq", Tensor.zeros(p.dtype(), p.shape()));
         }
+        AdamStep step = new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t);
+        // NOTE: one fused pass, rounded as the unfused ops (see Tensor.adamStep_); nothing allocated.
         if (amsgrad) {
             Tensor vmax = state(slot, "maxExpAvgSq");
             if (vmax == null) {
                 vmax = putState(slot, "maxExpAvgSq", Tensor.zeros(p.dtype(), p.shape()));
             }
-            p.adamStep_(g, m, v, vmax, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
-            return;
+            p.adamStep_(g, m, v, vmax, step);
+        } else {
+            p.adamStep_(g, m, v, step);
         }
-        // NOTE: one fused pass, rounded as the unfused ops (see Tensor.adamStep_); nothing allocated.
-        p.adamStep_(g, m, v, new AdamStep(group.lr(), beta1, beta2, eps, group.weightDecay(), decoupled, t));
     }
 }

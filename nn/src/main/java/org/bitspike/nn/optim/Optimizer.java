@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.DType;
@@ -69,19 +68,13 @@ public abstract class Optimizer {
 
     /**
      * The names of the per-parameter state this optimiser keeps in its configuration (for example
-     * {@code step}, {@code expAvg}, {@code expAvgSq} for Adam), in the order they are created;
-     * {@link #load} refuses any other name.
+     * {@code step}, {@code expAvg}, {@code expAvgSq} for Adam), in the order they are created; a
+     * parameter's state, once it has any, holds every one of them (an optimiser creates them together
+     * at the parameter's first step). {@link #load} refuses any other name, and a saved parameter
+     * state that has some but not all of these, since starting the missing ones at zero would change
+     * the algorithm.
      */
     protected abstract List<String> stateNames();
-
-    /**
-     * The names a parameter's state must hold together once it holds any (the default: none, every
-     * buffer being created lazily on its own). {@link #load} refuses a saved parameter state that has
-     * some but not all of these, since starting the missing ones at zero would change the algorithm.
-     */
-    protected Set<String> requiredStateNames() {
-        return Set.of();
-    }
 
     /** Updates {@code param} in place from {@code grad}; {@code slot} identifies its state. */
     protected abstract void update(Tensor param, Tensor grad, ParamGroup group, int slot);
@@ -130,7 +123,7 @@ public abstract class Optimizer {
      * Restores {@link #stateDict()} output. The groups must have the same sizes, and every state
      * tensor the shape and dtype of its parameter (the step count: a 0-d INT64), as when it was saved;
      * every state name must be one this optimiser keeps ({@link #stateNames()}), and a parameter with
-     * state must hold all of {@link #requiredStateNames()}. Every entry that does not fit is reported
+     * state must hold all of them. Every entry that does not fit is reported
      * in one error, by key, with what was expected and found; nothing is changed then.
      *
      * @throws IllegalArgumentException naming the optimiser and each offending key
@@ -150,6 +143,7 @@ public abstract class Optimizer {
                 lrs[g] = lr.itemDouble();
             }
         }
+        List<String> kept = stateNames();
         List<Var> params = new ArrayList<>(index.keySet());
         params.sort((a, b) -> Integer.compare(index.get(a), index.get(b)));
         for (Map.Entry<String, Tensor> e : saved.entrySet()) {
@@ -168,9 +162,9 @@ public abstract class Optimizer {
             }
             Var p = params.get(Integer.parseInt(parts[1]));
             Tensor t = e.getValue();
-            if (!stateNames().contains(parts[2])) {
+            if (!kept.contains(parts[2])) {
                 problems.add(String.format("'%s' is not a state of this %s (its states: %s)", key, describe(),
-                        String.join(", ", stateNames())));
+                        String.join(", ", kept)));
                 continue;
             }
             if (parts[2].equals("step")) {
@@ -190,17 +184,16 @@ public abstract class Optimizer {
             }
             restored.get(Integer.parseInt(parts[1])).put(parts[2], t.copy());
         }
-        Set<String> required = requiredStateNames();
         for (int slot = 0; slot < restored.size(); slot++) {
             Map<String, Tensor> names = restored.get(slot);
             if (names.isEmpty()) {
                 continue; // a parameter that never had a gradient: its state starts fresh, as PyTorch
             }
-            for (String name : stateNames()) {
-                if (required.contains(name) && !names.containsKey(name)) {
+            for (String name : kept) {
+                if (!names.containsKey(name)) {
                     problems.add(String.format("missing 'state.%d.%s': this %s needs %s together once a parameter "
                             + "has state (saved under another configuration?)", slot, name, describe(),
-                            String.join(", ", required)));
+                            String.join(", ", kept)));
                 }
             }
         }

@@ -2,7 +2,6 @@ package org.bitspike.nn.optim;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Tensor;
 
@@ -66,11 +65,6 @@ public final class RMSprop extends Optimizer {
             names.add("momentumBuffer");
         }
         return names;
-    }
-
-    @Override
-    protected Set<String> requiredStateNames() {
-        return Set.copyOf(stateNames());
     }
 
     @Override

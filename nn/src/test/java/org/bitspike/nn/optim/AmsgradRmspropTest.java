@@ -1,5 +1,7 @@
 package org.bitspike.nn.optim;
 
+import static org.bitspike.nn.optim.OptimParams.grad;
+import static org.bitspike.nn.optim.OptimParams.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,15 +18,6 @@ import org.junit.jupiter.api.Test;
 /** Adam with AMSGrad and RMSprop: golden steps from the formulas in double, state round trips, bad hyper-parameters. */
 class AmsgradRmspropTest {
     private static final double[][] GRADS = {{1.0, -0.3}, {0.01, 0.2}, {0.02, -0.5}};
-
-    private static Var param(double... values) {
-        return Var.withGrad(Tensor.of(values, values.length));
-    }
-
-    private static void grad(Var p, double... g) {
-        p.zeroGrad();
-        p.mul(Var.of(Tensor.of(g, g.length))).sum().backward();
-    }
 
     @Test
     void amsgradDividesByTheRunningMaximumOfTheSecondMoment() {

@@ -1,5 +1,7 @@
 package org.bitspike.nn.optim;
 
+import static org.bitspike.nn.optim.OptimParams.grad;
+import static org.bitspike.nn.optim.OptimParams.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,16 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** Update rules against hand computation, state save/restore, groups and schedules. */
 class OptimizerTest {
-    private static Var param(double... values) {
-        return Var.withGrad(Tensor.of(values, values.length));
-    }
-
-    /** Sets the gradient to {@code g} by back-propagating {@code sum(p * g)}. */
-    private static void grad(Var p, double... g) {
-        p.zeroGrad();
-        p.mul(Var.of(Tensor.of(g, g.length))).sum().backward();
-    }
-
     @Test
     void sgdWithMomentumAndWeightDecayFollowsPyTorch() {
         Var p = param(1.0);
