@@ -22,6 +22,28 @@ public interface LayerKinds {
     /** The activation after a normalisation. */
     Layer activation(int channels);
 
+    /**
+     * The activation after the normalisation of a convolution ({@code spatial}) or of a hidden
+     * linear layer; {@link #activation(int)} unless a kind tells them apart (the Hoyer spike takes
+     * a channel-wise threshold after convolutions and a layer-wise one after linear layers).
+     */
+    default Layer activation(int channels, boolean spatial) {
+        return activation(channels);
+    }
+
+    /**
+     * Whether a pooled block runs conv -> pool -> norm -> activation instead of conv -> norm ->
+     * activation -> pool: spiking kinds never max-pool spikes (digest section 2.5). False by default.
+     */
+    default boolean poolBeforeNorm() {
+        return false;
+    }
+
+    /** The dropout probability after each hidden activation of the VGGs (0: none, the default). */
+    default double dropout() {
+        return 0;
+    }
+
     /** A hidden fully connected layer. */
     Layer linear(int in, int out, RandomKey key);
 

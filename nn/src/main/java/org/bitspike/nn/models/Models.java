@@ -1,6 +1,7 @@
 package org.bitspike.nn.models;
 
 import java.util.List;
+import org.bitspike.nn.Dropout;
 import org.bitspike.nn.Layers;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Pooling;
@@ -44,7 +45,9 @@ public final class Models {
     public static Sequential vggSmall(int inChannels, int classes, LayerKinds kinds, RandomKey key) {
         Sequential features = features(new int[] {32, 32, 0, 64, 64, 0}, inChannels, kinds, key);
         Sequential classifier = new Sequential(Layers.flatten(), kinds.linear(64 * 7 * 7, 256, key.fold(100)),
-                kinds.norm(256, false), kinds.activation(256), kinds.classifier(256, classes, key.fold(101)));
+                kinds.norm(256, false), kinds.activation(256, false));
+        addDropout(classifier, kinds, key.fold(102));
+        classifier.add(kinds.classifier(256, classes, key.fold(101)));
         return new Sequential().add("features", features).add("classifier", classifier);
     }
 
@@ -54,20 +57,38 @@ public final class Models {
                 .add("classifier", new Sequential(Layers.flatten(), kinds.classifier(512, classes, key.fold(100))));
     }
 
-    /** VGG features: for each width a 3x3 convolution, norm and activation; 0 is a 2x2 max pool. */
+    /**
+     * VGG features: for each width a 3x3 convolution, norm and activation (and dropout when the kinds
+     * ask for it); 0 is a 2x2 max pool, after the activation or, when the kinds pool before the
+     * norm, right after the convolution.
+     */
     private static Sequential features(int[] config, int inChannels, LayerKinds kinds, RandomKey key) {
         Sequential features = new Sequential();
         int in = inChannels;
         int k = 0;
-        for (int w : config) {
+        for (int i = 0; i < config.length; i++) {
+            int w = config[i];
             if (w == 0) {
                 features.add(Pooling.max(2));
-            } else {
-                features.add(kinds.conv(in, w, 3, 1, 1, key.fold(k++))).add(kinds.norm(w, true)).add(kinds.activation(w));
-                in = w;
+                continue;
             }
+            features.add(kinds.conv(in, w, 3, 1, 1, key.fold(k)));
+            if (kinds.poolBeforeNorm() && i + 1 < config.length && config[i + 1] == 0) {
+                features.add(Pooling.max(2));
+                i++;
+            }
+            features.add(kinds.norm(w, true)).add(kinds.activation(w, true));
+            addDropout(features, kinds, key.fold(1000 + k));
+            k++;
+            in = w;
         }
         return features;
+    }
+
+    private static void addDropout(Sequential block, LayerKinds kinds, RandomKey key) {
+        if (kinds.dropout() > 0) {
+            block.add(new Dropout(kinds.dropout(), key));
+        }
     }
 
     /** A CIFAR ResNet: a 3x3 stem of {@code width}, stages doubling the width with stride 2, global pooling. */

@@ -16,11 +16,11 @@ public final class ResidualBlock extends Layer {
 
     public ResidualBlock(int in, int out, int stride, LayerKinds kinds, RandomKey key) {
         main = child("main", new Sequential(
-                kinds.conv(in, out, 3, stride, 1, key.fold(0)), kinds.norm(out, true), kinds.activation(out),
+                kinds.conv(in, out, 3, stride, 1, key.fold(0)), kinds.norm(out, true), kinds.activation(out, true),
                 kinds.conv(out, out, 3, 1, 1, key.fold(1)), kinds.norm(out, true)));
         shortcut = stride == 1 && in == out ? null
                 : child("shortcut", new Sequential(kinds.conv(in, out, 1, stride, 0, key.fold(2)), kinds.norm(out, true)));
-        activation = child("activation", kinds.activation(out));
+        activation = child("activation", kinds.activation(out, true));
     }
 
     @Override

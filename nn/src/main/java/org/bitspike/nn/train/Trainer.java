@@ -18,8 +18,9 @@ import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
 
 /**
- * The training loop: for each epoch, the loader's batches through forward, loss, backward and an
- * optimiser step (the schedule applied per step), then validation, then the callbacks. Everything a
+ * The training loop: for each epoch, the loader's batches through forward, loss (plus the
+ * {@link Regularizer}'s penalty, when there is one), backward and an optimiser step (the schedule
+ * applied per step), then validation, then the callbacks. Everything a
  * run depends on is either a pure function of the seed, epoch and step (data order, augmentation,
  * learning rate) or in {@link #state()} (parameters, buffers, optimiser state, the epoch and step
  * counters, the best result so far), so a run restored from a checkpoint taken after an epoch
@@ -32,6 +33,7 @@ public final class Trainer {
     private final BiFunction<Var, Tensor, Var> loss;
     private final DataLoader train;
     private final DataLoader validation;
+    private final Regularizer regularizer;
     private final List<Callback> callbacks;
     private int nextEpoch;
     private long step;
@@ -46,6 +48,7 @@ public final class Trainer {
         this.loss = b.loss;
         this.train = b.train;
         this.validation = b.validation;
+        this.regularizer = b.regularizer;
         this.callbacks = List.copyOf(b.callbacks);
     }
 
@@ -127,10 +130,17 @@ public final class Trainer {
                 }
                 long t0 = System.nanoTime();
                 schedule.apply(optimizer, step);
-                Var logits = model.forward(batch.images());
-                Var l = loss.apply(logits, batch.labels());
-                optimizer.zeroGrad();
-                l.backward();
+                Var logits;
+                Var l;
+                try (Regularizer.Step penalty = regularizer == null ? null : regularizer.begin()) {
+                    logits = model.forward(batch.images());
+                    l = loss.apply(logits, batch.labels());
+                    if (penalty != null) {
+                        l = l.add(penalty.penalty());
+                    }
+                    optimizer.zeroGrad();
+                    l.backward();
+                }
                 optimizer.step();
                 step++;
                 double batchLoss = l.itemDouble();
@@ -212,6 +222,7 @@ public final class Trainer {
         private Schedule schedule = Schedule.constant();
         private BiFunction<Var, Tensor, Var> loss = Functional::crossEntropy;
         private DataLoader validation;
+        private Regularizer regularizer;
         private final List<Callback> callbacks = new ArrayList<>();
 
         private Builder(Layer model, Optimizer optimizer, DataLoader train) {
@@ -235,6 +246,15 @@ public final class Trainer {
         /** Batches evaluated after every epoch. */
         public Builder validation(DataLoader v) {
             this.validation = v;
+            return this;
+        }
+
+        /**
+         * A penalty the model produces while it trains (e.g. {@code HoyerRegularizer}), added to
+         * every training step's loss; validation reports the plain loss.
+         */
+        public Builder regularizer(Regularizer r) {
+            this.regularizer = r;
             return this;
         }
 

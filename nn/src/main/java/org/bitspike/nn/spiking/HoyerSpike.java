@@ -1,0 +1,248 @@
+package org.bitspike.nn.spiking;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.HookHandle;
+import org.bitspike.autograd.Var;
+import org.bitspike.nn.Layer;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
+
+/**
+ * The Hoyer spike layer of the one-time-step SNN / BANN papers (digest sections 2.2-2.4): a neuron
+ * fires when its normalised potential reaches the Hoyer extremum of the clipped activation map.
+ *
+ * <pre>
+ *   z     = u / |v|                       v: one trainable scalar per layer, initialised to 1
+ *   theta = Ext(clip(z, 0, 1))            no gradient; per channel (cw), per layer, or 1 (fixed)
+ *   out   = z >= s * theta ? 1 : 0        s: {@link Options#scale()}, 1 by default
+ * </pre>
+ *
+ * In training theta is the current batch's statistic (a channel with no positive entry gives 1.0)
+ * and a running estimate is updated, {@code running = (1 - m) running + m theta} with momentum
+ * {@code m} 0.1 by default; evaluation uses the running estimate, which is a buffer and so saved and
+ * restored with the model. The backward is the surrogate anchored on z, by default
+ * {@code 0.5 * 1[0 < z <= 2]} (the papers' 2022 code; {@code (0, 1)} is the authors' later code),
+ * with no gradient through theta: the gradient reaches u and v.
+ *
+ * <p>Inputs are {@code [N, C, ...]} with C {@link #channels()} in dimension 1 (e.g. {@code [N, C, H, W]}
+ * after a convolution, {@code [N, F]} after a linear layer), of the layer's dtype.
+ *
+ * <p>NOTE: the running theta starts at 1.0 (the authors start at 0): an untrained model in
+ * evaluation then behaves like the fixed threshold instead of firing on every non-negative input.
+ * Both forget the start at the same rate.
+ */
+public final class HoyerSpike extends Layer {
+    /** The granularity of theta. */
+    public enum Threshold {
+        /** One theta per channel, over batch and space: the papers' choice after convolutions. */
+        CHANNEL_WISE("cw"),
+        /** One theta over the whole batch tensor: the papers' choice after linear layers. */
+        LAYER("layer"),
+        /** theta = 1: a plain trainable threshold |v|, the ablation baseline. */
+        FIXED("fixed");
+
+        private final String label;
+
+        Threshold(String label) {
+            this.label = label;
+        }
+
+        /** The short name the command line and the papers' code use: cw, layer, fixed. */
+        public String label() {
+            return label;
+        }
+
+        /** The mode called {@code label} (cw, layer or fixed). */
+        public static Threshold parse(String label) {
+            for (Threshold t : values()) {
+                if (t.label.equals(label)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("HoyerSpike: unknown threshold mode '" + label + "'; known: cw, layer, fixed");
+        }
+    }
+
+    /**
+     * How a Hoyer spike behaves.
+     *
+     * @param threshold the granularity of theta
+     * @param scale s: spike iff z >= s * theta; positive
+     * @param momentum the weight of the new batch value in the running theta, in [0, 1]
+     * @param surrogate the backward, anchored on z
+     */
+    public record Options(Threshold threshold, double scale, double momentum, Surrogate surrogate) {
+        /** Channel-wise, scale 1, momentum 0.1, window (0, 2] of height 0.5. */
+        public static final Options DEFAULT = new Options(Threshold.CHANNEL_WISE, 1, 0.1, Surrogate.rectangle(0, 2, 0.5));
+
+        public Options {
+            Objects.requireNonNull(threshold, "HoyerSpike: threshold mode is null");
+            Objects.requireNonNull(surrogate, "HoyerSpike: surrogate is null");
+            if (!(scale > 0) || !Double.isFinite(scale)) {
+                throw new IllegalArgumentException("HoyerSpike: threshold scale must be positive and finite, got " + scale);
+            }
+            if (!(momentum >= 0 && momentum <= 1)) {
+                throw new IllegalArgumentException("HoyerSpike: momentum must be in [0, 1], got " + momentum);
+            }
+        }
+
+        public Options withThreshold(Threshold t) {
+            return new Options(t, scale, momentum, surrogate);
+        }
+
+        public Options withScale(double s) {
+            return new Options(threshold, s, momentum, surrogate);
+        }
+
+        public Options withMomentum(double m) {
+            return new Options(threshold, scale, m, surrogate);
+        }
+
+        public Options withSurrogate(Surrogate s) {
+            return new Options(threshold, scale, momentum, s);
+        }
+
+        /** The rectangular window {@code (lo, hi]} of height 0.5 on z. */
+        public Options withWindow(double lo, double hi) {
+            try {
+                return withSurrogate(Surrogate.rectangle(lo, hi, 0.5));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("HoyerSpike: window (" + lo + ", " + hi + "] is empty or not finite; "
+                        + "it needs lo < hi", e);
+            }
+        }
+    }
+
+    private final int channels;
+    private final Options options;
+    private final List<SpikeObserver> observers = new ArrayList<>();
+    private final List<UnaryOperator<Var>> perturbations = new ArrayList<>();
+
+    /** A FLOAT32 Hoyer spike over {@code channels} channels. */
+    public HoyerSpike(int channels, Options options) {
+        this(channels, options, DType.FLOAT32);
+    }
+
+    public HoyerSpike(int channels, Options options, DType dtype) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException("HoyerSpike: channels must be positive, got " + channels);
+        }
+        if (dtype == null || !dtype.isFloating()) {
+            throw new IllegalArgumentException("HoyerSpike: dtype must be FLOAT32 or FLOAT64, got " + dtype);
+        }
+        this.channels = channels;
+        this.options = Objects.requireNonNull(options, "HoyerSpike: options are null");
+        parameter("v", Tensor.scalar(dtype, 1));
+        buffer("runningTheta", options.threshold() == Threshold.CHANNEL_WISE ? Tensor.ones(dtype, channels)
+                : Tensor.scalar(dtype, 1));
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** v, the trainable clipping value (0-d). */
+    public Var clip() {
+        return parameter("v");
+    }
+
+    /** The running theta used in evaluation: {@code [C]} channel-wise, 0-d otherwise (live buffer). */
+    public Tensor runningTheta() {
+        return buffer("runningTheta");
+    }
+
+    /** Calls {@code observer} after every forward until the handle is removed. */
+    public HookHandle observe(SpikeObserver observer) {
+        Objects.requireNonNull(observer, "HoyerSpike.observe: observer is null");
+        observers.add(observer);
+        return () -> observers.remove(observer);
+    }
+
+    /**
+     * Replaces the potential u by {@code perturbation.apply(u)} before the layer uses it, until the
+     * handle is removed: for noise-robustness experiments (noise on u at test time).
+     */
+    public HookHandle perturb(UnaryOperator<Var> perturbation) {
+        Objects.requireNonNull(perturbation, "HoyerSpike.perturb: perturbation is null");
+        perturbations.add(perturbation);
+        return () -> perturbations.remove(perturbation);
+    }
+
+    @Override
+    public Var forward(Var input) {
+        if (input.dim() < 2 || input.size(1) != channels) {
+            throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]: rank >= 2 with %d channels in "
+                    + "dimension 1", input.shape(), channels, channels);
+        }
+        checkInputDtype(input, "v");
+        Var u = input;
+        for (UnaryOperator<Var> p : List.copyOf(perturbations)) {
+            u = p.apply(u);
+        }
+        Var v = clip();
+        Var z = u.div(v.abs());
+        Tensor theta = isTraining() ? batchTheta(z.value()) : runningTheta();
+        Tensor threshold = broadcastable(theta.mul(options.scale()), z.dim());
+        Var spikes = Spikes.fireAnchored(z, threshold, options.surrogate());
+        if (!observers.isEmpty()) {
+            SpikeEvent event = new SpikeEvent(this, u, v, z, theta, threshold, spikes, isTraining());
+            for (SpikeObserver o : List.copyOf(observers)) {
+                o.onSpikes(event);
+            }
+        }
+        return spikes;
+    }
+
+    /** theta of this batch, and the running estimate moved toward it. */
+    private Tensor batchTheta(Tensor z) {
+        Tensor running = runningTheta();
+        if (options.threshold() == Threshold.FIXED) {
+            return Tensor.ones(z.dtype(), running.shape());
+        }
+        Tensor clipped = z.clamp(0, 1);
+        Tensor theta = options.threshold() == Threshold.CHANNEL_WISE
+                ? Hoyer.extremum(clipped, 1.0, false, allBut1(z.dim())) : Hoyer.extremum(clipped, 1.0, false);
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            running.mul_(1 - options.momentum()).add_(theta.mul(options.momentum()));
+        }
+        return theta;
+    }
+
+    /** theta [C] as [1, C, 1, ...] for a rank-{@code rank} input; a 0-d theta as it is. */
+    private static Tensor broadcastable(Tensor theta, int rank) {
+        if (theta.dim() == 0) {
+            return theta;
+        }
+        int[] shape = new int[rank];
+        Arrays.fill(shape, 1);
+        shape[1] = theta.size(0);
+        return theta.reshape(shape);
+    }
+
+    private static int[] allBut1(int rank) {
+        int[] dims = new int[rank - 1];
+        dims[0] = 0;
+        for (int d = 2; d < rank; d++) {
+            dims[d - 1] = d;
+        }
+        return dims;
+    }
+
+    @Override
+    protected String describe() {
+        String window = options.surrogate() instanceof Surrogate.Rectangle r
+                ? "window (" + r.lo() + ", " + r.hi() + "]" : options.surrogate().toString();
+        return "HoyerSpike(" + channels + ", " + options.threshold().label()
+                + (options.scale() == 1 ? "" : ", s=" + options.scale()) + ", " + window + ")";
+    }
+}
