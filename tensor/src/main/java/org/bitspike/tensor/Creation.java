@@ -1,5 +1,8 @@
 package org.bitspike.tensor;
 
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Tuning;
+
 /** Factories behind {@link Tensor}'s static creation methods. */
 final class Creation {
     private Creation() {
@@ -153,9 +156,15 @@ final class Creation {
         }
         Tensor t = Tensor.allocate("bernoulli", DType.FLOAT32, shape);
         float[] a = t.storage().floats();
-        for (int i = 0; i < a.length; i++) {
-            a[i] = key.uniformDouble(i) < p ? 1f : 0f;
-        }
+        int n = a.length;
+        // each element depends on its index only, so the split cannot change the result
+        int tasks = n < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS ? 1 : Math.max(2, n / Tuning.ELEMENTWISE_TASK_ELEMENTS);
+        Parallel.shared().forEach(tasks, k -> {
+            int end = (int) ((long) n * (k + 1) / tasks);
+            for (int i = (int) ((long) n * k / tasks); i < end; i++) {
+                a[i] = key.uniformDouble(i) < p ? 1f : 0f;
+            }
+        });
         return t;
     }
 }

@@ -236,12 +236,12 @@ public final class Normalization {
 
     /** Work on planes {@code [p0, p1)} ({@code p = image * C + channel}). */
     @FunctionalInterface
-    private interface PlaneRange {
+    interface PlaneRange {
         void run(int p0, int p1);
     }
 
     /** Runs {@code body} over all {@code N * C} planes of x, split into tasks when x is large. */
-    private static void forPlanes(Tensor x, PlaneRange body) {
+    static void forPlanes(Tensor x, PlaneRange body) {
         int planes = x.size(0) * x.size(1);
         long numel = x.numel();
         if (numel < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS || planes < 2) {

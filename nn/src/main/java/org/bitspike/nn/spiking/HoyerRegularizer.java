@@ -130,10 +130,10 @@ public final class HoyerRegularizer implements Regularizer, AutoCloseable {
         if (open == null || options.lambda() == 0) {
             return;
         }
-        Var z = options.detachClip() ? e.potential().div(e.clip().detach().abs()) : e.normalised();
-        Var h = Hoyer.ratio(z.clamp(0, 1), false);
+        Var v = options.detachClip() ? e.clip().detach() : e.clip();
+        Var h = new HoyerFunctions.Ratio(e.layer().toString().strip()).apply(e.potential(), v);
         if (options.scale() == Scale.MEAN) {
-            h = h.div(z.numel());
+            h = h.div(e.potential().numel());
         }
         open.add(h);
     }

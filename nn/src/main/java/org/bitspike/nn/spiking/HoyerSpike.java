@@ -1,7 +1,6 @@
 package org.bitspike.nn.spiking;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -10,6 +9,7 @@ import org.bitspike.autograd.HookHandle;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Layer;
 import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Spiking;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
 
@@ -190,12 +190,12 @@ public final class HoyerSpike extends Layer {
             u = p.apply(u);
         }
         Var v = clip();
-        Var z = u.div(v.abs());
-        Tensor theta = isTraining() ? batchTheta(z.value()) : runningTheta();
-        Tensor threshold = broadcastable(theta.mul(options.scale()), z.dim());
-        Var spikes = Spikes.fireAnchored(z, threshold, options.surrogate());
+        Tensor theta = isTraining() ? batchTheta(u.value(), v.value()) : runningTheta();
+        Tensor threshold = theta.mul(options.scale()).expand(channels).contiguous();
+        Var spikes = new HoyerFunctions.Fire(describe(), options.surrogate(), threshold).apply(u, v);
         if (!observers.isEmpty()) {
-            SpikeEvent event = new SpikeEvent(this, u, v, z, theta, threshold, spikes, isTraining());
+            SpikeEvent event = new SpikeEvent(this, u, v, theta, HoyerFunctions.broadcastable(threshold, u.dim()), spikes,
+                    isTraining());
             for (SpikeObserver o : List.copyOf(observers)) {
                 o.onSpikes(event);
             }
@@ -203,30 +203,41 @@ public final class HoyerSpike extends Layer {
         return spikes;
     }
 
-    /** theta of this batch, and the running estimate moved toward it. */
-    private Tensor batchTheta(Tensor z) {
+    /** theta of this batch ([C] channel-wise, else 0-d), and the running estimate moved toward it. */
+    private Tensor batchTheta(Tensor u, Tensor v) {
         Tensor running = runningTheta();
         if (options.threshold() == Threshold.FIXED) {
-            return Tensor.ones(z.dtype(), running.shape());
+            return Tensor.ones(u.dtype(), running.shape());
         }
-        Tensor clipped = z.clamp(0, 1);
-        Tensor theta = options.threshold() == Threshold.CHANNEL_WISE
-                ? Hoyer.extremum(clipped, 1.0, false, allBut1(z.dim())) : Hoyer.extremum(clipped, 1.0, false);
+        double a = HoyerFunctions.clipMagnitude(describe(), v);
+        Tensor theta;
+        if (u.dtype() == DType.FLOAT32) {
+            Spiking.ClippedSums sums = Spiking.clippedSums(u, (float) a);
+            theta = options.threshold() == Threshold.CHANNEL_WISE
+                    ? Tensor.of(extremum(sums.l1(), sums.l2()), channels).to(DType.FLOAT32)
+                    : Tensor.scalar(DType.FLOAT32, extremum(sums.totalL1(), sums.totalL2()));
+        } else {
+            Tensor clipped = u.div(v.abs()).clamp(0, 1);
+            theta = options.threshold() == Threshold.CHANNEL_WISE
+                    ? Hoyer.extremum(clipped, 1.0, false, allBut1(u.dim())) : Hoyer.extremum(clipped, 1.0, false);
+        }
         try (GradMode.Scope scope = GradMode.noGrad()) {
             running.mul_(1 - options.momentum()).add_(theta.mul(options.momentum()));
         }
         return theta;
     }
 
-    /** theta [C] as [1, C, 1, ...] for a rank-{@code rank} input; a 0-d theta as it is. */
-    private static Tensor broadcastable(Tensor theta, int rank) {
-        if (theta.dim() == 0) {
-            return theta;
+    /** {@code l2 / l1} per channel, 1.0 where l1 is 0 (no positive entry). */
+    private static double[] extremum(double[] l1, double[] l2) {
+        double[] out = new double[l1.length];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = extremum(l1[c], l2[c]);
         }
-        int[] shape = new int[rank];
-        Arrays.fill(shape, 1);
-        shape[1] = theta.size(0);
-        return theta.reshape(shape);
+        return out;
+    }
+
+    private static double extremum(double l1, double l2) {
+        return l1 == 0 ? 1.0 : l2 / l1;
     }
 
     private static int[] allBut1(int rank) {

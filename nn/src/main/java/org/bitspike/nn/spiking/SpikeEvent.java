@@ -9,12 +9,15 @@ import org.bitspike.tensor.Tensor;
  * @param layer the layer that ran
  * @param potential u, the layer's input (the membrane potential, after any perturbation)
  * @param clip v, the trainable clipping value (use {@code clip.abs()})
- * @param normalised z = u / |v|, recorded with gradient when the forward is
  * @param theta the threshold statistic used, before the scale s: {@code [C]} channel-wise, 0-d otherwise
  * @param threshold the threshold z was compared with, {@code s * theta}, shaped to broadcast against z
  * @param spikes the 0/1 output
  * @param training whether the layer was in training mode (batch theta) or evaluation (running theta)
  */
-public record SpikeEvent(HoyerSpike layer, Var potential, Var clip, Var normalised, Tensor theta, Tensor threshold,
-        Var spikes, boolean training) {
+public record SpikeEvent(HoyerSpike layer, Var potential, Var clip, Tensor theta, Tensor threshold, Var spikes,
+        boolean training) {
+    /** z = u / |v|, the normalised potential the threshold was compared with (computed on each call, no gradient). */
+    public Tensor normalised() {
+        return potential.value().div(clip.value().abs());
+    }
 }

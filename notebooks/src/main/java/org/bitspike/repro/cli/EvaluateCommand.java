@@ -12,7 +12,6 @@ import org.bitspike.nn.data.Split;
 import org.bitspike.nn.data.Transform;
 import org.bitspike.nn.io.Checkpoint;
 import org.bitspike.nn.io.Safetensors;
-import org.bitspike.nn.models.Models;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -44,7 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
         if (limit > 0 && limit < test.size()) { // the same slice train evaluated on
             test = test.subset(java.util.stream.IntStream.range(0, limit).toArray());
         }
-        Layer net = Models.create(model, test.channels(), test.numClasses(), RandomKey.of(0));
+        ModelOptions family = ModelOptions.fromConfig(config);
+        Layer net = family.build(model, test.channels(), test.numClasses(), RandomKey.of(0));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {
             if (k.startsWith("model.")) {

@@ -19,7 +19,8 @@ import org.bitspike.nn.data.Split;
 import org.bitspike.nn.data.Transform;
 import org.bitspike.nn.io.AtomicFiles;
 import org.bitspike.nn.io.Safetensors;
-import org.bitspike.nn.models.Models;
+import org.bitspike.nn.spiking.HoyerRegularizer;
+import org.bitspike.nn.spiking.SpikeStatistics;
 import org.bitspike.nn.optim.Adam;
 import org.bitspike.nn.optim.Optimizer;
 import org.bitspike.nn.optim.ParamGroup;
@@ -33,13 +34,15 @@ import org.bitspike.nn.train.Trainer;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code train}: trains a zoo model, evaluates its best checkpoint on the test set, prints the results. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model of the zoo; resumes from OUT/last.safetensors when it exists.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "vgg-small", description = "vgg-small, vgg11, vgg16, resnet18, resnet20 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "vgg-small", description = "vgg-small, vgg11, vgg16, resnet18, resnet20; "
+            + "--activation hoyer makes it spiking (default: ${DEFAULT-VALUE})")
     String model;
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, mnist, cifar10 (default: ${DEFAULT-VALUE})")
     String dataset;
@@ -73,6 +76,8 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--out", required = true, description = "run directory: checkpoints, metrics, results")
     Path out;
+    @Mixin
+    ModelOptions family = new ModelOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -91,12 +96,15 @@ final class TrainCommand implements Callable<Integer> {
             transforms.add(Transform.randomHorizontalFlip());
         }
         transforms.add(Transform.normalize(mean, std));
-        Layer net = Models.create(model, full.channels(), full.numClasses(), key.fold(2));
+        Layer net = family.build(model, full.channels(), full.numClasses(), key.fold(2));
+        HoyerRegularizer.Options regularizerOptions = family.regularizer();
         Optimizer opt = optimizer(net);
         Files.createDirectories(out);
         String config = configJson(mean, std);
         Map<String, String> metadata = Provenance.collect(config, dir, data.files);
-        try (DataLoader train = DataLoader.builder(split.train(), key.fold(3)).batchSize(batchSize).shuffle(true)
+        try (SpikeStatistics spikes = family.spiking() ? SpikeStatistics.attach(net) : null;
+             HoyerRegularizer regularizer = regularizerOptions == null ? null : HoyerRegularizer.attach(net, regularizerOptions);
+             DataLoader train = DataLoader.builder(split.train(), key.fold(3)).batchSize(batchSize).shuffle(true)
                 .dropLast(true).transforms(transforms).build();
              DataLoader val = DataLoader.builder(split.validation(), key.fold(4)).batchSize(256)
                      .transforms(Transform.normalize(mean, std)).build();
@@ -107,7 +115,9 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Builder b = Trainer.builder(net, opt, train).validation(val)
                     .schedule(Schedule.warmup(warmup, Schedule.cosine(Math.max(1, steps - warmup), 0)))
                     .loss((logits, labels) -> Functional.crossEntropy(logits, labels, labelSmoothing, Reduction.MEAN))
-                    .callback(new TerminalProgress(err)).callback(new MetricsLog(out)).callback(new Checkpoints(out, metadata));
+                    .regularizer(regularizer)
+                    .callback(new TerminalProgress(err)).callback(new MetricsLog(out, () -> epochSpikes(spikes)))
+                    .callback(new Checkpoints(out, metadata));
             if (patience > 0) {
                 b.callback(new EarlyStopping(patience));
             }
@@ -127,14 +137,21 @@ final class TrainCommand implements Callable<Integer> {
                 }
             });
             net.load(weights);
+            if (spikes != null) {
+                spikes.reset();
+            }
             Results r = Results.evaluate(net, testLoader, data.classes);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("model", model);
+            summary.putAll(family.config());
             summary.put("dataset", dataset);
             summary.put("seed", seed);
             summary.put("best_epoch", trainer.bestEpoch() + 1);
             summary.put("best_validation_accuracy", trainer.bestAccuracy());
             summary.putAll(r.fields());
+            if (spikes != null) {
+                summary.put("spikes", SpikeSummary.of(spikes));
+            }
             summary.put("peak_heap_mb_upper_bound", peakHeapMegabytes());
             summary.put("provenance", metadata);
             AtomicFiles.writeString(out.resolve("results.json"),
@@ -143,6 +160,16 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("peak heap (sum of the heap pools' peaks, an upper bound): %.0f MB%n", peakHeapMegabytes());
         }
         return 0;
+    }
+
+    /** The spike statistics of the epoch that just ended (its training and validation forwards), then cleared. */
+    private static Map<String, Object> epochSpikes(SpikeStatistics spikes) {
+        if (spikes == null) {
+            return Map.of();
+        }
+        Map<String, Object> m = Map.of("spikes", spikes.summary());
+        spikes.reset();
+        return m;
     }
 
     /** The sum of every heap pool's peak use since the JVM started: an upper bound of the peak heap. */
@@ -162,7 +189,8 @@ final class TrainCommand implements Callable<Integer> {
     private Optimizer optimizer(Layer net) {
         List<Var> decayed = new ArrayList<>();
         List<Var> plain = new ArrayList<>();
-        net.namedParameters().forEach((name, p) -> (p.dim() > 1 ? decayed : plain).add(p)); // no decay on BN and biases
+        // no decay on BN, biases and the spike layers' clipping values v (all of dimension 0 or 1)
+        net.namedParameters().forEach((name, p) -> (p.dim() > 1 ? decayed : plain).add(p));
         List<ParamGroup> groups = List.of(new ParamGroup(decayed, lr, weightDecay), new ParamGroup(plain, lr, 0));
         return switch (optimizer) {
             case "sgd" -> new Sgd(groups, momentum, 0, momentum > 0);
@@ -175,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
     private String configJson(double[] mean, double[] std) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", model);
+        c.putAll(family.config());
         c.put("dataset", dataset);
         c.put("epochs", epochs);
         c.put("batch_size", batchSize);

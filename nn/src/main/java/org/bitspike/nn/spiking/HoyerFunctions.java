@@ -1,0 +1,168 @@
+package org.bitspike.nn.spiking;
+
+import org.bitspike.autograd.Context;
+import org.bitspike.autograd.Function;
+import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.Var;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Spiking;
+import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
+
+/**
+ * The two ops of a Hoyer spike layer as functions of the potential u and the clipping value v,
+ * with {@code z = u / |v|}: the spike {@link Fire} and the regulariser's term {@link Ratio}.
+ * FLOAT32 runs on {@link Spiking}'s fused passes (one pass each way); other dtypes, and backward
+ * passes that are themselves recorded (gradients of gradients), use tensor and {@link Var} ops that
+ * spell out the same formulas, which is what the FLOAT64 gradient checks see.
+ */
+final class HoyerFunctions {
+    private HoyerFunctions() {
+    }
+
+    /** |v| as a float, refusing a zero or non-finite clipping value (z would be infinite or NaN). */
+    static double clipMagnitude(String layer, Tensor v) {
+        double a = Math.abs(v.itemDouble());
+        if (!(a > 0) || Double.isInfinite(a)) {
+            throw TensorException.of(layer, "clipping value v = %s: |v| must be positive and finite to normalise the "
+                    + "potential", v.itemDouble());
+        }
+        return a;
+    }
+
+    /**
+     * {@code z >= threshold ? 1 : 0} (threshold {@code [C]} per channel of u, not differentiated) with
+     * backward {@code dz = g * surrogate'(z)}, {@code du = dz / |v|}, {@code dv = -sign(v) sum(dz z) / |v|}.
+     */
+    static final class Fire extends Function {
+        private final String layer;
+        private final Surrogate surrogate;
+        private final Tensor threshold;
+
+        Fire(String layer, Surrogate surrogate, Tensor threshold) {
+            this.layer = layer;
+            this.surrogate = surrogate;
+            this.threshold = threshold;
+        }
+
+        @Override
+        public String name() {
+            return layer;
+        }
+
+        @Override
+        public String inputName(int i) {
+            return i == 0 ? "potential" : "clip";
+        }
+
+        @Override
+        protected Tensor forward(Context ctx, Tensor... in) {
+            ctx.saveInputs(0, 1);
+            Tensor u = in[0];
+            double a = clipMagnitude(layer, in[1]);
+            if (u.dtype() == DType.FLOAT32) {
+                return Spiking.fire(u, (float) a, threshold.contiguous().toFloatArray());
+            }
+            return u.div(in[1].abs()).ge(broadcastable(threshold, u.dim())).to(u.dtype());
+        }
+
+        @Override
+        protected Var[] backward(Context ctx, Var g) {
+            Var u = ctx.input(0);
+            Var v = ctx.input(1);
+            if (!GradMode.isEnabled() && u.dtype() == DType.FLOAT32 && surrogate instanceof Surrogate.Rectangle r) {
+                float a = (float) clipMagnitude(layer, v.value());
+                Spiking.Gradients d = Spiking.fireBackward(g.value().contiguous(), u.value(), a, (float) r.lo(),
+                        (float) r.hi(), (float) r.height(), ctx.needsInputGrad(0));
+                return new Var[] {d.input() == null ? null : Var.of(d.input()), clipGradient(ctx, v, d.clip())};
+            }
+            Var magnitude = v.abs();
+            Var z = u.div(magnitude);
+            Var dz = g.mul(surrogate.derivative(z));
+            return new Var[] {ctx.needsInputGrad(0) ? dz.div(magnitude) : null,
+                ctx.needsInputGrad(1) ? dz.mul(z).sum().neg().div(magnitude).mul(Var.of(v.value().sign())) : null};
+        }
+    }
+
+    /**
+     * The squared Hoyer ratio {@code H(clamp(z, 0, 1))} of the whole tensor (0 when every entry is
+     * clipped to 0), a 0-d result; the clamp passes its gradient on {@code [0, 1]} (autograd's clamp).
+     */
+    static final class Ratio extends Function {
+        private final String layer;
+
+        Ratio(String layer) {
+            this.layer = layer;
+        }
+
+        @Override
+        public String name() {
+            return "hoyerRatio(" + layer + ")";
+        }
+
+        @Override
+        public String inputName(int i) {
+            return i == 0 ? "potential" : "clip";
+        }
+
+        @Override
+        protected Tensor forward(Context ctx, Tensor... in) {
+            ctx.saveInputs(0, 1);
+            Tensor u = in[0];
+            double a = clipMagnitude(layer, in[1]);
+            if (u.dtype() == DType.FLOAT32) {
+                Spiking.ClippedSums s = Spiking.clippedSums(u, (float) a);
+                double l1 = s.totalL1();
+                double l2 = s.totalL2();
+                ctx.keep(Tensor.scalar(DType.FLOAT64, l1), Tensor.scalar(DType.FLOAT64, l2));
+                return Tensor.scalar(DType.FLOAT32, l2 == 0 ? 0 : l1 * l1 / l2);
+            }
+            return Hoyer.ratio(u.div(in[1].abs()).clamp(0, 1), false);
+        }
+
+        @Override
+        protected Var[] backward(Context ctx, Var g) {
+            Var u = ctx.input(0);
+            Var v = ctx.input(1);
+            if (!GradMode.isEnabled() && u.dtype() == DType.FLOAT32) {
+                float a = (float) clipMagnitude(layer, v.value());
+                Spiking.Gradients d = Spiking.ratioBackward(u.value(), a, ctx.kept(0).itemDouble(), ctx.kept(1).itemDouble(),
+                        g.value().itemDouble(), ctx.needsInputGrad(0));
+                return new Var[] {d.input() == null ? null : Var.of(d.input()), clipGradient(ctx, v, d.clip())};
+            }
+            Var magnitude = v.abs();
+            Var z = u.div(magnitude);
+            Var zc = z.clamp(0, 1);
+            Var l1 = zc.sum();
+            Var l2 = zc.square().sum();
+            Tensor empty = l2.value().eq(0);
+            Var safe = Var.where(empty, Var.of(Tensor.scalar(u.dtype(), 1)), l2);
+            Var ext = l1.div(safe);
+            // dH/dzc = 2 l1 / l2 (sign(zc) - zc l1 / l2); 0 when every zc is 0 (l1 = 0)
+            Var dzc = Var.of(zc.value().sign()).sub(zc.mul(ext)).mul(ext.mul(2));
+            Var inside = Var.of(z.value().ge(0).logicalAnd(z.value().le(1)).to(u.dtype()));
+            Var dz = g.mul(dzc).mul(inside);
+            return new Var[] {ctx.needsInputGrad(0) ? dz.div(magnitude) : null,
+                ctx.needsInputGrad(1) ? dz.mul(z).sum().neg().div(magnitude).mul(Var.of(v.value().sign())) : null};
+        }
+    }
+
+    /** {@code d|v|} from a fused pass as the gradient of v (its sign applied), in v's dtype and shape. */
+    private static Var clipGradient(Context ctx, Var v, double dMagnitude) {
+        if (!ctx.needsInputGrad(1)) {
+            return null;
+        }
+        return Var.of(Tensor.scalar(v.dtype(), dMagnitude * Math.signum(v.value().itemDouble())).reshape(v.shape()));
+    }
+
+    /** theta [C] as [1, C, 1, ...] for a rank-{@code rank} input; a 0-d theta as it is. */
+    static Tensor broadcastable(Tensor theta, int rank) {
+        if (theta.dim() == 0) {
+            return theta;
+        }
+        int[] shape = new int[rank];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = theta.size(0);
+        return theta.reshape(shape);
+    }
+}

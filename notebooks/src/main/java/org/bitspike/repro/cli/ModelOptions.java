@@ -1,0 +1,113 @@
+package org.bitspike.repro.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bitspike.nn.Layer;
+import org.bitspike.nn.models.Models;
+import org.bitspike.nn.spiking.HoyerKinds;
+import org.bitspike.nn.spiking.HoyerRegularizer;
+import org.bitspike.nn.spiking.HoyerSpike;
+import org.bitspike.tensor.RandomKey;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that choose a model's family and its spike layers, shared by {@code train} (from the
+ * command line) and {@code evaluate} (from a checkpoint's config), so both build the same model.
+ */
+final class ModelOptions {
+    @Option(names = "--activation", defaultValue = "relu", description = "relu (the float model) or hoyer (one-time-step "
+            + "SNN / BANN: Hoyer spikes, pool before BN, dropout) (default: ${DEFAULT-VALUE})")
+    String activation = "relu";
+    @Option(names = "--threshold", defaultValue = "cw", description = "hoyer: theta per channel after convolutions (cw; "
+            + "layer-wise after linear layers), per layer (layer) or 1 (fixed) (default: ${DEFAULT-VALUE})")
+    String threshold = "cw";
+    @Option(names = "--threshold-scale", defaultValue = "1", description = "hoyer: spike iff z >= s * theta (default: ${DEFAULT-VALUE})")
+    double thresholdScale = 1;
+    @Option(names = "--theta-momentum", defaultValue = "0.1", description = "hoyer: weight of the batch theta in the running theta (default: ${DEFAULT-VALUE})")
+    double thetaMomentum = 0.1;
+    @Option(names = "--window", defaultValue = "2", description = "hoyer: surrogate window (0, W] of height 0.5 on z (default: ${DEFAULT-VALUE}; 1 is the authors' later code)")
+    double window = 2;
+    @Option(names = "--dropout", defaultValue = "0.1", description = "hoyer: dropout after each hidden spike (default: ${DEFAULT-VALUE})")
+    double dropout = 0.1;
+    @Option(names = "--hoyer-lambda", defaultValue = "0", description = "hoyer: coefficient of the Hoyer regulariser (0: off) (default: ${DEFAULT-VALUE})")
+    double hoyerLambda;
+    @Option(names = "--hoyer-reduction", defaultValue = "mean", description = "hoyer: each layer's H summed (sum, the papers' "
+            + "scale) or divided by the map's size (mean) (default: ${DEFAULT-VALUE})")
+    String hoyerReduction = "mean";
+    @Option(names = "--hoyer-detach-clip", description = "hoyer: the regulariser's gradient stops at v (the authors' later code)")
+    boolean hoyerDetachClip;
+
+    boolean spiking() {
+        return switch (activation) {
+            case "relu" -> false;
+            case "hoyer" -> true;
+            default -> throw new IllegalArgumentException("--activation: unknown '" + activation + "'; known: relu, hoyer");
+        };
+    }
+
+    /** Builds the zoo model {@code name} of this family. */
+    Layer build(String name, int channels, int classes, RandomKey key) {
+        if (!spiking()) {
+            return Models.create(name, channels, classes, key);
+        }
+        HoyerSpike.Options spike = HoyerSpike.Options.DEFAULT.withThreshold(HoyerSpike.Threshold.parse(threshold))
+                .withScale(thresholdScale).withMomentum(thetaMomentum).withWindow(0, window);
+        return Models.create(name, channels, classes, HoyerKinds.of(spike, dropout), key);
+    }
+
+    /** The regulariser's options, or null when there is none (float model or lambda 0). */
+    HoyerRegularizer.Options regularizer() {
+        if (!spiking() || hoyerLambda == 0) {
+            return null;
+        }
+        HoyerRegularizer.Scale scale = switch (hoyerReduction) {
+            case "sum" -> HoyerRegularizer.Scale.SUM;
+            case "mean" -> HoyerRegularizer.Scale.MEAN;
+            default -> throw new IllegalArgumentException("--hoyer-reduction: unknown '" + hoyerReduction + "'; known: sum, mean");
+        };
+        return new HoyerRegularizer.Options(hoyerLambda, scale, hoyerDetachClip);
+    }
+
+    /** These options for a run's config (the float family records only its activation). */
+    Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("activation", activation);
+        if (spiking()) {
+            c.put("threshold", threshold);
+            c.put("threshold_scale", thresholdScale);
+            c.put("theta_momentum", thetaMomentum);
+            c.put("window", window);
+            c.put("dropout", dropout);
+            c.put("hoyer_lambda", hoyerLambda);
+            c.put("hoyer_reduction", hoyerReduction);
+            c.put("hoyer_detach_clip", hoyerDetachClip);
+        }
+        return c;
+    }
+
+    /** The options a run's config recorded (a config without them is a float model's). */
+    static ModelOptions fromConfig(Map<?, ?> config) {
+        ModelOptions o = new ModelOptions();
+        if (config.get("activation") instanceof String a) {
+            o.activation = a;
+        }
+        if (o.spiking()) {
+            o.threshold = (String) config.get("threshold");
+            o.thresholdScale = number(config, "threshold_scale");
+            o.thetaMomentum = number(config, "theta_momentum");
+            o.window = number(config, "window");
+            o.dropout = number(config, "dropout");
+            o.hoyerLambda = number(config, "hoyer_lambda");
+            o.hoyerReduction = (String) config.get("hoyer_reduction");
+            o.hoyerDetachClip = Boolean.TRUE.equals(config.get("hoyer_detach_clip"));
+        }
+        return o;
+    }
+
+    private static double number(Map<?, ?> config, String key) {
+        if (!(config.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException("the run's config has no number '" + key + "' for its hoyer model: " + config);
+        }
+        return n.doubleValue();
+    }
+}
