@@ -90,9 +90,12 @@ final class HoyerFunctions {
      */
     static final class Ratio extends Function {
         private final String layer;
+        private final Spiking.ClippedSums known;
 
-        Ratio(String layer) {
+        /** @param known the potential's clipped sums if already computed (FLOAT32), else null */
+        Ratio(String layer, Spiking.ClippedSums known) {
             this.layer = layer;
+            this.known = known;
         }
 
         @Override
@@ -111,7 +114,7 @@ final class HoyerFunctions {
             Tensor u = in[0];
             double a = clipMagnitude(layer, in[1]);
             if (u.dtype() == DType.FLOAT32) {
-                Spiking.ClippedSums s = Spiking.clippedSums(u, (float) a);
+                Spiking.ClippedSums s = known != null ? known : Spiking.clippedSums(u, (float) a);
                 double l1 = s.totalL1();
                 double l2 = s.totalL2();
                 ctx.keep(Tensor.scalar(DType.FLOAT64, l1), Tensor.scalar(DType.FLOAT64, l2));

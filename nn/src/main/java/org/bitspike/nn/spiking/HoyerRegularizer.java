@@ -131,7 +131,7 @@ public final class HoyerRegularizer implements Regularizer, AutoCloseable {
             return;
         }
         Var v = options.detachClip() ? e.clip().detach() : e.clip();
-        Var h = new HoyerFunctions.Ratio(e.layer().toString().strip()).apply(e.potential(), v);
+        Var h = new HoyerFunctions.Ratio(e.layer().toString().strip(), e.clippedSums()).apply(e.potential(), v);
         if (options.scale() == Scale.MEAN) {
             h = h.div(e.potential().numel());
         }

@@ -190,12 +190,14 @@ public final class HoyerSpike extends Layer {
             u = p.apply(u);
         }
         Var v = clip();
-        Tensor theta = isTraining() ? batchTheta(u.value(), v.value()) : runningTheta();
+        Spiking.ClippedSums sums = isTraining() && options.threshold() != Threshold.FIXED && u.dtype() == DType.FLOAT32
+                ? Spiking.clippedSums(u.value(), (float) HoyerFunctions.clipMagnitude(describe(), v.value())) : null;
+        Tensor theta = isTraining() ? batchTheta(u.value(), v.value(), sums) : runningTheta();
         Tensor threshold = theta.mul(options.scale()).expand(channels).contiguous();
         Var spikes = new HoyerFunctions.Fire(describe(), options.surrogate(), threshold).apply(u, v);
         if (!observers.isEmpty()) {
             SpikeEvent event = new SpikeEvent(this, u, v, theta, HoyerFunctions.broadcastable(threshold, u.dim()), spikes,
-                    isTraining());
+                    isTraining(), sums);
             for (SpikeObserver o : List.copyOf(observers)) {
                 o.onSpikes(event);
             }
@@ -203,20 +205,22 @@ public final class HoyerSpike extends Layer {
         return spikes;
     }
 
-    /** theta of this batch ([C] channel-wise, else 0-d), and the running estimate moved toward it. */
-    private Tensor batchTheta(Tensor u, Tensor v) {
+    /**
+     * theta of this batch ([C] channel-wise, else 0-d), and the running estimate moved toward it;
+     * {@code sums} are the clipped sums of a FLOAT32 potential (null otherwise).
+     */
+    private Tensor batchTheta(Tensor u, Tensor v, Spiking.ClippedSums sums) {
         Tensor running = runningTheta();
         if (options.threshold() == Threshold.FIXED) {
             return Tensor.ones(u.dtype(), running.shape());
         }
-        double a = HoyerFunctions.clipMagnitude(describe(), v);
         Tensor theta;
-        if (u.dtype() == DType.FLOAT32) {
-            Spiking.ClippedSums sums = Spiking.clippedSums(u, (float) a);
+        if (sums != null) {
             theta = options.threshold() == Threshold.CHANNEL_WISE
                     ? Tensor.of(extremum(sums.l1(), sums.l2()), channels).to(DType.FLOAT32)
                     : Tensor.scalar(DType.FLOAT32, extremum(sums.totalL1(), sums.totalL2()));
         } else {
+            HoyerFunctions.clipMagnitude(describe(), v);
             Tensor clipped = u.div(v.abs()).clamp(0, 1);
             theta = options.threshold() == Threshold.CHANNEL_WISE
                     ? Hoyer.extremum(clipped, 1.0, false, allBut1(u.dim())) : Hoyer.extremum(clipped, 1.0, false);

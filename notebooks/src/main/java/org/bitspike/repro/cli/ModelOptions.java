@@ -50,9 +50,20 @@ final class ModelOptions {
         if (!spiking()) {
             return Models.create(name, channels, classes, key);
         }
-        HoyerSpike.Options spike = HoyerSpike.Options.DEFAULT.withThreshold(HoyerSpike.Threshold.parse(threshold))
+        return Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key);
+    }
+
+    /** Checks every option now (before data is loaded), so a bad one fails at once with its name and value. */
+    void validate() {
+        if (spiking()) {
+            HoyerKinds.of(spikeOptions(), dropout);
+            regularizer();
+        }
+    }
+
+    private HoyerSpike.Options spikeOptions() {
+        return HoyerSpike.Options.DEFAULT.withThreshold(HoyerSpike.Threshold.parse(threshold))
                 .withScale(thresholdScale).withMomentum(thetaMomentum).withWindow(0, window);
-        return Models.create(name, channels, classes, HoyerKinds.of(spike, dropout), key);
     }
 
     /** The regulariser's options, or null when there is none (float model or lambda 0). */

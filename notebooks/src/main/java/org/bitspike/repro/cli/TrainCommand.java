@@ -82,6 +82,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        family.validate();
         DataChoice data = DataChoice.of(dataset);
         Path dir = dataDir != null ? dataDir : data.defaultDir;
         RandomKey key = RandomKey.of(seed);

@@ -1,0 +1,102 @@
+package org.bitspike.repro.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --activation hoyer} and {@code evaluate --noise} end to end on a slice of Fashion-MNIST. */
+class HoyerCliTest {
+
+    @Test
+    void hoyerRunRecordsSpikeStatisticsAndEvaluateMeasuresNoise(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertEquals(0, quietly(() -> BitspikeCli.run("train", "--activation", "hoyer", "--hoyer-lambda", "0.05",
+                "--epochs", "2", "--limit", "300", "--validation", "100", "--batch-size", "32", "--seed", "4",
+                "--out", run.toString())));
+        Gson gson = new Gson();
+        Map<?, ?> results = gson.fromJson(Files.readString(run.resolve("results.json")), Map.class);
+        assertEquals("hoyer", results.get("activation"));
+        assertEquals("cw", results.get("threshold"));
+        Map<?, ?> layers = (Map<?, ?>) ((Map<?, ?>) results.get("spikes")).get("layers");
+        assertEquals(List.of("features.2", "features.7", "features.11", "features.16", "classifier.3"),
+                List.copyOf(((Map<?, ?>) layers).keySet()));
+        for (Object layer : layers.values()) {
+            Map<?, ?> m = (Map<?, ?>) layer;
+            double rate = (Double) m.get("firing_rate_eval");
+            assertTrue(rate >= 0 && rate <= 1, m.toString());
+            double histogramTotal = ((List<?>) m.get("histogram_eval")).stream().mapToDouble(v -> (Double) v).sum();
+            assertTrue(histogramTotal > 0, m.toString());
+            assertTrue((Double) m.get("clip") > 0 && (Double) m.get("theta") > 0, m.toString());
+        }
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(2, lines.size());
+        for (String line : lines) {
+            Map<?, ?> epoch = gson.fromJson(line, Map.class);
+            Map<?, ?> first = (Map<?, ?>) ((Map<?, ?>) epoch.get("spikes")).get("features.2");
+            double train = (Double) first.get("firing_rate_train");
+            assertTrue(train > 0 && train < 1, line);
+        }
+
+        Path json = dir.resolve("noise.json");
+        assertEquals(0, quietly(() -> BitspikeCli.run("evaluate", "--checkpoint", run.resolve("best.safetensors").toString(),
+                "--noise", "0,0.3", "--json", json.toString())));
+        Map<?, ?> evaluated = gson.fromJson(Files.readString(json), Map.class);
+        List<?> noise = (List<?>) evaluated.get("noise");
+        assertEquals(2, noise.size());
+        double clean = (Double) ((Map<?, ?>) noise.get(0)).get("accuracy");
+        assertEquals((Double) results.get("test_accuracy"), clean, 1e-12, "sigma 0 is the plain evaluation");
+        assertEquals(clean, (Double) evaluated.get("test_accuracy"), 1e-12);
+    }
+
+    @Test
+    void badSpikeOptionsNameTheOptionAndValue(@TempDir Path dir) {
+        assertFailure(dir, "unknown threshold mode 'median'", "--activation", "hoyer", "--threshold", "median");
+        assertFailure(dir, "window (0.0, 0.0]", "--activation", "hoyer", "--window", "0");
+        assertFailure(dir, "momentum must be in [0, 1], got 1.5", "--activation", "hoyer", "--theta-momentum", "1.5");
+        assertFailure(dir, "--activation: unknown 'tanh'", "--activation", "tanh");
+        assertFailure(dir, "--hoyer-reduction: unknown 'max'", "--activation", "hoyer", "--hoyer-reduction", "max",
+                "--hoyer-lambda", "1");
+        assertFailure(dir, "lambda must be non-negative and finite, got -1.0", "--activation", "hoyer", "--hoyer-lambda", "-1");
+    }
+
+    private static void assertFailure(Path dir, String fragment, String... options) {
+        String[] args = new String[options.length + 4];
+        args[0] = "train";
+        System.arraycopy(options, 0, args, 1, options.length);
+        args[options.length + 1] = "--limit";
+        args[options.length + 2] = "100";
+        args[options.length + 3] = "--out=" + dir.resolve("bad");
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true));
+        try {
+            assertEquals(1, BitspikeCli.run(args));
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(buffer.toString().contains(fragment), buffer.toString());
+    }
+
+    /** Runs {@code call} with standard output and error discarded. */
+    private static int quietly(java.util.function.IntSupplier call) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+        System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return call.getAsInt();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
