@@ -1,18 +1,10 @@
-"""Writes notebooks/01-tour.ipynb (cells only, no outputs); scripts/run-notebooks executes it."""
-import json
+"""Writes notebooks/01-tour.ipynb (cells only, no outputs); execute it with jupyter-nbconvert --execute."""
 import sys
 
-cells = []
+from nbgen import Notebook
 
-
-def md(text):
-    cells.append({"cell_type": "markdown", "metadata": {}, "source": text.strip("\n")})
-
-
-def code(text):
-    cells.append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                  "source": text.strip("\n")})
-
+nb = Notebook("tour")
+md, code = nb.md, nb.code
 
 md("""
 # A tour of bitspike
@@ -145,16 +137,4 @@ Display.image(Tensor.stack(0, wrongImages.toArray(new Tensor[0])));
 Display.html(captions.append("</ol>").toString());
 """)
 
-nb = {
-    "cells": cells,
-    "metadata": {
-        "kernelspec": {"display_name": "Java (bitspike)", "language": "java", "name": "bitspike"},
-        "language_info": {"name": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source",
-                          "codemirror_mode": "java", "pygments_lexer": "java"},
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-for i, c in enumerate(nb["cells"]):
-    c["id"] = "tour-%02d" % i
-json.dump(nb, open(sys.argv[1], "w"), indent=1)
+nb.write(sys.argv[1])

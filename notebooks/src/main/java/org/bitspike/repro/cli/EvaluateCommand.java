@@ -66,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 .transforms(Transform.normalize(mean, std)).build()) {
             Results r = Results.evaluate(net, loader, data.classes);
             long seed = ((Number) config.get("seed")).longValue();
-            System.out.println(r.table(model, data.id, seed, Integer.parseInt(c.metadata().getOrDefault("epoch", "-1")) + 1));
+            System.out.println(r.table(family.label(model), data.id, seed, Integer.parseInt(c.metadata().getOrDefault("epoch", "-1")) + 1));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", checkpoint.toString());
             out.put("model", model);

@@ -79,6 +79,11 @@ final class ModelOptions {
         return new HoyerRegularizer.Options(hoyerLambda, scale, hoyerDetachClip);
     }
 
+    /** The model's name in result tables: the zoo name, plus the spike family and threshold mode when spiking. */
+    String label(String model) {
+        return spiking() ? model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "") + ")" : model;
+    }
+
     /** These options for a run's config (the float family records only its activation). */
     Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();

@@ -157,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("provenance", metadata);
             AtomicFiles.writeString(out.resolve("results.json"),
                     new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(summary) + "\n");
-            System.out.println(r.table(model, dataset, seed, trainer.bestEpoch() + 1));
+            System.out.println(r.table(family.label(model), dataset, seed, trainer.bestEpoch() + 1));
             System.out.printf("peak heap (sum of the heap pools' peaks, an upper bound): %.0f MB%n", peakHeapMegabytes());
         }
         return 0;
