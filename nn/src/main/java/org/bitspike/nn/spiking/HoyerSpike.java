@@ -169,6 +169,14 @@ public final class HoyerSpike extends Layer {
     }
 
     /**
+     * Whether an observer is attached. A layer without one builds no {@link SpikeEvent}: an owner
+     * that closed its regulariser or statistics can check it left nothing behind.
+     */
+    public boolean isObserved() {
+        return !observers.isEmpty();
+    }
+
+    /**
      * Replaces the potential u by {@code perturbation.apply(u)} before the layer uses it, until the
      * handle is removed: for noise-robustness experiments (noise on u at test time).
      */
