@@ -199,7 +199,9 @@ public final class HoyerSpike extends Layer {
         }
         Var v = clip();
         Var z = u.div(v.abs());
-        Tensor theta = isTraining() ? batchTheta(z.value()) : runningTheta();
+        // NOTE: fixed means theta = 1 in evaluation too, whatever a (layer-wise, same-shaped) checkpoint loaded
+        Tensor theta = isTraining() ? batchTheta(z.value())
+                : options.threshold() == Threshold.FIXED ? Tensor.ones(z.dtype(), runningTheta().shape()) : runningTheta();
         Tensor threshold = broadcastable(theta.mul(options.scale()), z.dim());
         Var spikes = Spikes.fireAnchored(z, threshold, options.surrogate());
         if (!observers.isEmpty()) {

@@ -197,6 +197,24 @@ class HoyerSpikeTest {
         assertContains(back.getMessage(), "0.runningTheta", "[]", "[4]");
     }
 
+    /**
+     * A layer-wise and a fixed layer have state of the same shapes, so a layer-wise checkpoint loads
+     * into a fixed layer; the fixed layer must still compare with 1 in evaluation, not with the
+     * running theta it was handed.
+     */
+    @Test
+    void aFixedThresholdIsOneInEvaluationWhateverACheckpointHolds() {
+        HoyerSpike layerWise = layer(2, Options.DEFAULT.withThreshold(Threshold.LAYER).withMomentum(1), DType.FLOAT64, 1);
+        layerWise.train();
+        layerWise.forward(Tensor.of(new double[] {0.5, 0.5, -1, -1}, 2, 2));
+        assertEquals(0.5, layerWise.runningTheta().itemDouble(), "the layer-wise checkpoint's theta");
+        HoyerSpike fixed = layer(2, Options.DEFAULT.withThreshold(Threshold.FIXED), DType.FLOAT64, 1);
+        fixed.load(layerWise.stateDict());
+        fixed.eval();
+        Var out = fixed.forward(Tensor.of(new double[] {0.75, 1, 1.5, 0.25}, 2, 2));
+        assertArrayEquals(new double[] {0, 1, 1, 0}, out.value().toDoubleArray(), "fixed: z >= 1");
+    }
+
     // ------------------------------------------------------------------ FLOAT32 against FLOAT64
 
     /**
