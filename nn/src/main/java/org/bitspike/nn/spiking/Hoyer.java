@@ -26,7 +26,7 @@ public final class Hoyer {
     public static Tensor extremum(Tensor x, double whenZero, boolean keepDim, int... dims) {
         Objects.requireNonNull(x, "hoyerExtremum: input is null");
         checkFloating("hoyerExtremum", x.dtype().isFloating(), x);
-        int[] d = dims.length == 0 ? all(x.dim()) : dims;
+        int[] d = dims.length == 0 ? all(x.dim()) : checkDims("hoyerExtremum", x, dims);
         Tensor l1 = x.abs().sum(d, keepDim);
         Tensor l2 = x.square().sum(d, keepDim);
         Tensor zero = l1.eq(0);
@@ -41,7 +41,7 @@ public final class Hoyer {
     public static Var ratio(Var x, boolean keepDim, int... dims) {
         Objects.requireNonNull(x, "hoyerRatio: input is null");
         checkFloating("hoyerRatio", x.dtype().isFloating(), x.value());
-        int[] d = dims.length == 0 ? all(x.dim()) : dims;
+        int[] d = dims.length == 0 ? all(x.dim()) : checkDims("hoyerRatio", x.value(), dims);
         Var l1 = x.abs().sum(d, keepDim);
         Var l2 = x.square().sum(d, keepDim);
         Tensor zero = l2.value().eq(0);
@@ -60,6 +60,18 @@ public final class Hoyer {
             d[i] = i;
         }
         return d;
+    }
+
+    /** {@code dims}, each in {@code [-rank, rank)} of x (an error naming the op, the dim and x's shape otherwise). */
+    private static int[] checkDims(String op, Tensor x, int[] dims) {
+        int rank = x.dim();
+        for (int d : dims) {
+            if (rank > 0 && (d < -rank || d >= rank)) {
+                throw TensorException.of(op, "dim %d out of range for input %s (valid: %d..%d)", d, x.shape(), -rank,
+                        rank - 1);
+            }
+        }
+        return dims;
     }
 
     private static void checkFloating(String op, boolean floating, Tensor x) {

@@ -33,6 +33,11 @@ import org.bitspike.tensor.TensorException;
  * <p>Inputs are {@code [N, C, ...]} with C {@link #channels()} in dimension 1 (e.g. {@code [N, C, H, W]}
  * after a convolution, {@code [N, F]} after a linear layer), of the layer's dtype.
  *
+ * <p>NOTE: in exact arithmetic theta never exceeds the largest clipped entry of its slice, so that
+ * entry always fires. FLOAT32 keeps this: the sums are in double, where {@code z^2 / z} of a float z
+ * is exact. In FLOAT64, a slice whose only positive entry is z gets {@code z * z / z}, which can round
+ * one ulp above z, and that entry then does not fire (PyTorch's formula rounds the same way).
+ *
  * <p>NOTE: the running theta starts at 1.0 (the authors start at 0): an untrained model in
  * evaluation then behaves like the fixed threshold instead of firing on every non-negative input.
  * Both forget the start at the same rate.
@@ -169,6 +174,14 @@ public final class HoyerSpike extends Layer {
     }
 
     /**
+     * Whether an observer is attached. A layer without one builds no {@link SpikeEvent}: an owner
+     * that closed its regulariser or statistics can check it left nothing behind.
+     */
+    public boolean isObserved() {
+        return !observers.isEmpty();
+    }
+
+    /**
      * Replaces the potential u by {@code perturbation.apply(u)} before the layer uses it, until the
      * handle is removed: for noise-robustness experiments (noise on u at test time).
      */
@@ -192,7 +205,9 @@ public final class HoyerSpike extends Layer {
         Var v = clip();
         Spiking.ClippedSums sums = isTraining() && options.threshold() != Threshold.FIXED && u.dtype() == DType.FLOAT32
                 ? Spiking.clippedSums(u.value(), (float) HoyerFunctions.clipMagnitude(describe(), v.value())) : null;
-        Tensor theta = isTraining() ? batchTheta(u.value(), v.value(), sums) : runningTheta();
+        // NOTE: fixed means theta = 1 in evaluation too, whatever a (layer-wise, same-shaped) checkpoint loaded
+        Tensor theta = isTraining() ? batchTheta(u.value(), v.value(), sums)
+                : options.threshold() == Threshold.FIXED ? Tensor.ones(u.dtype(), runningTheta().shape()) : runningTheta();
         Tensor threshold = theta.mul(options.scale()).expand(channels).contiguous();
         Var spikes = new HoyerFunctions.Fire(describe(), options.surrogate(), threshold).apply(u, v);
         if (!observers.isEmpty()) {

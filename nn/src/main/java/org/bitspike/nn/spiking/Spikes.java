@@ -105,7 +105,8 @@ public final class Spikes {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = Math.atan(Math.PI / 2 * alpha * v[i]) / Math.PI + 0.5;
                 }
-                return Tensor.of(v, in[0].shape()).to(in[0].dtype());
+                // NOTE: Tensor.of with an empty shape is 1-D; reshape keeps a 0-d input 0-d
+                return Tensor.of(v, v.length).reshape(in[0].shape()).to(in[0].dtype());
             }
 
             @Override
