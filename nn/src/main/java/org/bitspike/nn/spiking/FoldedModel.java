@@ -9,16 +9,16 @@ import org.bitspike.tensor.DType;
 
 /**
  * The root of a model built by {@link Folding#fold}: its parts applied in order, inference only.
- * {@link #train()} is refused; {@link #eval()} changes nothing (every folded part is already in
- * evaluation, and shared stateless parts keep the source's mode); {@link #to(DType)} is refused
+ * It starts in evaluation mode and owns every layer in its tree (the source's stateless layers are
+ * only called, see {@link Folding#fold}). {@link #train()} is refused; {@link #to(DType)} is refused
  * when a folded threshold would have to be rounded.
  */
 final class FoldedModel extends Layer {
     private final List<Layer> parts = new ArrayList<>();
 
     FoldedModel(Map<String, Layer> parts) {
-        super.eval(); // before any child is registered: only this node's flag
         parts.forEach((name, part) -> this.parts.add(child(name, part)));
+        super.eval();
     }
 
     @Override
@@ -34,11 +34,6 @@ final class FoldedModel extends Layer {
     public Layer train() {
         throw new IllegalStateException("FoldedModel: a folded model is inference-only and cannot train (its folded "
                 + "layers: " + folded() + "); train the source model and fold it again");
-    }
-
-    @Override
-    public Layer eval() {
-        return this;
     }
 
     @Override

@@ -54,23 +54,26 @@ public final class Folding {
      *
      * <p>What is copied: {@link Sequential} containers (same child names, so parameter names match
      * the source's), {@link Conv2d} and {@link Linear} layers (their parameters copied: the folded
-     * model is a snapshot, training the source later does not change it). Layers without
-     * parameters, buffers or children (pooling, flatten, activations) are shared. {@code model} is
-     * not modified, not even its modes. A root that is not a {@link Sequential} becomes the only
-     * child, named {@code "0"}.
+     * model is a snapshot, training the source later does not change it). The stateless layers of
+     * this framework (pooling, flatten, activations: no parameters, buffers or children, and
+     * evaluation-independent) are called through a wrapper, never adopted, so nothing done to the
+     * folded model reaches them. {@code model} is not modified, not even its modes. A root that is
+     * not a {@link Sequential} becomes the only child, named {@code "0"}.
      *
      * <p>The source's {@link HoyerSpike#observe observers} are not called while folding and its
      * {@link HoyerSpike#perturb perturbations} are not folded in: the thresholds are those of the
      * plain evaluation forward (the folded layers are fresh copies).
      *
-     * <p>The result refuses {@code train()} and conversion to another dtype. Its modules are in
-     * evaluation mode; its {@code eval()} changes nothing.
+     * <p>The result is in evaluation mode and refuses {@code train()} and conversion to another
+     * dtype (a folded threshold reached by switching an inner container to training refuses its
+     * forward).
      *
      * <p>Shapes: as the source's. No gradient flows through a folded threshold.
      *
      * @throws IllegalArgumentException naming the layer's path and class for a structure that cannot
      *     be folded: a {@code BatchNorm} not followed by a {@code HoyerSpike}, a container other than
-     *     {@code Sequential} (e.g. a residual block), a layer with state of another class, batch norm
+     *     {@code Sequential} (e.g. a residual block), a layer with state of another class or a layer
+     *     from outside this framework (its evaluation behaviour cannot be vouched for), batch norm
      *     and spike of different dtypes or channel counts, or constants breaking the preconditions
      *     above (naming the channel and value)
      */
@@ -113,19 +116,19 @@ public final class Folding {
                 out.put(name, foldPair(path, null, spike));
             } else if (layer instanceof Sequential inner) {
                 Sequential copy = new Sequential();
-                copy.eval(); // before any child is added: the shared children keep their own mode
                 foldSequence(inner, path + ".").forEach(copy::add);
                 out.put(name, copy);
             } else if (layer instanceof Conv2d conv) {
                 out.put(name, copy(conv));
             } else if (layer instanceof Linear linear) {
                 out.put(name, copy(linear));
-            } else if (layer.children().isEmpty() && layer.stateDict().isEmpty()) {
-                out.put(name, layer);
+            } else if (layer.children().isEmpty() && layer.stateDict().isEmpty()
+                    && layer.getClass().getPackage() == Layer.class.getPackage()) {
+                out.put(name, new Borrowed(layer));
             } else {
-                throw new IllegalArgumentException("fold: cannot fold " + layer.getClass().getSimpleName() + " at '"
-                        + path + "': only Sequential containers, Conv2d, Linear, BatchNorm -> HoyerSpike, HoyerSpike, "
-                        + "Dropout and layers without state are supported");
+                throw new IllegalArgumentException("fold: cannot fold " + layer.getClass().getName() + " at '" + path
+                        + "': only Sequential containers, Conv2d, Linear, BatchNorm -> HoyerSpike, HoyerSpike, Dropout "
+                        + "and the stateless layers of org.bitspike.nn (pooling, flatten, activations) are supported");
             }
         }
         return out;
@@ -190,6 +193,29 @@ public final class Folding {
                 throw new IllegalArgumentException("fold " + what + ": channel " + c + " has a non-finite " + name + " "
                         + v[c] + more + "; the folded threshold is exact only for finite batch-norm constants");
             }
+        }
+    }
+
+    /**
+     * A stateless layer of the source (pooling, flatten, an activation), called but not adopted: it is
+     * not registered as a child, so no mode switch, conversion or load of the folded model reaches
+     * the source's object.
+     */
+    private static final class Borrowed extends Layer {
+        private final Layer layer;
+
+        Borrowed(Layer layer) {
+            this.layer = layer;
+        }
+
+        @Override
+        public Var forward(Var input) {
+            return layer.forward(input);
+        }
+
+        @Override
+        protected String describe() {
+            return layer.toString().trim();
         }
     }
 
