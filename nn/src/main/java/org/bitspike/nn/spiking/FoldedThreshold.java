@@ -13,7 +13,8 @@ import org.bitspike.tensor.TensorException;
  * The deploy form of {@code BatchNorm -> HoyerSpike} in evaluation (digest section 2.5, last
  * paragraph): a per-channel comparison of the raw convolution / pooling / linear output with float
  * constants, built by {@link Folding#fold}. Channel {@code c} fires iff
- * {@code lower[c] <= x <= upper[c]}, which is one threshold and a direction:
+ * {@code lower[c] <= x <= upper[c]}, which is one threshold and a direction ({@link #threshold},
+ * {@link #direction}):
  * <ul>
  *   <li>gamma_c > 0: {@code upper = +inf}, spike iff {@code x >= lower[c]};</li>
  *   <li>gamma_c < 0: {@code lower = -inf}, spike iff {@code x <= upper[c]};</li>
@@ -32,6 +33,20 @@ import org.bitspike.tensor.TensorException;
  * refused, as rounding them would break exactness (fold the converted source instead).
  */
 public final class FoldedThreshold extends Layer {
+    /** How a channel decides, read from its bounds ({@link #direction(int)}). */
+    public enum Direction {
+        /** {@code x >= threshold} (gamma > 0): the upper bound is {@code +inf}. */
+        AT_LEAST,
+        /** {@code x <= threshold} (gamma < 0): the lower bound is {@code -inf}. */
+        AT_MOST,
+        /** Every finite input fires, an infinite one does not (gamma = 0 and a firing constant). */
+        FINITE,
+        /** Every input but NaN fires. */
+        ALWAYS,
+        /** No input fires. */
+        NEVER
+    }
+
     private final String source;
     private final int channels;
     private final DType dtype;
@@ -76,6 +91,38 @@ public final class FoldedThreshold extends Layer {
     /** The upper bounds {@code [C]} (a copy): {@code +inf} for a channel with positive gamma. */
     public Tensor upper() {
         return buffer("upper").copy();
+    }
+
+    /** The rule of channel {@code c} in {@code [0, C)}. */
+    public Direction direction(int c) {
+        double lo = bound("lower", c);
+        double hi = bound("upper", c);
+        if (lo > hi) {
+            return Direction.NEVER;
+        }
+        if (lo == Double.NEGATIVE_INFINITY) {
+            return hi == Double.POSITIVE_INFINITY ? Direction.ALWAYS : Direction.AT_MOST;
+        }
+        return hi == Double.POSITIVE_INFINITY ? Direction.AT_LEAST : Direction.FINITE;
+    }
+
+    /**
+     * The threshold of channel {@code c}: the lower bound for {@link Direction#AT_LEAST}, the upper
+     * for {@link Direction#AT_MOST}, NaN for the constant rules.
+     */
+    public double threshold(int c) {
+        return switch (direction(c)) {
+            case AT_LEAST -> bound("lower", c);
+            case AT_MOST -> bound("upper", c);
+            default -> Double.NaN;
+        };
+    }
+
+    private double bound(String name, int c) {
+        if (c < 0 || c >= channels) {
+            throw new IndexOutOfBoundsException(describe() + ": channel " + c + " is outside [0, " + channels + ")");
+        }
+        return buffer(name).toDoubleArray()[c];
     }
 
     /** Refused: a folded threshold holds evaluation constants and cannot train. */

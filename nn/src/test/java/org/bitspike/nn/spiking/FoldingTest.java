@@ -208,6 +208,14 @@ class FoldingTest {
         for (long salt = 0; salt < 3; salt++) {
             assertSameRun(source, folded, input(spec, salt));
         }
+        // NaN, infinities and -0 reach the folded layers (mostly as NaN and infinities after a layer)
+        double[] x = input(spec, 3).toDoubleArray();
+        SplittableRandom rnd = new SplittableRandom(spec.seed());
+        double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 3e38, -3e38};
+        for (double special : specials) {
+            x[rnd.nextInt(x.length)] = special;
+        }
+        assertSameRun(source, folded, Tensor.of(x, input(spec, 3).shape()).to(DType.FLOAT32));
     }
 
     /**
@@ -468,6 +476,13 @@ class FoldingTest {
         assertArrayEquals(new double[] {-Float.MAX_VALUE, Float.MAX_VALUE}, new double[] {lower[2], upper[2]},
                 "gamma = 0, beta 2: every finite input fires");
         assertTrue(lower[3] > upper[3], "gamma = -0, beta -1: nothing fires");
+        assertEquals(List.of(FoldedThreshold.Direction.AT_LEAST, FoldedThreshold.Direction.AT_MOST,
+                FoldedThreshold.Direction.FINITE, FoldedThreshold.Direction.NEVER),
+                List.of(t.direction(0), t.direction(1), t.direction(2), t.direction(3)));
+        assertEquals(lower[0], t.threshold(0));
+        assertEquals(upper[1], t.threshold(1));
+        assertTrue(Double.isNaN(t.threshold(2)));
+        assertThrows(IndexOutOfBoundsException.class, () -> t.direction(4));
     }
 
     @Test
