@@ -14,9 +14,11 @@ import org.bitspike.nn.Functional;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Sequential;
+import org.bitspike.nn.models.ResidualBlock;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
+import org.bitspike.tensor.TensorException;
 
 /**
  * Folded inference for Hoyer spiking models (the BANN deploy form, digest section 2.5 last
@@ -47,14 +49,16 @@ public final class Folding {
 
     /**
      * An inference-only copy of {@code model} in which every {@code BatchNorm -> HoyerSpike} pair (in
-     * evaluation semantics) is a {@link FoldedThreshold}, a {@link HoyerSpike} not preceded by a
-     * batch norm is folded alone ({@code u} = its input), and every {@link Dropout} (the identity in
-     * evaluation) is removed. The result emits, on every input, exactly the spikes and outputs of
+     * evaluation semantics; a dropout between them is allowed) is a {@link FoldedThreshold}, a
+     * {@link HoyerSpike} not preceded by a batch norm (e.g. after a residual sum) is folded alone
+     * ({@code u} = its input), a batch norm not followed by a spike is frozen in evaluation (a copy
+     * of its constants, the same call), and every {@link Dropout} (the identity in evaluation) is
+     * removed. The result emits, on every input, exactly the spikes and outputs of
      * {@code model.eval().forward(input)}.
      *
-     * <p>What is copied: {@link Sequential} containers (same child names, so parameter names match
-     * the source's), {@link Conv2d} and {@link Linear} layers (their parameters copied: the folded
-     * model is a snapshot, training the source later does not change it). The stateless layers of
+     * <p>What is copied: {@link Sequential} containers and {@link ResidualBlock}s (same child names, so
+     * parameter names match the source's), {@link Conv2d} and {@link Linear} layers (their parameters
+     * copied: the folded model is a snapshot, training the source later does not change it). The stateless layers of
      * this framework (pooling, flatten, activations: no parameters, buffers or children, and
      * evaluation-independent) are called through a wrapper, never adopted, so nothing done to the
      * folded model reaches them. {@code model} is not modified, not even its modes. A root that is
@@ -71,22 +75,20 @@ public final class Folding {
      * <p>Shapes: as the source's. No gradient flows through a folded threshold.
      *
      * @throws IllegalArgumentException naming the layer's path and class for a structure that cannot
-     *     be folded: a {@code BatchNorm} not followed by a {@code HoyerSpike}, a container other than
-     *     {@code Sequential} (e.g. a residual block), a layer with state of another class or a layer
-     *     from outside this framework (its evaluation behaviour cannot be vouched for), batch norm
+     *     be folded: a container other than {@code Sequential} and {@code ResidualBlock}, a layer with
+     *     state of another class or a layer from outside this framework (its evaluation behaviour
+     *     cannot be vouched for), batch norm
      *     and spike of different dtypes or channel counts, or constants breaking the preconditions
      *     above (naming the channel and value)
      */
     public static Layer fold(Layer model) {
         Objects.requireNonNull(model, "fold: model is null");
-        Map<String, Layer> parts;
         if (model instanceof Sequential root) {
-            parts = foldSequence(root, "");
-        } else {
-            Sequential single = new Sequential();
-            parts = foldSequence(single.add("0", model), "");
+            return new FoldedModel(foldSequence(root, ""));
         }
-        return new FoldedModel(parts);
+        Map<String, Layer> single = new LinkedHashMap<>();
+        single.put("0", foldLayer(model, "0"));
+        return new FoldedModel(single);
     }
 
     /** The folded children of {@code seq}, by their names in the source. */
@@ -101,37 +103,50 @@ public final class Folding {
         for (int i = 0; i < entries.size(); i++) {
             String name = entries.get(i).getKey();
             Layer layer = entries.get(i).getValue();
-            String path = prefix + name;
-            if (layer instanceof BatchNorm norm) {
-                Layer next = i + 1 < entries.size() ? entries.get(i + 1).getValue() : null;
-                if (!(next instanceof HoyerSpike spike)) {
-                    throw new IllegalArgumentException("fold: BatchNorm at '" + path + "' is followed by "
-                            + (next == null ? "nothing" : next.getClass().getSimpleName()) + "; only "
-                            + "BatchNorm -> HoyerSpike (dropout between them allowed) can be folded");
-                }
-                String spikePath = prefix + entries.get(i + 1).getKey();
-                out.put(entries.get(i + 1).getKey(), foldPair(path + " -> " + spikePath, norm, spike));
+            Layer next = i + 1 < entries.size() ? entries.get(i + 1).getValue() : null;
+            if (layer instanceof BatchNorm norm && next instanceof HoyerSpike spike) {
+                String spikeName = entries.get(i + 1).getKey();
+                out.put(spikeName, foldPair(prefix + name + " -> " + prefix + spikeName, norm, spike));
                 i++;
-            } else if (layer instanceof HoyerSpike spike) {
-                out.put(name, foldPair(path, null, spike));
-            } else if (layer instanceof Sequential inner) {
-                Sequential copy = new Sequential();
-                foldSequence(inner, path + ".").forEach(copy::add);
-                out.put(name, copy);
-            } else if (layer instanceof Conv2d conv) {
-                out.put(name, copy(conv));
-            } else if (layer instanceof Linear linear) {
-                out.put(name, copy(linear));
-            } else if (layer.children().isEmpty() && layer.stateDict().isEmpty()
-                    && layer.getClass().getPackage() == Layer.class.getPackage()) {
-                out.put(name, new Borrowed(layer));
             } else {
-                throw new IllegalArgumentException("fold: cannot fold " + layer.getClass().getName() + " at '" + path
-                        + "': only Sequential containers, Conv2d, Linear, BatchNorm -> HoyerSpike, HoyerSpike, Dropout "
-                        + "and the stateless layers of org.bitspike.nn (pooling, flatten, activations) are supported");
+                out.put(name, foldLayer(layer, prefix + name));
             }
         }
         return out;
+    }
+
+    private static Sequential sequential(Map<String, Layer> parts) {
+        Sequential seq = new Sequential();
+        parts.forEach(seq::add);
+        return seq;
+    }
+
+    /** One layer that is not the batch norm of a pair, folded. */
+    private static Layer foldLayer(Layer layer, String path) {
+        if (layer instanceof HoyerSpike spike) {
+            return foldPair(path, null, spike);
+        } else if (layer instanceof BatchNorm norm) {
+            return new FrozenNorm(path, norm);
+        } else if (layer instanceof Sequential inner) {
+            return sequential(foldSequence(inner, path + "."));
+        } else if (layer instanceof ResidualBlock block) {
+            Map<String, Layer> parts = block.children();
+            Map<String, Layer> main = foldSequence((Sequential) parts.get("main"), path + ".main.");
+            Layer shortcut = parts.get("shortcut");
+            return new ResidualBlock(sequential(main),
+                    shortcut == null ? null : foldLayer(shortcut, path + ".shortcut"),
+                    foldLayer(parts.get("activation"), path + ".activation"));
+        } else if (layer instanceof Conv2d conv) {
+            return copy(conv);
+        } else if (layer instanceof Linear linear) {
+            return copy(linear);
+        } else if (layer.children().isEmpty() && layer.stateDict().isEmpty()
+                && layer.getClass().getPackage() == Layer.class.getPackage()) {
+            return new Borrowed(layer);
+        }
+        throw new IllegalArgumentException("fold: cannot fold " + layer.getClass().getName() + " at '" + path
+                + "': only Sequential containers, residual blocks, Conv2d, Linear, BatchNorm, HoyerSpike, Dropout "
+                + "and the stateless layers of org.bitspike.nn (pooling, flatten, activations) are supported");
     }
 
     /** {@code norm} (or none) followed by {@code spike} as one folded threshold. */
@@ -216,6 +231,39 @@ public final class Folding {
         @Override
         protected String describe() {
             return layer.toString().trim();
+        }
+    }
+
+    /**
+     * A batch norm not followed by a spike (e.g. before a residual sum), frozen in evaluation: the
+     * call {@link BatchNorm#forward} makes in evaluation, on copies of its constants.
+     */
+    private static final class FrozenNorm extends Layer {
+        private final String source;
+        private final double eps;
+
+        FrozenNorm(String source, BatchNorm norm) {
+            this.source = source;
+            this.eps = norm.eps();
+            buffer("weight", norm.weight().value().copy());
+            buffer("bias", norm.bias().value().copy());
+            buffer("runningMean", norm.runningMean().copy());
+            buffer("runningVar", norm.runningVar().copy());
+        }
+
+        @Override
+        public Var forward(Var x) {
+            if (x.dim() < 2 || x.size(1) != buffer("weight").size(0) || x.dtype() != buffer("weight").dtype()) {
+                throw TensorException.of(describe(), "input %s of %s must be [N, %d, ...] of %s", x.shape(), x.dtype(),
+                        buffer("weight").size(0), buffer("weight").dtype());
+            }
+            return Functional.batchNorm(x, buffer("runningMean"), buffer("runningVar"), Var.of(buffer("weight")),
+                    Var.of(buffer("bias")), false, 0, eps);
+        }
+
+        @Override
+        protected String describe() {
+            return "FrozenBatchNorm(" + source + ", eps " + eps + ")";
         }
     }
 

@@ -556,17 +556,42 @@ class FoldingTest {
 
     @Test
     void unsupportedStructuresAreNamed() {
-        RandomKey key = RandomKey.of(6);
-        IllegalArgumentException lone = assertThrows(IllegalArgumentException.class, () -> Folding.fold(new Sequential(
-                new Conv2d(1, 2, 3, 1, 1, false, key), BatchNorm.of2d(2), Layers.relu())));
-        assertTrue(lone.getMessage().contains("BatchNorm at '1'") && lone.getMessage().contains("Relu"),
-                lone.getMessage());
-        IllegalArgumentException resnet = assertThrows(IllegalArgumentException.class,
-                () -> Folding.fold(Models.create("resnet20", 3, 10, HoyerKinds.papers(), key)));
-        assertTrue(resnet.getMessage().contains("ResidualBlock") && resnet.getMessage().contains("stages.0.0"),
-                resnet.getMessage());
+        Layer foreign = new Layer() {
+            @Override
+            public Var forward(Var input) {
+                return input;
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Folding.fold(new Sequential()
+                .add("features", new Sequential(new Conv2d(1, 2, 3, 1, 1, false, RandomKey.of(6)), foreign))));
+        assertTrue(e.getMessage().contains("FoldingTest") && e.getMessage().contains("'features.1'"), e.getMessage());
         NullPointerException none = assertThrows(NullPointerException.class, () -> Folding.fold(null));
         assertTrue(none.getMessage().contains("fold"));
+    }
+
+    /** A Hoyer ResNet: spikes after residual sums fold alone, batch norms before a sum are frozen. */
+    @Test
+    @Tag("slow")
+    void hoyerResnetFoldsExactly() {
+        RandomKey key = RandomKey.of(8);
+        Layer model = Models.create("resnet20", 3, 10, HoyerKinds.papers(), key);
+        randomise(model, new SplittableRandom(8));
+        Map<String, Object> before = snapshot(model);
+        Layer folded = Folding.fold(model);
+        assertEquals(before, snapshot(model), "fold modified the source");
+        assertEquals(model.namedLayers().values().stream().filter(l -> l instanceof HoyerSpike).count(),
+                folded.namedLayers().values().stream().filter(l -> l instanceof FoldedThreshold).count());
+        assertSameRun(model, folded, Tensor.randn(key.fold(1), 2, 3, 32, 32));
+    }
+
+    /** A float model (BatchNorm -> ReLU, fused in the source) folds to a frozen evaluation copy. */
+    @Test
+    void floatModelFoldsToAnEvaluationSnapshot() {
+        RandomKey key = RandomKey.of(9);
+        Layer model = Models.create("vgg-small", 1, 10, key);
+        randomise(model, new SplittableRandom(9));
+        Layer folded = Folding.fold(model);
+        assertSameRun(model, folded, Tensor.randn(key.fold(1), 2, 1, 28, 28));
     }
 
     @Test
