@@ -74,6 +74,14 @@ public final class Folding {
      *
      * <p>Shapes: as the source's. No gradient flows through a folded threshold.
      *
+     * <pre>{@code
+     * Layer model = Models.create("vgg-small", 1, 10, HoyerKinds.papers(), key);
+     * // ... train ...
+     * Layer deploy = Folding.fold(model);              // model untouched; deploy is in evaluation
+     * Tensor logits = deploy.forward(images).value();  // model.eval().forward(images), bit for bit
+     * }</pre>
+     * ({@code FoldingTest.vggSmallAfterTrainingFoldsExactly} runs this.)
+     *
      * @throws IllegalArgumentException naming the layer's path and class for a structure that cannot
      *     be folded: a container other than {@code Sequential} and {@code ResidualBlock}, a layer with
      *     state of another class or a layer from outside this framework (its evaluation behaviour
