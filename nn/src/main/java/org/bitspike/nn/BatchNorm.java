@@ -80,6 +80,11 @@ public final class BatchNorm extends Layer {
         return buffer("runningVar");
     }
 
+    /** The epsilon added to the variance: evaluation divides by {@code sqrt(runningVar + eps)}. */
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Var forward(Var x) {
         return forward(x, Activation.IDENTITY);

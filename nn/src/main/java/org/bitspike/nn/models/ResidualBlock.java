@@ -15,12 +15,29 @@ public final class ResidualBlock extends Layer {
     private final Layer activation;
 
     public ResidualBlock(int in, int out, int stride, LayerKinds kinds, RandomKey key) {
-        main = child("main", new Sequential(
-                kinds.conv(in, out, 3, stride, 1, key.fold(0)), kinds.norm(out, true), kinds.activation(out, true),
-                kinds.conv(out, out, 3, 1, 1, key.fold(1)), kinds.norm(out, true)));
-        shortcut = stride == 1 && in == out ? null
-                : child("shortcut", new Sequential(kinds.conv(in, out, 1, stride, 0, key.fold(2)), kinds.norm(out, true)));
-        activation = child("activation", kinds.activation(out, true));
+        this(new Sequential(
+                        kinds.conv(in, out, 3, stride, 1, key.fold(0)), kinds.norm(out, true), kinds.activation(out, true),
+                        kinds.conv(out, out, 3, 1, 1, key.fold(1)), kinds.norm(out, true)),
+                stride == 1 && in == out ? null
+                        : new Sequential(kinds.conv(in, out, 1, stride, 0, key.fold(2)), kinds.norm(out, true)),
+                kinds.activation(out, true));
+    }
+
+    /**
+     * The block {@code activation(main(x) + shortcut(x))} from its parts, e.g. a transformed copy of
+     * another block's {@link #children()} ({@code main}, {@code shortcut}, {@code activation}); the
+     * parts are adopted as children, not copied.
+     *
+     * @param shortcut the shortcut, or null for the identity
+     */
+    public ResidualBlock(Sequential main, Layer shortcut, Layer activation) {
+        if (main == null || activation == null) {
+            throw new IllegalArgumentException("ResidualBlock: main " + (main == null ? "null" : "given")
+                    + " and activation " + (activation == null ? "null" : "given") + "; both are required");
+        }
+        this.main = child("main", main);
+        this.shortcut = shortcut == null ? null : child("shortcut", shortcut);
+        this.activation = child("activation", activation);
     }
 
     @Override
