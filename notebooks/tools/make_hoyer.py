@@ -115,6 +115,35 @@ String.format("test accuracy %.2f%% after %d epoch(s); near-threshold mass per l
         stats.layers().stream().map(c -> String.format("%.3f", c.nearThresholdMass(false))).collect(Collectors.toList()))
 """)
 md("""
+### Deploying it: batch norm and spike folded into one comparison
+
+In evaluation a block `conv [-> pool] -> BN -> HoyerSpike` computes, per channel, a monotone function
+of the accumulated input `x` followed by a comparison, so it is the same as comparing `x` with one
+per-channel constant (the direction set by the sign of BN's gamma). `Folding.fold` finds that
+constant exactly, by bisection over the ordered floats against the layer's own arithmetic, and the
+folded model must give the same logits, bit for bit:
+""")
+code("""
+Layer folded = Folding.fold(model);
+model.eval();
+long images = 0, identical = 0;
+try (GradMode.Scope noGrad = GradMode.noGrad()) {
+    for (org.bitspike.nn.data.Batch b : testLoader.epoch(0)) {
+        float[] a = model.forward(b.images()).value().toFloatArray(), f = folded.forward(b.images()).value().toFloatArray();
+        for (int i = 0; i < b.size(); i++) {
+            boolean same = true;
+            for (int k = 0; k < 10; k++) same &= Float.floatToIntBits(a[i * 10 + k]) == Float.floatToIntBits(f[i * 10 + k]);
+            identical += same ? 1 : 0;
+        }
+        images += b.size();
+    }
+}
+FoldedThreshold first = (FoldedThreshold) folded.namedLayers().values().stream().filter(l -> l instanceof FoldedThreshold)
+        .findFirst().orElseThrow();
+display(String.format("%s: channel 0 fires iff x %s %s", first.source(), first.direction(0), first.threshold(0)));
+String.format("folded logits bit-identical on %d of %d test images", identical, images)
+""")
+md("""
 ## Part 2: the papers' claims on Fashion-MNIST
 
 Seven full runs of `notebooks/experiments/02-hoyer.sh` (commands and recipe in that file: 15 epochs,
