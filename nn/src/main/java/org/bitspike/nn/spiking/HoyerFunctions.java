@@ -34,13 +34,12 @@ final class HoyerFunctions {
      * {@code z >= threshold ? 1 : 0} (threshold {@code [C]} per channel of u, not differentiated) with
      * backward {@code dz = g * surrogate'(z)}, {@code du = dz / |v|}, {@code dv = -sign(v) sum(dz z) / |v|}.
      */
-    static final class Fire extends Function {
-        private final String layer;
+    static final class Fire extends OfPotential {
         private final Surrogate surrogate;
         private final Tensor threshold;
 
         Fire(String layer, Surrogate surrogate, Tensor threshold) {
-            this.layer = layer;
+            super(layer);
             this.surrogate = surrogate;
             this.threshold = threshold;
         }
@@ -48,11 +47,6 @@ final class HoyerFunctions {
         @Override
         public String name() {
             return layer;
-        }
-
-        @Override
-        public String inputName(int i) {
-            return i == 0 ? "potential" : "clip";
         }
 
         @Override
@@ -72,15 +66,12 @@ final class HoyerFunctions {
             Var v = ctx.input(1);
             if (!GradMode.isEnabled() && u.dtype() == DType.FLOAT32 && surrogate instanceof Surrogate.Rectangle r) {
                 float a = (float) clipMagnitude(layer, v.value());
-                Spiking.Gradients d = Spiking.fireBackward(g.value().contiguous(), u.value(), a, (float) r.lo(),
-                        (float) r.hi(), (float) r.height(), ctx.needsInputGrad(0));
-                return new Var[] {d.input() == null ? null : Var.of(d.input()), clipGradient(ctx, v, d.clip())};
+                return fromFused(ctx, v, Spiking.fireBackward(g.value().contiguous(), u.value(), a, (float) r.lo(),
+                        (float) r.hi(), (float) r.height(), ctx.needsInputGrad(0)));
             }
             Var magnitude = v.abs();
             Var z = u.div(magnitude);
-            Var dz = g.mul(surrogate.derivative(z));
-            return new Var[] {ctx.needsInputGrad(0) ? dz.div(magnitude) : null,
-                ctx.needsInputGrad(1) ? dz.mul(z).sum().neg().div(magnitude).mul(Var.of(v.value().sign())) : null};
+            return throughNormalisation(ctx, g.mul(surrogate.derivative(z)), z, magnitude, v);
         }
     }
 
@@ -88,24 +79,18 @@ final class HoyerFunctions {
      * The squared Hoyer ratio {@code H(clamp(z, 0, 1))} of the whole tensor (0 when every entry is
      * clipped to 0), a 0-d result; the clamp passes its gradient on {@code [0, 1]} (autograd's clamp).
      */
-    static final class Ratio extends Function {
-        private final String layer;
+    static final class Ratio extends OfPotential {
         private final Spiking.ClippedSums known;
 
         /** @param known the potential's clipped sums if already computed (FLOAT32), else null */
         Ratio(String layer, Spiking.ClippedSums known) {
-            this.layer = layer;
+            super(layer);
             this.known = known;
         }
 
         @Override
         public String name() {
             return "hoyerRatio(" + layer + ")";
-        }
-
-        @Override
-        public String inputName(int i) {
-            return i == 0 ? "potential" : "clip";
         }
 
         @Override
@@ -129,9 +114,8 @@ final class HoyerFunctions {
             Var v = ctx.input(1);
             if (!GradMode.isEnabled() && u.dtype() == DType.FLOAT32) {
                 float a = (float) clipMagnitude(layer, v.value());
-                Spiking.Gradients d = Spiking.ratioBackward(u.value(), a, ctx.kept(0).itemDouble(), ctx.kept(1).itemDouble(),
-                        g.value().itemDouble(), ctx.needsInputGrad(0));
-                return new Var[] {d.input() == null ? null : Var.of(d.input()), clipGradient(ctx, v, d.clip())};
+                return fromFused(ctx, v, Spiking.ratioBackward(u.value(), a, ctx.kept(0).itemDouble(),
+                        ctx.kept(1).itemDouble(), g.value().itemDouble(), ctx.needsInputGrad(0)));
             }
             Var magnitude = v.abs();
             Var z = u.div(magnitude);
@@ -144,18 +128,35 @@ final class HoyerFunctions {
             // dH/dzc = 2 l1 / l2 (sign(zc) - zc l1 / l2); 0 when every zc is 0 (l1 = 0)
             Var dzc = Var.of(zc.value().sign()).sub(zc.mul(ext)).mul(ext.mul(2));
             Var inside = Var.of(z.value().ge(0).logicalAnd(z.value().le(1)).to(u.dtype()));
-            Var dz = g.mul(dzc).mul(inside);
-            return new Var[] {ctx.needsInputGrad(0) ? dz.div(magnitude) : null,
-                ctx.needsInputGrad(1) ? dz.mul(z).sum().neg().div(magnitude).mul(Var.of(v.value().sign())) : null};
+            return throughNormalisation(ctx, g.mul(dzc).mul(inside), z, magnitude, v);
         }
     }
 
-    /** {@code d|v|} from a fused pass as the gradient of v (its sign applied), in v's dtype and shape. */
-    private static Var clipGradient(Context ctx, Var v, double dMagnitude) {
-        if (!ctx.needsInputGrad(1)) {
-            return null;
+    /** A function of the potential u (input 0) and the clipping value v (input 1) through {@code z = u / |v|}. */
+    private abstract static class OfPotential extends Function {
+        final String layer;
+
+        OfPotential(String layer) {
+            this.layer = layer;
         }
-        return Var.of(Tensor.scalar(v.dtype(), dMagnitude * Math.signum(v.value().itemDouble())).reshape(v.shape()));
+
+        @Override
+        public String inputName(int i) {
+            return i == 0 ? "potential" : "clip";
+        }
+
+        /** The chain rule through z in Var ops: {@code du = dz / |v|}, {@code dv = -sign(v) sum(dz z) / |v|}. */
+        static Var[] throughNormalisation(Context ctx, Var dz, Var z, Var magnitude, Var v) {
+            return new Var[] {ctx.needsInputGrad(0) ? dz.div(magnitude) : null,
+                ctx.needsInputGrad(1) ? dz.mul(z).sum().neg().div(magnitude).mul(Var.of(v.value().sign())) : null};
+        }
+
+        /** A fused pass's gradients: du as it is, {@code d|v|} with v's sign applied, in v's dtype and shape. */
+        static Var[] fromFused(Context ctx, Var v, Spiking.Gradients d) {
+            Var dv = !ctx.needsInputGrad(1) ? null : Var.of(Tensor.scalar(v.dtype(),
+                    d.clip() * Math.signum(v.value().itemDouble())).reshape(v.shape()));
+            return new Var[] {d.input() == null ? null : Var.of(d.input()), dv};
+        }
     }
 
     /** theta [C] as [1, C, 1, ...] for a rank-{@code rank} input; a 0-d theta as it is. */

@@ -78,11 +78,7 @@ public final class HoyerRegularizer implements Regularizer, AutoCloseable {
 
     private HoyerRegularizer(Layer model, Options options) {
         this.options = options;
-        for (Layer layer : model.namedLayers().values()) {
-            if (layer instanceof HoyerSpike spike) {
-                handles.add(spike.observe(this::record));
-            }
-        }
+        HoyerSpike.layersOf(model, "HoyerRegularizer.attach").values().forEach(spike -> handles.add(spike.observe(this::record)));
     }
 
     /**
@@ -91,14 +87,8 @@ public final class HoyerRegularizer implements Regularizer, AutoCloseable {
      * @throws IllegalArgumentException when the model has no Hoyer spike layer
      */
     public static HoyerRegularizer attach(Layer model, Options options) {
-        Objects.requireNonNull(model, "HoyerRegularizer.attach: model is null");
         Objects.requireNonNull(options, "HoyerRegularizer.attach: options are null");
-        HoyerRegularizer r = new HoyerRegularizer(model, options);
-        if (r.handles.isEmpty()) {
-            throw new IllegalArgumentException("HoyerRegularizer.attach: " + model.getClass().getSimpleName()
-                    + " has no HoyerSpike layer to regularise");
-        }
-        return r;
+        return new HoyerRegularizer(model, options);
     }
 
     public Options options() {

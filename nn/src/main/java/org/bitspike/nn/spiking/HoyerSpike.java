@@ -1,6 +1,8 @@
 package org.bitspike.nn.spiking;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -164,6 +166,25 @@ public final class HoyerSpike extends Layer {
     /** The running theta used in evaluation: {@code [C]} channel-wise, 0-d otherwise (live buffer). */
     public Tensor runningTheta() {
         return buffer("runningTheta");
+    }
+
+    /**
+     * The Hoyer spike layers of {@code model} by dotted name, in the model's order.
+     *
+     * @throws IllegalArgumentException naming {@code who} when there are none
+     */
+    static Map<String, HoyerSpike> layersOf(Layer model, String who) {
+        Objects.requireNonNull(model, who + ": model is null");
+        Map<String, HoyerSpike> out = new LinkedHashMap<>();
+        model.namedLayers().forEach((name, layer) -> {
+            if (layer instanceof HoyerSpike spike) {
+                out.put(name, spike);
+            }
+        });
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(who + ": " + model.getClass().getSimpleName() + " has no HoyerSpike layer");
+        }
+        return out;
     }
 
     /** Calls {@code observer} after every forward until the handle is removed. */

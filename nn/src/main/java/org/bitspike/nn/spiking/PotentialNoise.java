@@ -22,11 +22,9 @@ public final class PotentialNoise implements AutoCloseable {
 
     private PotentialNoise(Layer model, double sigma, RandomKey key) {
         int index = 0;
-        for (Layer layer : model.namedLayers().values()) {
-            if (layer instanceof HoyerSpike spike) {
-                RandomKey layerKey = key.fold(index++);
-                handles.add(spike.perturb(u -> noisy(u, sigma, layerKey.fold(calls++))));
-            }
+        for (HoyerSpike spike : HoyerSpike.layersOf(model, "PotentialNoise.attach").values()) {
+            RandomKey layerKey = key.fold(index++);
+            handles.add(spike.perturb(u -> noisy(u, sigma, layerKey.fold(calls++))));
         }
     }
 
@@ -37,18 +35,11 @@ public final class PotentialNoise implements AutoCloseable {
      * @throws IllegalArgumentException naming the value, or when the model has no Hoyer spike layer
      */
     public static PotentialNoise attach(Layer model, double sigma, RandomKey key) {
-        Objects.requireNonNull(model, "PotentialNoise.attach: model is null");
         Objects.requireNonNull(key, "PotentialNoise.attach: key is null");
         if (!(sigma >= 0) || !Double.isFinite(sigma)) {
             throw new IllegalArgumentException("PotentialNoise.attach: sigma must be non-negative and finite, got " + sigma);
         }
-        PotentialNoise noise = new PotentialNoise(model, sigma, key);
-        if (noise.handles.isEmpty()) {
-            noise.close();
-            throw new IllegalArgumentException("PotentialNoise.attach: " + model.getClass().getSimpleName()
-                    + " has no HoyerSpike layer");
-        }
-        return noise;
+        return new PotentialNoise(model, sigma, key);
     }
 
     private static Var noisy(Var u, double sigma, RandomKey key) {

@@ -106,11 +106,9 @@ public final class SpikeStatistics implements AutoCloseable {
 
     private SpikeStatistics(Layer model, Options options) {
         this.options = options;
-        model.namedLayers().forEach((name, layer) -> {
-            if (layer instanceof HoyerSpike spike) {
-                counts.put(spike, new LayerCounts(name, spike, options.bins()));
-                handles.add(spike.observe(this::record));
-            }
+        HoyerSpike.layersOf(model, "SpikeStatistics.attach").forEach((name, spike) -> {
+            counts.put(spike, new LayerCounts(name, spike, options.bins()));
+            handles.add(spike.observe(this::record));
         });
     }
 
@@ -125,14 +123,8 @@ public final class SpikeStatistics implements AutoCloseable {
      * @throws IllegalArgumentException when the model has no Hoyer spike layer
      */
     public static SpikeStatistics attach(Layer model, Options options) {
-        Objects.requireNonNull(model, "SpikeStatistics.attach: model is null");
         Objects.requireNonNull(options, "SpikeStatistics.attach: options are null");
-        SpikeStatistics s = new SpikeStatistics(model, options);
-        if (s.counts.isEmpty()) {
-            throw new IllegalArgumentException("SpikeStatistics.attach: " + model.getClass().getSimpleName()
-                    + " has no HoyerSpike layer");
-        }
-        return s;
+        return new SpikeStatistics(model, options);
     }
 
     public Options options() {
