@@ -22,7 +22,6 @@ Part 2 reads the results of the full 15-epoch runs made by `notebooks/experiment
 (committed under `notebooks/results/02-hoyer/`), so it shows the same numbers in both modes.
 """)
 code("""
-import org.bitspike.nn.spiking.*;
 import org.knowm.xchart.*;
 import com.google.gson.*;
 boolean smoke = "1".equals(System.getenv("BITSPIKE_SMOKE"));

@@ -51,6 +51,7 @@ record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String>
             "import org.bitspike.nn.data.*;",
             "import org.bitspike.nn.train.*;",
             "import org.bitspike.nn.metrics.*;",
+            "import org.bitspike.nn.spiking.*;",
             "import org.bitspike.jupyter.display.*;",
             "import static org.bitspike.jupyter.display.Display.*;",
             // initialise the kernels now: an interrupt that stops a cell by force inside a class
