@@ -24,10 +24,10 @@ import org.bitspike.tensor.kernel.Tuning;
  * Each is one pass over the potential; the composite tensor ops they replace take five to ten.
  * The passes run on the provider's {@link SpikeKernels}, and their results do not depend on the
  * provider or the thread count: elementwise results are the oracle's float operations, and every sum
- * is in double in a fixed order (a channel's sums in the reductions' order over its images and
- * positions, as {@code sum} over dimensions {@code 0, 2, ..} adds them; the clipping value's gradient
- * over fixed chunks of {@value Tuning#ELEMENTWISE_TASK_ELEMENTS} values, each in the reductions'
- * order, added in chunk order).
+ * is in double in a fixed order (a channel's sums in {@value Tuning#SUM_LANES} partials, value
+ * {@code i} of each plane going to partial {@code i mod SUM_LANES}, planes added image by image, the
+ * partials combined by the reductions' pairwise tree; the clipping value's gradient over fixed chunks
+ * of {@value Tuning#ELEMENTWISE_TASK_ELEMENTS} values, each summed the same way, added in chunk order).
  *
  * <p>NaN: a NaN z clips to 0 in the sums, never fires and lies outside every window, so its
  * gradient to u is 0; but its term {@code gz * u = 0 * NaN} makes the clipping value's gradient NaN,
@@ -85,12 +85,14 @@ public final class Spiking {
         SpikeKernels k = KernelProvider.get().spikes();
         double[] l1 = new double[channels];
         double[] l2 = new double[channels];
-        // A task owns whole channels, each summed image by image in position order: the same bits
-        // for any thread count.
+        // A task owns whole channels, each summed image by image into the same partials: the same
+        // bits for any thread count. NOTE: positions count from each plane's start (j0 = 0), not
+        // through the channel as a reduction over dimensions 0, 2, .. would: every plane then starts
+        // a vector block, which for 7x7 and 14x14 planes saves a scalar head or a rotation per call.
         IntConsumer channel = c -> {
             double[] partials = new double[2 * LANES];
             for (int img = 0; img < images; img++) {
-                k.clippedSums(plane, us, base + (img * channels + c) * plane, a, img * plane, partials);
+                k.clippedSums(plane, us, base + (img * channels + c) * plane, a, 0, partials);
             }
             l1[c] = Normalization.combine(partials, 0);
             l2[c] = Normalization.combine(partials, LANES);

@@ -18,8 +18,9 @@ import org.bitspike.tensor.kernel.Tuning;
  * every window and clips to 0, as in the oracle's {@code >}/{@code <=} tests), the gradients are the
  * oracle's float operations in its order (no fused multiply-add), and the sums keep the
  * {@value Tuning#SUM_LANES} double partials in vectors whose lane {@code l} is partial {@code l}, as
- * {@link VectorReductions} does. The elements before the first position that is a multiple of 16,
- * and the tail, go through the oracle.
+ * {@link VectorReductions} does, except that a run need not start at a multiple of 16: the vector
+ * body works on the partials rotated by the run's phase ({@link #rotated}). The tail (under 16
+ * elements) goes through the oracle.
  *
  * <p>NOTE: written to {@link VectorReductions}' rules against boxing: every loop is a small method
  * of its own taking and returning arrays, no helper takes or returns a vector, one float species
@@ -40,27 +41,52 @@ final class VectorSpiking implements SpikeKernels {
         assert LANES == 4 * D.length() : "the sums hold SUM_LANES partials in four vectors";
     }
 
-    /** Elements from the run's start to the first position that is a multiple of SUM_LANES. */
-    private static int head(int j0) {
-        return (LANES - j0 % LANES) % LANES;
+    /**
+     * The partials the vector body accumulates into for a run starting at position {@code j0}: lane
+     * {@code l} of set {@code s} is partial {@code (j0 + l) mod SUM_LANES} of that set, so element
+     * {@code i} of the run, which the body adds to lane {@code i mod 16}, reaches its partial
+     * {@code (j0 + i) mod 16} with no scalar head to align the start. Every partial still adds its
+     * values in increasing position, so the bits are the oracle's. NOTE: aligning a run's start
+     * instead would cost up to 15 scalar elements per run, a third of a 7x7 plane. The sums
+     * themselves when the phase is 0.
+     */
+    private static double[] rotated(double[] sums, int sets, int j0) {
+        int phase = j0 % LANES;
+        if (phase == 0) {
+            return sums;
+        }
+        double[] r = new double[sets * LANES];
+        for (int s = 0; s < sets; s++) {
+            int at = s * LANES;
+            System.arraycopy(sums, at + phase, r, at, LANES - phase);
+            System.arraycopy(sums, at, r, at + LANES - phase, phase);
+        }
+        return r;
     }
 
-    private static int end(int n, int head) {
-        return head + (n - head) / LANES * LANES;
+    /** Writes the body's partials {@code r} back where they belong (nothing when they are the sums). */
+    private static void unrotate(double[] r, double[] sums, int sets, int j0) {
+        if (r == sums) {
+            return;
+        }
+        int phase = j0 % LANES;
+        for (int s = 0; s < sets; s++) {
+            int at = s * LANES;
+            System.arraycopy(r, at, sums, at + phase, LANES - phase);
+            System.arraycopy(r, at + LANES - phase, sums, at, phase);
+        }
     }
 
     // ---- clipped sums ----
 
     @Override
     public void clippedSums(int n, float[] u, int uOff, float a, int j0, double[] sums) {
-        if (n < 2 * LANES) {
-            SCALAR.clippedSums(n, u, uOff, a, j0, sums);
-            return;
+        int end = n / LANES * LANES;
+        if (end > 0) {
+            double[] acc = rotated(sums, 2, j0);
+            clippedSumsBody(end, u, uOff, a, acc);
+            unrotate(acc, sums, 2, j0);
         }
-        int head = head(j0);
-        int end = end(n, head);
-        SCALAR.clippedSums(head, u, uOff, a, j0, sums);
-        clippedSumsBody(end - head, u, uOff + head, a, sums);
         SCALAR.clippedSums(n - end, u, uOff + end, a, j0 + end, sums);
     }
 
@@ -133,17 +159,15 @@ final class VectorSpiking implements SpikeKernels {
     @Override
     public void fireBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
                              float height, int j0, double[] sums, float[] du, int duOff) {
-        if (n < 2 * LANES) {
-            SCALAR.fireBackward(n, g, gOff, u, uOff, a, lo, hi, height, j0, sums, du, duOff);
-            return;
-        }
-        int head = head(j0);
-        int end = end(n, head);
-        SCALAR.fireBackward(head, g, gOff, u, uOff, a, lo, hi, height, j0, sums, du, duOff);
-        if (du == null) {
-            fireSums(end - head, g, gOff + head, u, uOff + head, a, lo, hi, height, sums);
-        } else {
-            fireGradients(end - head, g, gOff + head, u, uOff + head, a, lo, hi, height, sums, du, duOff + head);
+        int end = n / LANES * LANES;
+        if (end > 0) {
+            double[] acc = rotated(sums, 1, j0);
+            if (du == null) {
+                fireSums(end, g, gOff, u, uOff, a, lo, hi, height, acc);
+            } else {
+                fireGradients(end, g, gOff, u, uOff, a, lo, hi, height, acc, du, duOff);
+            }
+            unrotate(acc, sums, 1, j0);
         }
         SCALAR.fireBackward(n - end, g, gOff + end, u, uOff + end, a, lo, hi, height, j0 + end, sums, du,
                 du == null ? 0 : duOff + end);
@@ -232,17 +256,15 @@ final class VectorSpiking implements SpikeKernels {
     @Override
     public void ratioBackward(int n, float[] u, int uOff, float a, float scale, float ext, int j0, double[] sums,
                               float[] du, int duOff) {
-        if (n < 2 * LANES) {
-            SCALAR.ratioBackward(n, u, uOff, a, scale, ext, j0, sums, du, duOff);
-            return;
-        }
-        int head = head(j0);
-        int end = end(n, head);
-        SCALAR.ratioBackward(head, u, uOff, a, scale, ext, j0, sums, du, duOff);
-        if (du == null) {
-            ratioSums(end - head, u, uOff + head, a, scale, ext, sums);
-        } else {
-            ratioGradients(end - head, u, uOff + head, a, scale, ext, sums, du, duOff + head);
+        int end = n / LANES * LANES;
+        if (end > 0) {
+            double[] acc = rotated(sums, 1, j0);
+            if (du == null) {
+                ratioSums(end, u, uOff, a, scale, ext, acc);
+            } else {
+                ratioGradients(end, u, uOff, a, scale, ext, acc, du, duOff);
+            }
+            unrotate(acc, sums, 1, j0);
         }
         SCALAR.ratioBackward(n - end, u, uOff + end, a, scale, ext, j0 + end, sums, du,
                 du == null ? 0 : duOff + end);
@@ -331,18 +353,15 @@ final class VectorSpiking implements SpikeKernels {
     public void fireAndRatioBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
                                      float height, float scale, float ext, int j0, double[] sums, float[] du,
                                      int duOff) {
-        if (n < 2 * LANES) {
-            SCALAR.fireAndRatioBackward(n, g, gOff, u, uOff, a, lo, hi, height, scale, ext, j0, sums, du, duOff);
-            return;
-        }
-        int head = head(j0);
-        int end = end(n, head);
-        SCALAR.fireAndRatioBackward(head, g, gOff, u, uOff, a, lo, hi, height, scale, ext, j0, sums, du, duOff);
-        if (du == null) {
-            bothSums(end - head, g, gOff + head, u, uOff + head, a, lo, hi, height, scale, ext, sums);
-        } else {
-            bothGradients(end - head, g, gOff + head, u, uOff + head, a, lo, hi, height, scale, ext, sums, du,
-                    duOff + head);
+        int end = n / LANES * LANES;
+        if (end > 0) {
+            double[] acc = rotated(sums, 2, j0);
+            if (du == null) {
+                bothSums(end, g, gOff, u, uOff, a, lo, hi, height, scale, ext, acc);
+            } else {
+                bothGradients(end, g, gOff, u, uOff, a, lo, hi, height, scale, ext, acc, du, duOff);
+            }
+            unrotate(acc, sums, 2, j0);
         }
         SCALAR.fireAndRatioBackward(n - end, g, gOff + end, u, uOff + end, a, lo, hi, height, scale, ext, j0 + end,
                 sums, du, du == null ? 0 : duOff + end);
