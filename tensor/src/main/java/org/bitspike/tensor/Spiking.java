@@ -26,7 +26,9 @@ import org.bitspike.tensor.kernel.Tuning;
  * provider or the thread count: elementwise results are the oracle's float operations, and every sum
  * is in double in a fixed order (a channel's sums in {@value Tuning#SUM_LANES} partials, value
  * {@code i} of each plane going to partial {@code i mod SUM_LANES}, planes added image by image, the
- * partials combined by the reductions' pairwise tree; the clipping value's gradient over fixed chunks
+ * partials combined by the reductions' pairwise tree; planes of under 16 values are summed as one
+ * run per channel, value {@code image * plane + i} going to partial {@code (image * plane + i) mod
+ * SUM_LANES}; the clipping value's gradient over fixed chunks
  * of {@value Tuning#ELEMENTWISE_TASK_ELEMENTS} values, each summed the same way, added in chunk order).
  *
  * <p>NaN: a NaN z clips to 0 in the sums, never fires and lies outside every window, so its
@@ -80,19 +82,29 @@ public final class Spiking {
         int images = u.size(0);
         int channels = u.size(1);
         int plane = planeSize(u);
-        float[] us = src.storage().floats();
-        int base = src.offset();
+        // NOTE: planes of under 16 values ([N, F] inputs: one value) would be one kernel call per
+        // value, ten times slower than a pass; a channel-major copy [C, N, plane] makes each
+        // channel one run instead, for the price of a copy of u.
+        boolean gathered = plane < LANES && images > 1;
+        Tensor runs = gathered ? src.view(images, channels, plane).transpose(0, 1).contiguous() : src;
+        int run = gathered ? images * plane : plane;
+        int runsPerChannel = gathered ? 1 : images;
+        int runStride = gathered ? run : channels * plane;
+        float[] us = runs.storage().floats();
+        int base = runs.offset();
         SpikeKernels k = KernelProvider.get().spikes();
         double[] l1 = new double[channels];
         double[] l2 = new double[channels];
-        // A task owns whole channels, each summed image by image into the same partials: the same
-        // bits for any thread count. NOTE: positions count from each plane's start (j0 = 0), not
-        // through the channel as a reduction over dimensions 0, 2, .. would: every plane then starts
-        // a vector block, which for 7x7 and 14x14 planes saves a scalar head or a rotation per call.
+        // A task owns whole channels, each summed run by run (plane by plane, image order) into the
+        // same partials: the same bits for any thread count. NOTE: positions count from each run's
+        // start (j0 = 0), not through the channel as a reduction over dimensions 0, 2, .. would:
+        // every plane then starts a vector block, which for 7x7 and 14x14 planes saves a scalar head
+        // or a rotation of the partials per call.
         IntConsumer channel = c -> {
             double[] partials = new double[2 * LANES];
-            for (int img = 0; img < images; img++) {
-                k.clippedSums(plane, us, base + (img * channels + c) * plane, a, 0, partials);
+            int first = gathered ? c * run : c * plane;
+            for (int r = 0; r < runsPerChannel; r++) {
+                k.clippedSums(run, us, base + first + r * runStride, a, 0, partials);
             }
             l1[c] = Normalization.combine(partials, 0);
             l2[c] = Normalization.combine(partials, LANES);

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Spiking}'s passes against naive double-precision references written from their javadoc
  * (the spike and window decisions on the float z = u / a, the values and sums in double), to float
- * tolerance; on contiguous tensors, strided views, rank-2 inputs and a tensor large enough to be
- * split into tasks and chunks. The fused backward is the two single ones; NaN, an all-clipped
+ * tolerance; on contiguous tensors, strided views, rank-2 inputs and other planes of under 16
+ * values (summed channel-major), and tensors large enough to be split into tasks and chunks. The fused backward is the two single ones; NaN, an all-clipped
  * potential and bad input behave as documented.
  */
 class SpikingTest {
-    private static final int[][] SHAPES = {{3, 4, 5, 7}, {2, 3}, {2, 5, 1}, {4, 2, 16, 16}, {1, 1, 1}, {4, 8, 96, 96}};
+    private static final int[][] SHAPES = {{3, 4, 5, 7}, {2, 3}, {2, 5, 1}, {6, 3, 2, 3}, {4, 2, 16, 16}, {1, 1, 1},
+        {4, 8, 96, 96}, {1024, 300}};
 
     /** Potentials around the interesting z (0, the thresholds, 1, 2), with ties a * k now and then. */
     private static Tensor potential(int[] shape, float a, long seed) {
