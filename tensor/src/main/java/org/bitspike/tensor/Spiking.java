@@ -28,8 +28,8 @@ import org.bitspike.tensor.kernel.Tuning;
  * {@code i} of each plane going to partial {@code i mod SUM_LANES}, planes added image by image, the
  * partials combined by the reductions' pairwise tree; planes of under 16 values are summed as one
  * run per channel, value {@code image * plane + i} going to partial {@code (image * plane + i) mod
- * SUM_LANES}; the clipping value's gradient over fixed chunks
- * of {@value Tuning#ELEMENTWISE_TASK_ELEMENTS} values, each summed the same way, added in chunk order).
+ * SUM_LANES}; the clipping value's gradient over fixed chunks of
+ * {@value Tuning#ELEMENTWISE_TASK_ELEMENTS} values, each summed the same way, added in chunk order).
  *
  * <p>NaN: a NaN z clips to 0 in the sums, never fires and lies outside every window, so its
  * gradient to u is 0; but its term {@code gz * u = 0 * NaN} makes the clipping value's gradient NaN,
@@ -262,9 +262,12 @@ public final class Spiking {
         return new Gradients(du, clipGradient(s[0], a) + clipGradient(s[1], a));
     }
 
-    /** {@code -sum(gz * u) / a^2}: the chain rule through {@code z = u / a}. */
+    /**
+     * {@code -sum(gz * u) / a^2}: the chain rule through {@code z = u / a}. {@code 0 - sum} rather
+     * than {@code -sum}, so that no gradient is +0, not -0.
+     */
     private static double clipGradient(double sum, float a) {
-        return -sum / ((double) a * a);
+        return (0.0 - sum) / ((double) a * a);
     }
 
     /** Work on the flat range {@code [from, to)} of a contiguous tensor. */
@@ -273,7 +276,7 @@ public final class Spiking {
         void run(int from, int to);
     }
 
-    /** Work on {@code [from, to)} that adds {@code sets} groups of {@link Tuning#SUM_LANES} partials to {@code sums}. */
+    /** Work on {@code [from, to)} adding {@code sets} groups of {@link Tuning#SUM_LANES} partials to {@code sums}. */
     @FunctionalInterface
     private interface ChunkSums {
         void run(int from, int to, double[] sums);

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  * {@link Spiking}'s passes against naive double-precision references written from their javadoc
  * (the spike and window decisions on the float z = u / a, the values and sums in double), to float
  * tolerance; on contiguous tensors, strided views, rank-2 inputs and other planes of under 16
- * values (summed channel-major), and tensors large enough to be split into tasks and chunks. The fused backward is the two single ones; NaN, an all-clipped
- * potential and bad input behave as documented.
+ * values (summed channel-major), and tensors large enough to be split into tasks and chunks. The
+ * fused backward is the two single ones; NaN, an all-clipped potential, empty tensors and bad input
+ * behave as documented.
  */
 class SpikingTest {
     private static final int[][] SHAPES = {{3, 4, 5, 7}, {2, 3}, {2, 5, 1}, {6, 3, 2, 3}, {4, 2, 16, 16}, {1, 1, 1},
@@ -140,9 +141,11 @@ class SpikingTest {
                     height, true);
             float[] got = d.input().toFloatArray();
             for (int i = 0; i < us.length; i++) {
-                assertClose(du[i], got[i], 1e-6 * Math.abs(du[i]), "du[" + i + "] of " + java.util.Arrays.toString(shape));
+                assertClose(du[i], got[i], 1e-6 * Math.abs(du[i]), "du[" + i + "] of "
+                        + java.util.Arrays.toString(shape));
             }
-            assertClose(da, d.clip(), 1e-6 * abs / ((double) a * a) + 1e-12, "da of " + java.util.Arrays.toString(shape));
+            assertClose(da, d.clip(), 1e-6 * abs / ((double) a * a) + 1e-12,
+                    "da of " + java.util.Arrays.toString(shape));
             Spiking.Gradients only = Spiking.fireBackward(g, u, a, lo, hi, height, false);
             assertNull(only.input());
             assertEquals(d.clip(), only.clip(), "da without du");
@@ -238,10 +241,7 @@ class SpikingTest {
                     true);
             assertArrayEquals(fire.input().add(ratio.input()).toFloatArray(), both.input().toFloatArray(),
                     "du of " + java.util.Arrays.toString(shape));
-            double sum = fire.clip() + ratio.clip();
-            // == rather than bits: with l2 = 0 the fused pass is fire's alone, whose -0.0 the sum makes +0.0
-            assertTrue(sum == both.clip(), () -> "da of " + java.util.Arrays.toString(shape) + ": " + both.clip()
-                    + ", the two passes " + sum);
+            assertEquals(fire.clip() + ratio.clip(), both.clip(), "da of " + java.util.Arrays.toString(shape));
             Spiking.Gradients clipOnly = Spiking.fireAndRatioBackward(g, u, a, 0f, 2f, 0.5f, s.totalL1(), s.totalL2(),
                     0.3, false);
             assertNull(clipOnly.input());
@@ -293,6 +293,22 @@ class SpikingTest {
         assertArrayEquals(new double[] {0.3125, 2.5625}, s.l2());
         assertArrayEquals(new float[] {0f, 0f, 1f, 1f, 1f, 0f},
                 Spiking.fire(u, 2f, new float[] {0.5f, 0.8f}).toFloatArray());
+    }
+
+    /** No images, no channels or no positions: empty results, no error. */
+    @Test
+    void emptyPotentials() {
+        for (int[] shape : new int[][] {{0, 3, 4}, {2, 0, 3}, {2, 3, 0}, {0, 5}}) {
+            Tensor u = Tensor.zeros(shape);
+            Spiking.ClippedSums s = Spiking.clippedSums(u, 1f);
+            assertEquals(shape[1], s.l1().length);
+            assertEquals(0.0, s.totalL1());
+            assertArrayEquals(shape, Spiking.fire(u, 1f, new float[shape[1]]).shape());
+            Spiking.Gradients d = Spiking.fireAndRatioBackward(u, u, 1f, 0f, 2f, 0.5f, 1, 1, 1, true);
+            assertArrayEquals(shape, d.input().shape());
+            assertEquals(0.0, d.clip());
+            assertEquals(0.0, Spiking.ratioBackward(u, 1f, 1, 1, 1, false).clip());
+        }
     }
 
     @Test
