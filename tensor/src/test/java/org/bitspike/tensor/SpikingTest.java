@@ -41,6 +41,14 @@ class SpikingTest {
         return Tensor.of(g, shape);
     }
 
+    /** A contiguous copy of x at storage offset 5 (contiguous() returns it as it is). */
+    private static Tensor atOffset5(Tensor x) {
+        Tensor v = Tensor.zeros(x.numel() + 5).narrow(0, 5, x.numel()).view(x.shape());
+        v.copy_(x);
+        assertTrue(v.offset() == 5 && v.isContiguous(), "the layout under test");
+        return v;
+    }
+
     private static int planeOf(int[] shape) {
         int p = 1;
         for (int d = 2; d < shape.length; d++) {
@@ -76,7 +84,7 @@ class SpikingTest {
                 l2[c] += zc * zc;
                 abs[c] += 1;
             }
-            for (Tensor view : new Tensor[] {u, TensorLayouts.offset7(u), TensorLayouts.permuted(u)}) {
+            for (Tensor view : new Tensor[] {u, TensorLayouts.offset7(u), TensorLayouts.permuted(u), atOffset5(u)}) {
                 Spiking.ClippedSums s = Spiking.clippedSums(view, a);
                 for (int c = 0; c < channels; c++) {
                     double tol = 1e-6 * abs[c] + 1e-12;
@@ -106,7 +114,7 @@ class SpikingTest {
                 for (int i = 0; i < us.length; i++) {
                     want[i] = us[i] / a >= t[i / plane % channels] ? 1f : 0f;
                 }
-                for (Tensor view : new Tensor[] {u, TensorLayouts.offset7(u)}) {
+                for (Tensor view : new Tensor[] {u, TensorLayouts.offset7(u), atOffset5(u)}) {
                     Tensor spikes = Spiking.fire(view, a, t);
                     assertArrayEquals(shape, spikes.shape());
                     assertArrayEquals(want, spikes.toFloatArray(), "fire " + java.util.Arrays.toString(shape));
@@ -146,6 +154,9 @@ class SpikingTest {
             }
             assertClose(da, d.clip(), 1e-6 * abs / ((double) a * a) + 1e-12,
                     "da of " + java.util.Arrays.toString(shape));
+            Spiking.Gradients offset = Spiking.fireBackward(atOffset5(g), atOffset5(u), a, lo, hi, height, true);
+            assertArrayEquals(got, offset.input().toFloatArray(), "at offset 5");
+            assertEquals(d.clip(), offset.clip(), "da at offset 5");
             Spiking.Gradients only = Spiking.fireBackward(g, u, a, lo, hi, height, false);
             assertNull(only.input());
             assertEquals(d.clip(), only.clip(), "da without du");
@@ -180,6 +191,9 @@ class SpikingTest {
             assertClose(-sum / ((double) a * a), d.clip(), 1e-6 * abs / ((double) a * a) + 1e-12,
                     "da of " + java.util.Arrays.toString(shape));
             assertEquals(d.clip(), Spiking.ratioBackward(u, a, l1, l2, gH, false).clip(), "da without du");
+            Spiking.Gradients offset = Spiking.ratioBackward(atOffset5(u), a, l1, l2, gH, true);
+            assertArrayEquals(got, offset.input().toFloatArray(), "at offset 5");
+            assertEquals(d.clip(), offset.clip(), "da at offset 5");
         }
     }
 
