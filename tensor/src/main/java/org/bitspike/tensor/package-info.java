@@ -30,9 +30,10 @@
  *       kernels one-dimensional strided runs; every elementwise op and reduction goes through it.</li>
  *   <li>{@link org.bitspike.tensor.kernel.KernelProvider} - the kernels (GEMM, convolution, pooling,
  *       XNOR GEMM, elementwise runs, reduction runs, batch-norm and spike-layer runs) behind a
- *       provider chosen once at start-up: scalar (the oracle) or Vector API. Elementwise results are the same bits on both; floating
- *       sums follow one fixed order of 16 double partials per output, so sum, mean and var are the
- *       same bits for any provider, layout and thread count.</li>
+ *       provider chosen once at start-up: scalar (the oracle) or Vector API. Elementwise results
+ *       are the same bits on both; floating sums follow one fixed order of 16 double partials per
+ *       output, so sum, mean and var are the same bits for any provider, layout and thread
+ *       count.</li>
  * </ul>
  *
  * <p>Errors: every public op validates its arguments and throws {@link
