@@ -224,7 +224,7 @@ public final class Normalization {
      * The 16 partials at {@code off} combined by the reductions' pairwise tree (partial i = partial
      * 2i + partial 2i+1, halving), the tree {@code Accumulation} applies to all outputs at once.
      */
-    private static double combine(double[] partials, int off) {
+    static double combine(double[] partials, int off) {
         double[] p = Arrays.copyOfRange(partials, off, off + LANES);
         for (int w = LANES / 2; w >= 1; w /= 2) {
             for (int i = 0; i < w; i++) {

@@ -1,5 +1,12 @@
 package org.bitspike.tensor;
 
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.SpikeKernels;
+import org.bitspike.tensor.kernel.Tuning;
+
 /**
  * The fused FLOAT32 passes of a Hoyer spike layer over a potential {@code u [N, C, *]} (rank >= 2,
  * channels in dimension 1), with {@code a = |v|} the layer's clipping value and
@@ -10,12 +17,29 @@ package org.bitspike.tensor;
  *       in double: the Hoyer extremum and ratio of any grouping of channels follow from them;</li>
  *   <li>{@link #fire}: {@code z >= threshold[c] ? 1 : 0};</li>
  *   <li>{@link #fireBackward}: the gradients of {@code fire} under a rectangular surrogate on z;</li>
- *   <li>{@link #ratioBackward}: the gradients of the squared Hoyer ratio of {@code zc} over the whole tensor.</li>
+ *   <li>{@link #ratioBackward}: the gradients of the squared Hoyer ratio of {@code zc} over the whole tensor;</li>
+ *   <li>{@link #fireAndRatioBackward}: both backward passes in one, for a caller that has both
+ *       upstream gradients at hand (one read of u instead of two).</li>
  * </ul>
  * Each is one pass over the potential; the composite tensor ops they replace take five to ten.
- * Plane sums are added per channel in plane order, so results do not depend on the thread count.
+ * The passes run on the provider's {@link SpikeKernels}, and their results do not depend on the
+ * provider or the thread count: elementwise results are the oracle's float operations, and every sum
+ * is in double in a fixed order (a channel's sums in {@value Tuning#SUM_LANES} partials, value
+ * {@code i} of each plane going to partial {@code i mod SUM_LANES}, planes added image by image, the
+ * partials combined by the reductions' pairwise tree; planes of under 16 values are summed as one
+ * run per channel, value {@code image * plane + i} going to partial {@code (image * plane + i) mod
+ * SUM_LANES}; the clipping value's gradient over fixed chunks of
+ * {@value Tuning#ELEMENTWISE_TASK_ELEMENTS} values, each summed the same way, added in chunk order).
+ *
+ * <p>NaN: a NaN z clips to 0 in the sums, never fires and lies outside every window, so its
+ * gradient to u is 0; but its term {@code gz * u = 0 * NaN} makes the clipping value's gradient NaN,
+ * as the composite form {@code sum(dz * z)} does (so does an infinite u, {@code 0 * inf}). None of
+ * these passes modifies its inputs.
  */
 public final class Spiking {
+    private static final int LANES = Tuning.SUM_LANES;
+    private static final int CHUNK = Tuning.ELEMENTWISE_TASK_ELEMENTS;
+
     private Spiking() {
     }
 
@@ -43,49 +67,66 @@ public final class Spiking {
     public record Gradients(Tensor input, double clip) {
     }
 
-    /** {@link ClippedSums} of {@code u} with clipping value {@code a > 0}. */
+    /**
+     * {@link ClippedSums} of {@code u} with clipping value {@code a > 0}: per channel c, in double,
+     * {@code l1[c] = sum zc} and {@code l2[c] = sum zc^2} over images and positions, with
+     * {@code zc = clamp(u / a, 0, 1)} (NaN gives 0). NOTE: each {@code zc^2} is the exact double
+     * product of the float {@code zc}; only the additions round.
+     *
+     * @param u FLOAT32 {@code [N, C, *]}, not modified
+     * @param a the clipping value, positive and finite
+     */
     public static ClippedSums clippedSums(Tensor u, float a) {
         String op = "clippedSums";
         Tensor src = check(op, u, a);
+        int images = u.size(0);
         int channels = u.size(1);
-        int planes = u.size(0) * channels;
         int plane = planeSize(u);
-        float[] us = src.storage().floats();
-        int base = src.offset();
-        double[] p1 = new double[planes];
-        double[] p2 = new double[planes];
-        Normalization.forPlanes(u, (q0, q1) -> {
-            double[] acc = new double[8]; // four independent chains of each sum: the adds overlap
-            for (int p = q0; p < q1; p++) {
-                java.util.Arrays.fill(acc, 0);
-                int off = base + p * plane;
-                int i = 0;
-                for (; i + 4 <= plane; i += 4) {
-                    for (int j = 0; j < 4; j++) {
-                        float zc = clip01(us[off + i + j] / a);
-                        acc[j] += zc;
-                        acc[4 + j] += zc * zc;
-                    }
-                }
-                for (; i < plane; i++) {
-                    float zc = clip01(us[off + i] / a);
-                    acc[0] += zc;
-                    acc[4] += zc * zc;
-                }
-                p1[p] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-                p2[p] = (acc[4] + acc[5]) + (acc[6] + acc[7]);
-            }
-        });
+        // NOTE: planes of under 16 values ([N, F] inputs: one value) would be one kernel call per
+        // value, ten times slower than a pass; a channel-major copy [C, N, plane] makes each
+        // channel one run instead, for the price of a copy of u.
+        boolean gathered = plane < LANES && images > 1;
+        Tensor runs = gathered ? src.view(images, channels, plane).transpose(0, 1).contiguous() : src;
+        int run = gathered ? images * plane : plane;
+        int runsPerChannel = gathered ? 1 : images;
+        int runStride = gathered ? run : channels * plane;
+        float[] us = runs.storage().floats();
+        int base = runs.offset();
+        SpikeKernels k = KernelProvider.get().spikes();
         double[] l1 = new double[channels];
         double[] l2 = new double[channels];
-        for (int p = 0; p < planes; p++) {
-            l1[p % channels] += p1[p];
-            l2[p % channels] += p2[p];
+        // A task owns whole channels, each summed run by run (plane by plane, image order) into the
+        // same partials: the same bits for any thread count. NOTE: positions count from each run's
+        // start (j0 = 0), not through the channel as a reduction over dimensions 0, 2, .. would:
+        // every plane then starts a vector block, which for 7x7 and 14x14 planes saves a scalar head
+        // or a rotation of the partials per call.
+        IntConsumer channel = c -> {
+            double[] partials = new double[2 * LANES];
+            int first = gathered ? c * run : c * plane;
+            for (int r = 0; r < runsPerChannel; r++) {
+                k.clippedSums(run, us, base + first + r * runStride, a, 0, partials);
+            }
+            l1[c] = Normalization.combine(partials, 0);
+            l2[c] = Normalization.combine(partials, LANES);
+        };
+        if (u.numel() < Tuning.REDUCTION_PARALLEL_ELEMENTS || channels < 2) {
+            for (int c = 0; c < channels; c++) {
+                channel.accept(c);
+            }
+        } else {
+            Parallel.shared().forEach(channels, channel);
         }
         return new ClippedSums(l1, l2);
     }
 
-    /** {@code u / a >= threshold[c] ? 1 : 0}, a new contiguous FLOAT32 tensor shaped like u. */
+    /**
+     * {@code u / a >= threshold[c] ? 1 : 0}, a new contiguous FLOAT32 tensor shaped like u. A NaN
+     * potential or threshold never fires.
+     *
+     * @param u         FLOAT32 {@code [N, C, *]}, not modified
+     * @param a         the clipping value, positive and finite
+     * @param threshold one per channel ({@code [C]}), not modified
+     */
     public static Tensor fire(Tensor u, float a, float[] threshold) {
         String op = "fire";
         Tensor src = check(op, u, a);
@@ -94,21 +135,24 @@ public final class Spiking {
             throw TensorException.of(op, "needs one threshold per channel (%d) of input %s, got %s", channels, u.shapeRef(),
                     threshold == null ? "null" : threshold.length);
         }
+        float[] t = threshold.clone();
         int plane = planeSize(u);
         float[] us = src.storage().floats();
         int base = src.offset();
         Tensor out = Tensor.allocate(op, DType.FLOAT32, u.shapeRef());
         float[] os = out.storage().floats();
-        Normalization.forPlanes(u, (q0, q1) -> {
-            for (int p = q0; p < q1; p++) {
-                float t = threshold[p % channels];
-                int off = base + p * plane;
-                int o = p * plane;
-                for (int i = 0; i < plane; i++) {
-                    os[o + i] = us[off + i] / a >= t ? 1f : 0f;
+        SpikeKernels k = KernelProvider.get().spikes();
+        if (uniform(t)) {
+            // One threshold for all (a layer-wise theta): runs need not stop at planes, which for
+            // [N, F] inputs are single values.
+            forChunks(u.numel(), (from, to) -> k.fire(to - from, us, base + from, a, t[0], os, from));
+        } else {
+            Normalization.forPlanes(u, (q0, q1) -> {
+                for (int p = q0; p < q1; p++) {
+                    k.fire(plane, us, base + p * plane, a, t[p % channels], os, p * plane);
                 }
-            }
-        });
+            });
+        }
         return out;
     }
 
@@ -116,36 +160,30 @@ public final class Spiking {
      * The gradients of {@link #fire} when its derivative with respect to z is taken to be
      * {@code height * 1[lo < z <= hi]}: with {@code gz = g * height * 1[lo < z <= hi]},
      * {@code du = gz / a} (null unless {@code needInput}) and {@code da = -sum(gz * u) / a^2}.
+     * {@code gz} and {@code du} are float ({@code g * height}, then a true division); the sum is in
+     * double.
+     *
+     * @param g the gradient of fire's output, FLOAT32 shaped like u, not modified
+     * @param u FLOAT32 {@code [N, C, *]}, not modified
+     * @param lo the window's open lower end, below {@code hi} (may be {@code -inf})
+     * @param hi the window's closed upper end (may be {@code +inf})
+     * @param height the surrogate's value on the window, finite
      */
     public static Gradients fireBackward(Tensor g, Tensor u, float a, float lo, float hi, float height, boolean needInput) {
         String op = "fireBackward";
         Tensor src = check(op, u, a);
         Tensor gs = checkLike(op, g, u);
-        int plane = planeSize(u);
-        int planes = u.size(0) * u.size(1);
+        checkWindow(op, lo, hi, height);
         float[] us = src.storage().floats();
         float[] gv = gs.storage().floats();
         int ub = src.offset();
         int gb = gs.offset();
         Tensor du = needInput ? Tensor.allocate(op, DType.FLOAT32, u.shapeRef()) : null;
         float[] ds = needInput ? du.storage().floats() : null;
-        double[] partial = new double[planes];
-        Normalization.forPlanes(u, (q0, q1) -> {
-            for (int p = q0; p < q1; p++) {
-                double s = 0;
-                for (int i = 0; i < plane; i++) {
-                    float uv = us[ub + p * plane + i];
-                    float z = uv / a;
-                    float gz = z > lo && z <= hi ? gv[gb + p * plane + i] * height : 0f;
-                    s += (double) gz * uv;
-                    if (ds != null) {
-                        ds[p * plane + i] = gz / a;
-                    }
-                }
-                partial[p] = s;
-            }
-        });
-        return new Gradients(du, -sumInOrder(partial) / ((double) a * a));
+        SpikeKernels k = KernelProvider.get().spikes();
+        double[] s = chunkSums(u.numel(), 1, (from, to, sums) ->
+                k.fireBackward(to - from, gv, gb + from, us, ub + from, a, lo, hi, height, 0, sums, ds, from));
+        return new Gradients(du, clipGradient(s[0], a));
     }
 
     /**
@@ -154,48 +192,140 @@ public final class Spiking {
      * {@link #clippedSums}): {@code dH/dzc = 2 l1 / l2 * (1[zc > 0] - zc l1 / l2)} passed where
      * {@code 0 <= z <= 1} (the clamp's convention), {@code gz = g dH/dzc}, {@code du = gz / a},
      * {@code da = -sum(gz * u) / a^2}. An all-zero zc ({@code l2 = 0}) gives zero gradients.
+     *
+     * <p>NOTE: {@code gz} is evaluated in float as {@code scale * ((z > 0 ? 1 : 0) - z * ext)} with
+     * {@code scale = (float) (g * 2 * l1 / l2)} and {@code ext = (float) (l1 / l2)} formed in double:
+     * a few float roundings per element (relative error ~1e-7 of {@code |scale|}, the same order as
+     * the rounding of z itself), so the pass vectorises like the others; {@code da}'s sum is in double.
+     *
+     * @param u  FLOAT32 {@code [N, C, *]}, not modified
+     * @param l1 {@code sum zc}, non-negative and finite
+     * @param l2 {@code sum zc^2}, non-negative and finite
+     * @param g  the gradient of H (a scalar)
      */
     public static Gradients ratioBackward(Tensor u, float a, double l1, double l2, double g, boolean needInput) {
         String op = "ratioBackward";
         Tensor src = check(op, u, a);
-        int plane = planeSize(u);
-        int planes = u.size(0) * u.size(1);
+        checkSums(op, l1, l2);
+        Tensor du = needInput ? Tensor.allocate(op, DType.FLOAT32, u.shapeRef()) : null;
+        if (l2 == 0) {
+            return new Gradients(du, 0);
+        }
+        float[] ds = needInput ? du.storage().floats() : null;
         float[] us = src.storage().floats();
         int ub = src.offset();
+        float scale = (float) (g * 2 * l1 / l2);
+        float ext = (float) (l1 / l2);
+        SpikeKernels k = KernelProvider.get().spikes();
+        double[] s = chunkSums(u.numel(), 1, (from, to, sums) ->
+                k.ratioBackward(to - from, us, ub + from, a, scale, ext, 0, sums, ds, from));
+        return new Gradients(du, clipGradient(s[0], a));
+    }
+
+    /**
+     * {@link #fireBackward} and {@link #ratioBackward} in one pass over u: {@code input} is the sum of
+     * their input gradients ({@code gzF / a + gzR / a} element by element, in float: exactly what
+     * adding the two passes' outputs gives) and {@code clip} the sum of their clipping-value
+     * gradients (each summed as that pass sums it, then added in double). With {@code l2 = 0} the
+     * ratio contributes nothing and this is {@link #fireBackward}.
+     *
+     * @param g      the gradient of fire's output, FLOAT32 shaped like u, not modified
+     * @param u      FLOAT32 {@code [N, C, *]}, not modified
+     * @param lo     the surrogate window's open lower end, below {@code hi}
+     * @param hi     the surrogate window's closed upper end
+     * @param height the surrogate's value on the window, finite
+     * @param l1     {@code sum zc} of the whole tensor, non-negative and finite
+     * @param l2     {@code sum zc^2} of the whole tensor, non-negative and finite
+     * @param gRatio the gradient of the squared Hoyer ratio H (a scalar)
+     */
+    public static Gradients fireAndRatioBackward(Tensor g, Tensor u, float a, float lo, float hi, float height,
+                                                 double l1, double l2, double gRatio, boolean needInput) {
+        String op = "fireAndRatioBackward";
+        Tensor src = check(op, u, a);
+        Tensor gs = checkLike(op, g, u);
+        checkWindow(op, lo, hi, height);
+        checkSums(op, l1, l2);
+        if (l2 == 0) {
+            return fireBackward(g, u, a, lo, hi, height, needInput);
+        }
+        float[] us = src.storage().floats();
+        float[] gv = gs.storage().floats();
+        int ub = src.offset();
+        int gb = gs.offset();
         Tensor du = needInput ? Tensor.allocate(op, DType.FLOAT32, u.shapeRef()) : null;
         float[] ds = needInput ? du.storage().floats() : null;
-        double scale = l2 == 0 ? 0 : g * 2 * l1 / l2;
-        double ext = l2 == 0 ? 0 : l1 / l2;
-        double[] partial = new double[planes];
-        Normalization.forPlanes(u, (q0, q1) -> {
-            for (int p = q0; p < q1; p++) {
-                double s = 0;
-                for (int i = 0; i < plane; i++) {
-                    float uv = us[ub + p * plane + i];
-                    float z = uv / a;
-                    double gz = z >= 0f && z <= 1f ? scale * ((z > 0f ? 1 : 0) - z * ext) : 0;
-                    s += gz * uv;
-                    if (ds != null) {
-                        ds[p * plane + i] = (float) (gz / a);
-                    }
-                }
-                partial[p] = s;
+        float scale = (float) (gRatio * 2 * l1 / l2);
+        float ext = (float) (l1 / l2);
+        SpikeKernels k = KernelProvider.get().spikes();
+        double[] s = chunkSums(u.numel(), 2, (from, to, sums) -> k.fireAndRatioBackward(to - from, gv, gb + from, us,
+                ub + from, a, lo, hi, height, scale, ext, 0, sums, ds, from));
+        return new Gradients(du, clipGradient(s[0], a) + clipGradient(s[1], a));
+    }
+
+    /**
+     * {@code -sum(gz * u) / a^2}: the chain rule through {@code z = u / a}. {@code 0 - sum} rather
+     * than {@code -sum}, so that no gradient is +0, not -0.
+     */
+    private static double clipGradient(double sum, float a) {
+        return (0.0 - sum) / ((double) a * a);
+    }
+
+    /** Work on the flat range {@code [from, to)} of a contiguous tensor. */
+    @FunctionalInterface
+    private interface ChunkRange {
+        void run(int from, int to);
+    }
+
+    /** Work on {@code [from, to)} adding {@code sets} groups of {@link Tuning#SUM_LANES} partials to {@code sums}. */
+    @FunctionalInterface
+    private interface ChunkSums {
+        void run(int from, int to, double[] sums);
+    }
+
+    /** Runs {@code body} over fixed chunks of {@code numel} values, split over the pool when large. */
+    private static void forChunks(int numel, ChunkRange body) {
+        int chunks = (numel + CHUNK - 1) / CHUNK;
+        IntConsumer task = t -> body.run(t * CHUNK, Math.min(numel, (t + 1) * CHUNK));
+        if (numel < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS || chunks < 2) {
+            for (int t = 0; t < chunks; t++) {
+                task.accept(t);
+            }
+        } else {
+            Parallel.shared().forEach(chunks, task);
+        }
+    }
+
+    /**
+     * {@code sets} sums over {@code numel} values: each fixed chunk's partials (positions counted from
+     * the chunk's start) combined by the reductions' tree, the chunks added in order. The chunks do
+     * not depend on the thread count, so neither does the result.
+     */
+    private static double[] chunkSums(int numel, int sets, ChunkSums pass) {
+        int chunks = (numel + CHUNK - 1) / CHUNK;
+        double[][] perChunk = new double[chunks][sets];
+        forChunks(numel, (from, to) -> {
+            double[] partials = new double[sets * LANES];
+            pass.run(from, to, partials);
+            for (int s = 0; s < sets; s++) {
+                perChunk[from / CHUNK][s] = Normalization.combine(partials, s * LANES);
             }
         });
-        return new Gradients(du, -sumInOrder(partial) / ((double) a * a));
-    }
-
-    /** {@code clamp(z, 0, 1)}; NaN gives 0 (it is not counted). */
-    private static float clip01(float z) {
-        return z > 1f ? 1f : z > 0f ? z : 0f;
-    }
-
-    private static double sumInOrder(double[] a) {
-        double s = 0;
-        for (double v : a) {
-            s += v;
+        double[] total = new double[sets];
+        for (double[] chunk : perChunk) {
+            for (int s = 0; s < sets; s++) {
+                total[s] += chunk[s];
+            }
         }
-        return s;
+        return total;
+    }
+
+    private static boolean uniform(float[] t) {
+        for (float v : t) {
+            if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(t[0])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Tensor check(String op, Tensor u, float a) {
@@ -213,11 +343,26 @@ public final class Spiking {
     }
 
     private static Tensor checkLike(String op, Tensor g, Tensor u) {
-        if (g == null || g.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(g.shapeRef(), u.shapeRef())) {
+        if (g == null || g.dtype() != DType.FLOAT32 || !Arrays.equals(g.shapeRef(), u.shapeRef())) {
             throw TensorException.of(op, "gradient %s %s must be FLOAT32 shaped like the potential %s",
                     g == null ? "null" : g.dtype(), g == null ? "" : g.shapeRef(), u.shapeRef());
         }
         return g.contiguous();
+    }
+
+    private static void checkWindow(String op, float lo, float hi, float height) {
+        if (!(lo < hi)) {
+            throw TensorException.of(op, "surrogate window (lo, hi] = (%s, %s] must have lo < hi", lo, hi);
+        }
+        if (!Float.isFinite(height)) {
+            throw TensorException.of(op, "surrogate height must be finite, got %s", height);
+        }
+    }
+
+    private static void checkSums(String op, double l1, double l2) {
+        if (!(l1 >= 0) || !(l2 >= 0) || Double.isInfinite(l1) || Double.isInfinite(l2)) {
+            throw TensorException.of(op, "clipped sums l1 = %s, l2 = %s must be non-negative and finite", l1, l2);
+        }
     }
 
     private static int planeSize(Tensor u) {

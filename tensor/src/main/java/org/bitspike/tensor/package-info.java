@@ -18,6 +18,9 @@
  *       backward, on NCHW tensors.</li>
  *   <li>{@link org.bitspike.tensor.Normalization} - batch normalisation's per-channel passes on
  *       {@code [N, C, *]} (moments, affine map, backward), each fused with an optional ReLU.</li>
+ *   <li>{@link org.bitspike.tensor.Spiking} - a Hoyer spike layer's one-pass FLOAT32 passes on a
+ *       potential {@code [N, C, *]}: per-channel clipped sums, fire, the surrogate's and the Hoyer
+ *       ratio's backward (also fused into one pass).</li>
  *   <li>Scans and sorting ({@code Scans}, {@code Sorting}) - {@code cumsum} along one dimension
  *       (in double, each prefix rounded once) and stable {@code sort}/{@code topk} with INT64
  *       indices, NaN above every number; they read the logical values and need no kernels.</li>
@@ -26,10 +29,11 @@
  *   <li>The iteration engine ({@code Iteration}) broadcasts shapes, coalesces dimensions and hands
  *       kernels one-dimensional strided runs; every elementwise op and reduction goes through it.</li>
  *   <li>{@link org.bitspike.tensor.kernel.KernelProvider} - the kernels (GEMM, convolution, pooling,
- *       XNOR GEMM, elementwise runs, reduction runs, batch-norm runs) behind a provider chosen once at start-up:
- *       scalar (the oracle) or Vector API. Elementwise results are the same bits on both; floating
- *       sums follow one fixed order of 16 double partials per output, so sum, mean and var are the
- *       same bits for any provider, layout and thread count.</li>
+ *       XNOR GEMM, elementwise runs, reduction runs, batch-norm and spike-layer runs) behind a
+ *       provider chosen once at start-up: scalar (the oracle) or Vector API. Elementwise results
+ *       are the same bits on both; floating sums follow one fixed order of 16 double partials per
+ *       output, so sum, mean and var are the same bits for any provider, layout and thread
+ *       count.</li>
  * </ul>
  *
  * <p>Errors: every public op validates its arguments and throws {@link

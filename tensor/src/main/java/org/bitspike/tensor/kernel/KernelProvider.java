@@ -42,6 +42,9 @@ public abstract class KernelProvider {
     /** The fused per-channel passes of batch normalisation (and a following ReLU). */
     public abstract BatchNormKernels batchNorm();
 
+    /** The fused passes of a Hoyer spike layer (clipped sums, fire, surrogate and ratio backward). */
+    public abstract SpikeKernels spikes();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

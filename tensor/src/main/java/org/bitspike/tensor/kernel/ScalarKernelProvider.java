@@ -41,4 +41,9 @@ final class ScalarKernelProvider extends KernelProvider {
     public BatchNormKernels batchNorm() {
         return ScalarBatchNorm.INSTANCE;
     }
+
+    @Override
+    public SpikeKernels spikes() {
+        return ScalarSpiking.INSTANCE;
+    }
 }

@@ -9,6 +9,7 @@ import org.bitspike.tensor.kernel.Gemm;
 import org.bitspike.tensor.kernel.GemmConvKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.ReductionKernels;
+import org.bitspike.tensor.kernel.SpikeKernels;
 
 /** Kernels on the Vector API. Constructed reflectively by {@link KernelProvider#lookup}. */
 public final class VectorKernelProvider extends KernelProvider {
@@ -19,6 +20,7 @@ public final class VectorKernelProvider extends KernelProvider {
     private final ElementwiseKernels elementwise = new VectorElementwise();
     private final ReductionKernels reductions = new VectorReductions();
     private final BatchNormKernels batchNorm = new VectorBatchNorm();
+    private final SpikeKernels spikes = new VectorSpiking();
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -74,5 +76,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public BatchNormKernels batchNorm() {
         return batchNorm;
+    }
+
+    @Override
+    public SpikeKernels spikes() {
+        return spikes;
     }
 }
