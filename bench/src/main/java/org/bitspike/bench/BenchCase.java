@@ -1,6 +1,7 @@
 package org.bitspike.bench;
 
 import java.util.Map;
+import java.util.Optional;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
 
@@ -22,6 +23,17 @@ public interface BenchCase {
      */
     default int images() {
         return 0;
+    }
+
+    /**
+     * The name of another case of the same suite whose throughput this one's is reported relative
+     * to, or empty. When that case was measured earlier in the same invocation with the same impl,
+     * this case's line carries {@code compared_with} (that name), {@code throughput_ratio}
+     * ({@code images_per_s} over the other case's) and {@code throughput_ratio_best} (the same of
+     * the best runs). Both cases must process images ({@link #images()} positive).
+     */
+    default Optional<String> comparedWith() {
+        return Optional.empty();
     }
 
     /**

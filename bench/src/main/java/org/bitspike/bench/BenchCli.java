@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
  * <p>Each suite runs the selected impls it offers ({@link Suite#impls()}), or its
  * {@link Suite#defaultImpls()} when {@code --impl} is not given. The impls of a suite with a
  * {@link Suite#baseline()} are measured interleaved, and the other impls' lines carry their time
- * relative to the baseline's ({@code overhead}).
+ * relative to the baseline's ({@code overhead}). A case that names another with
+ * {@link BenchCase#comparedWith()} carries its throughput relative to that case's
+ * ({@code throughput_ratio}) when both ran in this invocation with the same impl.
  *
  * <p>Exit codes: 0 success, 1 a case failed (wrong result or a kernel threw), 2 bad usage (unknown
  * suite, bad option value, an impl no selected suite offers or this JVM cannot run).
@@ -151,6 +153,7 @@ public final class BenchCli implements Callable<Integer> {
             Map<Route, Target> targets = resolveTargets(selected, own);
             Sampler.Protocol protocol = Sampler.Protocol.adaptive(scale).with(warmup, repeats, budgetMs);
             Forks forked = new Forks(threads, forkOptions(), spec.commandLine().getErr());
+            Map<Measured, Sampler.Timing> measured = new HashMap<>();
             for (Selected s : selected) {
                 for (List<Impl> group : measuredTogether(s)) {
                     List<Sampler.Timing> timings;
@@ -175,7 +178,9 @@ public final class BenchCli implements Callable<Integer> {
                         Impl impl = group.get(i);
                         Sampler.Timing relativeTo = impl == s.suite().baseline().orElse(null) ? null : base;
                         KernelProvider kernels = targets.get(Route.of(s, impl)).kernels();
-                        JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo);
+                        Comparison comparison = comparison(s, impl, scale, measured);
+                        measured.put(new Measured(s.suite().name(), s.bench().name(), impl), timings.get(i));
+                        JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo, comparison);
                         if (s.suite().baseline().isPresent()) {
                             line.addProperty("forks", inForks(s, group) ? forks : 0);
                         }
@@ -216,6 +221,43 @@ public final class BenchCli implements Callable<Integer> {
             o.addAll(List.of("--budget-ms", String.valueOf(budgetMs)));
         }
         return o;
+    }
+
+    /** A case of a suite measured with an impl in this invocation. */
+    private record Measured(String suite, String bench, Impl impl) {
+    }
+
+    /** The case a line is compared with ({@link BenchCase#comparedWith()}) and its timing. */
+    private record Comparison(BenchCase other, Sampler.Timing timing) {
+    }
+
+    /**
+     * The comparison of a case's line with the case it names, measured earlier in this invocation
+     * with the same impl; null when it names none, or (with a note on standard error) when that case
+     * did not run before it here.
+     */
+    private Comparison comparison(Selected s, Impl impl, Scale scale, Map<Measured, Sampler.Timing> measured) {
+        String otherName = s.bench().comparedWith().orElse(null);
+        if (otherName == null) {
+            return null;
+        }
+        BenchCase other = s.suite().cases(scale).stream()
+                .filter(c -> c.name().equals(otherName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(s.suite().name() + " " + s.bench().name()
+                        + " is compared with " + otherName + ", which is not a case of the suite"));
+        if (s.bench().images() <= 0 || other.images() <= 0) {
+            throw new IllegalStateException(s.suite().name() + " " + s.bench().name() + " (" + s.bench().images()
+                    + " images per run) is compared with " + otherName + " (" + other.images()
+                    + "): a throughput ratio needs both to process images");
+        }
+        Sampler.Timing t = measured.get(new Measured(s.suite().name(), otherName, impl));
+        if (t == null) {
+            spec.commandLine().getErr().println("bench: " + s.suite().name() + " " + s.bench().name() + " (" + impl.label()
+                    + "): " + otherName + " did not run before it in this invocation, so its line has no "
+                    + "throughput_ratio (select both cases)");
+            return null;
+        }
+        return new Comparison(other, t);
     }
 
     /** A case of a suite with the impls it runs. */
@@ -375,7 +417,7 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     private JsonObject toJson(Selected s, Impl impl, KernelProvider kernels, Scale scale, Sampler.Timing t,
-                              Sampler.Timing baseline) {
+                              Sampler.Timing baseline, Comparison comparison) {
         BenchCase c = s.bench();
         JsonObject o = new JsonObject();
         o.addProperty("suite", s.suite().name());
@@ -408,6 +450,13 @@ public final class BenchCli implements Callable<Integer> {
         if (c.images() > 0) {
             o.addProperty("images_per_s", round(c.images() / (median / 1e3)));
             o.addProperty("images_per_s_best", round(c.images() / (t.minMs() / 1e3)));
+        }
+        if (comparison != null) {
+            // Images per second over the other case's: (images / median) / (other images / other median).
+            double perRun = (double) c.images() / comparison.other().images();
+            o.addProperty("compared_with", comparison.other().name());
+            o.addProperty("throughput_ratio", round(perRun * comparison.timing().medianMs() / median));
+            o.addProperty("throughput_ratio_best", round(perRun * comparison.timing().minMs() / t.minMs()));
         }
         if (c.flops() > 0) {
             o.addProperty("flops", (long) c.flops());

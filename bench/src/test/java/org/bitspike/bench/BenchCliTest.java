@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
@@ -127,6 +128,10 @@ class BenchCliTest {
         assertTrue(r.out().contains("vgg-small/train model=vgg-small pass=train batch=64 batches=100"), r.out());
         assertTrue(r.out().contains("vgg-small/inference model=vgg-small pass=inference batch=64 batches=100"),
                 r.out());
+        assertTrue(r.out().contains("vgg-small-hoyer/train model=vgg-small-hoyer pass=train batch=64 batches=100 "
+                + "hoyer_lambda=0.03"), r.out());
+        assertTrue(r.out().contains("vgg-small-hoyer/inference model=vgg-small-hoyer pass=inference batch=64 "
+                + "batches=100"), r.out());
     }
 
     /** The Tensor-level impls run on the shared pool, so their runs must ask for its size. */
@@ -252,8 +257,8 @@ class BenchCliTest {
         Run r = run("train", "--quick", "--threads", sharedThreads(), "--warmup", "1", "--repeats", "2");
         assertEquals(0, r.code(), r.err());
         List<JsonObject> lines = r.json();
-        assertEquals(List.of("vgg-small/train", "vgg-small/inference"),
-                lines.stream().map(o -> o.get("case").getAsString()).toList());
+        assertEquals(List.of("vgg-small/train", "vgg-small-hoyer/train", "vgg-small/inference",
+                        "vgg-small-hoyer/inference"), lines.stream().map(o -> o.get("case").getAsString()).toList());
         for (JsonObject o : lines) {
             for (String field : List.of("suite", "case", "impl", "threads", "model", "pass", "batch", "batches",
                     "median_ms", "min_ms", "images_per_s", "images_per_s_best", "flops", "gflops", "cpu_ms",
@@ -270,6 +275,98 @@ class BenchCliTest {
                     : TrainSuite.Pass.INFERENCE;
             assertEquals((long) TrainSuite.flops(pass, TrainSuite.QUICK.batch()), o.get("flops").getAsLong());
         }
+        // Each Hoyer line carries its images/s over the float line's of the same pass.
+        for (int i : new int[] {1, 3}) {
+            JsonObject hoyer = lines.get(i);
+            JsonObject floats = lines.get(i - 1);
+            assertEquals(floats.get("case").getAsString(), hoyer.get("compared_with").getAsString());
+            double ratio = hoyer.get("images_per_s").getAsDouble() / floats.get("images_per_s").getAsDouble();
+            assertEquals(ratio, hoyer.get("throughput_ratio").getAsDouble(), 1e-3 * ratio);
+            double best = hoyer.get("images_per_s_best").getAsDouble() / floats.get("images_per_s_best").getAsDouble();
+            assertEquals(best, hoyer.get("throughput_ratio_best").getAsDouble(), 1e-3 * best);
+            assertTrue(!floats.has("compared_with") && !floats.has("throughput_ratio"), floats::toString);
+        }
+    }
+
+    @Test
+    void aHoyerCaseWithoutItsFloatCaseHasNoRatioAndSaysWhy() {
+        Run r = run("train", "--quick", "--threads", sharedThreads(), "--case", "^vgg-small-hoyer/inference$",
+                "--warmup", "0", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = r.json().get(0);
+        assertEquals("vgg-small-hoyer/inference", o.get("case").getAsString());
+        assertTrue(!o.has("throughput_ratio") && !o.has("compared_with"), o::toString);
+        assertTrue(r.err().contains("bench: train vgg-small-hoyer/inference (vector): vgg-small/inference did not "
+                + "run before it in this invocation, so its line has no throughput_ratio"), r.err());
+    }
+
+    @Test
+    void aCaseComparedWithAnUnknownCaseFailsTheRun() {
+        BenchCase orphan = new BenchCase() {
+            @Override
+            public String name() {
+                return "orphan";
+            }
+
+            @Override
+            public Map<String, Object> fields() {
+                return Map.of();
+            }
+
+            @Override
+            public double flops() {
+                return 0;
+            }
+
+            @Override
+            public int images() {
+                return 1;
+            }
+
+            @Override
+            public Optional<String> comparedWith() {
+                return Optional.of("missing");
+            }
+
+            @Override
+            public Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel) {
+                return new Prepared() {
+                    @Override
+                    public void run() {
+                    }
+
+                    @Override
+                    public void verify() {
+                    }
+                };
+            }
+        };
+        Suite suite = new Suite() {
+            @Override
+            public String name() {
+                return "pairs";
+            }
+
+            @Override
+            public String description() {
+                return "a case compared with a case the suite does not have";
+            }
+
+            @Override
+            public List<Impl> impls() {
+                return List.of(Impl.SCALAR);
+            }
+
+            @Override
+            public List<BenchCase> cases(Scale scale) {
+                return List.of(orphan);
+            }
+        };
+        Run r = run(SuiteRegistry.of(suite), "pairs", "--impl", "scalar", "--warmup", "0", "--repeats", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bench: FAILED: pairs orphan is compared with missing, which is not a case of "
+                + "the suite"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
