@@ -241,15 +241,7 @@ public final class BenchCli implements Callable<Integer> {
         if (otherName == null) {
             return null;
         }
-        BenchCase other = s.suite().cases(scale).stream()
-                .filter(c -> c.name().equals(otherName)).findFirst()
-                .orElseThrow(() -> new IllegalStateException(s.suite().name() + " " + s.bench().name()
-                        + " is compared with " + otherName + ", which is not a case of the suite"));
-        if (s.bench().images() <= 0 || other.images() <= 0) {
-            throw new IllegalStateException(s.suite().name() + " " + s.bench().name() + " (" + s.bench().images()
-                    + " images per run) is compared with " + otherName + " (" + other.images()
-                    + "): a throughput ratio needs both to process images");
-        }
+        BenchCase other = comparedCase(s.suite(), s.bench(), scale);
         Sampler.Timing t = measured.get(new Measured(s.suite().name(), otherName, impl));
         if (t == null) {
             spec.commandLine().getErr().println("bench: " + s.suite().name() + " " + s.bench().name() + " (" + impl.label()
@@ -258,6 +250,24 @@ public final class BenchCli implements Callable<Integer> {
             return null;
         }
         return new Comparison(other, t);
+    }
+
+    /**
+     * The case {@code c} names with {@link BenchCase#comparedWith()} (which must be present).
+     *
+     * @throws IllegalStateException when the suite has no such case, or either case processes no images
+     */
+    private static BenchCase comparedCase(Suite suite, BenchCase c, Scale scale) {
+        String otherName = c.comparedWith().orElseThrow();
+        BenchCase other = suite.cases(scale).stream().filter(x -> x.name().equals(otherName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(suite.name() + " " + c.name() + " is compared with "
+                        + otherName + ", which is not a case of the suite"));
+        if (c.images() <= 0 || other.images() <= 0) {
+            throw new IllegalStateException(suite.name() + " " + c.name() + " (" + c.images()
+                    + " images per run) is compared with " + otherName + " (" + other.images()
+                    + "): a throughput ratio needs both to process images");
+        }
+        return other;
     }
 
     /** A case of a suite with the impls it runs. */
@@ -327,6 +337,9 @@ public final class BenchCli implements Callable<Integer> {
             }
             for (BenchCase c : suite.cases(scale)) {
                 if (casePattern == null || casePattern.matcher(c.name()).find()) {
+                    if (c.comparedWith().isPresent()) {
+                        comparedCase(suite, c, scale); // a suite's mistake fails before anything is measured
+                    }
                     selected.add(new Selected(suite, c, impls));
                 }
             }
