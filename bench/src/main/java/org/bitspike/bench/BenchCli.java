@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
  * {@link Suite#defaultImpls()} when {@code --impl} is not given. The impls of a suite with a
  * {@link Suite#baseline()} are measured interleaved, and the other impls' lines carry their time
  * relative to the baseline's ({@code overhead}). A case that names another with
- * {@link BenchCase#comparedWith()} carries its throughput relative to that case's
- * ({@code throughput_ratio}) when both ran in this invocation with the same impl.
+ * {@link BenchCase#comparedWith()} is measured interleaved with a fresh instance of that case, and
+ * its line carries its throughput relative to that one's ({@code throughput_ratio}).
  *
  * <p>Exit codes: 0 success, 1 a case failed (wrong result or a kernel threw), 2 bad usage (unknown
  * suite, bad option value, an impl no selected suite offers or this JVM cannot run).
@@ -153,10 +153,12 @@ public final class BenchCli implements Callable<Integer> {
             Map<Route, Target> targets = resolveTargets(selected, own);
             Sampler.Protocol protocol = Sampler.Protocol.adaptive(scale).with(warmup, repeats, budgetMs);
             Forks forked = new Forks(threads, forkOptions(), spec.commandLine().getErr());
-            Map<Measured, Sampler.Timing> measured = new HashMap<>();
             for (Selected s : selected) {
+                // The case this one is compared with, measured again here, interleaved with it.
+                BenchCase partner = s.bench().comparedWith().isPresent() ? comparedCase(s.suite(), s.bench(), scale) : null;
                 for (List<Impl> group : measuredTogether(s)) {
                     List<Sampler.Timing> timings;
+                    List<Sampler.Timing> partnerTimings = new ArrayList<>();
                     if (inForks(s, group)) {
                         try {
                             timings = forked.measure(s.suite().name(), s.bench().name(), group, forks);
@@ -168,9 +170,22 @@ public final class BenchCli implements Callable<Integer> {
                         List<BenchCase.Prepared> prepared = new ArrayList<>();
                         for (Impl impl : group) {
                             Target t = targets.get(Route.of(s, impl));
+                            if (partner != null) {
+                                prepared.add(partner.prepare(impl, t.kernels(), t.parallel()));
+                            }
                             prepared.add(s.bench().prepare(impl, t.kernels(), t.parallel()));
                         }
-                        timings = new Sampler(protocol.withMinWarmup(s.suite().minWarmupMs(scale))).measure(prepared);
+                        List<Sampler.Timing> all = new Sampler(protocol.withMinWarmup(s.suite().minWarmupMs(scale)))
+                                .measure(prepared);
+                        if (partner == null) {
+                            timings = all;
+                        } else {
+                            timings = new ArrayList<>();
+                            for (int i = 0; i < all.size(); i += 2) {
+                                partnerTimings.add(all.get(i));
+                                timings.add(all.get(i + 1));
+                            }
+                        }
                     }
                     Sampler.Timing base = s.suite().baseline().filter(group::contains)
                             .map(b -> timings.get(group.indexOf(b))).orElse(null);
@@ -178,8 +193,7 @@ public final class BenchCli implements Callable<Integer> {
                         Impl impl = group.get(i);
                         Sampler.Timing relativeTo = impl == s.suite().baseline().orElse(null) ? null : base;
                         KernelProvider kernels = targets.get(Route.of(s, impl)).kernels();
-                        Comparison comparison = comparison(s, impl, scale, measured);
-                        measured.put(new Measured(s.suite().name(), s.bench().name(), impl), timings.get(i));
+                        Comparison comparison = partner == null ? null : new Comparison(partner, partnerTimings.get(i));
                         JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo, comparison);
                         if (s.suite().baseline().isPresent()) {
                             line.addProperty("forks", inForks(s, group) ? forks : 0);
@@ -223,42 +237,22 @@ public final class BenchCli implements Callable<Integer> {
         return o;
     }
 
-    /** A case of a suite measured with an impl in this invocation. */
-    private record Measured(String suite, String bench, Impl impl) {
-    }
-
-    /** The case a line is compared with ({@link BenchCase#comparedWith()}) and its timing. */
+    /** The case a line is compared with ({@link BenchCase#comparedWith()}) and its timing in the same rounds. */
     private record Comparison(BenchCase other, Sampler.Timing timing) {
-    }
-
-    /**
-     * The comparison of a case's line with the case it names, measured earlier in this invocation
-     * with the same impl; null when it names none, or (with a note on standard error) when that case
-     * did not run before it here.
-     */
-    private Comparison comparison(Selected s, Impl impl, Scale scale, Map<Measured, Sampler.Timing> measured) {
-        String otherName = s.bench().comparedWith().orElse(null);
-        if (otherName == null) {
-            return null;
-        }
-        BenchCase other = comparedCase(s.suite(), s.bench(), scale);
-        Sampler.Timing t = measured.get(new Measured(s.suite().name(), otherName, impl));
-        if (t == null) {
-            spec.commandLine().getErr().println("bench: " + s.suite().name() + " " + s.bench().name() + " (" + impl.label()
-                    + "): " + otherName + " did not run before it in this invocation, so its line has no "
-                    + "throughput_ratio (select both cases)");
-            return null;
-        }
-        return new Comparison(other, t);
     }
 
     /**
      * The case {@code c} names with {@link BenchCase#comparedWith()} (which must be present).
      *
-     * @throws IllegalStateException when the suite has no such case, or either case processes no images
+     * @throws IllegalStateException when the suite has no such case, either case processes no images,
+     *     or the suite has a baseline (its impls are measured together, possibly in forks)
      */
     private static BenchCase comparedCase(Suite suite, BenchCase c, Scale scale) {
         String otherName = c.comparedWith().orElseThrow();
+        if (suite.baseline().isPresent()) {
+            throw new IllegalStateException(suite.name() + " " + c.name() + " is compared with " + otherName
+                    + ", but a suite with a baseline cannot compare cases (its impls are measured together)");
+        }
         BenchCase other = suite.cases(scale).stream().filter(x -> x.name().equals(otherName)).findFirst()
                 .orElseThrow(() -> new IllegalStateException(suite.name() + " " + c.name() + " is compared with "
                         + otherName + ", which is not a case of the suite"));
@@ -468,6 +462,7 @@ public final class BenchCli implements Callable<Integer> {
             // Images per second over the other case's: (images / median) / (other images / other median).
             double perRun = (double) c.images() / comparison.other().images();
             o.addProperty("compared_with", comparison.other().name());
+            o.addProperty("compared_images_per_s", round(comparison.other().images() / (comparison.timing().medianMs() / 1e3)));
             o.addProperty("throughput_ratio", round(perRun * comparison.timing().medianMs() / median));
             o.addProperty("throughput_ratio_best", round(perRun * comparison.timing().minMs() / t.minMs()));
         }
