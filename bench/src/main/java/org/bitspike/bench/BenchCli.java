@@ -175,7 +175,7 @@ public final class BenchCli implements Callable<Integer> {
                             }
                             prepared.add(s.bench().prepare(impl, t.kernels(), t.parallel()));
                         }
-                        List<Sampler.Timing> all = new Sampler(protocol.withMinWarmup(s.suite().minWarmupMs(scale)))
+                        List<Sampler.Timing> all = new Sampler(protocolOf(protocol, s.suite(), scale, budgetMs != null))
                                 .measure(prepared);
                         if (partner == null) {
                             timings = all;
@@ -212,6 +212,15 @@ public final class BenchCli implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The protocol of {@code suite}'s cases: {@code base} with the suite's minimum warm-up and, unless
+     * the budget was given explicitly, at least its minimum measuring time.
+     */
+    static Sampler.Protocol protocolOf(Sampler.Protocol base, Suite suite, Scale scale, boolean explicitBudget) {
+        Sampler.Protocol p = base.withMinWarmup(suite.minWarmupMs(scale));
+        return explicitBudget ? p : p.with(null, null, Math.max(p.budgetMs(), suite.minBudgetMs(scale)));
     }
 
     /** Whether a group of impls is measured in fresh JVMs: several impls compared with a baseline. */

@@ -233,6 +233,17 @@ public final class TrainSuite implements Suite {
         return scale == Scale.FULL ? 10_000 : 0;
     }
 
+    /**
+     * NOTE: 10 s at full scale: the default 1.5 s gave a Hoyer case and its float partner, whose
+     * round takes ~0.7 s (~1.5 s on a loaded machine), the minimum of 3 rounds, and medians of three
+     * steps moved the ratio by 0.4 between runs. 10 s is ~40 float training steps alone, 7-14 rounds
+     * of a pair.
+     */
+    @Override
+    public double minBudgetMs(Scale scale) {
+        return scale == Scale.FULL ? 10_000 : 0;
+    }
+
     @Override
     public List<BenchCase> cases(Scale scale) {
         Workload w = scale == Scale.QUICK ? QUICK : FULL;

@@ -391,6 +391,23 @@ class BenchCliTest {
     }
 
     @Test
+    void aSuitesMinimumBudgetAndWarmupApplyUnlessTheBudgetIsExplicit() {
+        Sampler.Protocol full = Sampler.Protocol.adaptive(Scale.FULL);
+        Suite train = new TrainSuite();
+        Sampler.Protocol p = BenchCli.protocolOf(full, train, Scale.FULL, false);
+        assertEquals(10_000, p.budgetMs());
+        assertEquals(10_000, p.minWarmupMs());
+        assertEquals(-1, p.repeats());
+        assertEquals(full.warmupBudgetMs(), p.warmupBudgetMs());
+        Sampler.Protocol explicit = BenchCli.protocolOf(full.with(null, null, 700.0), train, Scale.FULL, true);
+        assertEquals(700, explicit.budgetMs());
+        assertEquals(10_000, explicit.minWarmupMs());
+        Sampler.Protocol quick = Sampler.Protocol.adaptive(Scale.QUICK);
+        assertEquals(quick.budgetMs(), BenchCli.protocolOf(quick, train, Scale.QUICK, false).budgetMs());
+        assertEquals(full.budgetMs(), BenchCli.protocolOf(full, new GemmSuite(), Scale.FULL, false).budgetMs());
+    }
+
+    @Test
     void aCaseComparedWithAnUnknownCaseFailsTheRunBeforeMeasuring() {
         StringBuilder log = new StringBuilder();
         Suite suite = suiteOf("pairs", List.of(logging("orphan", "missing", 1, log)), Optional.empty());
