@@ -235,9 +235,9 @@ public final class TrainSuite implements Suite {
 
     /**
      * NOTE: 10 s at full scale: the default 1.5 s gave a Hoyer case and its float partner, whose
-     * round takes ~0.7 s (~1.5 s on a loaded machine), the minimum of 3 rounds, and medians of three
-     * steps moved the ratio by 0.4 between runs. 10 s is ~40 float training steps alone, 7-14 rounds
-     * of a pair.
+     * round takes ~0.7 s (~1.5 s on a loaded machine), the minimum of 3 rounds, and three runs
+     * (load average 9) gave training ratios of 0.42, 1.16 and 0.49; with 10 s (13-18 rounds),
+     * 0.51, 0.42 and 0.49. 10 s is also ~40 float training steps alone.
      */
     @Override
     public double minBudgetMs(Scale scale) {
