@@ -1,6 +1,7 @@
 package org.bitspike.bench;
 
 import java.util.Map;
+import java.util.Optional;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
 
@@ -22,6 +23,20 @@ public interface BenchCase {
      */
     default int images() {
         return 0;
+    }
+
+    /**
+     * The name of another case of the same suite whose throughput this one's is reported relative
+     * to, or empty. A fresh instance of that case is prepared with the same impl and measured
+     * together with this one, in alternating rounds (so a change in the machine's load hits both
+     * alike), and this case's line carries {@code compared_with} (that name),
+     * {@code compared_images_per_s} (its images per second in those rounds), {@code throughput_ratio}
+     * ({@code images_per_s} over that) and {@code throughput_ratio_best} (the same of the best
+     * runs). Both cases must process images ({@link #images()} positive); a suite with a
+     * {@link Suite#baseline()} cannot compare cases.
+     */
+    default Optional<String> comparedWith() {
+        return Optional.empty();
     }
 
     /**

@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
  * <p>Each suite runs the selected impls it offers ({@link Suite#impls()}), or its
  * {@link Suite#defaultImpls()} when {@code --impl} is not given. The impls of a suite with a
  * {@link Suite#baseline()} are measured interleaved, and the other impls' lines carry their time
- * relative to the baseline's ({@code overhead}).
+ * relative to the baseline's ({@code overhead}). A case that names another with
+ * {@link BenchCase#comparedWith()} is measured interleaved with a fresh instance of that case, and
+ * its line carries its throughput relative to that one's ({@code throughput_ratio}).
  *
  * <p>Exit codes: 0 success, 1 a case failed (wrong result or a kernel threw), 2 bad usage (unknown
  * suite, bad option value, an impl no selected suite offers or this JVM cannot run).
@@ -152,8 +154,11 @@ public final class BenchCli implements Callable<Integer> {
             Sampler.Protocol protocol = Sampler.Protocol.adaptive(scale).with(warmup, repeats, budgetMs);
             Forks forked = new Forks(threads, forkOptions(), spec.commandLine().getErr());
             for (Selected s : selected) {
+                // The case this one is compared with, measured again here, interleaved with it.
+                BenchCase partner = s.bench().comparedWith().isPresent() ? comparedCase(s.suite(), s.bench(), scale) : null;
                 for (List<Impl> group : measuredTogether(s)) {
                     List<Sampler.Timing> timings;
+                    List<Sampler.Timing> partnerTimings = new ArrayList<>();
                     if (inForks(s, group)) {
                         try {
                             timings = forked.measure(s.suite().name(), s.bench().name(), group, forks);
@@ -165,9 +170,22 @@ public final class BenchCli implements Callable<Integer> {
                         List<BenchCase.Prepared> prepared = new ArrayList<>();
                         for (Impl impl : group) {
                             Target t = targets.get(Route.of(s, impl));
+                            if (partner != null) {
+                                prepared.add(partner.prepare(impl, t.kernels(), t.parallel()));
+                            }
                             prepared.add(s.bench().prepare(impl, t.kernels(), t.parallel()));
                         }
-                        timings = new Sampler(protocol.withMinWarmup(s.suite().minWarmupMs(scale))).measure(prepared);
+                        List<Sampler.Timing> all = new Sampler(protocolOf(protocol, s.suite(), scale, budgetMs != null))
+                                .measure(prepared);
+                        if (partner == null) {
+                            timings = all;
+                        } else {
+                            timings = new ArrayList<>();
+                            for (int i = 0; i < all.size(); i += 2) {
+                                partnerTimings.add(all.get(i));
+                                timings.add(all.get(i + 1));
+                            }
+                        }
                     }
                     Sampler.Timing base = s.suite().baseline().filter(group::contains)
                             .map(b -> timings.get(group.indexOf(b))).orElse(null);
@@ -175,7 +193,8 @@ public final class BenchCli implements Callable<Integer> {
                         Impl impl = group.get(i);
                         Sampler.Timing relativeTo = impl == s.suite().baseline().orElse(null) ? null : base;
                         KernelProvider kernels = targets.get(Route.of(s, impl)).kernels();
-                        JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo);
+                        Comparison comparison = partner == null ? null : new Comparison(partner, partnerTimings.get(i));
+                        JsonObject line = toJson(s, impl, kernels, scale, timings.get(i), relativeTo, comparison);
                         if (s.suite().baseline().isPresent()) {
                             line.addProperty("forks", inForks(s, group) ? forks : 0);
                         }
@@ -193,6 +212,15 @@ public final class BenchCli implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The protocol of {@code suite}'s cases: {@code base} with the suite's minimum warm-up and, unless
+     * the budget was given explicitly, at least its minimum measuring time.
+     */
+    static Sampler.Protocol protocolOf(Sampler.Protocol base, Suite suite, Scale scale, boolean explicitBudget) {
+        Sampler.Protocol p = base.withMinWarmup(suite.minWarmupMs(scale));
+        return explicitBudget ? p : p.with(null, null, Math.max(p.budgetMs(), suite.minBudgetMs(scale)));
     }
 
     /** Whether a group of impls is measured in fresh JVMs: several impls compared with a baseline. */
@@ -216,6 +244,33 @@ public final class BenchCli implements Callable<Integer> {
             o.addAll(List.of("--budget-ms", String.valueOf(budgetMs)));
         }
         return o;
+    }
+
+    /** The case a line is compared with ({@link BenchCase#comparedWith()}) and its timing in the same rounds. */
+    private record Comparison(BenchCase other, Sampler.Timing timing) {
+    }
+
+    /**
+     * The case {@code c} names with {@link BenchCase#comparedWith()} (which must be present).
+     *
+     * @throws IllegalStateException when the suite has no such case, either case processes no images,
+     *     or the suite has a baseline (its impls are measured together, possibly in forks)
+     */
+    private static BenchCase comparedCase(Suite suite, BenchCase c, Scale scale) {
+        String otherName = c.comparedWith().orElseThrow();
+        if (suite.baseline().isPresent()) {
+            throw new IllegalStateException(suite.name() + " " + c.name() + " is compared with " + otherName
+                    + ", but a suite with a baseline cannot compare cases (its impls are measured together)");
+        }
+        BenchCase other = suite.cases(scale).stream().filter(x -> x.name().equals(otherName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(suite.name() + " " + c.name() + " is compared with "
+                        + otherName + ", which is not a case of the suite"));
+        if (c.images() <= 0 || other.images() <= 0) {
+            throw new IllegalStateException(suite.name() + " " + c.name() + " (" + c.images()
+                    + " images per run) is compared with " + otherName + " (" + other.images()
+                    + "): a throughput ratio needs both to process images");
+        }
+        return other;
     }
 
     /** A case of a suite with the impls it runs. */
@@ -285,6 +340,9 @@ public final class BenchCli implements Callable<Integer> {
             }
             for (BenchCase c : suite.cases(scale)) {
                 if (casePattern == null || casePattern.matcher(c.name()).find()) {
+                    if (c.comparedWith().isPresent()) {
+                        comparedCase(suite, c, scale); // a suite's mistake fails before anything is measured
+                    }
                     selected.add(new Selected(suite, c, impls));
                 }
             }
@@ -375,7 +433,7 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     private JsonObject toJson(Selected s, Impl impl, KernelProvider kernels, Scale scale, Sampler.Timing t,
-                              Sampler.Timing baseline) {
+                              Sampler.Timing baseline, Comparison comparison) {
         BenchCase c = s.bench();
         JsonObject o = new JsonObject();
         o.addProperty("suite", s.suite().name());
@@ -408,6 +466,14 @@ public final class BenchCli implements Callable<Integer> {
         if (c.images() > 0) {
             o.addProperty("images_per_s", round(c.images() / (median / 1e3)));
             o.addProperty("images_per_s_best", round(c.images() / (t.minMs() / 1e3)));
+        }
+        if (comparison != null) {
+            // Images per second over the other case's: (images / median) / (other images / other median).
+            double perRun = (double) c.images() / comparison.other().images();
+            o.addProperty("compared_with", comparison.other().name());
+            o.addProperty("compared_images_per_s", round(comparison.other().images() / (comparison.timing().medianMs() / 1e3)));
+            o.addProperty("throughput_ratio", round(perRun * comparison.timing().medianMs() / median));
+            o.addProperty("throughput_ratio_best", round(perRun * comparison.timing().minMs() / t.minMs()));
         }
         if (c.flops() > 0) {
             o.addProperty("flops", (long) c.flops());

@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  *       restarts the budget and the timed runs see the settled code, not the compiler. Capped at
  *       {@value #MAX_WARMUP} runs and {@value #MAX_WARMUP_BUDGETS} warm-up budgets of time, and
  *       lasting at least {@link Protocol#minWarmupMs} (code through the Tensor API takes the JIT
- *       seconds more to settle, in many small steps that never restart the budget);</li>
+ *       seconds more to settle, in many small steps that never restart the budget). The warm-up's
+ *       clock leaves out the verification of the first run, which can take longer than the runs
+ *       themselves (train's check trains ten more steps);</li>
  *   <li>verify the result of the very first run, warm-up or not, before anything is timed;</li>
  *   <li>time {@code repeats} runs, or (adaptive) as many as fit in {@link Protocol#budgetMs} judging by
  *       the last warm-up run, clamped to [{@link #minRepeats}, {@value #MAX_REPEATS}].</li>
@@ -209,12 +211,16 @@ public final class Sampler {
                 lastRoundMs = sum(round(runners, rounds, null, 0));
             }
         } else {
-            long start = wallNanos.getAsLong();
+            // NOTE: time spent verifying is not warm-up: with it, a check of many seconds (train's, on
+            // a loaded machine) met the run cap and the minimum warm-up in the first round, and the
+            // timed runs followed a single warm-up run.
+            LongSupplier clock = () -> wallNanos.getAsLong() - verifyNanos(runners);
+            long start = clock.getAsLong();
             long mark = start;
             double[] bestMs = new double[n];
             Arrays.fill(bestMs, Double.POSITIVE_INFINITY);
             while (true) {
-                long roundStart = wallNanos.getAsLong();
+                long roundStart = clock.getAsLong();
                 double[] ms = round(runners, rounds, null, 0);
                 rounds++;
                 for (int i = 0; i < n; i++) {
@@ -224,7 +230,7 @@ public final class Sampler {
                     bestMs[i] = Math.min(bestMs[i], ms[i]);
                 }
                 lastRoundMs = sum(ms);
-                long now = wallNanos.getAsLong();
+                long now = clock.getAsLong();
                 boolean done = rounds >= MAX_WARMUP || (now - start) / 1e6 >= MAX_WARMUP_BUDGETS * protocol.warmupBudgetMs()
                         || (rounds >= 2 && (now - mark) / 1e6 >= protocol.warmupBudgetMs());
                 if (done && (now - start) / 1e6 >= protocol.minWarmupMs()) {
@@ -282,6 +288,14 @@ public final class Sampler {
         return ms;
     }
 
+    private static long verifyNanos(Runner[] runners) {
+        long ns = 0;
+        for (Runner r : runners) {
+            ns += r.verifyNs;
+        }
+        return ns;
+    }
+
     private static double sum(double[] xs) {
         double s = 0;
         for (double x : xs) {
@@ -297,6 +311,8 @@ public final class Sampler {
         private final LongSupplier cpuNanos;
         private final LongSupplier allocatedBytes;
         private boolean verified;
+        /** Wall time of the verification. */
+        long verifyNs;
         /** Process CPU time of the counted runs, verification excluded. */
         long cpuNs;
         /** False once the CPU clock reported a negative (unknown) time. */
@@ -327,7 +343,9 @@ public final class Sampler {
                 allocBytes += alloc1 - alloc0;
             }
             if (!verified) {
+                long v0 = wallNanos.getAsLong();
                 c.verify();
+                verifyNs = wallNanos.getAsLong() - v0;
                 verified = true;
             }
             return ms;

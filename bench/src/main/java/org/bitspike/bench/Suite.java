@@ -55,6 +55,15 @@ public interface Suite {
     }
 
     /**
+     * The shortest adaptive measuring time of a case at {@code scale}, in milliseconds; 0 (the
+     * default) leaves it to the protocol's budget. An explicit {@code --budget-ms} or
+     * {@code --repeats} is not affected.
+     */
+    default double minBudgetMs(Scale scale) {
+        return 0;
+    }
+
+    /**
      * The cases at the given scale. Within a scale a case name always means the same shapes (the
      * Python references of {@code bench/compare} rely on it); fields carry the shapes themselves.
      */

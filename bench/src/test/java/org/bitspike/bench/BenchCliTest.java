@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.bitspike.tensor.kernel.KernelProvider;
 import org.bitspike.tensor.kernel.Parallel;
@@ -127,6 +128,10 @@ class BenchCliTest {
         assertTrue(r.out().contains("vgg-small/train model=vgg-small pass=train batch=64 batches=100"), r.out());
         assertTrue(r.out().contains("vgg-small/inference model=vgg-small pass=inference batch=64 batches=100"),
                 r.out());
+        assertTrue(r.out().contains("vgg-small-hoyer/train model=vgg-small-hoyer pass=train batch=64 batches=100 "
+                + "hoyer_lambda=0.03"), r.out());
+        assertTrue(r.out().contains("vgg-small-hoyer/inference model=vgg-small-hoyer pass=inference batch=64 "
+                + "batches=100"), r.out());
     }
 
     /** The Tensor-level impls run on the shared pool, so their runs must ask for its size. */
@@ -252,8 +257,8 @@ class BenchCliTest {
         Run r = run("train", "--quick", "--threads", sharedThreads(), "--warmup", "1", "--repeats", "2");
         assertEquals(0, r.code(), r.err());
         List<JsonObject> lines = r.json();
-        assertEquals(List.of("vgg-small/train", "vgg-small/inference"),
-                lines.stream().map(o -> o.get("case").getAsString()).toList());
+        assertEquals(List.of("vgg-small/train", "vgg-small/inference", "vgg-small-hoyer/train",
+                        "vgg-small-hoyer/inference"), lines.stream().map(o -> o.get("case").getAsString()).toList());
         for (JsonObject o : lines) {
             for (String field : List.of("suite", "case", "impl", "threads", "model", "pass", "batch", "batches",
                     "median_ms", "min_ms", "images_per_s", "images_per_s_best", "flops", "gflops", "cpu_ms",
@@ -270,6 +275,166 @@ class BenchCliTest {
                     : TrainSuite.Pass.INFERENCE;
             assertEquals((long) TrainSuite.flops(pass, TrainSuite.QUICK.batch()), o.get("flops").getAsLong());
         }
+        // Each Hoyer line carries its images/s over the float model's of the same pass, measured with it.
+        for (int i : new int[] {2, 3}) {
+            JsonObject hoyer = lines.get(i);
+            assertEquals(lines.get(i - 2).get("case").getAsString(), hoyer.get("compared_with").getAsString());
+            double ratio = hoyer.get("images_per_s").getAsDouble() / hoyer.get("compared_images_per_s").getAsDouble();
+            assertEquals(ratio, hoyer.get("throughput_ratio").getAsDouble(), 1e-3 * ratio);
+            assertTrue(hoyer.get("throughput_ratio_best").getAsDouble() > 0, hoyer::toString);
+            JsonObject floats = lines.get(i - 2);
+            assertTrue(!floats.has("compared_with") && !floats.has("throughput_ratio"), floats::toString);
+        }
+    }
+
+    @Test
+    void aHoyerCaseRunAloneIsStillComparedWithItsFloatCase() {
+        Run r = run("train", "--quick", "--threads", sharedThreads(), "--case", "^vgg-small-hoyer/inference$",
+                "--warmup", "0", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(1, lines.size(), r.out());
+        JsonObject o = lines.get(0);
+        assertEquals("vgg-small-hoyer/inference", o.get("case").getAsString());
+        assertEquals("vgg-small/inference", o.get("compared_with").getAsString());
+        assertTrue(o.get("throughput_ratio").getAsDouble() > 0, o::toString);
+    }
+
+    /** A case of {@code images} images per run that logs its runs and verifications to {@code log}. */
+    private static BenchCase logging(String name, String comparedWith, int images, StringBuilder log) {
+        return new BenchCase() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Map<String, Object> fields() {
+                return Map.of();
+            }
+
+            @Override
+            public double flops() {
+                return 0;
+            }
+
+            @Override
+            public int images() {
+                return images;
+            }
+
+            @Override
+            public Optional<String> comparedWith() {
+                return Optional.ofNullable(comparedWith);
+            }
+
+            @Override
+            public Prepared prepare(Impl impl, KernelProvider kernels, Parallel parallel) {
+                return new Prepared() {
+                    @Override
+                    public void run() {
+                        log.append(name);
+                    }
+
+                    @Override
+                    public void verify() {
+                        log.append('v');
+                    }
+                };
+            }
+        };
+    }
+
+    private static Suite suiteOf(String name, List<BenchCase> cases, Optional<Impl> baseline) {
+        return new Suite() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return "cases compared with each other";
+            }
+
+            @Override
+            public List<Impl> impls() {
+                return List.of(Impl.SCALAR);
+            }
+
+            @Override
+            public Optional<Impl> baseline() {
+                return baseline;
+            }
+
+            @Override
+            public List<BenchCase> cases(Scale scale) {
+                return cases;
+            }
+        };
+    }
+
+    @Test
+    void aComparedCaseIsMeasuredInAlternatingRoundsWithAFreshInstanceOfTheOther() {
+        StringBuilder log = new StringBuilder();
+        Suite suite = suiteOf("pairs", List.of(logging("a", null, 2, log), logging("b", "a", 2, log)),
+                Optional.empty());
+        Run r = run(SuiteRegistry.of(suite), "pairs", "--impl", "scalar", "--case", "^b$", "--warmup", "1",
+                "--repeats", "2");
+        assertEquals(0, r.code(), r.err());
+        // One warm-up round and two timed ones, each case verified after its first run.
+        assertEquals("avbv" + "ba" + "ab", log.toString());
+        JsonObject o = r.json().get(0);
+        assertEquals("a", o.get("compared_with").getAsString());
+        assertTrue(o.has("compared_images_per_s") && o.has("throughput_ratio") && o.has("throughput_ratio_best"),
+                o::toString);
+    }
+
+    @Test
+    void aSuitesMinimumBudgetAndWarmupApplyUnlessTheBudgetIsExplicit() {
+        Sampler.Protocol full = Sampler.Protocol.adaptive(Scale.FULL);
+        Suite train = new TrainSuite();
+        Sampler.Protocol p = BenchCli.protocolOf(full, train, Scale.FULL, false);
+        assertEquals(10_000, p.budgetMs());
+        assertEquals(10_000, p.minWarmupMs());
+        assertEquals(-1, p.repeats());
+        assertEquals(full.warmupBudgetMs(), p.warmupBudgetMs());
+        Sampler.Protocol explicit = BenchCli.protocolOf(full.with(null, null, 700.0), train, Scale.FULL, true);
+        assertEquals(700, explicit.budgetMs());
+        assertEquals(10_000, explicit.minWarmupMs());
+        Sampler.Protocol quick = Sampler.Protocol.adaptive(Scale.QUICK);
+        assertEquals(quick.budgetMs(), BenchCli.protocolOf(quick, train, Scale.QUICK, false).budgetMs());
+        assertEquals(full.budgetMs(), BenchCli.protocolOf(full, new GemmSuite(), Scale.FULL, false).budgetMs());
+    }
+
+    @Test
+    void aCaseComparedWithAnUnknownCaseFailsTheRunBeforeMeasuring() {
+        StringBuilder log = new StringBuilder();
+        Suite suite = suiteOf("pairs", List.of(logging("orphan", "missing", 1, log)), Optional.empty());
+        Run r = run(SuiteRegistry.of(suite), "pairs", "--impl", "scalar", "--warmup", "0", "--repeats", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bench: FAILED: pairs orphan is compared with missing, which is not a case of "
+                + "the suite"), r.err());
+        assertEquals("", r.out());
+        assertEquals("", log.toString());
+    }
+
+    @Test
+    void comparedCasesNeedImagesAndASuiteWithoutBaseline() {
+        StringBuilder log = new StringBuilder();
+        Suite noImages = suiteOf("pairs", List.of(logging("a", null, 0, log), logging("b", "a", 1, log)),
+                Optional.empty());
+        Run r = run(SuiteRegistry.of(noImages), "pairs", "--impl", "scalar");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("pairs b (1 images per run) is compared with a (0): a throughput ratio needs "
+                + "both to process images"), r.err());
+        Suite withBaseline = suiteOf("based", List.of(logging("a", null, 1, log), logging("b", "a", 1, log)),
+                Optional.of(Impl.SCALAR));
+        r = run(SuiteRegistry.of(withBaseline), "based", "--impl", "scalar");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("based b is compared with a, but a suite with a baseline cannot compare cases"),
+                r.err());
+        assertEquals("", log.toString());
     }
 
     @Test

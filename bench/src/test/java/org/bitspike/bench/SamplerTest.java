@@ -111,9 +111,16 @@ class SamplerTest {
         final long[] clock = {0};
         final double[] runMs;
         int runs;
+        double verifyMs;
 
         Scripted(double... runMs) {
             this.runMs = runMs;
+        }
+
+        /** This case, its verification taking {@code ms} on the clock. */
+        Scripted verifying(double ms) {
+            verifyMs = ms;
+            return this;
         }
 
         @Override
@@ -123,6 +130,7 @@ class SamplerTest {
 
         @Override
         public void verify() {
+            clock[0] += (long) (verifyMs * 1e6);
         }
 
         Sampler.Timing measure(Sampler.Protocol p) {
@@ -154,6 +162,19 @@ class SamplerTest {
         assertEquals(2000, tiny.warmupRuns());
         Sampler.Timing fixed = new Scripted(10).measure(new Sampler.Protocol(3, 1, 55, 1000, 200));
         assertEquals(3, fixed.warmupRuns());
+    }
+
+    @Test
+    void verificationTimeIsNotWarmupTime() {
+        // A 60 ms check does not count toward the 200 ms minimum: still 20 runs of 10 ms.
+        Sampler.Timing t = new Scripted(10).verifying(60).measure(new Sampler.Protocol(-1, 1, 55, 1000, 200));
+        assertEquals(20, t.warmupRuns());
+        // train's case on a loaded machine: 400 ms steps, a 15 s check, the run cap (20 x 500 ms)
+        // and the 10 s minimum: 25 warm-up runs, not the first alone.
+        Sampler.Timing train = new Scripted(2000, 400).verifying(15_000)
+                .measure(new Sampler.Protocol(-1, -1, 500, 1500, 10_000));
+        assertEquals(1 + 20, train.warmupRuns());
+        assertEquals(4, train.repeats());
     }
 
     @Test
