@@ -240,8 +240,37 @@ public final class Functional {
         if (!training || p == 0) {
             return x;
         }
-        Tensor keep = Tensor.bernoulli(key, 1 - p, x.shape()).to(x.dtype()).mul(1 / (1 - p));
-        return x.mul(Var.of(keep));
+        return new DropoutMask(key, 1 - p).apply(x);
+    }
+
+    /**
+     * {@code x * bernoulli(key, keep) / keep} as one op: the mask is drawn again from the key in the
+     * backward instead of being stored, and the backward (the same op on the gradient) is itself
+     * differentiable. Bit for bit {@code x.mul(bernoulli(key, keep, shape).to(dtype).mul(1 / keep))}.
+     */
+    private static final class DropoutMask extends org.bitspike.autograd.Function {
+        private final RandomKey key;
+        private final double keep;
+
+        DropoutMask(RandomKey key, double keep) {
+            this.key = key;
+            this.keep = keep;
+        }
+
+        @Override
+        public String name() {
+            return "dropout";
+        }
+
+        @Override
+        protected Tensor forward(org.bitspike.autograd.Context ctx, Tensor... x) {
+            return x[0].maskedScale(key, keep, 1 / keep);
+        }
+
+        @Override
+        protected Var[] backward(org.bitspike.autograd.Context ctx, Var g) {
+            return new Var[] {apply(g)};
+        }
     }
 
     /**

@@ -151,20 +151,67 @@ final class Creation {
     }
 
     static Tensor bernoulli(RandomKey key, double p, int[] shape) {
-        if (!(p >= 0 && p <= 1)) {
-            throw TensorException.of("bernoulli", "probability must be in [0, 1], got %s", p);
-        }
+        checkProbability("bernoulli", p);
         Tensor t = Tensor.allocate("bernoulli", DType.FLOAT32, shape);
         float[] a = t.storage().floats();
-        int n = a.length;
-        // each element depends on its index only, so the split cannot change the result
-        int tasks = n < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS ? 1 : Math.max(2, n / Tuning.ELEMENTWISE_TASK_ELEMENTS);
-        Parallel.shared().forEach(tasks, k -> {
-            int end = (int) ((long) n * (k + 1) / tasks);
-            for (int i = (int) ((long) n * k / tasks); i < end; i++) {
+        forRanges(a.length, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
                 a[i] = key.uniformDouble(i) < p ? 1f : 0f;
             }
         });
         return t;
+    }
+
+    /**
+     * {@code x * bernoulli(key, keep, x.shape()) * scale} in one pass, rounded as that product is
+     * (the mask value {@code scale} in x's dtype, times x): inverted dropout's forward, and its
+     * backward with the same key.
+     */
+    static Tensor maskedScale(Tensor x, RandomKey key, double keep, double scale) {
+        String op = "maskedScale";
+        checkProbability(op, keep);
+        if (!x.dtype().isFloating()) {
+            throw TensorException.of(op, "needs a floating input, got %s of shape %s", x.dtype(), x.shapeRef());
+        }
+        Tensor src = x.contiguous();
+        Tensor out = Tensor.allocate(op, x.dtype(), x.shapeRef());
+        int base = src.offset();
+        if (x.dtype() == DType.FLOAT32) {
+            float[] in = src.storage().floats();
+            float[] o = out.storage().floats();
+            float s = (float) scale;
+            forRanges(o.length, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    o[i] = in[base + i] * (key.uniformDouble(i) < keep ? s : 0f);
+                }
+            });
+        } else {
+            double[] in = src.storage().doubles();
+            double[] o = out.storage().doubles();
+            forRanges(o.length, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    o[i] = in[base + i] * (key.uniformDouble(i) < keep ? scale : 0.0);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void checkProbability(String op, double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw TensorException.of(op, "probability must be in [0, 1], got %s", p);
+        }
+    }
+
+    /** Positions {@code [i0, i1)} of {@code [0, n)}. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int i0, int i1);
+    }
+
+    /** Runs {@code body} over {@code [0, n)}, split into tasks when n is large; each element depends on its index only. */
+    private static void forRanges(int n, Range body) {
+        int tasks = n < Tuning.ELEMENTWISE_PARALLEL_ELEMENTS ? 1 : Math.max(2, n / Tuning.ELEMENTWISE_TASK_ELEMENTS);
+        Parallel.shared().forEach(tasks, k -> body.run((int) ((long) n * k / tasks), (int) ((long) n * (k + 1) / tasks)));
     }
 }

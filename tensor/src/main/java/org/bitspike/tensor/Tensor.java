@@ -167,6 +167,11 @@ public final class Tensor {
         return Creation.bernoulli(key, p, shape);
     }
 
+    /** {@code this * bernoulli(key, keep, shape()) * scale} bit for bit, one pass, no mask stored (dropout). */
+    public Tensor maskedScale(RandomKey key, double keep, double scale) {
+        return Creation.maskedScale(this, key, keep, scale);
+    }
+
     // ---------------------------------------------------------------- metadata
 
     public DType dtype() {

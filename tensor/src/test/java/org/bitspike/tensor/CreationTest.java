@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -285,5 +286,24 @@ class CreationTest {
         assertArrayEquals(new float[] {-0.34614664f, -0.93357754f, 0.6817033f}, Tensor.randn(key, 3).toFloatArray());
         assertArrayEquals(new int[] {2, 0, 1, 4, 3}, key.permutation(5));
         assertArrayEquals(new float[] {0.95684755f, 0.51357347f}, Tensor.rand(key.split(2)[1], 2).toFloatArray());
+    }
+
+    /** Dropout's fused mask equals the mask it replaces bit for bit, on a strided view, in both float dtypes. */
+    @Example
+    void maskedScaleIsTheBernoulliMaskTimesTheScale() {
+        RandomKey key = RandomKey.of(31);
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = Tensor.randn(RandomKey.of(4), dtype, 70, 9).t(); // [9, 70], not contiguous
+            double keep = 0.9;
+            Tensor expected = x.mul(Tensor.bernoulli(key, keep, 9, 70).to(dtype).mul(1 / keep));
+            Tensor actual = x.maskedScale(key, keep, 1 / keep);
+            assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray(), 0, dtype.toString());
+            assertEquals(dtype, actual.dtype());
+        }
+        Tensor big = Tensor.ones(1 << 19); // split across tasks: the same values
+        assertArrayEquals(Tensor.bernoulli(key, 0.5, 1 << 19).mul(2).toDoubleArray(),
+                big.maskedScale(key, 0.5, 2).toDoubleArray(), 0);
+        assertThrows(TensorException.class, () -> big.maskedScale(key, 1.5, 1));
+        assertThrows(TensorException.class, () -> Tensor.zeros(DType.INT64, 3).maskedScale(key, 0.5, 2));
     }
 }
