@@ -244,9 +244,10 @@ public final class Functional {
     }
 
     /**
-     * {@code x * bernoulli(key, keep) / keep} as one op: the mask is drawn again from the key in the
+     * {@code x * mask / keep} as one op ({@link Tensor#maskedScale}: the keep probability in steps of
+     * 2^-16, four mask elements per random draw): the mask is drawn again from the key in the
      * backward instead of being stored, and the backward (the same op on the gradient) is itself
-     * differentiable. Bit for bit {@code x.mul(bernoulli(key, keep, shape).to(dtype).mul(1 / keep))}.
+     * differentiable.
      */
     private static final class DropoutMask extends org.bitspike.autograd.Function {
         private final RandomKey key;

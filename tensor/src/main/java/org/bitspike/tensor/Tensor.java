@@ -167,7 +167,7 @@ public final class Tensor {
         return Creation.bernoulli(key, p, shape);
     }
 
-    /** {@code this * bernoulli(key, keep, shape()) * scale} bit for bit, one pass, no mask stored (dropout). */
+    /** {@code this * mask * scale}, mask 1 with probability {@code keep} (in 2^-16 steps), one pass: dropout. */
     public Tensor maskedScale(RandomKey key, double keep, double scale) {
         return Creation.maskedScale(this, key, keep, scale);
     }

@@ -288,21 +288,32 @@ class CreationTest {
         assertArrayEquals(new float[] {0.95684755f, 0.51357347f}, Tensor.rand(key.split(2)[1], 2).toFloatArray());
     }
 
-    /** Dropout's fused mask equals the mask it replaces bit for bit, on a strided view, in both float dtypes. */
+    /** Dropout's mask: 16 bits of the key's stream per element, four to a draw, on any view, in both float dtypes. */
     @Example
-    void maskedScaleIsTheBernoulliMaskTimesTheScale() {
+    void maskedScaleKeepsElementsWhoseSixteenBitsAreBelowTheKeepProbability() {
         RandomKey key = RandomKey.of(31);
+        double keep = 0.9;
+        long below = Math.round(keep * 65536);
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Tensor x = Tensor.randn(RandomKey.of(4), dtype, 70, 9).t(); // [9, 70], not contiguous
-            double keep = 0.9;
-            Tensor expected = x.mul(Tensor.bernoulli(key, keep, 9, 70).to(dtype).mul(1 / keep));
+            double[] xs = x.contiguous().toDoubleArray();
+            double[] expected = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                boolean kept = ((key.bits(i / 4) >>> (16 * (i % 4))) & 0xFFFF) < below;
+                double scale = dtype == DType.FLOAT32 ? (float) (1 / keep) : 1 / keep;
+                expected[i] = dtype == DType.FLOAT32 ? (float) xs[i] * (float) (kept ? scale : 0) : xs[i] * (kept ? scale : 0);
+            }
             Tensor actual = x.maskedScale(key, keep, 1 / keep);
-            assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray(), 0, dtype.toString());
+            assertArrayEquals(expected, actual.toDoubleArray(), 0, dtype.toString());
             assertEquals(dtype, actual.dtype());
         }
-        Tensor big = Tensor.ones(1 << 19); // split across tasks: the same values
-        assertArrayEquals(Tensor.bernoulli(key, 0.5, 1 << 19).mul(2).toDoubleArray(),
-                big.maskedScale(key, 0.5, 2).toDoubleArray(), 0);
+        Tensor big = Tensor.ones(1 << 19); // split across tasks
+        Tensor mask = big.maskedScale(key, 0.3, 1);
+        assertEquals(0.3, mask.mean().itemDouble(), 0.005);
+        assertArrayEquals(mask.narrow(0, 1000, 7).toDoubleArray(), Tensor.ones(1007).maskedScale(key, 0.3, 1)
+                .narrow(0, 1000, 7).toDoubleArray(), 0, "element i's mask depends on i only");
+        assertEquals(0, big.maskedScale(key, 0, 1).sum().itemDouble());
+        assertEquals(1 << 19, big.maskedScale(key, 1, 1).sum().itemDouble());
         assertThrows(TensorException.class, () -> big.maskedScale(key, 1.5, 1));
         assertThrows(TensorException.class, () -> Tensor.zeros(DType.INT64, 3).maskedScale(key, 0.5, 2));
     }
