@@ -48,12 +48,21 @@ final class EvaluateCommand implements Callable<Integer> {
         DataChoice data = DataChoice.of((String) config.get("dataset"));
         double[] mean = doubles(config.get("normalize_mean"));
         double[] std = doubles(config.get("normalize_std"));
+        ModelOptions family = ModelOptions.fromConfig(config);
+        for (double sigma : noise) {
+            if (!(sigma >= 0) || !Double.isFinite(sigma)) {
+                throw new IllegalArgumentException("--noise: every sigma must be non-negative and finite, got " + sigma);
+            }
+        }
+        if (!noise.isEmpty() && !family.spiking()) {
+            throw new IllegalArgumentException("--noise: " + checkpoint + " is a " + family.label(model)
+                    + " model without spike layers to perturb");
+        }
         Dataset test = data.load(dataDir != null ? dataDir : data.defaultDir, Split.TEST);
         int limit = config.get("limit") instanceof Number n ? n.intValue() : 0;
         if (limit > 0 && limit < test.size()) { // the same slice train evaluated on
             test = test.subset(java.util.stream.IntStream.range(0, limit).toArray());
         }
-        ModelOptions family = ModelOptions.fromConfig(config);
         Layer net = family.build(model, test.channels(), test.numClasses(), RandomKey.of(0));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {

@@ -1,6 +1,7 @@
 package org.bitspike.repro.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.models.Models;
@@ -9,6 +10,7 @@ import org.bitspike.nn.spiking.HoyerRegularizer;
 import org.bitspike.nn.spiking.HoyerSpike;
 import org.bitspike.tensor.RandomKey;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The options that choose a model's family and its spike layers, shared by {@code train} (from the
@@ -53,12 +55,34 @@ final class ModelOptions {
         return Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key);
     }
 
-    /** Checks every option now (before data is loaded), so a bad one fails at once with its name and value. */
-    void validate() {
-        if (spiking()) {
-            HoyerKinds.of(spikeOptions(), dropout);
-            regularizer();
+    /** The options that only mean something for {@code --activation hoyer}. */
+    private static final List<String> SPIKING_OPTIONS = List.of("--threshold", "--threshold-scale", "--theta-momentum",
+            "--window", "--dropout", "--hoyer-lambda", "--hoyer-reduction", "--hoyer-detach-clip");
+
+    /**
+     * Checks every option now (before data is loaded), so a bad one fails at once with its name and
+     * value; an option given where it has no effect (a spiking option with {@code relu}, a regulariser
+     * option without a lambda) is refused rather than silently ignored.
+     */
+    void validate(ParseResult given) {
+        if (!spiking()) {
+            for (String name : SPIKING_OPTIONS) {
+                if (given.hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " applies to --activation hoyer only");
+                }
+            }
+            return;
         }
+        HoyerKinds.of(spikeOptions(), dropout);
+        scale();
+        if (hoyerLambda == 0) {
+            for (String name : List.of("--hoyer-reduction", "--hoyer-detach-clip")) {
+                if (given.hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " has no effect without --hoyer-lambda > 0");
+                }
+            }
+        }
+        regularizer();
     }
 
     private HoyerSpike.Options spikeOptions() {
@@ -71,12 +95,15 @@ final class ModelOptions {
         if (!spiking() || hoyerLambda == 0) {
             return null;
         }
-        HoyerRegularizer.Scale scale = switch (hoyerReduction) {
+        return new HoyerRegularizer.Options(hoyerLambda, scale(), hoyerDetachClip);
+    }
+
+    private HoyerRegularizer.Scale scale() {
+        return switch (hoyerReduction) {
             case "sum" -> HoyerRegularizer.Scale.SUM;
             case "mean" -> HoyerRegularizer.Scale.MEAN;
             default -> throw new IllegalArgumentException("--hoyer-reduction: unknown '" + hoyerReduction + "'; known: sum, mean");
         };
-        return new HoyerRegularizer.Options(hoyerLambda, scale, hoyerDetachClip);
     }
 
     /** The model's name in result tables: the zoo name, plus the spike family and threshold mode when spiking. */

@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bitspike.nn.spiking.SpikeStatistics;
 
-/** Spike statistics for {@code results.json}: the summary plus each layer's evaluation histogram and its edges. */
+/**
+ * Spike statistics of the test-set evaluation for {@code results.json}: per layer the evaluation firing
+ * rate, near-threshold mass, theta and |v|, and the histogram of {@code z - theta} with its edges.
+ */
 final class SpikeSummary {
     private SpikeSummary() {
     }
@@ -20,6 +23,8 @@ final class SpikeSummary {
         for (SpikeStatistics.LayerCounts c : spikes.layers()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) summary.get(c.name()));
+            m.remove("firing_rate_train"); // the test set is evaluated only; training rates are in metrics.jsonl
+            m.remove("near_threshold_mass_train");
             m.put("histogram_eval", c.histogram(false));
             layers.put(c.name(), m);
         }

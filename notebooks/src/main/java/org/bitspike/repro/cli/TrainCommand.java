@@ -1,6 +1,8 @@
 package org.bitspike.repro.cli;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import java.util.Comparator;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,8 @@ import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code train}: trains a zoo model, evaluates its best checkpoint on the test set, prints the results. */
@@ -78,11 +82,13 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
     @Mixin
     ModelOptions family = new ModelOptions();
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        family.validate();
+        family.validate(spec.commandLine().getParseResult());
         DataChoice data = DataChoice.of(dataset);
         Path dir = dataDir != null ? dataDir : data.defaultDir;
         RandomKey key = RandomKey.of(seed);
@@ -123,7 +129,9 @@ final class TrainCommand implements Callable<Integer> {
                 b.callback(new EarlyStopping(patience));
             }
             Trainer trainer = b.build();
-            if (Checkpoints.resume(trainer, out) != null) {
+            org.bitspike.nn.io.Checkpoint resumed = Checkpoints.resume(trainer, out);
+            if (resumed != null) {
+                checkSameRun(resumed.metadata().get("config"), config);
                 err.printf("resuming %s from epoch %d%n", out.resolve(Checkpoints.LAST), trainer.nextEpoch() + 1);
             }
             err.printf("%s on %s: %,d parameters; %d training, %d validation, %d test images; seed %d%n", model, dataset,
@@ -161,6 +169,32 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("peak heap (sum of the heap pools' peaks, an upper bound): %.0f MB%n", peakHeapMegabytes());
         }
         return 0;
+    }
+
+    /**
+     * Refuses to resume a run with other options than it was started with (all but {@code epochs},
+     * which may grow): the earlier epochs would be recorded under a configuration they did not have.
+     */
+    private void checkSameRun(String savedJson, String currentJson) {
+        Path last = out.resolve(Checkpoints.LAST);
+        if (savedJson == null) {
+            throw new IllegalArgumentException(last + ": no 'config' in the metadata; was it written by train?");
+        }
+        Map<?, ?> saved = new Gson().fromJson(savedJson, Map.class);
+        Map<?, ?> current = new Gson().fromJson(currentJson, Map.class);
+        java.util.TreeSet<Object> keys = new java.util.TreeSet<>(Comparator.comparing(Object::toString));
+        keys.addAll(saved.keySet());
+        keys.addAll(current.keySet());
+        List<String> differences = new ArrayList<>();
+        for (Object k : keys) {
+            if (!k.equals("epochs") && !java.util.Objects.equals(saved.get(k), current.get(k))) {
+                differences.add(k + ": " + saved.get(k) + " in the checkpoint, " + current.get(k) + " now");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume " + last + " with other options (" + String.join("; ", differences)
+                    + "); use another --out or the run's own options");
+        }
     }
 
     /** The spike statistics of the epoch that just ended (its training and validation forwards), then cleared. */

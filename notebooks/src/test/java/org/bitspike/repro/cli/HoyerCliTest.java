@@ -55,6 +55,16 @@ class HoyerCliTest {
         double clean = (Double) ((Map<?, ?>) noise.get(0)).get("accuracy");
         assertEquals((Double) results.get("test_accuracy"), clean, 1e-12, "sigma 0 is the plain evaluation");
         assertEquals(clean, (Double) evaluated.get("test_accuracy"), 1e-12);
+        for (Object layer : layers.values()) {
+            assertTrue(!((Map<?, ?>) layer).containsKey("firing_rate_train"), "the test set is evaluated only: " + layer);
+        }
+
+        // review finding 1: a run resumed with other options is refused, naming what changed
+        assertFailure(dir, "hoyer_lambda: 0.05 in the checkpoint, 0.5 now", "--activation", "hoyer", "--hoyer-lambda", "0.5",
+                "--epochs", "3", "--validation", "100", "--batch-size", "32", "--seed", "4", "--out", run.toString());
+        // review finding 5: a bad noise level fails before anything is evaluated
+        assertEvaluateFailure("every sigma must be non-negative and finite, got -0.1", "--checkpoint",
+                run.resolve("best.safetensors").toString(), "--noise", "0,-0.1");
     }
 
     @Test
@@ -66,22 +76,40 @@ class HoyerCliTest {
         assertFailure(dir, "--hoyer-reduction: unknown 'max'", "--activation", "hoyer", "--hoyer-reduction", "max",
                 "--hoyer-lambda", "1");
         assertFailure(dir, "lambda must be non-negative and finite, got -1.0", "--activation", "hoyer", "--hoyer-lambda", "-1");
+        // review finding 2: options that would have no effect are refused, not ignored
+        assertFailure(dir, "--threshold applies to --activation hoyer only", "--threshold", "layer");
+        assertFailure(dir, "--hoyer-lambda applies to --activation hoyer only", "--activation", "relu", "--hoyer-lambda", "0.1");
+        assertFailure(dir, "--hoyer-detach-clip has no effect without --hoyer-lambda > 0", "--activation", "hoyer",
+                "--hoyer-detach-clip");
     }
 
     private static void assertFailure(Path dir, String fragment, String... options) {
-        String[] args = new String[options.length + 4];
-        args[0] = "train";
-        System.arraycopy(options, 0, args, 1, options.length);
-        args[options.length + 1] = "--limit";
-        args[options.length + 2] = "100";
-        args[options.length + 3] = "--out=" + dir.resolve("bad");
+        List<String> args = new java.util.ArrayList<>(List.of("train"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--limit", "300"));
+        if (!args.contains("--out")) {
+            args.add("--out=" + dir.resolve("bad"));
+        }
+        assertExit(1, fragment, args.toArray(new String[0]));
+    }
+
+    private static void assertEvaluateFailure(String fragment, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("evaluate"));
+        args.addAll(List.of(options));
+        assertExit(1, fragment, args.toArray(new String[0]));
+    }
+
+    private static void assertExit(int code, String fragment, String... args) {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
         PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buffer, true));
         try {
-            assertEquals(1, BitspikeCli.run(args));
+            assertEquals(code, BitspikeCli.run(args), buffer::toString);
         } finally {
             System.setErr(err);
+            System.setOut(out);
         }
         assertTrue(buffer.toString().contains(fragment), buffer.toString());
     }
