@@ -105,7 +105,7 @@ final class HoyerFunctions {
                 ctx.keep(Tensor.scalar(DType.FLOAT64, l1), Tensor.scalar(DType.FLOAT64, l2));
                 return Tensor.scalar(DType.FLOAT32, l2 == 0 ? 0 : l1 * l1 / l2);
             }
-            return Hoyer.ratio(u.div(in[1].abs()).clamp(0, 1), false);
+            return Hoyer.ratio(clip01(u.div(in[1].abs())), false);
         }
 
         @Override
@@ -119,7 +119,7 @@ final class HoyerFunctions {
             }
             Var magnitude = v.abs();
             Var z = u.div(magnitude);
-            Var zc = z.clamp(0, 1);
+            Var zc = Var.where(z.value().isNaN(), Var.of(Tensor.scalar(u.dtype(), 0)), z.clamp(0, 1));
             Var l1 = zc.sum();
             Var l2 = zc.square().sum();
             Tensor empty = l2.value().eq(0);
@@ -157,6 +157,14 @@ final class HoyerFunctions {
                     d.clip() * Math.signum(v.value().itemDouble())).reshape(v.shape()));
             return new Var[] {d.input() == null ? null : Var.of(d.input()), dv};
         }
+    }
+
+    /**
+     * {@code clamp(z, 0, 1)} with NaN clipped to 0, as the fused FLOAT32 sums do: a NaN potential
+     * neither counts toward theta nor poisons the running theta (the same in every dtype).
+     */
+    static Tensor clip01(Tensor z) {
+        return Tensor.where(z.isNaN(), Tensor.scalar(z.dtype(), 0), z.clamp(0, 1));
     }
 
     /** theta [C] as [1, C, 1, ...] for a rank-{@code rank} input; a 0-d theta as it is. */

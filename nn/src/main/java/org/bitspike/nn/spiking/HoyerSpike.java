@@ -257,7 +257,7 @@ public final class HoyerSpike extends Layer {
                     : Tensor.scalar(DType.FLOAT32, extremum(sums.totalL1(), sums.totalL2()));
         } else {
             HoyerFunctions.clipMagnitude(describe(), v);
-            Tensor clipped = u.div(v.abs()).clamp(0, 1);
+            Tensor clipped = HoyerFunctions.clip01(u.div(v.abs()));
             theta = options.threshold() == Threshold.CHANNEL_WISE
                     ? Hoyer.extremum(clipped, 1.0, false, allBut1(u.dim())) : Hoyer.extremum(clipped, 1.0, false);
         }

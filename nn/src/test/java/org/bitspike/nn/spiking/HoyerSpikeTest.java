@@ -370,4 +370,27 @@ class HoyerSpikeTest {
     private static List<Integer> shape(Tensor t) {
         return java.util.Arrays.stream(t.shape()).boxed().toList();
     }
+
+    /** Review finding 3: a NaN potential is clipped to 0 for theta and the penalty in every dtype, as the fused sums do. */
+    @Test
+    void aNanPotentialDoesNotPoisonThetaOrThePenaltyInAnyDtype() {
+        double[][] thetas = new double[2][];
+        double[] penalties = new double[2];
+        DType[] dtypes = {DType.FLOAT32, DType.FLOAT64};
+        for (int d = 0; d < 2; d++) {
+            HoyerSpike spike = new HoyerSpike(2, Options.DEFAULT, dtypes[d]);
+            org.bitspike.nn.Sequential model = new org.bitspike.nn.Sequential(spike);
+            Tensor u = Tensor.of(new double[] {0.25, Double.NaN, 0.75, 0.5}, 2, 2, 1, 1).to(dtypes[d]);
+            try (HoyerRegularizer hoyer = HoyerRegularizer.attach(model, HoyerRegularizer.Options.sum(1));
+                    org.bitspike.nn.train.Regularizer.Step step = hoyer.begin()) {
+                model.forward(u);
+                penalties[d] = step.penalty().itemDouble();
+            }
+            thetas[d] = spike.runningTheta().to(DType.FLOAT64).toDoubleArray();
+        }
+        assertArrayEquals(thetas[1], thetas[0], 1e-6);
+        assertTrue(Double.isFinite(thetas[1][1]), java.util.Arrays.toString(thetas[1]));
+        assertEquals(penalties[1], penalties[0], 1e-6);
+        assertTrue(Double.isFinite(penalties[1]));
+    }
 }
