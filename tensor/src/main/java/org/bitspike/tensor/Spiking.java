@@ -193,8 +193,8 @@ public final class Spiking {
      * {@code 0 <= z <= 1} (the clamp's convention), {@code gz = g dH/dzc}, {@code du = gz / a},
      * {@code da = -sum(gz * u) / a^2}. An all-zero zc ({@code l2 = 0}) gives zero gradients.
      *
-     * <p>NOTE: {@code gz} is evaluated in float as {@code scale * ((z > 0 ? 1 : 0) - z * ext)} with
-     * {@code scale = (float) (g * 2 * l1 / l2)} and {@code ext = (float) (l1 / l2)} formed in double:
+     * <p>NOTE: {@code gz} is evaluated in float as {@code scale * ((z > 0 ? 1 : 0) - z * invExt)} with
+     * {@code scale = (float) (g * 2 * l1 / l2)} and {@code invExt = (float) (l1 / l2)} (the reciprocal of the Hoyer extremum) formed in double:
      * a few float roundings per element (relative error ~1e-7 of {@code |scale|}, the same order as
      * the rounding of z itself), so the pass vectorises like the others; {@code da}'s sum is in double.
      *
@@ -215,10 +215,10 @@ public final class Spiking {
         float[] us = src.storage().floats();
         int ub = src.offset();
         float scale = (float) (g * 2 * l1 / l2);
-        float ext = (float) (l1 / l2);
+        float invExt = (float) (l1 / l2);
         SpikeKernels k = KernelProvider.get().spikes();
         double[] s = chunkSums(u.numel(), 1, (from, to, sums) ->
-                k.ratioBackward(to - from, us, ub + from, a, scale, ext, 0, sums, ds, from));
+                k.ratioBackward(to - from, us, ub + from, a, scale, invExt, 0, sums, ds, from));
         return new Gradients(du, clipGradient(s[0], a));
     }
 
@@ -255,10 +255,10 @@ public final class Spiking {
         Tensor du = needInput ? Tensor.allocate(op, DType.FLOAT32, u.shapeRef()) : null;
         float[] ds = needInput ? du.storage().floats() : null;
         float scale = (float) (gRatio * 2 * l1 / l2);
-        float ext = (float) (l1 / l2);
+        float invExt = (float) (l1 / l2);
         SpikeKernels k = KernelProvider.get().spikes();
         double[] s = chunkSums(u.numel(), 2, (from, to, sums) -> k.fireAndRatioBackward(to - from, gv, gb + from, us,
-                ub + from, a, lo, hi, height, scale, ext, 0, sums, ds, from));
+                ub + from, a, lo, hi, height, scale, invExt, 0, sums, ds, from));
         return new Gradients(du, clipGradient(s[0], a) + clipGradient(s[1], a));
     }
 

@@ -174,7 +174,7 @@ class SpikingTest {
             double l1 = sums.totalL1();
             double l2 = sums.totalL2();
             double scale = l2 == 0 ? 0 : gH * 2 * l1 / l2; // H = 0 by convention with nothing positive
-            double ext = l2 == 0 ? 0 : l1 / l2;
+            double invExt = l2 == 0 ? 0 : l1 / l2;
             double sum = 0;
             double abs = 0;
             Spiking.Gradients d = Spiking.ratioBackward(TensorLayouts.offset7(u), a, l1, l2, gH, true);
@@ -182,8 +182,8 @@ class SpikingTest {
             for (int i = 0; i < us.length; i++) {
                 float z = us[i] / a;
                 double zd = (double) us[i] / a;
-                double gz = z >= 0 && z <= 1 ? scale * ((z > 0 ? 1 : 0) - zd * ext) : 0;
-                double bound = Math.abs(scale) * (1 + Math.abs(zd * ext));
+                double gz = z >= 0 && z <= 1 ? scale * ((z > 0 ? 1 : 0) - zd * invExt) : 0;
+                double bound = Math.abs(scale) * (1 + Math.abs(zd * invExt));
                 assertClose(gz / a, got[i], 1e-6 * bound / a, "du[" + i + "] of " + java.util.Arrays.toString(shape));
                 sum += gz * us[i];
                 abs += bound * Math.abs(us[i]);

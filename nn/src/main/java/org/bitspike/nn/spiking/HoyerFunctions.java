@@ -124,9 +124,9 @@ final class HoyerFunctions {
             Var l2 = zc.square().sum();
             Tensor empty = l2.value().eq(0);
             Var safe = Var.where(empty, Var.of(Tensor.scalar(u.dtype(), 1)), l2);
-            Var ext = l1.div(safe);
+            Var invExt = l1.div(safe);
             // dH/dzc = 2 l1 / l2 (sign(zc) - zc l1 / l2); 0 when every zc is 0 (l1 = 0)
-            Var dzc = Var.of(zc.value().sign()).sub(zc.mul(ext)).mul(ext.mul(2));
+            Var dzc = Var.of(zc.value().sign()).sub(zc.mul(invExt)).mul(invExt.mul(2));
             Var inside = Var.of(z.value().ge(0).logicalAnd(z.value().le(1)).to(u.dtype()));
             return throughNormalisation(ctx, g.mul(dzc).mul(inside), z, magnitude, v);
         }

@@ -46,13 +46,13 @@ final class ScalarSpiking implements SpikeKernels {
     }
 
     @Override
-    public void ratioBackward(int n, float[] u, int uOff, float a, float scale, float ext, int j0, double[] sums,
+    public void ratioBackward(int n, float[] u, int uOff, float a, float scale, float invExt, int j0, double[] sums,
                               float[] du, int duOff) {
         assert n >= 0 && j0 >= 0 && sums.length >= LANES;
         int lane = j0 % LANES;
         for (int i = 0; i < n; i++) {
             float uv = u[uOff + i];
-            float gz = ratio(uv / a, scale, ext);
+            float gz = ratio(uv / a, scale, invExt);
             if (du != null) {
                 du[duOff + i] = gz / a;
             }
@@ -63,7 +63,7 @@ final class ScalarSpiking implements SpikeKernels {
 
     @Override
     public void fireAndRatioBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                                     float height, float scale, float ext, int j0, double[] sums, float[] du,
+                                     float height, float scale, float invExt, int j0, double[] sums, float[] du,
                                      int duOff) {
         assert n >= 0 && j0 >= 0 && sums.length >= 2 * LANES;
         int lane = j0 % LANES;
@@ -71,7 +71,7 @@ final class ScalarSpiking implements SpikeKernels {
             float uv = u[uOff + i];
             float z = uv / a;
             float gzF = surrogate(g[gOff + i], z, lo, hi, height);
-            float gzR = ratio(z, scale, ext);
+            float gzR = ratio(z, scale, invExt);
             if (du != null) {
                 du[duOff + i] = gzF / a + gzR / a;
             }
@@ -87,7 +87,7 @@ final class ScalarSpiking implements SpikeKernels {
     }
 
     /** The ratio's gradient at z, passed on {@code [0, 1]} (the clamp's convention), else 0 (NaN z too). */
-    private static float ratio(float z, float scale, float ext) {
-        return z >= 0f && z <= 1f ? scale * ((z > 0f ? 1f : 0f) - z * ext) : 0f;
+    private static float ratio(float z, float scale, float invExt) {
+        return z >= 0f && z <= 1f ? scale * ((z > 0f ? 1f : 0f) - z * invExt) : 0f;
     }
 }

@@ -12,7 +12,7 @@ package org.bitspike.tensor.kernel;
  *   <li>{@link #fireBackward}: the rectangular surrogate's {@code gz = lo < z <= hi ? g * height : 0},
  *       {@code du = gz / a} and the sum of {@code gz * u};</li>
  *   <li>{@link #ratioBackward}: the squared Hoyer ratio's
- *       {@code gz = 0 <= z <= 1 ? scale * ((z > 0 ? 1 : 0) - z * ext) : 0}, {@code du = gz / a} and
+ *       {@code gz = 0 <= z <= 1 ? scale * ((z > 0 ? 1 : 0) - z * invExt) : 0}, {@code du = gz / a} and
  *       the sum of {@code gz * u};</li>
  *   <li>{@link #fireAndRatioBackward}: both backward passes in one, {@code du} their sum.</li>
  * </ul>
@@ -53,11 +53,11 @@ public interface SpikeKernels {
 
     /**
      * With {@code z = u[uOff + i] / a} and
-     * {@code gz = z >= 0f && z <= 1f ? scale * ((z > 0f ? 1f : 0f) - z * ext) : 0f}:
+     * {@code gz = z >= 0f && z <= 1f ? scale * ((z > 0f ? 1f : 0f) - z * invExt) : 0f}:
      * {@code du[duOff + i] = gz / a} (unless du is null) and {@code (double) gz * u} added to
      * {@code sums[(j0 + i) mod SUM_LANES]}.
      */
-    void ratioBackward(int n, float[] u, int uOff, float a, float scale, float ext, int j0, double[] sums,
+    void ratioBackward(int n, float[] u, int uOff, float a, float scale, float invExt, int j0, double[] sums,
                        float[] du, int duOff);
 
     /**
@@ -68,5 +68,5 @@ public interface SpikeKernels {
      * {@code sums[SUM_LANES + (j0 + i) mod SUM_LANES]}.
      */
     void fireAndRatioBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                              float height, float scale, float ext, int j0, double[] sums, float[] du, int duOff);
+                              float height, float scale, float invExt, int j0, double[] sums, float[] du, int duOff);
 }

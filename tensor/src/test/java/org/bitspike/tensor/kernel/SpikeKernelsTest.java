@@ -174,7 +174,7 @@ class SpikeKernelsTest {
         }
     }
 
-    /** (scale, ext): typical, negative scale, the l2 = 0 form, and a large ext (heavy cancellation). */
+    /** (scale, invExt): typical, negative scale, the l2 = 0 form, and a large invExt (heavy cancellation). */
     private static final float[][] RATIOS = {{0.7f, 1.3f}, {-2.5f, 0.25f}, {0f, 0f}, {1e-3f, 7.5f}};
 
     @Test

@@ -254,28 +254,28 @@ final class VectorSpiking implements SpikeKernels {
     // ---- the squared Hoyer ratio's backward ----
 
     @Override
-    public void ratioBackward(int n, float[] u, int uOff, float a, float scale, float ext, int j0, double[] sums,
+    public void ratioBackward(int n, float[] u, int uOff, float a, float scale, float invExt, int j0, double[] sums,
                               float[] du, int duOff) {
         int end = n / LANES * LANES;
         if (end > 0) {
             double[] acc = rotated(sums, 1, j0);
             if (du == null) {
-                ratioSums(end, u, uOff, a, scale, ext, acc);
+                ratioSums(end, u, uOff, a, scale, invExt, acc);
             } else {
-                ratioGradients(end, u, uOff, a, scale, ext, acc, du, duOff);
+                ratioGradients(end, u, uOff, a, scale, invExt, acc, du, duOff);
             }
             unrotate(acc, sums, 1, j0);
         }
-        SCALAR.ratioBackward(n - end, u, uOff + end, a, scale, ext, j0 + end, sums, du,
+        SCALAR.ratioBackward(n - end, u, uOff + end, a, scale, invExt, j0 + end, sums, du,
                 du == null ? 0 : duOff + end);
     }
 
-    /** gz = 0 <= z <= 1 ? scale * ((z > 0 ? 1 : 0) - z * ext) : +0; du = gz / a; s0..s3 the partials of gz * u. */
-    private static void ratioGradients(int count, float[] u, int uOff, float a, float scale, float ext, double[] sums,
+    /** gz = 0 <= z <= 1 ? scale * ((z > 0 ? 1 : 0) - z * invExt) : +0; du = gz / a; s0..s3 the partials of gz * u. */
+    private static void ratioGradients(int count, float[] u, int uOff, float a, float scale, float invExt, double[] sums,
                                        float[] du, int duOff) {
         FloatVector va = FloatVector.broadcast(F, a);
         FloatVector vs = FloatVector.broadcast(F, scale);
-        FloatVector ve = FloatVector.broadcast(F, ext);
+        FloatVector ve = FloatVector.broadcast(F, invExt);
         FloatVector zero = FloatVector.zero(F);
         FloatVector one = FloatVector.broadcast(F, 1f);
         DoubleVector s0 = DoubleVector.fromArray(D, sums, 0);
@@ -311,10 +311,10 @@ final class VectorSpiking implements SpikeKernels {
     }
 
     /** {@link #ratioGradients} without du. */
-    private static void ratioSums(int count, float[] u, int uOff, float a, float scale, float ext, double[] sums) {
+    private static void ratioSums(int count, float[] u, int uOff, float a, float scale, float invExt, double[] sums) {
         FloatVector va = FloatVector.broadcast(F, a);
         FloatVector vs = FloatVector.broadcast(F, scale);
-        FloatVector ve = FloatVector.broadcast(F, ext);
+        FloatVector ve = FloatVector.broadcast(F, invExt);
         FloatVector zero = FloatVector.zero(F);
         FloatVector one = FloatVector.broadcast(F, 1f);
         DoubleVector s0 = DoubleVector.fromArray(D, sums, 0);
@@ -351,31 +351,31 @@ final class VectorSpiking implements SpikeKernels {
 
     @Override
     public void fireAndRatioBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                                     float height, float scale, float ext, int j0, double[] sums, float[] du,
+                                     float height, float scale, float invExt, int j0, double[] sums, float[] du,
                                      int duOff) {
         int end = n / LANES * LANES;
         if (end > 0) {
             double[] acc = rotated(sums, 2, j0);
             if (du == null) {
-                bothSums(end, g, gOff, u, uOff, a, lo, hi, height, scale, ext, acc);
+                bothSums(end, g, gOff, u, uOff, a, lo, hi, height, scale, invExt, acc);
             } else {
-                bothGradients(end, g, gOff, u, uOff, a, lo, hi, height, scale, ext, acc, du, duOff);
+                bothGradients(end, g, gOff, u, uOff, a, lo, hi, height, scale, invExt, acc, du, duOff);
             }
             unrotate(acc, sums, 2, j0);
         }
-        SCALAR.fireAndRatioBackward(n - end, g, gOff + end, u, uOff + end, a, lo, hi, height, scale, ext, j0 + end,
+        SCALAR.fireAndRatioBackward(n - end, g, gOff + end, u, uOff + end, a, lo, hi, height, scale, invExt, j0 + end,
                 sums, du, du == null ? 0 : duOff + end);
     }
 
     /** {@link #fireGradients} and {@link #ratioGradients} at once: du = gzF / a + gzR / a; f0..f3, r0..r3 the sums. */
     private static void bothGradients(int count, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                                      float height, float scale, float ext, double[] sums, float[] du, int duOff) {
+                                      float height, float scale, float invExt, double[] sums, float[] du, int duOff) {
         FloatVector va = FloatVector.broadcast(F, a);
         FloatVector vlo = FloatVector.broadcast(F, lo);
         FloatVector vhi = FloatVector.broadcast(F, hi);
         FloatVector vh = FloatVector.broadcast(F, height);
         FloatVector vs = FloatVector.broadcast(F, scale);
-        FloatVector ve = FloatVector.broadcast(F, ext);
+        FloatVector ve = FloatVector.broadcast(F, invExt);
         FloatVector zero = FloatVector.zero(F);
         FloatVector one = FloatVector.broadcast(F, 1f);
         DoubleVector f0 = DoubleVector.fromArray(D, sums, 0);
@@ -431,13 +431,13 @@ final class VectorSpiking implements SpikeKernels {
 
     /** {@link #bothGradients} without du. */
     private static void bothSums(int count, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                                 float height, float scale, float ext, double[] sums) {
+                                 float height, float scale, float invExt, double[] sums) {
         FloatVector va = FloatVector.broadcast(F, a);
         FloatVector vlo = FloatVector.broadcast(F, lo);
         FloatVector vhi = FloatVector.broadcast(F, hi);
         FloatVector vh = FloatVector.broadcast(F, height);
         FloatVector vs = FloatVector.broadcast(F, scale);
-        FloatVector ve = FloatVector.broadcast(F, ext);
+        FloatVector ve = FloatVector.broadcast(F, invExt);
         FloatVector zero = FloatVector.zero(F);
         FloatVector one = FloatVector.broadcast(F, 1f);
         DoubleVector f0 = DoubleVector.fromArray(D, sums, 0);
