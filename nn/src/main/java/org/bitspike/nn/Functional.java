@@ -240,7 +240,9 @@ public final class Functional {
         if (!training || p == 0) {
             return x;
         }
-        return new DropoutMask(key, 1 - p).apply(x);
+        // the mask keeps with probability round((1 - p) 2^16) / 2^16: scale by its inverse, so the mean is exact
+        double keep = Math.round((1 - p) * 65536) / 65536.0;
+        return new DropoutMask(key, keep).apply(x);
     }
 
     /**
@@ -265,7 +267,7 @@ public final class Functional {
 
         @Override
         protected Tensor forward(org.bitspike.autograd.Context ctx, Tensor... x) {
-            return x[0].maskedScale(key, keep, 1 / keep);
+            return x[0].maskedScale(key, keep, keep == 0 ? 0 : 1 / keep);
         }
 
         @Override

@@ -12,6 +12,10 @@ import org.bitspike.tensor.RandomKey;
  * max pooling before the batch norm in pooled blocks (spikes are never max-pooled) and dropout
  * after each hidden spike of the VGGs. The classifier stays a float linear layer on spikes.
  *
+ * <p>NOTE: the ResNets are the zoo's post-activation blocks with spikes, {@code spike(main(x) + shortcut(x))}
+ * (a binary residual stream, two convolutions per block), not the papers' own ResNet of section 2.5
+ * (one convolution per block on a real-valued stream, spike before each convolution).
+ *
  * @param conv the spikes after convolutions (the papers: channel-wise theta)
  * @param linear the spikes after hidden linear layers (the papers: layer-wise theta)
  * @param dropoutProbability after each hidden spike of a VGG, in [0, 1) (the papers: 0.1)

@@ -33,6 +33,9 @@ import org.bitspike.tensor.Tensor;
  * }
  * }</pre>
  * Under {@code GradMode.noGrad()} and in evaluation the penalty is computed the same way, without a graph.
+ *
+ * <p>NOTE: the clamp passes its gradient on {@code [0, 1]} (autograd's clamp); the digest's closed form
+ * has {@code 1[0 < z < 1]}. They differ only for z exactly 0 (where dH/dzc is 0 anyway) or exactly 1.
  */
 public final class HoyerRegularizer implements Regularizer, AutoCloseable {
     /** How each layer's H enters the sum. */

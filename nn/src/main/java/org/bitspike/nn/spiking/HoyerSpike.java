@@ -29,7 +29,8 @@ import org.bitspike.tensor.TensorException;
  * and a running estimate is updated, {@code running = (1 - m) running + m theta} with momentum
  * {@code m} 0.1 by default; evaluation uses the running estimate, which is a buffer and so saved and
  * restored with the model. The backward is the surrogate anchored on z, by default
- * {@code 0.5 * 1[0 < z <= 2]} (the papers' 2022 code; {@code (0, 1)} is the authors' later code),
+ * {@code 0.5 * 1[0 < z <= 2]} (the papers' 2022 code; {@code withWindow(0, 1)} gives {@code (0, 1]}, the
+ * authors' later code up to the single point z = 1, where theirs is open),
  * with no gradient through theta: the gradient reaches u and v.
  *
  * <p>Inputs are {@code [N, C, ...]} with C {@link #channels()} in dimension 1 (e.g. {@code [N, C, H, W]}

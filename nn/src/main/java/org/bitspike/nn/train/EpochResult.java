@@ -7,7 +7,8 @@ import java.util.Map;
  * The metrics of one epoch. Validation fields are NaN when there is no validation set.
  *
  * @param epoch the epoch, from 0
- * @param trainLoss mean training loss over the epoch's samples
+ * @param trainLoss mean training loss over the epoch's samples, including the {@link Regularizer}'s penalty
+ *     when the trainer has one (the validation loss never does)
  * @param trainAccuracy fraction of training samples predicted right (in training mode)
  * @param validationLoss mean validation loss (evaluation mode)
  * @param validationAccuracy validation accuracy (evaluation mode)

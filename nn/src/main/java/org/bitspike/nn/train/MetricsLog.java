@@ -52,7 +52,16 @@ public final class MetricsLog implements Callback {
     @Override
     public boolean onEpochEnd(Trainer trainer, EpochResult epoch) {
         JsonObject row = GSON.toJsonTree(epoch.fields()).getAsJsonObject();
-        GSON.toJsonTree(extras.get()).getAsJsonObject().entrySet().forEach(e -> row.add(e.getKey(), e.getValue()));
+        Map<String, Object> extra = extras.get();
+        if (extra == null) {
+            throw new IllegalStateException("MetricsLog: the extras supplier returned null for epoch " + epoch.epoch());
+        }
+        for (Map.Entry<String, Object> e : extra.entrySet()) {
+            if (row.has(e.getKey())) {
+                throw new IllegalStateException("MetricsLog: extra '" + e.getKey() + "' would replace the epoch's own field");
+            }
+            row.add(e.getKey(), GSON.toJsonTree(e.getValue()));
+        }
         rows.add(row);
         try {
             Files.createDirectories(dir);
