@@ -154,7 +154,8 @@ layer-wise instead of channel-wise extremum after the convolutions.
 """)
 md("""
 lambda was chosen on validation accuracy by a short sweep (4 epochs on 10,000 training images,
-seed 1; the command is in the file's first line):
+seed 1; the command is in the file's first line). It is a rough choice: one seed, 2,000 validation
+images (a standard error of about 0.75 points), the best of four values.
 """)
 code("""
 Display.text(Files.readString(Path.of("results", "02-hoyer", "lambda-sweep.csv")));
@@ -296,24 +297,30 @@ if (epochs.containsKey("ext-reg-s1")) {
 md("""
 ### Verdicts
 
-Each claim of the papers (digest 2.8, 9.1), tested on these runs; a claim is marked as held only
-when the numbers above support it.
+Each claim of the papers (digest 2.8, 9.1), tested on these runs. Differences between single-seed
+runs are compared with the spread of the three seeds of `ext-reg`: a claim is marked as held only
+when the difference has the claimed sign and exceeds twice that standard deviation; a smaller
+difference is reported as within seed noise, not as support.
 """)
 code("""
+String verdict(String claim, double with, double without, boolean higherIsBetter, double noise) {
+    double d = higherIsBetter ? with - without : without - with;
+    String call = Double.isNaN(noise) ? (d > 0 ? "same direction as claimed (one seed, noise unknown)" : "did not hold")
+            : d > 2 * noise ? "held" : d > 0 ? "within seed noise (2 sd = " + String.format("%.2f", 200 * noise) + " points)" : "did not hold";
+    return String.format("%s: %.2f vs %.2f: %s", claim, 100 * with, 100 * without, call);
+}
+double seedNoise = seeds.size() >= 2 ? sdAcc : Double.NaN;
 List<String> verdicts = new ArrayList<>();
-if (results.containsKey("ext-s1") && results.containsKey("fixed-s1")) verdicts.add(String.format(
-        "Hoyer-extremum threshold > fixed trainable threshold: %.2f%% vs %.2f%%: %s", 100 * acc("ext-s1"), 100 * acc("fixed-s1"),
-        acc("ext-s1") > acc("fixed-s1") ? "held" : "did not hold"));
-if (results.containsKey("ext-reg-s1") && results.containsKey("ext-s1")) verdicts.add(String.format(
-        "adding the Hoyer regulariser helps: %.2f%% vs %.2f%%: %s", 100 * acc("ext-reg-s1"), 100 * acc("ext-s1"),
-        acc("ext-reg-s1") > acc("ext-s1") ? "held" : "did not hold"));
-if (results.containsKey("ext-reg-s1") && results.containsKey("layer-reg-s1")) verdicts.add(String.format(
-        "channel-wise > layer-wise extremum: %.2f%% vs %.2f%%: %s", 100 * acc("ext-reg-s1"), 100 * acc("layer-reg-s1"),
-        acc("ext-reg-s1") > acc("layer-reg-s1") ? "held" : "did not hold"));
+if (results.containsKey("ext-s1") && results.containsKey("fixed-s1")) verdicts.add(verdict(
+        "Hoyer-extremum threshold beats the fixed trainable threshold (test accuracy, %)", acc("ext-s1"), acc("fixed-s1"), true, seedNoise));
+if (results.containsKey("ext-reg-s1") && results.containsKey("ext-s1")) verdicts.add(verdict(
+        "adding the Hoyer regulariser helps (test accuracy, %)", acc("ext-reg-s1"), acc("ext-s1"), true, seedNoise));
+if (results.containsKey("ext-reg-s1") && results.containsKey("layer-reg-s1")) verdicts.add(verdict(
+        "channel-wise beats layer-wise extremum (test accuracy, %)", acc("ext-reg-s1"), acc("layer-reg-s1"), true, seedNoise));
 if (nearMass.containsKey("ext-s1") && nearMass.containsKey("ext-reg-s1")) verdicts.add(String.format(
         "the regulariser depletes the near-threshold mass: %.4f with vs %.4f without: %s", nearMass.get("ext-reg-s1"),
         nearMass.get("ext-s1"), nearMass.get("ext-reg-s1") < nearMass.get("ext-s1") ? "held" : "did not hold"));
-if (!seeds.isEmpty()) verdicts.add(String.format("one-step accuracy within 0.5 points of float (goal 93.0%%, aim 94%%): %.2f%% over %d seed(s) vs float %s",
+if (!seeds.isEmpty()) verdicts.add(String.format("one-step accuracy (goal >= 93.0%%, aim 94%%, within 0.5 of float): %.2f%% over %d seed(s) vs float %s",
         100 * meanAcc, seeds.size(), results.containsKey("float-s1") ? String.format("%.2f%%", 100 * acc("float-s1")) : "(not run yet)"));
 Display.markdown(verdicts.isEmpty() ? "no finished runs yet" : verdicts.stream().map(v -> "- " + v).collect(Collectors.joining("\\n")));
 """)
