@@ -17,9 +17,7 @@ import org.bitspike.tensor.kernel.Tuning;
  *       in double: the Hoyer extremum and ratio of any grouping of channels follow from them;</li>
  *   <li>{@link #fire}: {@code z >= threshold[c] ? 1 : 0};</li>
  *   <li>{@link #fireBackward}: the gradients of {@code fire} under a rectangular surrogate on z;</li>
- *   <li>{@link #ratioBackward}: the gradients of the squared Hoyer ratio of {@code zc} over the whole tensor;</li>
- *   <li>{@link #fireAndRatioBackward}: both backward passes in one, for a caller that has both
- *       upstream gradients at hand (one read of u instead of two).</li>
+ *   <li>{@link #ratioBackward}: the gradients of the squared Hoyer ratio of {@code zc} over the whole tensor.</li>
  * </ul>
  * Each is one pass over the potential; the composite tensor ops they replace take five to ten.
  * The passes run on the provider's {@link SpikeKernels}, and their results do not depend on the
@@ -181,9 +179,9 @@ public final class Spiking {
         Tensor du = needInput ? Tensor.allocate(op, DType.FLOAT32, u.shapeRef()) : null;
         float[] ds = needInput ? du.storage().floats() : null;
         SpikeKernels k = KernelProvider.get().spikes();
-        double[] s = chunkSums(u.numel(), 1, (from, to, sums) ->
+        double s = chunkSum(u.numel(), (from, to, sums) ->
                 k.fireBackward(to - from, gv, gb + from, us, ub + from, a, lo, hi, height, 0, sums, ds, from));
-        return new Gradients(du, clipGradient(s[0], a));
+        return new Gradients(du, clipGradient(s, a));
     }
 
     /**
@@ -217,49 +215,9 @@ public final class Spiking {
         float scale = (float) (g * 2 * l1 / l2);
         float invExt = (float) (l1 / l2);
         SpikeKernels k = KernelProvider.get().spikes();
-        double[] s = chunkSums(u.numel(), 1, (from, to, sums) ->
+        double s = chunkSum(u.numel(), (from, to, sums) ->
                 k.ratioBackward(to - from, us, ub + from, a, scale, invExt, 0, sums, ds, from));
-        return new Gradients(du, clipGradient(s[0], a));
-    }
-
-    /**
-     * {@link #fireBackward} and {@link #ratioBackward} in one pass over u: {@code input} is the sum of
-     * their input gradients ({@code gzF / a + gzR / a} element by element, in float: exactly what
-     * adding the two passes' outputs gives) and {@code clip} the sum of their clipping-value
-     * gradients (each summed as that pass sums it, then added in double). With {@code l2 = 0} the
-     * ratio contributes nothing and this is {@link #fireBackward}.
-     *
-     * @param g      the gradient of fire's output, FLOAT32 shaped like u, not modified
-     * @param u      FLOAT32 {@code [N, C, *]}, not modified
-     * @param lo     the surrogate window's open lower end, below {@code hi}
-     * @param hi     the surrogate window's closed upper end
-     * @param height the surrogate's value on the window, finite
-     * @param l1     {@code sum zc} of the whole tensor, non-negative and finite
-     * @param l2     {@code sum zc^2} of the whole tensor, non-negative and finite
-     * @param gRatio the gradient of the squared Hoyer ratio H (a scalar)
-     */
-    public static Gradients fireAndRatioBackward(Tensor g, Tensor u, float a, float lo, float hi, float height,
-                                                 double l1, double l2, double gRatio, boolean needInput) {
-        String op = "fireAndRatioBackward";
-        Tensor src = check(op, u, a);
-        Tensor gs = checkLike(op, g, u);
-        checkWindow(op, lo, hi, height);
-        checkSums(op, l1, l2);
-        if (l2 == 0) {
-            return fireBackward(g, u, a, lo, hi, height, needInput);
-        }
-        float[] us = src.storage().floats();
-        float[] gv = gs.storage().floats();
-        int ub = src.offset();
-        int gb = gs.offset();
-        Tensor du = needInput ? Tensor.allocate(op, DType.FLOAT32, u.shapeRef()) : null;
-        float[] ds = needInput ? du.storage().floats() : null;
-        float scale = (float) (gRatio * 2 * l1 / l2);
-        float invExt = (float) (l1 / l2);
-        SpikeKernels k = KernelProvider.get().spikes();
-        double[] s = chunkSums(u.numel(), 2, (from, to, sums) -> k.fireAndRatioBackward(to - from, gv, gb + from, us,
-                ub + from, a, lo, hi, height, scale, invExt, 0, sums, ds, from));
-        return new Gradients(du, clipGradient(s[0], a) + clipGradient(s[1], a));
+        return new Gradients(du, clipGradient(s, a));
     }
 
     /**
@@ -276,9 +234,9 @@ public final class Spiking {
         void run(int from, int to);
     }
 
-    /** Work on {@code [from, to)} adding {@code sets} groups of {@link Tuning#SUM_LANES} partials to {@code sums}. */
+    /** Work on {@code [from, to)} adding to the {@link Tuning#SUM_LANES} partials {@code sums}. */
     @FunctionalInterface
-    private interface ChunkSums {
+    private interface ChunkSum {
         void run(int from, int to, double[] sums);
     }
 
@@ -296,25 +254,21 @@ public final class Spiking {
     }
 
     /**
-     * {@code sets} sums over {@code numel} values: each fixed chunk's partials (positions counted from
-     * the chunk's start) combined by the reductions' tree, the chunks added in order. The chunks do
-     * not depend on the thread count, so neither does the result.
+     * A sum over {@code numel} values: each fixed chunk's partials (positions counted from the chunk's
+     * start) combined by the reductions' tree, the chunks added in order. The chunks do not depend on
+     * the thread count, so neither does the result.
      */
-    private static double[] chunkSums(int numel, int sets, ChunkSums pass) {
+    private static double chunkSum(int numel, ChunkSum pass) {
         int chunks = (numel + CHUNK - 1) / CHUNK;
-        double[][] perChunk = new double[chunks][sets];
+        double[] perChunk = new double[chunks];
         forChunks(numel, (from, to) -> {
-            double[] partials = new double[sets * LANES];
+            double[] partials = new double[LANES];
             pass.run(from, to, partials);
-            for (int s = 0; s < sets; s++) {
-                perChunk[from / CHUNK][s] = Normalization.combine(partials, s * LANES);
-            }
+            perChunk[from / CHUNK] = Normalization.combine(partials, 0);
         });
-        double[] total = new double[sets];
-        for (double[] chunk : perChunk) {
-            for (int s = 0; s < sets; s++) {
-                total[s] += chunk[s];
-            }
+        double total = 0;
+        for (double chunk : perChunk) {
+            total += chunk;
         }
         return total;
     }

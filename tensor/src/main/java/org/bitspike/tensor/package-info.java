@@ -20,7 +20,7 @@
  *       {@code [N, C, *]} (moments, affine map, backward), each fused with an optional ReLU.</li>
  *   <li>{@link org.bitspike.tensor.Spiking} - a Hoyer spike layer's one-pass FLOAT32 passes on a
  *       potential {@code [N, C, *]}: per-channel clipped sums, fire, the surrogate's and the Hoyer
- *       ratio's backward (also fused into one pass).</li>
+ *       ratio's backward.</li>
  *   <li>Scans and sorting ({@code Scans}, {@code Sorting}) - {@code cumsum} along one dimension
  *       (in double, each prefix rounded once) and stable {@code sort}/{@code topk} with INT64
  *       indices, NaN above every number; they read the logical values and need no kernels.</li>

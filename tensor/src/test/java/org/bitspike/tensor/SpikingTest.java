@@ -242,27 +242,6 @@ class SpikingTest {
         return l1 * l1 / l2;
     }
 
-    @Test
-    void fusedBackwardIsTheTwoPasses() {
-        float a = 0.7f;
-        for (int[] shape : SHAPES) {
-            Tensor u = potential(shape, a, shape.length * 3L + 9);
-            Tensor g = gaussian(shape, shape.length * 3L + 10);
-            Spiking.ClippedSums s = Spiking.clippedSums(u, a);
-            Spiking.Gradients fire = Spiking.fireBackward(g, u, a, 0f, 2f, 0.5f, true);
-            Spiking.Gradients ratio = Spiking.ratioBackward(u, a, s.totalL1(), s.totalL2(), 0.3, true);
-            Spiking.Gradients both = Spiking.fireAndRatioBackward(g, u, a, 0f, 2f, 0.5f, s.totalL1(), s.totalL2(), 0.3,
-                    true);
-            assertArrayEquals(fire.input().add(ratio.input()).toFloatArray(), both.input().toFloatArray(),
-                    "du of " + java.util.Arrays.toString(shape));
-            assertEquals(fire.clip() + ratio.clip(), both.clip(), "da of " + java.util.Arrays.toString(shape));
-            Spiking.Gradients clipOnly = Spiking.fireAndRatioBackward(g, u, a, 0f, 2f, 0.5f, s.totalL1(), s.totalL2(),
-                    0.3, false);
-            assertNull(clipOnly.input());
-            assertEquals(both.clip(), clipOnly.clip());
-        }
-    }
-
     /** NaN clips to 0 and never fires; its gradient to u is 0, but the clipping value's gradient is NaN (0 * NaN). */
     @Test
     void nanPotentials() {
@@ -282,20 +261,15 @@ class SpikingTest {
         assertTrue(Double.isNaN(r.clip()));
     }
 
-    /** Nothing positive: H is 0 by convention and so are its gradients; the fused pass is fire's. */
+    /** Nothing positive: H is 0 by convention and so are its gradients. */
     @Test
     void allClippedPotentialGivesZeroRatioGradients() {
         Tensor u = Tensor.of(new float[] {-1f, -0f, -3f, Float.NEGATIVE_INFINITY}, 2, 2);
-        Tensor g = Tensor.of(new float[] {1f, 2f, 3f, 4f}, 2, 2);
         Spiking.ClippedSums s = Spiking.clippedSums(u, 1f);
         assertEquals(0.0, s.totalL2());
         Spiking.Gradients r = Spiking.ratioBackward(u, 1f, s.totalL1(), s.totalL2(), 1.0, true);
         assertArrayEquals(new float[] {0f, 0f, 0f, 0f}, r.input().toFloatArray());
         assertEquals(0.0, r.clip());
-        Spiking.Gradients fire = Spiking.fireBackward(g, u, 1f, -2f, 2f, 1f, true);
-        Spiking.Gradients both = Spiking.fireAndRatioBackward(g, u, 1f, -2f, 2f, 1f, 0, 0, 1.0, true);
-        assertArrayEquals(fire.input().toFloatArray(), both.input().toFloatArray());
-        assertEquals(fire.clip(), both.clip());
     }
 
     /** A golden case by hand: a = 2, z = -0.5, 0.25, 0.5 | 1, 3, 0.75 over two channels. */
@@ -318,7 +292,7 @@ class SpikingTest {
             assertEquals(shape[1], s.l1().length);
             assertEquals(0.0, s.totalL1());
             assertArrayEquals(shape, Spiking.fire(u, 1f, new float[shape[1]]).shape());
-            Spiking.Gradients d = Spiking.fireAndRatioBackward(u, u, 1f, 0f, 2f, 0.5f, 1, 1, 1, true);
+            Spiking.Gradients d = Spiking.fireBackward(u, u, 1f, 0f, 2f, 0.5f, true);
             assertArrayEquals(shape, d.input().shape());
             assertEquals(0.0, d.clip());
             assertEquals(0.0, Spiking.ratioBackward(u, 1f, 1, 1, 1, false).clip());
@@ -348,9 +322,7 @@ class SpikingTest {
                 "height", "Infinity");
         expectError("ratioBackward", () -> Spiking.ratioBackward(u, 1f, -1, 1, 1, true), "l1 = -1.0", "non-negative");
         expectError("ratioBackward", () -> Spiking.ratioBackward(u, 1f, 1, Double.NaN, 1, true), "l2 = NaN");
-        expectError("fireAndRatioBackward", () -> Spiking.fireAndRatioBackward(g, u, 1f, 1f, 0f, 1f, 1, 1, 1, true),
-                "lo < hi");
-        expectError("fireAndRatioBackward", () -> Spiking.fireAndRatioBackward(g, u, 1f, 0f, 1f, 1f, 1,
-                Double.POSITIVE_INFINITY, 1, true), "l2 = Infinity");
+        expectError("ratioBackward", () -> Spiking.ratioBackward(u, 1f, 1, Double.POSITIVE_INFINITY, 1, true),
+                "l2 = Infinity");
     }
 }

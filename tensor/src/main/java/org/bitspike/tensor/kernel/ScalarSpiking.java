@@ -61,26 +61,6 @@ final class ScalarSpiking implements SpikeKernels {
         }
     }
 
-    @Override
-    public void fireAndRatioBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                                     float height, float scale, float invExt, int j0, double[] sums, float[] du,
-                                     int duOff) {
-        assert n >= 0 && j0 >= 0 && sums.length >= 2 * LANES;
-        int lane = j0 % LANES;
-        for (int i = 0; i < n; i++) {
-            float uv = u[uOff + i];
-            float z = uv / a;
-            float gzF = surrogate(g[gOff + i], z, lo, hi, height);
-            float gzR = ratio(z, scale, invExt);
-            if (du != null) {
-                du[duOff + i] = gzF / a + gzR / a;
-            }
-            sums[lane] += (double) gzF * uv;
-            sums[LANES + lane] += (double) gzR * uv;
-            lane = lane == LANES - 1 ? 0 : lane + 1;
-        }
-    }
-
     /** The rectangular surrogate's gradient at z: {@code g * height} on {@code (lo, hi]}, else 0 (NaN z too). */
     private static float surrogate(float g, float z, float lo, float hi, float height) {
         return z > lo && z <= hi ? g * height : 0f;

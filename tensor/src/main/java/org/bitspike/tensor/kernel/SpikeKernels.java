@@ -13,8 +13,7 @@ package org.bitspike.tensor.kernel;
  *       {@code du = gz / a} and the sum of {@code gz * u};</li>
  *   <li>{@link #ratioBackward}: the squared Hoyer ratio's
  *       {@code gz = 0 <= z <= 1 ? scale * ((z > 0 ? 1 : 0) - z * invExt) : 0}, {@code du = gz / a} and
- *       the sum of {@code gz * u};</li>
- *   <li>{@link #fireAndRatioBackward}: both backward passes in one, {@code du} their sum.</li>
+ *       the sum of {@code gz * u}.</li>
  * </ul>
  *
  * <p>Elementwise results are computed in float in exactly the order written, with no fused
@@ -59,14 +58,4 @@ public interface SpikeKernels {
      */
     void ratioBackward(int n, float[] u, int uOff, float a, float scale, float invExt, int j0, double[] sums,
                        float[] du, int duOff);
-
-    /**
-     * {@link #fireBackward} and {@link #ratioBackward} in one pass: with their {@code gzF} and
-     * {@code gzR}, {@code du[duOff + i] = gzF / a + gzR / a} (unless du is null: the sum the two
-     * passes' outputs would have), {@code (double) gzF * u} added to
-     * {@code sums[(j0 + i) mod SUM_LANES]} and {@code (double) gzR * u} to
-     * {@code sums[SUM_LANES + (j0 + i) mod SUM_LANES]}.
-     */
-    void fireAndRatioBackward(int n, float[] g, int gOff, float[] u, int uOff, float a, float lo, float hi,
-                              float height, float scale, float invExt, int j0, double[] sums, float[] du, int duOff);
 }

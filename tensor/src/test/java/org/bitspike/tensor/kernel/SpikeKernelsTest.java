@@ -208,66 +208,6 @@ class SpikeKernelsTest {
         }
     }
 
-    @Test
-    void fusedBackwardEqualsOracle() {
-        for (int n : SIZES) {
-            for (int j0 : J0) {
-                for (float a : CLIPS) {
-                    for (int k = 0; k < WINDOWS.length; k++) {
-                        float[] w = WINDOWS[k];
-                        float[] r = RATIOS[k % RATIOS.length];
-                        for (boolean specials : new boolean[] {false, true}) {
-                            for (boolean withDu : new boolean[] {true, false}) {
-                                long seed = n * 131L + j0 * 7L + Float.floatToIntBits(a) + k + (specials ? 1 : 0);
-                                float[] u = potentials(n + U_OFF, seed, a, specials);
-                                float[] g = gradients(n + G_OFF, seed + 1, specials);
-                                double[] wantSums = partials(2, seed);
-                                double[] gotSums = wantSums.clone();
-                                float[] want = withDu ? filled(n + OUT_OFF + 3) : null;
-                                float[] got = withDu ? filled(n + OUT_OFF + 3) : null;
-                                SCALAR.fireAndRatioBackward(n, g, G_OFF, u, U_OFF, a, w[0], w[1], w[2], r[0], r[1], j0,
-                                        wantSums, want, OUT_OFF);
-                                VECTOR.fireAndRatioBackward(n, g, G_OFF, u, U_OFF, a, w[0], w[1], w[2], r[0], r[1], j0,
-                                        gotSums, got, OUT_OFF);
-                                String what = "fireAndRatioBackward " + Arrays.toString(w) + Arrays.toString(r)
-                                        + " du=" + withDu + " " + where(n, j0, a, specials);
-                                assertSameDoubles(wantSums, gotSums, what);
-                                if (withDu) {
-                                    assertSameFloats(want, got, what);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** The oracle's fused pass is the two single passes: du their float sum, each set of partials theirs. */
-    @Test
-    void fusedOracleIsTheTwoPasses() {
-        int n = 207;
-        float a = 0.37f;
-        float[] u = potentials(n, 11, a, true);
-        float[] g = gradients(n, 12, true);
-        double[] fire = new double[LANES];
-        double[] ratio = new double[LANES];
-        double[] both = new double[2 * LANES];
-        float[] duF = new float[n];
-        float[] duR = new float[n];
-        float[] du = new float[n];
-        SCALAR.fireBackward(n, g, 0, u, 0, a, 0f, 2f, 0.5f, 3, fire, duF, 0);
-        SCALAR.ratioBackward(n, u, 0, a, 0.7f, 1.3f, 3, ratio, duR, 0);
-        SCALAR.fireAndRatioBackward(n, g, 0, u, 0, a, 0f, 2f, 0.5f, 0.7f, 1.3f, 3, both, du, 0);
-        float[] sum = new float[n];
-        for (int i = 0; i < n; i++) {
-            sum[i] = duF[i] + duR[i];
-        }
-        assertSameFloats(sum, du, "du");
-        assertSameDoubles(fire, Arrays.copyOfRange(both, 0, LANES), "fire partials");
-        assertSameDoubles(ratio, Arrays.copyOfRange(both, LANES, 2 * LANES), "ratio partials");
-    }
-
     /** A golden case, by hand, a = 2: z = -0.5, 0.25, 0.5, 1, 3, NaN. */
     @Test
     void oracleByHand() {
