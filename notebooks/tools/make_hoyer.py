@@ -236,7 +236,7 @@ for (String c : List.of("ext-s1", "ext-reg-s1", "fixed-s1")) {
     }
     double[] x = new double[bins], y = new double[bins];
     for (int i = 0; i < bins; i++) { x[i] = lo + (i + 0.5) * (hi - lo) / bins; y[i] = total[i] / all; }
-    hist.addSeries(c, x, y);
+    hist.addSeries(c, x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
     nearMass.put(c, near / all);
 }
 if (!nearMass.isEmpty()) display(hist);
