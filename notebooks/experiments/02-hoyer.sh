@@ -21,13 +21,11 @@ declare -A ARGS=(
   [ext-s1]="--activation hoyer --threshold cw --seed 1"
   [layer-reg-s1]="--activation hoyer --threshold layer --hoyer-lambda $LAMBDA --seed 1"
   [float-s1]="--activation relu --seed 1"
-  [ext-reg-s2]="--activation hoyer --threshold cw --hoyer-lambda $LAMBDA --seed 2"
-  [ext-reg-s3]="--activation hoyer --threshold cw --hoyer-lambda $LAMBDA --seed 3"
   [long-s1]="--epochs 30 --dropout 0 --activation hoyer --threshold cw --hoyer-lambda $LAMBDA --seed 1"
   [long-s2]="--epochs 30 --dropout 0 --activation hoyer --threshold cw --hoyer-lambda $LAMBDA --seed 2"
   [long-s3]="--epochs 30 --dropout 0 --activation hoyer --threshold cw --hoyer-lambda $LAMBDA --seed 3"
 )
-ORDER=(ext-reg-s1 fixed-s1 ext-s1 layer-reg-s1 long-s1 float-s1 long-s2 long-s3 ext-reg-s2 ext-reg-s3)
+ORDER=(ext-reg-s1 fixed-s1 ext-s1 long-s1 long-s2 long-s3 layer-reg-s1 float-s1)
 configs=("$@")
 ((${#configs[@]})) || configs=("${ORDER[@]}")
 for c in "${configs[@]}"; do

@@ -18,8 +18,8 @@ VGG: float vs fixed threshold vs Hoyer threshold without and with the regularise
 layer-wise.
 
 Part 1 runs live (set `BITSPIKE_SMOKE=1` for a quick run on a sliver of the data, as CI does).
-Part 2 reads the results of the full 15-epoch runs made by `notebooks/experiments/02-hoyer.sh`
-(committed under `notebooks/results/02-hoyer/`), so it shows the same numbers in both modes.
+Part 2 reads the results of the full runs made by `notebooks/experiments/02-hoyer.sh` (committed
+under `notebooks/results/02-hoyer/`), so it shows the same numbers in both modes.
 """)
 code("""
 import org.knowm.xchart.*;
@@ -145,12 +145,20 @@ String.format("folded logits bit-identical on %d of %d test images", identical, 
 md("""
 ## Part 2: the papers' claims on Fashion-MNIST
 
-Seven full runs of `notebooks/experiments/02-hoyer.sh` (commands and recipe in that file: 15 epochs,
-SGD with Nesterov momentum, lr 0.05 with warm-up and cosine decay, weight decay on weights only,
-label smoothing 0.1, crop-and-flip augmentation, best of 15 epochs on 5,000 held-out images, then the
-10,000 test images). `ext` is the Hoyer-extremum threshold, `reg` the Hoyer regulariser (lambda
-0.03 per layer, H averaged over each map), `fixed` the trainable threshold alone, `layer` a
-layer-wise instead of channel-wise extremum after the convolutions.
+Eight full runs of `notebooks/experiments/02-hoyer.sh` (commands and recipe in that file: SGD with
+Nesterov momentum, lr 0.05 with warm-up and cosine decay, weight decay on weights only, label
+smoothing 0.1, crop-and-flip augmentation, the best epoch on 5,000 held-out images, then the 10,000
+test images). `ext` is the Hoyer-extremum threshold, `reg` the Hoyer regulariser (lambda 0.03 per
+layer, H averaged over each map), `fixed` the trainable threshold alone, `layer` a layer-wise instead
+of channel-wise extremum after the convolutions.
+
+- The ablations (`float-s1`, `fixed-s1`, `ext-s1`, `ext-reg-s1`, `layer-reg-s1`: seed 1) train 15
+  epochs, the float baseline's budget, with the papers' dropout 0.1 after every hidden spike.
+- At that budget the spiking networks underfit: `ext-reg-s1` ends at 92.4% training accuracy
+  against 93.1% on validation. So the headline runs of the full method (`long-s1`, `long-s2`,
+  `long-s3`: three seeds) train 30 epochs without dropout, as the authors' ResNet and MobileNet
+  scripts do (digest 2.6). The float baseline keeps its 15 epochs; that favours the spiking network,
+  and the comparison says so.
 """)
 md("""
 lambda was chosen on validation accuracy by a short sweep (4 epochs on 10,000 training images,
@@ -162,7 +170,7 @@ Display.text(Files.readString(Path.of("results", "02-hoyer", "lambda-sweep.csv")
 """)
 code("""
 Path resultsDir = Path.of("results", "02-hoyer");
-List<String> configs = List.of("float-s1", "fixed-s1", "ext-s1", "ext-reg-s1", "ext-reg-s2", "ext-reg-s3", "layer-reg-s1");
+List<String> configs = List.of("float-s1", "fixed-s1", "ext-s1", "ext-reg-s1", "layer-reg-s1", "long-s1", "long-s2", "long-s3");
 Map<String, JsonObject> results = new LinkedHashMap<>(), noise = new LinkedHashMap<>();
 Map<String, List<JsonObject>> epochs = new LinkedHashMap<>();
 List<String> missing = new ArrayList<>();
@@ -182,13 +190,25 @@ Display.markdown(table + (missing.isEmpty() ? "" : "\\nnot run yet: " + missing)
 """)
 md("""
 ### Accuracy: Hoyer extremum + regulariser at one time step, 3 seeds (goal >= 93.0%, float 94.47%)
+
+The headline recipe (30 epochs, no dropout), and its firing rate per layer on the test set.
 """)
 code("""
-List<Double> seeds = Stream.of("ext-reg-s1", "ext-reg-s2", "ext-reg-s3").filter(results::containsKey)
-        .map(c -> acc(c)).collect(Collectors.toList());
+List<String> headline = Stream.of("long-s1", "long-s2", "long-s3").filter(results::containsKey).collect(Collectors.toList());
+List<Double> seeds = headline.stream().map(c -> acc(c)).collect(Collectors.toList());
+StringBuilder rates = new StringBuilder();
+for (String c : headline) {
+    JsonObject layers = results.get(c).getAsJsonObject("spikes").getAsJsonObject("layers");
+    if (rates.length() == 0) rates.append("| run | test accuracy | ").append(String.join(" | ", layers.keySet())).append(" |\n|---|---|")
+            .append("---|".repeat(layers.size())).append("\n");
+    rates.append(String.format("| %s | %.2f%% | ", c, 100 * acc(c))).append(layers.keySet().stream()
+            .map(l -> String.format("%.1f%%", 100 * layers.getAsJsonObject(l).get("firing_rate_eval").getAsDouble()))
+            .collect(Collectors.joining(" | "))).append(" |\n");
+}
+if (rates.length() > 0) Display.markdown(rates.toString());
 double meanAcc = seeds.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
 double sdAcc = Math.sqrt(seeds.stream().mapToDouble(d -> (d - meanAcc) * (d - meanAcc)).sum() / Math.max(1, seeds.size() - 1));
-String.format("ext+reg (cw): %.2f%% +- %.2f%% over %d seed(s); float %s", 100 * meanAcc, 100 * sdAcc, seeds.size(),
+String.format("ext+reg (cw), 30 epochs: %.2f%% +- %.2f%% over %d seed(s); float (15 epochs) %s", 100 * meanAcc, 100 * sdAcc, seeds.size(),
         results.containsKey("float-s1") ? String.format("%.2f%%", 100 * acc("float-s1")) : "not run yet")
 """)
 md("""
@@ -200,7 +220,7 @@ rests on it.
 code("""
 CategoryChart firing = new CategoryChartBuilder().width(720).height(320).title("Firing rate per layer (test set)")
         .xAxisTitle("layer").yAxisTitle("fraction of outputs = 1").build();
-for (String c : List.of("fixed-s1", "ext-s1", "ext-reg-s1", "layer-reg-s1")) {
+for (String c : List.of("fixed-s1", "ext-s1", "ext-reg-s1", "layer-reg-s1", "long-s1")) {
     if (!results.containsKey(c)) continue;
     JsonObject layers = results.get(c).getAsJsonObject("spikes").getAsJsonObject("layers");
     firing.addSeries(c, new ArrayList<>(layers.keySet()), layers.keySet().stream()
@@ -252,7 +272,7 @@ code("""
 XYChart robust = new XYChartBuilder().width(720).height(320).title("Accuracy under noise on the potentials")
         .xAxisTitle("sigma (relative to std(u))").yAxisTitle("test accuracy").build();
 Map<String, String> drops = new LinkedHashMap<>();
-for (String c : List.of("fixed-s1", "ext-s1", "ext-reg-s1", "layer-reg-s1")) {
+for (String c : List.of("fixed-s1", "ext-s1", "ext-reg-s1", "layer-reg-s1", "long-s1")) {
     if (!noise.containsKey(c)) continue;
     JsonArray curve = noise.get(c).getAsJsonArray("noise");
     double[] x = new double[curve.size()], y = new double[curve.size()];
@@ -270,14 +290,15 @@ md("""
 ### Threshold and clipping value over training (the reviewers' W4)
 
 The running theta (mean over channels) and |v| of every spike layer at the end of each epoch,
-for the headline run.
+for the first headline run (`long-s1`; `ext-reg-s1` until it exists).
 """)
 code("""
-if (epochs.containsKey("ext-reg-s1")) {
-    List<JsonObject> rows = epochs.get("ext-reg-s1");
-    XYChart thetaChart = new XYChartBuilder().width(720).height(300).title("running theta per layer (ext-reg-s1)")
+String traced = epochs.containsKey("long-s1") ? "long-s1" : "ext-reg-s1";
+if (epochs.containsKey(traced)) {
+    List<JsonObject> rows = epochs.get(traced);
+    XYChart thetaChart = new XYChartBuilder().width(720).height(300).title("running theta per layer (" + traced + ")")
             .xAxisTitle("epoch").yAxisTitle("theta").build();
-    XYChart clipChart = new XYChartBuilder().width(720).height(300).title("|v| per layer (ext-reg-s1)")
+    XYChart clipChart = new XYChartBuilder().width(720).height(300).title("|v| per layer (" + traced + ")")
             .xAxisTitle("epoch").yAxisTitle("|v|").build();
     for (String layer : rows.get(0).getAsJsonObject("spikes").keySet()) {
         double[] x = new double[rows.size()], th = new double[rows.size()], cl = new double[rows.size()];
@@ -298,7 +319,7 @@ md("""
 ### Verdicts
 
 Each claim of the papers (digest 2.8, 9.1), tested on these runs. Differences between single-seed
-runs are compared with the spread of the three seeds of `ext-reg`: a claim is marked as held only
+runs are compared with the spread of the three headline seeds (`long-s1..s3`): a claim is marked as held only
 when the difference has the claimed sign and exceeds twice that standard deviation; a smaller
 difference is reported as within seed noise, not as support.
 """)
@@ -320,7 +341,7 @@ if (results.containsKey("ext-reg-s1") && results.containsKey("layer-reg-s1")) ve
 if (nearMass.containsKey("ext-s1") && nearMass.containsKey("ext-reg-s1")) verdicts.add(String.format(
         "the regulariser depletes the near-threshold mass: %.4f with vs %.4f without: %s", nearMass.get("ext-reg-s1"),
         nearMass.get("ext-s1"), nearMass.get("ext-reg-s1") < nearMass.get("ext-s1") ? "held" : "did not hold"));
-if (!seeds.isEmpty()) verdicts.add(String.format("one-step accuracy (goal >= 93.0%%, aim 94%%, within 0.5 of float): %.2f%% over %d seed(s) vs float %s",
+if (!seeds.isEmpty()) verdicts.add(String.format("one-step accuracy, 30 epochs (goal >= 93.0%%, aim 94%%, within 0.5 of float): %.2f%% over %d seed(s) vs float (15 epochs) %s",
         100 * meanAcc, seeds.size(), results.containsKey("float-s1") ? String.format("%.2f%%", 100 * acc("float-s1")) : "(not run yet)"));
 Display.markdown(verdicts.isEmpty() ? "no finished runs yet" : verdicts.stream().map(v -> "- " + v).collect(Collectors.joining("\\n")));
 """)
