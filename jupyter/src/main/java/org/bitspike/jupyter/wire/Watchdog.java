@@ -18,11 +18,16 @@ import org.zeromq.ZMQException;
  *
  * <p>NOTE: the one thread of the connection that waits on a timer, by design. No false positive under load:
  * the kernel process only routes messages (cells run in another JVM), and its heartbeat loop echoes in well
- * under a millisecond; the default timeout is seven periods.
+ * under a millisecond; the default timeout is seven periods. Silence is counted only while the watchdog
+ * itself was awake to see it: when its own loop was off the CPU for longer than {@link #MAX_CREDIT_PERIODS}
+ * periods (a process frozen by a CPU quota, a suspended VM, a long safepoint), the heartbeat was frozen with
+ * it, so that gap counts as that many periods and no more. Deafness is silence the watchdog witnessed.
  */
 final class Watchdog implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(KernelConnection.LOGGER_NAME);
+    /** The most one turn of the loop can add to the silence, in periods: a longer gap is the watchdog's own stall. */
+    static final int MAX_CREDIT_PERIODS = 2;
     private static final byte[] PING = "bitspike-watchdog".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final String endpoint;
@@ -71,8 +76,10 @@ final class Watchdog implements Runnable {
     public void run() {
         ZMQ.Poller poller = context.poller(1);
         int in = poller.register(socket, ZMQ.Poller.POLLIN);
-        long lastEcho = clock.getAsLong();
-        long lastPing = lastEcho - periodNanos;
+        long last = clock.getAsLong();
+        long lastPing = last - periodNanos;
+        long silent = 0;
+        long maxCredit = MAX_CREDIT_PERIODS * periodNanos;
         try {
             while (!stopping) {
                 long now = clock.getAsLong();
@@ -81,12 +88,15 @@ final class Watchdog implements Runnable {
                     lastPing = now;
                 }
                 poller.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(periodNanos - (now - lastPing))));
+                boolean echoed = false;
                 if (poller.pollin(in)) {
                     while (socket.recv(ZMQ.DONTWAIT) != null) {
-                        lastEcho = clock.getAsLong();
+                        echoed = true;
                     }
                 }
-                long silent = clock.getAsLong() - lastEcho;
+                now = clock.getAsLong();
+                silent = echoed ? 0 : silent + Math.min(Math.max(0, now - last), maxCredit);
+                last = now;
                 if (!stopping && silent > timeoutNanos) {
                     fatal.fatal(Thread.currentThread().getName(), new IllegalStateException("watchdog: the kernel's"
                             + " heartbeat at " + endpoint + " has not echoed for " + TimeUnit.NANOSECONDS.toMillis(silent)

@@ -32,7 +32,7 @@ class LayerSummaryTest {
         }
 
         @Override
-        public Var forward(Var x) {
+        protected Var compute(Var x) {
             return x.add(inner.forward(x));
         }
     }

@@ -34,8 +34,9 @@ class KernelHistoryAndEncodingTest {
 
     @AfterAll
     static void stop() {
-        assertEquals(List.of(), fixture.fatal());
-        fixture.close();
+        List<String> fatal = fixture.fatal();
+        fixture.close(); // first: a failed assertion must not leave the kernel's threads to the next test class
+        assertEquals(List.of(), fatal);
     }
 
     @Test

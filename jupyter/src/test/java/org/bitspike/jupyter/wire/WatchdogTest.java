@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,6 +66,37 @@ class WatchdogTest {
                 assertEquals("kernel_info_reply", client.receive(Channel.SHELL).type());
             }
             assertFalse(kernel.failed());
+        }
+    }
+
+    @Test
+    void aStallOfTheWatchdogItselfIsNotDeafness() throws Exception {
+        // The whole process frozen for a minute (a CPU quota, a suspended VM): the clock jumps between two turns
+        // of the loop, the heartbeat was frozen too and answers the next ping. Seen from a wall clock the kernel
+        // was silent for 60 s, far past the 200 ms timeout; the watchdog witnessed none of it.
+        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        AtomicLong calls = new AtomicLong();
+        CountDownLatch manyTurns = new CountDownLatch(1);
+        LongSupplier jumpingClock = () -> {
+            long n = calls.incrementAndGet();
+            if (n == 400) {
+                manyTurns.countDown();
+            }
+            return System.nanoTime() + (n > 20 ? TimeUnit.SECONDS.toNanos(60) : 0);
+        };
+        try (KernelConnection kernel = open(WireOptions.defaults().withWatchdog(0, 0))) {
+            Watchdog watchdog = new Watchdog(kernel.endpoints().get(4), 5, 200, jumpingClock,
+                    (thread, error) -> fatal.set(error));
+            Thread loop = new Thread(watchdog, "watchdog-under-test");
+            loop.start();
+            try {
+                assertTrue(manyTurns.await(WAIT_S, TimeUnit.SECONDS), "the watchdog loop stopped turning");
+            } finally {
+                watchdog.stop();
+                loop.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            }
+            assertFalse(loop.isAlive(), "the watchdog did not stop");
+            assertEquals(null, fatal.get(), "fatal after a stall of the watchdog itself");
         }
     }
 
