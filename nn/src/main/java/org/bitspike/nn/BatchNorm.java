@@ -86,7 +86,7 @@ public final class BatchNorm extends Layer {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         return forward(x, Activation.IDENTITY);
     }
 
@@ -107,8 +107,12 @@ public final class BatchNorm extends Layer {
                 buffer("batchesTracked").add_(1);
             }
         }
-        return Functional.batchNorm(x, runningMean(), runningVar(), weight(), bias(), isTraining(), momentum, eps,
+        Var y = Functional.batchNorm(x, runningMean(), runningVar(), weight(), bias(), isTraining(), momentum, eps,
                 activation);
+        if (activation != Activation.IDENTITY) {
+            observed(x, y); // a plain forward is reported by Layer.forward; the fused one by this layer
+        }
+        return y;
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class Conv2d extends Layer {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         checkInputDtype(x, "weight");
         return x.conv2d(weight(), bias(), options);
     }

@@ -26,7 +26,7 @@ public final class Dropout extends Layer {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         if (!isTraining()) {
             return x;
         }

@@ -43,7 +43,7 @@ public final class GroupNorm extends AffineNorm {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         if (x.dim() < 2 || x.size(1) != channels) {
             throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]", x.shape(), channels);
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.bitspike.autograd.GradMode;
+import org.bitspike.autograd.HookHandle;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
@@ -18,7 +19,7 @@ import org.bitspike.tensor.TensorException;
  * train/eval mode. Names compose with dots: {@code features.3.weight}.
  *
  * <p>Subclasses register everything in their constructor, in the order it should be listed and
- * saved, and implement {@link #forward(Var)}. {@link #stateDict()} and {@link #load(Map)} move
+ * saved, and implement {@link #compute(Var)}; {@link #forward(Var)} runs it and notifies the layer's observers. {@link #stateDict()} and {@link #load(Map)} move
  * parameter values and buffers in and out by name; loading copies into the existing tensors, so
  * optimisers holding the parameters keep working.
  *
@@ -30,9 +31,47 @@ public abstract class Layer {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Layer> children = new LinkedHashMap<>();
     private boolean training = true;
+    /** Empty unless someone observes this layer: then a forward pays one list walk, otherwise one check. */
+    private final List<LayerObserver> observers = new ArrayList<>(0);
 
-    /** Computes the layer's output for {@code input}. */
-    public abstract Var forward(Var input);
+    /**
+     * Computes the layer's output for {@code input} ({@link #compute(Var)}), then shows input and output to the
+     * observers attached to this layer ({@link #observeForward(LayerObserver)}), in the order they were attached.
+     */
+    public final Var forward(Var input) {
+        Var output = compute(input);
+        observed(input, output);
+        return output;
+    }
+
+    /** The layer's computation: what {@link #forward(Var)} runs before it notifies the observers. */
+    protected abstract Var compute(Var input);
+
+    /**
+     * Shows every forward of this layer (not of its children: attach to them too) to {@code observer} until the
+     * returned handle is removed. Observers see values, they do not change them; an exception an observer throws
+     * ends the forward. Observation is owned by whoever attached it: nothing global, nothing left behind once
+     * the handle is removed.
+     */
+    public HookHandle observeForward(LayerObserver observer) {
+        if (observer == null) {
+            throw new IllegalArgumentException(describe() + ": observeForward: the observer is null");
+        }
+        observers.add(observer);
+        return () -> observers.remove(observer);
+    }
+
+    /**
+     * Notifies the observers of a forward that did not go through {@link #forward(Var)}: a container that runs
+     * this layer fused with the next one ({@link Sequential} runs BatchNorm + ReLU as one op) reports each.
+     */
+    final void observed(Var input, Var output) {
+        if (!observers.isEmpty()) {
+            for (LayerObserver o : List.copyOf(observers)) {
+                o.forwarded(this, input, output);
+            }
+        }
+    }
 
     /** {@link #forward(Var)} on a constant input. */
     public Var forward(Tensor input) {

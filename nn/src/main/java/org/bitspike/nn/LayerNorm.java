@@ -44,7 +44,7 @@ public final class LayerNorm extends AffineNorm {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         checkAffineInput(x);
         return Functional.layerNorm(x, normalizedShape, weight(), bias(), eps);
     }

@@ -15,7 +15,7 @@ public final class Layers {
     /** The ReLU layer: a type of its own so {@link Sequential} can recognise it and fuse it. */
     static final class Relu extends Layer {
         @Override
-        public Var forward(Var input) {
+        protected Var compute(Var input) {
             return input.relu();
         }
 

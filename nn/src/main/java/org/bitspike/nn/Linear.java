@@ -47,7 +47,7 @@ public final class Linear extends Layer {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         checkInputDtype(x, "weight");
         return Functional.linear(x, weight(), bias());
     }

@@ -37,12 +37,14 @@ public final class Sequential extends Layer {
      * gradients, bit for bit, in a third of the passes over the activations.
      */
     @Override
-    public Var forward(Var input) {
+    protected Var compute(Var input) {
         Var x = input;
         for (int i = 0; i < layers.size(); i++) {
             Layer m = layers.get(i);
             if (m instanceof BatchNorm norm && i + 1 < layers.size() && layers.get(i + 1) instanceof Layers.Relu) {
-                x = norm.forward(x, Activation.RELU);
+                Var normed = norm.forward(x, Activation.RELU);
+                layers.get(i + 1).observed(normed, normed); // the ReLU ran inside the fused op
+                x = normed;
                 i++;
             } else {
                 x = m.forward(x);

@@ -14,7 +14,7 @@ final class Stateless extends Layer {
     }
 
     @Override
-    public Var forward(Var input) {
+    protected Var compute(Var input) {
         return function.apply(input);
     }
 

@@ -41,7 +41,7 @@ public final class ResidualBlock extends Layer {
     }
 
     @Override
-    public Var forward(Var x) {
+    protected Var compute(Var x) {
         Var skip = shortcut == null ? x : shortcut.forward(x);
         return activation.forward(main.forward(x).add(skip));
     }

@@ -22,7 +22,7 @@ final class FoldedModel extends Layer {
     }
 
     @Override
-    public Var forward(Var input) {
+    protected Var compute(Var input) {
         Var x = input;
         for (Layer part : parts) {
             x = part.forward(x);

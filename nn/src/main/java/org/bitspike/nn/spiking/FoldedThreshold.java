@@ -143,7 +143,7 @@ public final class FoldedThreshold extends Layer {
     }
 
     @Override
-    public Var forward(Var input) {
+    protected Var compute(Var input) {
         if (isTraining()) {
             throw new IllegalStateException(describe() + ": forward in training mode; a folded layer is inference-only "
                     + "(its parent was switched to train())");

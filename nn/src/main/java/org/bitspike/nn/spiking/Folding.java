@@ -232,7 +232,7 @@ public final class Folding {
         }
 
         @Override
-        public Var forward(Var input) {
+        protected Var compute(Var input) {
             return layer.forward(input);
         }
 
@@ -260,7 +260,7 @@ public final class Folding {
         }
 
         @Override
-        public Var forward(Var x) {
+        protected Var compute(Var x) {
             if (x.dim() < 2 || x.size(1) != buffer("weight").size(0) || x.dtype() != buffer("weight").dtype()) {
                 throw TensorException.of(describe(), "input %s of %s must be [N, %d, ...] of %s", x.shape(), x.dtype(),
                         buffer("weight").size(0), buffer("weight").dtype());

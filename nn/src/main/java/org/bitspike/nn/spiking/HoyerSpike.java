@@ -214,7 +214,7 @@ public final class HoyerSpike extends Layer {
     }
 
     @Override
-    public Var forward(Var input) {
+    protected Var compute(Var input) {
         if (input.dim() < 2 || input.size(1) != channels) {
             throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]: rank >= 2 with %d channels in "
                     + "dimension 1", input.shape(), channels, channels);

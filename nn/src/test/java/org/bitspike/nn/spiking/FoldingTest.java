@@ -558,7 +558,7 @@ class FoldingTest {
     void unsupportedStructuresAreNamed() {
         Layer foreign = new Layer() {
             @Override
-            public Var forward(Var input) {
+            protected Var compute(Var input) {
                 return input;
             }
         };
