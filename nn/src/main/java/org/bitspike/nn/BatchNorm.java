@@ -3,6 +3,11 @@ package org.bitspike.nn;
 import java.util.Arrays;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Normalization.Activation;
 import org.bitspike.tensor.Tensor;
@@ -14,7 +19,7 @@ import org.bitspike.tensor.TensorException;
  * {@code [N, C]} or {@code [N, C, L]}, {@link #of2d} takes {@code [N, C, H, W]}. Parameters and
  * running statistics are FLOAT32 unless a dtype is given; an input must have their dtype.
  */
-public final class BatchNorm extends Layer {
+public final class BatchNorm extends Layer implements Countable {
     private final int features;
     private final int[] ranks;
     private final double momentum;
@@ -113,6 +118,18 @@ public final class BatchNorm extends Layer {
             observed(x, y); // a plain forward is reported by Layer.forward; the fused one by this layer
         }
         return y;
+    }
+
+    /**
+     * FLOPs per element: 2 in evaluation (one scale and one shift, the statistics folded into them), 6 in training
+     * (the batch mean 1, the variance 3, then normalise and shift 2).
+     *
+     * <p>NOTE: a batch norm followed by a threshold folds into the threshold at inference
+     * ({@link org.bitspike.nn.spiking.Folding}) and then costs nothing; counted here is the layer that ran.
+     */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return LayerCosts.elementwise(OpKind.FLOP, forward.training() ? 6 : 2, forward.output());
     }
 
     @Override

@@ -1,6 +1,10 @@
 package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
@@ -10,7 +14,7 @@ import org.bitspike.tensor.RandomKey;
  * initialised uniform in {@code +-1/sqrt(fanIn)} as PyTorch does, FLOAT32 unless a dtype is given.
  * An input must have the parameters' dtype (see {@link Layer#to}).
  */
-public final class Conv2d extends Layer {
+public final class Conv2d extends Layer implements Countable {
     private final int in;
     private final int out;
     private final int kernel;
@@ -62,6 +66,12 @@ public final class Conv2d extends Layer {
     protected Var compute(Var x) {
         checkInputDtype(x, "weight");
         return x.conv2d(weight(), bias(), options);
+    }
+
+    /** Dense MACs, or one AC per weight whose input fired on spikes; a bias adds a FLOP per output ({@link LayerCosts#convolution}). */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return LayerCosts.convolution(forward, weight().shape(), options, hasBias);
     }
 
     @Override

@@ -2,6 +2,11 @@ package org.bitspike.nn;
 
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
@@ -11,7 +16,7 @@ import org.bitspike.tensor.Tensor;
  * the counter is a buffer, so a model restored from a checkpoint draws the same masks as one that
  * never stopped.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends Layer implements Countable {
     private final double p;
     private final RandomKey key;
     private final Tensor calls;
@@ -35,6 +40,12 @@ public final class Dropout extends Layer {
             calls.add_(1);
         }
         return Functional.dropout(x, p, key.fold(call), true);
+    }
+
+    /** Free in evaluation (the identity); in training one FLOP per element, the mask's scaling. */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return forward.training() ? LayerCosts.elementwise(OpKind.FLOP, 1, forward.output()) : OpCounts.ZERO;
     }
 
     @Override

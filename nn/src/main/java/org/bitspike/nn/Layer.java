@@ -62,6 +62,14 @@ public abstract class Layer {
     }
 
     /**
+     * The observers attached to this layer now, in the order they were attached (a copy): lets an owner see that it
+     * is already attached (an operation counter refuses to count a model twice).
+     */
+    public List<LayerObserver> forwardObservers() {
+        return List.copyOf(observers);
+    }
+
+    /**
      * Notifies the observers of a forward that did not go through {@link #forward(Var)}: a container that runs
      * this layer fused with the next one ({@link Sequential} runs BatchNorm + ReLU as one op) reports each.
      */

@@ -1,6 +1,11 @@
 package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 
 /** Parameter-free layers: activations, flattening, identity. */
 public final class Layers {
@@ -13,10 +18,16 @@ public final class Layers {
     }
 
     /** The ReLU layer: a type of its own so {@link Sequential} can recognise it and fuse it. */
-    static final class Relu extends Layer {
+    static final class Relu extends Layer implements Countable {
         @Override
         protected Var compute(Var input) {
             return input.relu();
+        }
+
+        /** One FLOP (a max with 0) per element. */
+        @Override
+        public OpCounts cost(Forward forward) {
+            return LayerCosts.elementwise(OpKind.FLOP, 1, forward.output());
         }
 
         @Override
@@ -26,28 +37,33 @@ public final class Layers {
     }
 
     public static Layer leakyRelu(double slope) {
-        return new Stateless("LeakyReLU(" + slope + ")", x -> Functional.leakyRelu(x, slope));
+        return new Stateless("LeakyReLU(" + slope + ")", x -> Functional.leakyRelu(x, slope), Layers::onePerElement);
     }
 
     public static Layer sigmoid() {
-        return new Stateless("Sigmoid", Var::sigmoid);
+        return new Stateless("Sigmoid", Var::sigmoid, Layers::onePerElement);
     }
 
     public static Layer tanh() {
-        return new Stateless("Tanh", Var::tanh);
+        return new Stateless("Tanh", Var::tanh, Layers::onePerElement);
     }
 
     public static Layer identity() {
-        return new Stateless("Identity", x -> x);
+        return new Stateless("Identity", x -> x, f -> OpCounts.ZERO);
     }
 
     /** Flattens dimensions {@code startDim..} into one: {@code [N, C, H, W] -> [N, C*H*W]} for 1. */
     public static Layer flatten(int startDim) {
-        return new Stateless("Flatten(" + startDim + ")", x -> x.flatten(startDim, x.dim() - 1));
+        return new Stateless("Flatten(" + startDim + ")", x -> x.flatten(startDim, x.dim() - 1), f -> OpCounts.ZERO);
     }
 
     /** {@link #flatten(int)} from dimension 1, keeping the batch. */
     public static Layer flatten() {
         return flatten(1);
+    }
+
+    /** NOTE: an elementwise activation counts one FLOP per element, a lower bound for sigmoid and tanh. */
+    private static OpCounts onePerElement(Forward forward) {
+        return LayerCosts.elementwise(OpKind.FLOP, 1, forward.output());
     }
 }

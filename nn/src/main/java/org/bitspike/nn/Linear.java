@@ -1,6 +1,10 @@
 package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
@@ -10,7 +14,7 @@ import org.bitspike.tensor.Tensor;
  * {@code b} uniform in {@code +-1/sqrt(in)}, FLOAT32 unless a dtype is given. An input must have
  * the parameters' dtype (see {@link Layer#to}).
  */
-public final class Linear extends Layer {
+public final class Linear extends Layer implements Countable {
     private final int in;
     private final int out;
     private final boolean hasBias;
@@ -50,6 +54,12 @@ public final class Linear extends Layer {
     protected Var compute(Var x) {
         checkInputDtype(x, "weight");
         return Functional.linear(x, weight(), bias());
+    }
+
+    /** Dense MACs, or one AC per weight whose input fired on spikes; a bias adds a FLOP per output ({@link LayerCosts#linear}). */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return LayerCosts.linear(forward, in, out, hasBias);
     }
 
     @Override

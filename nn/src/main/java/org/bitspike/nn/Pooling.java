@@ -1,17 +1,22 @@
 package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.LayerCosts;
 import org.bitspike.tensor.Convolution.PoolOptions;
 import org.bitspike.tensor.TensorException;
 
-/** Pooling layers over {@code [N, C, H, W]}. */
+/**
+ * Pooling layers over {@code [N, C, H, W]}. Their operation counts ({@link LayerCosts#pooling}) are FLOPs of the
+ * windows; a max pool shrinks the map, and the next layer is counted on the shrunk map it receives.
+ */
 public final class Pooling {
     private Pooling() {
     }
 
     /** Max pooling; the gradient goes to each window's first maximum. */
     public static Layer max(PoolOptions options) {
-        return new Stateless("MaxPool2d(" + describe(options) + ")", x -> x.maxPool2d(options));
+        return new Stateless("MaxPool2d(" + describe(options) + ")", x -> x.maxPool2d(options),
+                f -> LayerCosts.pooling(f, LayerCosts.Pool.MAX, options));
     }
 
     /** Max pooling with a square window and stride equal to it. */
@@ -21,7 +26,8 @@ public final class Pooling {
 
     /** Average pooling; padding counts as zeros when {@code countIncludePad}. */
     public static Layer avg(PoolOptions options, boolean countIncludePad) {
-        return new Stateless("AvgPool2d(" + describe(options) + ")", x -> x.avgPool2d(options, countIncludePad));
+        return new Stateless("AvgPool2d(" + describe(options) + ")", x -> x.avgPool2d(options, countIncludePad),
+                f -> LayerCosts.pooling(f, LayerCosts.Pool.AVERAGE, options));
     }
 
     public static Layer avg(int kernel) {
@@ -37,7 +43,8 @@ public final class Pooling {
         if (outH <= 0 || outW <= 0) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: output size must be positive, got " + outH + "x" + outW);
         }
-        return new Stateless("AdaptiveAvgPool2d(" + outH + "x" + outW + ")", x -> adaptiveAvg(x, outH, outW));
+        return new Stateless("AdaptiveAvgPool2d(" + outH + "x" + outW + ")", x -> adaptiveAvg(x, outH, outW),
+                LayerCosts::adaptiveAverage);
     }
 
     static Var adaptiveAvg(Var x, int outH, int outW) {

@@ -2,20 +2,30 @@ package org.bitspike.nn;
 
 import java.util.function.UnaryOperator;
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.OpCounts;
 
-/** A layer without parameters or state: a named function of its input. */
-final class Stateless extends Layer {
+/** A layer without parameters or state: a named function of its input, and the operations one call costs. */
+final class Stateless extends Layer implements Countable {
     private final String description;
     private final UnaryOperator<Var> function;
+    private final Countable cost;
 
-    Stateless(String description, UnaryOperator<Var> function) {
+    Stateless(String description, UnaryOperator<Var> function, Countable cost) {
         this.description = description;
         this.function = function;
+        this.cost = cost;
     }
 
     @Override
     protected Var compute(Var input) {
         return function.apply(input);
+    }
+
+    @Override
+    public OpCounts cost(Forward forward) {
+        return cost.cost(forward);
     }
 
     @Override

@@ -3,13 +3,18 @@ package org.bitspike.nn.models;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Sequential;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.RandomKey;
 
 /**
  * ResNet's basic block: {@code act(main(x) + shortcut(x))} with {@code main = conv-norm-act-conv-norm}
  * and a shortcut that is the identity, or a strided 1x1 convolution plus norm when the shape changes.
  */
-public final class ResidualBlock extends Layer {
+public final class ResidualBlock extends Layer implements Countable {
     private final Sequential main;
     private final Layer shortcut;
     private final Layer activation;
@@ -44,5 +49,11 @@ public final class ResidualBlock extends Layer {
     protected Var compute(Var x) {
         Var skip = shortcut == null ? x : shortcut.forward(x);
         return activation.forward(main.forward(x).add(skip));
+    }
+
+    /** The residual addition, one FLOP per element; the parts count themselves. */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return LayerCosts.elementwise(OpKind.FLOP, 1, forward.output());
     }
 }

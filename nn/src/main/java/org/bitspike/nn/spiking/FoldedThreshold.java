@@ -5,6 +5,11 @@ import org.bitspike.autograd.Context;
 import org.bitspike.autograd.Function;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
@@ -32,7 +37,7 @@ import org.bitspike.tensor.TensorException;
  * to input"). The bounds are buffers (saved with the model); {@link #to(DType)} to another dtype is
  * refused, as rounding them would break exactness (fold the converted source instead).
  */
-public final class FoldedThreshold extends Layer {
+public final class FoldedThreshold extends Layer implements Countable {
     /** How a channel decides, read from its bounds ({@link #direction(int)}). */
     public enum Direction {
         /** {@code x >= threshold} (gamma > 0): the upper bound is {@code +inf}. */
@@ -196,6 +201,12 @@ public final class FoldedThreshold extends Layer {
         protected Var[] backward(Context ctx, Var grad) {
             return new Var[] {null};
         }
+    }
+
+    /** One CMP per neuron: the comparison with the channel's folded threshold. */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return LayerCosts.elementwise(OpKind.CMP, 1, forward.output());
     }
 
     @Override

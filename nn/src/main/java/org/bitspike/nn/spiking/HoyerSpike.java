@@ -10,6 +10,11 @@ import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.HookHandle;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Spiking;
 import org.bitspike.tensor.Tensor;
@@ -45,7 +50,7 @@ import org.bitspike.tensor.TensorException;
  * evaluation then behaves like the fixed threshold instead of firing on every non-negative input.
  * Both forget the start at the same rate.
  */
-public final class HoyerSpike extends Layer {
+public final class HoyerSpike extends Layer implements Countable {
     /** The granularity of theta. */
     public enum Threshold {
         /** One theta per channel, over batch and space: the papers' choice after convolutions. */
@@ -288,6 +293,19 @@ public final class HoyerSpike extends Layer {
             dims[d - 1] = d;
         }
         return dims;
+    }
+
+    /**
+     * One CMP per neuron (output element): the comparison with the threshold, in its inference form
+     * {@code u >= s theta |v|} (the per-channel product is paid once, not per neuron). A training forward also pays
+     * 5 FLOPs per element for the batch's Hoyer extremum: {@code u / |v|}, the clip, and the sums of {@code z} and
+     * {@code z^2}.
+     */
+    @Override
+    public OpCounts cost(Forward forward) {
+        OpCounts compare = LayerCosts.elementwise(OpKind.CMP, 1, forward.output());
+        return forward.training() && options.threshold() != Threshold.FIXED
+                ? compare.plus(LayerCosts.elementwise(OpKind.FLOP, 5, forward.output())) : compare;
     }
 
     @Override
