@@ -14,6 +14,11 @@ import org.bitspike.nn.Functional;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Sequential;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.nn.models.ResidualBlock;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
@@ -224,7 +229,7 @@ public final class Folding {
      * not registered as a child, so no mode switch, conversion or load of the folded model reaches
      * the source's object.
      */
-    private static final class Borrowed extends Layer {
+    private static final class Borrowed extends Layer implements Countable {
         private final Layer layer;
 
         Borrowed(Layer layer) {
@@ -234,6 +239,15 @@ public final class Folding {
         @Override
         protected Var compute(Var input) {
             return layer.forward(input);
+        }
+
+        /** The borrowed layer's cost: every stateless layer of {@code org.bitspike.nn} declares one. */
+        @Override
+        public OpCounts cost(Forward forward) {
+            if (!(layer instanceof Countable countable)) {
+                throw new IllegalStateException(describe() + ": the borrowed layer declares no operation count");
+            }
+            return countable.cost(forward);
         }
 
         @Override
@@ -246,7 +260,7 @@ public final class Folding {
      * A batch norm not followed by a spike (e.g. before a residual sum), frozen in evaluation: the
      * call {@link BatchNorm#forward} makes in evaluation, on copies of its constants.
      */
-    private static final class FrozenNorm extends Layer {
+    private static final class FrozenNorm extends Layer implements Countable {
         private final String source;
         private final double eps;
 
@@ -267,6 +281,12 @@ public final class Folding {
             }
             return Functional.batchNorm(x, buffer("runningMean"), buffer("runningVar"), Var.of(buffer("weight")),
                     Var.of(buffer("bias")), false, 0, eps);
+        }
+
+        /** Two FLOPs per element, one scale and one shift, as an evaluation {@link BatchNorm}. */
+        @Override
+        public OpCounts cost(Forward forward) {
+            return LayerCosts.elementwise(OpKind.FLOP, 2, forward.output());
         }
 
         @Override
