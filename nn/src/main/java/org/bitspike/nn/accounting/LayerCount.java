@@ -16,9 +16,12 @@ import org.bitspike.nn.Layer;
  *     the input's spike rate times the dense MACs ({@code zeta_{l-1} FL_l}), padded taps included; 0 when the input
  *     was not spikes
  * @param counted false for a leaf layer that does not implement {@link Countable}: its cost is unknown, not zero
+ * @param inputSpikes the non-zero elements of the inputs that were spikes ({@link SpikeRule})
+ * @param spikeInputElements the elements of the inputs that were spikes (0: the input was never spikes)
  */
 public record LayerCount(String name, Layer layer, String description, int[] outputShape, long forwards,
-                         OpCounts counts, double rateModelAccumulates, boolean counted) {
+                         OpCounts counts, double rateModelAccumulates, boolean counted, long inputSpikes,
+                         long spikeInputElements) {
     public LayerCount {
         outputShape = outputShape.clone();
     }
@@ -30,7 +33,13 @@ public record LayerCount(String name, Layer layer, String description, int[] out
 
     LayerCount plus(LayerCount other) {
         return new LayerCount(name, layer, description, other.outputShape, forwards + other.forwards,
-                counts.plus(other.counts), rateModelAccumulates + other.rateModelAccumulates, counted && other.counted);
+                counts.plus(other.counts), rateModelAccumulates + other.rateModelAccumulates, counted && other.counted,
+                inputSpikes + other.inputSpikes, spikeInputElements + other.spikeInputElements);
+    }
+
+    /** The fraction of input elements that fired, over the forwards whose input was spikes; NaN when none was. */
+    public double inputSpikeRate() {
+        return spikeInputElements == 0 ? Double.NaN : (double) inputSpikes / spikeInputElements;
     }
 
     @Override

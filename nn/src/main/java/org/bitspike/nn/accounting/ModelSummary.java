@@ -30,12 +30,14 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
      * @param name dotted name in the model
      * @param description the layer's one-line description
      * @param outputShape its last output's shape (batch included)
+     * @param inputSpikeRate the fraction of its input that fired when the input was spikes, NaN when it was not
      * @param parametersByBits its own parameters (not its children's), counted by bits per element
      * @param opsPerSample operations per sample by kind
      * @param picojoules the compute energy per sample of those operations under the summary's table
      * @param counted false for a leaf that declares no cost ({@link Countable}): its operations are unknown
      */
-    public record Row(String name, String description, int[] outputShape, Map<Integer, Long> parametersByBits,
+    public record Row(String name, String description, int[] outputShape, double inputSpikeRate,
+                      Map<Integer, Long> parametersByBits,
                       Map<OpKind, Double> opsPerSample, double picojoules, boolean counted) {
         public Row {
             outputShape = outputShape.clone();
@@ -83,7 +85,8 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
                 ops.put(k, (double) c.counts().get(k) / samples);
                 pj += c.counts().get(k) * table.picojoules(k) / samples;
             }
-            rows.add(new Row(c.name(), c.description(), c.outputShape(), params, ops, pj, c.counted()));
+            rows.add(new Row(c.name(), c.description(), c.outputShape(), c.inputSpikeRate(), params, ops, pj,
+                    c.counted()));
         }
         return new ModelSummary(rows, samples, counter.steps().size(), Energy.of(layers, samples, table,
                 EnergyModel.COUNTED), counter.rule());
@@ -147,7 +150,7 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
     /** The table for a terminal: one line per row, a total line, and the assumptions under it. */
     public String toText() {
         List<String[]> cells = new ArrayList<>();
-        List<String> header = new ArrayList<>(List.of("Layer", "Output shape", "Params", "Memory"));
+        List<String> header = new ArrayList<>(List.of("Layer", "Output shape", "In spikes", "Params", "Memory"));
         for (OpKind k : OpKind.values()) {
             header.add(k.plural());
         }
@@ -155,7 +158,9 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
         cells.add(header.toArray(String[]::new));
         for (Row r : rows) {
             List<String> line = new ArrayList<>(List.of((r.name().isEmpty() ? "(model)" : r.name()) + " "
-                    + r.description(), Arrays.toString(r.outputShape()), params(r.parametersByBits()), bits(r.memoryBits())));
+                    + r.description(), Arrays.toString(r.outputShape()), Double.isNaN(r.inputSpikeRate()) ? "-"
+                    : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * r.inputSpikeRate()), params(r.parametersByBits()),
+                    bits(r.memoryBits())));
             for (OpKind k : OpKind.values()) {
                 line.add(r.counted() ? Units.count(r.opsPerSample().get(k)) : "?");
             }
@@ -163,7 +168,7 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
             cells.add(line.toArray(String[]::new));
         }
         Map<OpKind, Double> total = totalOpsPerSample();
-        List<String> line = new ArrayList<>(List.of("Total", "", params(parametersByBits()), bits(parameterBits())));
+        List<String> line = new ArrayList<>(List.of("Total", "", "", params(parametersByBits()), bits(parameterBits())));
         for (OpKind k : OpKind.values()) {
             line.add(Units.count(total.get(k)));
         }

@@ -100,10 +100,11 @@ public final class OpCounter implements AutoCloseable {
         } else if (layer.children().isEmpty()) {
             counted = false; // a leaf that declares nothing: unknown, not free
         }
-        double rateModel = counts.denseMacs() > 0 && forward.inputIsSpikes()
-                ? (double) LayerCosts.nonZero(input) / input.numel() * counts.denseMacs() : 0;
+        boolean spikes = forward.inputIsSpikes();
+        long fired = spikes ? LayerCosts.nonZero(input) : 0;
+        double rateModel = spikes ? (double) fired / input.numel() * counts.denseMacs() : 0;
         LayerCount count = new LayerCount(names.getOrDefault(layer, "?"), layer, firstLine(layer), output.shape(), 1,
-                counts, rateModel, counted);
+                counts, rateModel, counted, fired, spikes ? input.numel() : 0);
         pending.merge(layer, count, LayerCount::plus);
         if (layer == model) {
             long samples = input.dim() == 0 ? 1 : input.size(0);

@@ -36,6 +36,9 @@ final class Units {
         if (Double.isNaN(picojoules)) {
             return "?";
         }
+        if (picojoules == 0) {
+            return "0";
+        }
         String[] prefixes = {"pJ", "nJ", "uJ", "mJ", "J"};
         int p = 0;
         double v = picojoules;

@@ -58,12 +58,15 @@ class ModelSummaryTest {
         assertEquals(8 * 32, conv.memoryBits());
         assertEquals(10.0, conv.opsPerSample().get(OpKind.AC));
         assertEquals(10 * 0.9, conv.picojoules(), 1e-9);
+        assertEquals(2.0 / 9, conv.inputSpikeRate(), 1e-12, "2 of 9 pixels fired");
+        assertTrue(Double.isNaN(s.rows().get(1).inputSpikeRate()), "the spike layer's input is a potential");
+        assertEquals(5.0 / 8, s.rows().get(3).inputSpikeRate(), 1e-12);
         assertEquals(Map.of(32, 8L + 1 + 24), s.parametersByBits(), "conv 8, the spike's v, linear 24");
         assertEquals((25 + 8) * 0.9, s.energy().picojoules(), 1e-9);
         String text = s.toText();
         for (String expected : List.of("Layer", "Output shape", "MACs", "ACs", "BOPs", "ADDs", "CMPs", "FLOPs", "Energy",
                 "Conv2d(1 -> 2, 2x2", "[1, 2, 2, 2]", "8 x 32b", "Total", "compute-only estimate",
-                "max pooling shrinks the map", "29.70 pJ")) {
+                "max pooling shrinks the map", "29.70 pJ", "In spikes", "22.2%", "62.5%")) {
             assertTrue(text.contains(expected), "missing '" + expected + "' in\n" + text);
         }
     }
