@@ -1,6 +1,11 @@
 package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
 
@@ -10,7 +15,7 @@ import org.bitspike.tensor.Tensor;
  * shape. With the affine parameters an input must have their dtype (see {@link Layer#to}); without,
  * any floating input is normalised in its own dtype.
  */
-abstract class AffineNorm extends Layer {
+abstract class AffineNorm extends Layer implements Countable {
     /** Added to the variance; positive. */
     final double eps;
     /** Whether the layer has a weight and a bias. */
@@ -43,6 +48,15 @@ abstract class AffineNorm extends Layer {
     /** The bias, or null without affine parameters. */
     public Var bias() {
         return affine ? parameter("bias") : null;
+    }
+
+    /**
+     * FLOPs per element: the mean 1, the variance 3, the normalisation 2 (statistics are computed in every mode),
+     * and 2 more (scale and shift) with affine parameters.
+     */
+    @Override
+    public OpCounts cost(Forward forward) {
+        return LayerCosts.elementwise(OpKind.FLOP, affine ? 8 : 6, forward.output());
     }
 
     /** With affine parameters, checks that {@code x} has their dtype (see {@link #checkInputDtype}). */

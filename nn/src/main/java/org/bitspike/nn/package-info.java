@@ -28,7 +28,9 @@
  *       converted by {@link org.bitspike.nn.Layer#to}; a layer refuses an input of another dtype
  *       (naming both) rather than promoting it.</dd>
  * </dl>
- * Optimisers and schedules are in {@code org.bitspike.nn.optim}.
+ * Optimisers and schedules are in {@code org.bitspike.nn.optim}. Every layer here declares what one forward costs
+ * ({@link org.bitspike.nn.accounting.Countable}), so {@link org.bitspike.nn.accounting.OpCounter} counts what a
+ * model executed.
  *
  * <h2>Conventions at kinks and edges</h2>
  * Composite losses take their derivatives from the primitives, so at a kink they inherit the

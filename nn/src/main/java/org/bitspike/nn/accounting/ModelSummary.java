@@ -121,6 +121,14 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
         return out;
     }
 
+    /**
+     * {@link #energy()} plus memory traffic: every parameter of the rows read once per model forward, at the table's
+     * price per bit (activations are not modelled).
+     */
+    public Energy energyWithParameterReads() {
+        return energy.withParameterReads((double) parameterBits() * steps / samples);
+    }
+
     /** Operations per sample of every row, by kind. */
     public Map<OpKind, Double> totalOpsPerSample() {
         Map<OpKind, Double> out = new EnumMap<>(OpKind.class);

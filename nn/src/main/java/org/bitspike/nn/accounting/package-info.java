@@ -27,7 +27,9 @@
  *       {@link org.bitspike.nn.accounting.OpsConvention} (the papers' formulas by name);</dd>
  *   <dt>summary</dt>
  *   <dd>{@link org.bitspike.nn.accounting.ModelSummary}: one record per layer (output shape, parameters by precision,
- *       memory, operations, energy) and a terminal table.</dd>
+ *       memory, input spike rate, operations, energy) and a terminal table;
+ *       {@link org.bitspike.nn.accounting.EfficiencyReport}: accuracy against energy or OPs for several models, with
+ *       the Pareto front.</dd>
  * </dl>
  *
  * <p>NOTE: max pooling shrinks the map, and the next layer is counted on the map it receives; the authors' counter

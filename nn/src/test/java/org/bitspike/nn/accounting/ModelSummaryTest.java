@@ -82,6 +82,9 @@ class ModelSummaryTest {
         assertEquals(Map.of(1, 32L, 32, 16L * 8 + 8 + 4), s.parametersByBits());
         assertEquals(32 + (16 * 8 + 8 + 4) * 32, s.parameterBits());
         assertTrue(s.toText().contains("32 x 1b + 4 x 32b"), s.toText());
+        Energy withMemory = s.energyWithParameterReads();
+        assertEquals(s.parameterBits() / 2.0, withMemory.parameterBitsRead(), 1e-9, "one forward of two samples");
+        assertEquals(s.energy().picojoules() + s.parameterBits() / 2.0 * 10 / 64, withMemory.picojoules(), 1e-6);
     }
 
     @Test

@@ -173,6 +173,35 @@ class OpCounterTest {
     }
 
     @Test
+    void theValuesDecideWhatIsSpikesAndAFloatInputOfZerosAndOnesIsSpikesByThatRule() {
+        Linear linear = new Linear(3, 2, false, org.bitspike.tensor.DType.FLOAT64, KEY);
+        Var out = Var.of(Tensor.zeros(org.bitspike.tensor.DType.FLOAT64, 1, 2));
+        double[][] spikes = {{0, 1, 1}, {-0.0, 0, 1}, {0, 0, 0}};
+        double[][] dense = {{0, 1, 1 + 1e-12}, {0, Double.NaN, 1}, {0, -1, 1}, {0, 2, 1}};
+        for (double[] v : spikes) {
+            Forward f = Forward.of(linear, Var.of(Tensor.of(v, 1, 3)), out, SpikeRule.VALUES);
+            assertTrue(f.inputIsSpikes(), java.util.Arrays.toString(v));
+            long fired = java.util.Arrays.stream(v).filter(x -> x != 0).count();
+            assertEquals(OpCounts.of(OpKind.AC, 2 * fired).withDenseMacs(6), linear.cost(f));
+        }
+        for (double[] v : dense) {
+            Forward f = Forward.of(linear, Var.of(Tensor.of(v, 1, 3)), out, SpikeRule.VALUES);
+            assertFalse(f.inputIsSpikes(), java.util.Arrays.toString(v));
+            assertEquals(OpCounts.of(OpKind.MAC, 6).withDenseMacs(6), linear.cost(f));
+        }
+        assertFalse(Forward.of(linear, Var.of(Tensor.of(spikes[0], 1, 3)), out, SpikeRule.NEVER).inputIsSpikes());
+    }
+
+    @Test
+    void layerAndGroupNormsComputeTheirStatisticsInEveryMode() {
+        Sequential model = new Sequential(new org.bitspike.nn.GroupNorm(2, 4), Layers.flatten(),
+                new org.bitspike.nn.LayerNorm(4 * 9));
+        model.eval();
+        OpCounts total = count(model, Tensor.randn(KEY.fold(8), 3, 4, 3, 3)).total();
+        assertEquals(2 * 8L * 3 * 4 * 9, total.get(OpKind.FLOP), "mean 1, variance 3, normalise 2, scale and shift 2");
+    }
+
+    @Test
     void countingAModelTwiceIsRefusedAndClosingLeavesNothingBehind() {
         Sequential model = tinySpikingModel();
         Layer linear = model.layers().get(3);
