@@ -60,6 +60,21 @@ class LayerObserverTest {
     }
 
     @Test
+    void forwardObserversListsTheAttachedObserversInOrderAsACopy() {
+        Linear linear = new Linear(2, 2, KEY);
+        LayerObserver first = (l, in, out) -> { };
+        LayerObserver second = (l, in, out) -> { };
+        HookHandle h1 = linear.observeForward(first);
+        linear.observeForward(second);
+        List<LayerObserver> seen = linear.forwardObservers();
+        assertEquals(List.of(first, second), seen);
+        h1.remove();
+        assertEquals(List.of(second), linear.forwardObservers());
+        assertEquals(2, seen.size(), "a copy: removing does not change a list already returned");
+        assertThrows(UnsupportedOperationException.class, () -> linear.forwardObservers().add(first));
+    }
+
+    @Test
     void aRemovedHandleStopsTheReportsAndRemovingTwiceIsHarmless() {
         Linear linear = new Linear(2, 2, KEY);
         List<Seen> seen = new ArrayList<>();
