@@ -16,6 +16,15 @@ public interface LayerKinds {
     /** A convolution {@code in -> out} with a square kernel (no bias: a norm follows it). */
     Layer conv(int in, int out, int kernel, int stride, int padding, RandomKey key);
 
+    /**
+     * The first convolution of a model, which reads the image: {@link #conv} unless a kind keeps it full
+     * precision (binary and adder networks do, as their papers: the first layer is cheap and the input is
+     * neither binary nor spikes).
+     */
+    default Layer firstConv(int in, int out, int kernel, int stride, int padding, RandomKey key) {
+        return conv(in, out, kernel, stride, padding, key);
+    }
+
     /** The normalisation after a convolution or hidden linear layer. */
     Layer norm(int channels, boolean spatial);
 

@@ -72,7 +72,7 @@ public final class Models {
                 features.add(Pooling.max(2));
                 continue;
             }
-            features.add(kinds.conv(in, w, 3, 1, 1, key.fold(k)));
+            features.add(k == 0 ? kinds.firstConv(in, w, 3, 1, 1, key.fold(k)) : kinds.conv(in, w, 3, 1, 1, key.fold(k)));
             if (kinds.poolBeforeNorm() && i + 1 < config.length && config[i + 1] == 0) {
                 features.add(Pooling.max(2));
                 i++;
@@ -93,7 +93,7 @@ public final class Models {
 
     /** A CIFAR ResNet: a 3x3 stem of {@code width}, stages doubling the width with stride 2, global pooling. */
     static Sequential resnet(int width, int[] blocks, int inChannels, int classes, LayerKinds kinds, RandomKey key) {
-        Sequential stem = new Sequential(kinds.conv(inChannels, width, 3, 1, 1, key.fold(0)), kinds.norm(width, true),
+        Sequential stem = new Sequential(kinds.firstConv(inChannels, width, 3, 1, 1, key.fold(0)), kinds.norm(width, true),
                 kinds.activation(width));
         Sequential stages = new Sequential();
         int in = width;

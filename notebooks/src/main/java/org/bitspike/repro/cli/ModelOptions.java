@@ -4,10 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.adder.AdderKinds;
+import org.bitspike.nn.adder.AdderRules;
 import org.bitspike.nn.models.Models;
 import org.bitspike.nn.spiking.HoyerKinds;
 import org.bitspike.nn.spiking.HoyerRegularizer;
 import org.bitspike.nn.spiking.HoyerSpike;
+import org.bitspike.tensor.AdderInputGradient;
+import org.bitspike.tensor.AdderWeightGradient;
 import org.bitspike.tensor.RandomKey;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -17,9 +21,79 @@ import picocli.CommandLine.ParseResult;
  * command line) and {@code evaluate} (from a checkpoint's config), so both build the same model.
  */
 final class ModelOptions {
-    @Option(names = "--activation", defaultValue = "relu", description = "relu (the float model) or hoyer (one-time-step "
-            + "SNN / BANN: Hoyer spikes, pool before BN, dropout) (default: ${DEFAULT-VALUE})")
+    /** The families the zoo builds. */
+    enum Family {
+        FLOAT, HOYER, ADDER;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Family parse(String name) {
+            for (Family f : values()) {
+                if (f.label().equals(name)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("--family: unknown '" + name + "'; known: float, hoyer, adder");
+        }
+    }
+
+    @Option(names = "--family", description = "float, hoyer (one-time-step SNN / BANN: Hoyer spikes, pool before BN, "
+            + "dropout) or adder (AdderNet: adder layers, BN after each, full-precision first conv and classifier) "
+            + "(default: float, or what --activation says)")
+    String familyName;
+    @Option(names = "--activation", defaultValue = "relu", description = "relu or hoyer: the same as --family float or "
+            + "--family hoyer (default: ${DEFAULT-VALUE})")
     String activation = "relu";
+    @Option(names = "--adder-input-grad", defaultValue = "hardtanh", description = "adder: the input gradient, hardtanh "
+            + "(AdderNet), sign (exact) or identity (default: ${DEFAULT-VALUE})")
+    String adderInputGrad = "hardtanh";
+    @Option(names = "--adder-weight-grad", defaultValue = "full", description = "adder: the weight gradient, full "
+            + "(x - w, AdderNet) or sign (exact) (default: ${DEFAULT-VALUE})")
+    String adderWeightGrad = "full";
+    @Option(names = "--adder-eta", defaultValue = "0.2", description = "adder: adaptive gradient scaling eta sqrt(k) / "
+            + "||g|| per layer, 0 off (default: ${DEFAULT-VALUE}, AdderNet's code)")
+    double adderEta = 0.2;
+
+    /** The family: {@code --family}, else the one {@code --activation} names; both given must agree. */
+    Family family() {
+        Family byActivation = switch (activation) {
+            case "relu" -> Family.FLOAT;
+            case "hoyer" -> Family.HOYER;
+            default -> throw new IllegalArgumentException("--activation: unknown '" + activation + "'; known: relu, hoyer");
+        };
+        if (familyName == null) {
+            return byActivation;
+        }
+        Family f = Family.parse(familyName);
+        if (byActivation == Family.HOYER && f != Family.HOYER) {
+            throw new IllegalArgumentException("--activation hoyer contradicts --family " + familyName);
+        }
+        return f;
+    }
+
+    /** The adder layers' rules from the options. */
+    AdderRules adderRules() {
+        AdderInputGradient input = switch (adderInputGrad) {
+            case "hardtanh" -> AdderInputGradient.HARDTANH;
+            case "sign" -> AdderInputGradient.SIGN;
+            case "identity" -> AdderInputGradient.IDENTITY;
+            default -> throw new IllegalArgumentException("--adder-input-grad: unknown '" + adderInputGrad
+                    + "'; known: hardtanh, sign, identity");
+        };
+        AdderWeightGradient weight = switch (adderWeightGrad) {
+            case "full" -> AdderWeightGradient.FULL_PRECISION;
+            case "sign" -> AdderWeightGradient.SIGN;
+            default -> throw new IllegalArgumentException("--adder-weight-grad: unknown '" + adderWeightGrad
+                    + "'; known: full, sign");
+        };
+        try {
+            return new AdderRules(input, weight, adderEta);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--adder-eta: " + e.getMessage(), e);
+        }
+    }
     @Option(names = "--threshold", defaultValue = "cw", description = "hoyer: theta per channel after convolutions (cw; "
             + "layer-wise after linear layers), per layer (layer) or 1 (fixed) (default: ${DEFAULT-VALUE})")
     String threshold = "cw";
@@ -40,20 +114,20 @@ final class ModelOptions {
     boolean hoyerDetachClip;
 
     boolean spiking() {
-        return switch (activation) {
-            case "relu" -> false;
-            case "hoyer" -> true;
-            default -> throw new IllegalArgumentException("--activation: unknown '" + activation + "'; known: relu, hoyer");
-        };
+        return family() == Family.HOYER;
     }
 
     /** Builds the zoo model {@code name} of this family. */
     Layer build(String name, int channels, int classes, RandomKey key) {
-        if (!spiking()) {
-            return Models.create(name, channels, classes, key);
-        }
-        return Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key);
+        return switch (family()) {
+            case FLOAT -> Models.create(name, channels, classes, key);
+            case HOYER -> Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key);
+            case ADDER -> Models.create(name, channels, classes, new AdderKinds(adderRules()), key);
+        };
     }
+
+    /** The options that only mean something for {@code --family adder}. */
+    private static final List<String> ADDER_OPTIONS = List.of("--adder-input-grad", "--adder-weight-grad", "--adder-eta");
 
     /** The options that only mean something for {@code --activation hoyer}. */
     private static final List<String> SPIKING_OPTIONS = List.of("--threshold", "--threshold-scale", "--theta-momentum",
@@ -65,10 +139,20 @@ final class ModelOptions {
      * option without a lambda) is refused rather than silently ignored.
      */
     void validate(ParseResult given) {
+        Family f = family();
+        if (f == Family.ADDER) {
+            adderRules();
+        } else {
+            for (String name : ADDER_OPTIONS) {
+                if (given.hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " applies to --family adder only");
+                }
+            }
+        }
         if (!spiking()) {
             for (String name : SPIKING_OPTIONS) {
                 if (given.hasMatchedOption(name)) {
-                    throw new IllegalArgumentException(name + " applies to --activation hoyer only");
+                    throw new IllegalArgumentException(name + " applies to --family hoyer (--activation hoyer) only");
                 }
             }
             return;
@@ -108,13 +192,23 @@ final class ModelOptions {
 
     /** The model's name in result tables: the zoo name, plus the spike family and threshold mode when spiking. */
     String label(String model) {
-        return spiking() ? model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "") + ")" : model;
+        return switch (family()) {
+            case FLOAT -> model;
+            case HOYER -> model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "") + ")";
+            case ADDER -> model + " (adder: " + adderRules() + ")";
+        };
     }
 
     /** These options for a run's config (the float family records only its activation). */
     Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("activation", activation);
+        c.put("family", family().label());
+        c.put("activation", spiking() ? "hoyer" : "relu");
+        if (family() == Family.ADDER) {
+            c.put("adder_input_grad", adderInputGrad);
+            c.put("adder_weight_grad", adderWeightGrad);
+            c.put("adder_eta", adderEta);
+        }
         if (spiking()) {
             c.put("threshold", threshold);
             c.put("threshold_scale", thresholdScale);
@@ -134,6 +228,14 @@ final class ModelOptions {
         if (config.get("activation") instanceof String a) {
             o.activation = a;
         }
+        if (config.get("family") instanceof String f) { // absent in runs from before the adder family: float or hoyer
+            o.familyName = f;
+        }
+        if (o.family() == Family.ADDER) {
+            o.adderInputGrad = (String) config.get("adder_input_grad");
+            o.adderWeightGrad = (String) config.get("adder_weight_grad");
+            o.adderEta = number(config, "adder_eta");
+        }
         if (o.spiking()) {
             o.threshold = (String) config.get("threshold");
             o.thresholdScale = number(config, "threshold_scale");
@@ -149,7 +251,8 @@ final class ModelOptions {
 
     private static double number(Map<?, ?> config, String key) {
         if (!(config.get(key) instanceof Number n)) {
-            throw new IllegalArgumentException("the run's config has no number '" + key + "' for its hoyer model: " + config);
+            throw new IllegalArgumentException("the run's config has no number '" + key + "' for its " + config.get("family")
+                    + " model: " + config);
         }
         return n.doubleValue();
     }

@@ -187,7 +187,9 @@ final class TrainCommand implements Callable<Integer> {
         keys.addAll(current.keySet());
         List<String> differences = new ArrayList<>();
         for (Object k : keys) {
-            if (!k.equals("epochs") && !java.util.Objects.equals(saved.get(k), current.get(k))) {
+            // NOTE: runs from before the adder family recorded no "family"; their activation says it
+            boolean olderRun = k.equals("family") && !saved.containsKey(k);
+            if (!k.equals("epochs") && !olderRun && !java.util.Objects.equals(saved.get(k), current.get(k))) {
                 differences.add(k + ": " + saved.get(k) + " in the checkpoint, " + current.get(k) + " now");
             }
         }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,54 +75,21 @@ class HoyerCliTest {
                 "--hoyer-lambda", "1");
         assertFailure(dir, "lambda must be non-negative and finite, got -1.0", "--activation", "hoyer", "--hoyer-lambda", "-1");
         // review finding 2: options that would have no effect are refused, not ignored
-        assertFailure(dir, "--threshold applies to --activation hoyer only", "--threshold", "layer");
-        assertFailure(dir, "--hoyer-lambda applies to --activation hoyer only", "--activation", "relu", "--hoyer-lambda", "0.1");
+        assertFailure(dir, "--threshold applies to --family hoyer (--activation hoyer) only", "--threshold", "layer");
+        assertFailure(dir, "--hoyer-lambda applies to --family hoyer (--activation hoyer) only", "--activation", "relu", "--hoyer-lambda", "0.1");
         assertFailure(dir, "--hoyer-detach-clip has no effect without --hoyer-lambda > 0", "--activation", "hoyer",
                 "--hoyer-detach-clip");
     }
 
     private static void assertFailure(Path dir, String fragment, String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of("train"));
-        args.addAll(List.of(options));
-        args.addAll(List.of("--limit", "300"));
-        if (!args.contains("--out")) {
-            args.add("--out=" + dir.resolve("bad"));
-        }
-        assertExit(1, fragment, args.toArray(new String[0]));
+        CliRuns.assertTrainFailure(dir, fragment, options);
     }
 
     private static void assertEvaluateFailure(String fragment, String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of("evaluate"));
-        args.addAll(List.of(options));
-        assertExit(1, fragment, args.toArray(new String[0]));
+        CliRuns.assertEvaluateFailure(fragment, options);
     }
 
-    private static void assertExit(int code, String fragment, String... args) {
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true));
-        try {
-            assertEquals(code, BitspikeCli.run(args), buffer::toString);
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
-        assertTrue(buffer.toString().contains(fragment), buffer.toString());
-    }
-
-    /** Runs {@code call} with standard output and error discarded. */
     private static int quietly(java.util.function.IntSupplier call) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            return call.getAsInt();
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return CliRuns.quietly(call);
     }
 }

@@ -45,6 +45,9 @@ public abstract class KernelProvider {
     /** The fused passes of a Hoyer spike layer (clipped sums, fire, surrogate and ratio backward). */
     public abstract SpikeKernels spikes();
 
+    /** Adder (negative-L1) convolution, forward and both backward passes. */
+    public abstract AdderKernels adder();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

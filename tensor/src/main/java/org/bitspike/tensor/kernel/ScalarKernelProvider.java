@@ -46,4 +46,9 @@ final class ScalarKernelProvider extends KernelProvider {
     public SpikeKernels spikes() {
         return ScalarSpiking.INSTANCE;
     }
+
+    @Override
+    public AdderKernels adder() {
+        return ScalarAdderKernels.INSTANCE;
+    }
 }

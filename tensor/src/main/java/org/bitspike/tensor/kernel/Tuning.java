@@ -186,4 +186,27 @@ public final class Tuning {
 
     /** Elements per elementwise task (so a [64, 32, 28, 28] op has 25 tasks). */
     public static final int ELEMENTWISE_TASK_ELEMENTS = 1 << 16;
+
+    // ---- adder convolution (AdderKernels) ----
+
+    /**
+     * Most ranges the adder weight gradient's (image, pixel) reduction is cut into, each a task with
+     * its own {@code cout x K} partial, added in range order. Fixes the rounding of dw (part of
+     * {@link AdderKernels}' definition), so it is not a free tuning knob: changing it changes bits.
+     * 8 lets up to 8 threads share the pass and costs 7 extra weight-sized buffers.
+     */
+    public static final int ADDER_WEIGHT_GRAD_SPLITS = 8;
+
+    /** Fewest (image, pixel) positions per adder weight-gradient range (also part of the definition). */
+    public static final int ADDER_WEIGHT_GRAD_MIN_COLUMNS = 512;
+
+    /**
+     * Floats of one im2col panel of the Vector API adder kernels (a task's slice of the input, in the
+     * layout its kernel streams): 2^15 = 128 KB, so the panel and the tile's other operands stay in L2
+     * while the tiles sweep them once per block of outputs.
+     */
+    public static final int ADDER_PANEL_FLOATS = 1 << 15;
+
+    /** Fewest tasks the adder forward and input-gradient passes aim for (over images and slices). */
+    public static final int ADDER_MIN_TASKS = 16;
 }

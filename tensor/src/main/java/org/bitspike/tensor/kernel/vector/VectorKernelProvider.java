@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
+import org.bitspike.tensor.kernel.AdderKernels;
 import org.bitspike.tensor.kernel.BatchNormKernels;
 import org.bitspike.tensor.kernel.BitKernels;
 import org.bitspike.tensor.kernel.ConvKernels;
@@ -21,6 +22,7 @@ public final class VectorKernelProvider extends KernelProvider {
     private final ReductionKernels reductions = new VectorReductions();
     private final BatchNormKernels batchNorm = new VectorBatchNorm();
     private final SpikeKernels spikes = new VectorSpiking();
+    private final AdderKernels adder = new VectorAdderKernels();
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -81,5 +83,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public SpikeKernels spikes() {
         return spikes;
+    }
+
+    @Override
+    public AdderKernels adder() {
+        return adder;
     }
 }

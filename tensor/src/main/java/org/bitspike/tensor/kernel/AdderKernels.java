@@ -1,0 +1,99 @@
+package org.bitspike.tensor.kernel;
+
+import org.bitspike.tensor.AdderInputGradient;
+import org.bitspike.tensor.AdderWeightGradient;
+
+/**
+ * Adder (negative-L1) convolution on dense row-major NCHW arrays, forward and both backward passes,
+ * FLOAT32 and FLOAT64. The geometry is a {@link Conv2dGeometry} with one group; every array argument is
+ * read from its offset on, contiguously. Inputs are never modified; each method overwrites the whole
+ * of its output. Outputs must not alias inputs.
+ *
+ * <p>With {@code K = cin * kH * kW}, a reduction index {@code r = (ci * kH + kh) * kW + kw}, an output
+ * position {@code p = oh * outW + ow} and {@code col[n, r, p]} the input value the tap {@code (kh, kw)}
+ * of channel {@code ci} reads at {@code p} ({@code x[n, ci, ih, iw]} with {@code ih = oh * strideH -
+ * padH + kh * dilationH}, {@code iw} likewise, and {@code 0} outside the input):
+ * <pre>
+ *   y[n, o, p]  = -sum_r |col[n, r, p] - w[o, r]|
+ *   dx[n, ci, ih, iw] = sum over the (o, p, r) whose tap reads x[n, ci, ih, iw] of dy[n, o, p] * f(w[o, r] - x[n, ci, ih, iw])
+ *   dw[o, r]    = sum_{n, p} dy[n, o, p] * h(col[n, r, p] - w[o, r])
+ * </pre>
+ * with {@code f} the {@link AdderInputGradient} and {@code h} the {@link AdderWeightGradient} rule.
+ * NOTE: padding takes part as the value 0, as in AdderNet's {@code unfold}: a padded tap adds
+ * {@code |0 - w|} to y and {@code dy * h(0 - w)} to dw; it has no input to pass a gradient to.
+ *
+ * <p>The rounding is part of the definition, so that every provider gives the oracle's bits
+ * ({@link ScalarAdderKernels} is that definition in plain loops). In FLOAT32 every step is a float
+ * operation ({@code fma} is {@link Math#fma(float, float, float)}, one rounding), in FLOAT64 the same
+ * in double:
+ * <ul>
+ *   <li>y: {@code s = 0; for r ascending: s = s + |col - w|; y = -s};</li>
+ *   <li>dx: for each output position {@code p} reaching the input element, in ascending {@code p}
+ *       (so descending {@code (kh, kw)}): {@code t = 0; for o ascending: t = fma(dy, f(w - x), t)};
+ *       {@code dx = dx + t}, starting from {@code dx = 0};</li>
+ *   <li>dw: the flat sequence of {@code q = n * outH * outW + p} is cut into
+ *       {@link #weightGradientSplits} ranges of equal size (range {@code s} is
+ *       {@code [s * Q / S, (s + 1) * Q / S)}); each range sums {@code a = fma(dy, h(col - w), a)} in
+ *       ascending q from 0; {@code dw = 0; for s ascending: dw = dw + a_s}.</li>
+ * </ul>
+ * Because the split depends on the geometry only and every output element is computed by one task,
+ * results are bit-identical for any {@link Parallel}.
+ */
+public interface AdderKernels {
+
+    // ---- FLOAT32 ----
+
+    /** Forward: writes {@code y[n, cout, outH, outW]}. */
+    void adderConv2d(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                     Parallel parallel);
+
+    /** Input gradient: writes {@code dx[n, cin, h, w]} from {@code dy}, the forward input {@code x} and {@code w}. */
+    void adderConv2dBackwardInput(Conv2dGeometry g, AdderInputGradient rule, float[] dy, int dyOff,
+                                  float[] x, int xOff, float[] w, int wOff, float[] dx, int dxOff, Parallel parallel);
+
+    /** Weight gradient: writes {@code dw[cout, cin, kH, kW]} from {@code dy}, the forward input {@code x} and {@code w}. */
+    void adderConv2dBackwardWeight(Conv2dGeometry g, AdderWeightGradient rule, float[] dy, int dyOff,
+                                   float[] x, int xOff, float[] w, int wOff, float[] dw, int dwOff, Parallel parallel);
+
+    // ---- FLOAT64 ----
+
+    /** FLOAT64 forward. */
+    void adderConv2d(Conv2dGeometry g, double[] x, int xOff, double[] w, int wOff, double[] y, int yOff,
+                     Parallel parallel);
+
+    /** FLOAT64 input gradient. */
+    void adderConv2dBackwardInput(Conv2dGeometry g, AdderInputGradient rule, double[] dy, int dyOff,
+                                  double[] x, int xOff, double[] w, int wOff, double[] dx, int dxOff,
+                                  Parallel parallel);
+
+    /** FLOAT64 weight gradient. */
+    void adderConv2dBackwardWeight(Conv2dGeometry g, AdderWeightGradient rule, double[] dy, int dyOff,
+                                   double[] x, int xOff, double[] w, int wOff, double[] dw, int dwOff,
+                                   Parallel parallel);
+
+    /**
+     * Number of ranges the weight gradient's {@code (n, p)} reduction is cut into: {@code Q / }
+     * {@link Tuning#ADDER_WEIGHT_GRAD_MIN_COLUMNS}, between 1 and {@link Tuning#ADDER_WEIGHT_GRAD_SPLITS},
+     * with {@code Q = n * outH * outW}. Part of the definition of the result's rounding.
+     */
+    static int weightGradientSplits(Conv2dGeometry g) {
+        long q = (long) g.n() * g.outH() * g.outW();
+        return (int) Math.max(1, Math.min(Tuning.ADDER_WEIGHT_GRAD_SPLITS, q / Tuning.ADDER_WEIGHT_GRAD_MIN_COLUMNS));
+    }
+
+    /** First flat position {@code q} of weight-gradient range {@code s} of {@code splits}. */
+    static int splitStart(Conv2dGeometry g, int s, int splits) {
+        long q = (long) g.n() * g.outH() * g.outW();
+        return (int) (q * s / splits);
+    }
+
+    /** {@code d > 0 ? 1 : d < 0 ? -1 : d}: sign(0) = 0, -0 and NaN kept. */
+    static float sign(float d) {
+        return d > 0f ? 1f : d < 0f ? -1f : d;
+    }
+
+    /** FLOAT64 {@link #sign(float)}. */
+    static double sign(double d) {
+        return d > 0.0 ? 1.0 : d < 0.0 ? -1.0 : d;
+    }
+}

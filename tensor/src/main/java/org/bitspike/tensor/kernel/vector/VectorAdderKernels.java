@@ -1,0 +1,279 @@
+package org.bitspike.tensor.kernel.vector;
+
+import static org.bitspike.tensor.kernel.vector.AdderTiles.L;
+
+import java.util.Arrays;
+import org.bitspike.tensor.AdderInputGradient;
+import org.bitspike.tensor.AdderWeightGradient;
+import org.bitspike.tensor.kernel.AdderKernels;
+import org.bitspike.tensor.kernel.Conv2dGeometry;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Tuning;
+
+/**
+ * FLOAT32 adder convolution on the Vector API: each task copies its slice of the input into an
+ * im2col panel (never more than one image's, and never the N x Cout x K x HW broadcast), and
+ * register tiles ({@link AdderTiles}) run over it, one lane per output element, in the oracle's
+ * order. FLOAT64 runs the scalar oracle.
+ *
+ * <ul>
+ *   <li>forward: task = (image, slice of output positions); panel {@code col[K][positions]}, tiles of
+ *       4 filters x 4 (then 2) vectors of positions;</li>
+ *   <li>input gradient: task = (image, block of input channels); panel {@code colT[positions][taps]}
+ *       in slices of positions, tiles of 4 positions x 2 vectors of taps reducing over the filters,
+ *       then a scatter (col2im) into dx in ascending position, the order the oracle defines;</li>
+ *   <li>weight gradient: task = one of {@link AdderKernels#weightGradientSplits} ranges of
+ *       (image, position); the same transposed panel, tiles of 4 filters x 2 vectors of taps reducing
+ *       over positions into the range's partial; the partials are added in range order.</li>
+ * </ul>
+ * Panels are padded with zeros to whole tiles (positions to 2 L, taps to 2 L, filters to 4); padded
+ * lanes compute values that are never written out, and no padded term enters a kept sum.
+ *
+ * <p>NOTE: the FULL_PRECISION weight gradient is kept in per-term form ({@code fma(dy, col - w, a)},
+ * two operations per term) rather than AdderNet's algebraic {@code dy col^T - w sum(dy)} on the float
+ * GEMM: the decomposition would save one operation per term but cancel catastrophically when
+ * {@code col ~ w}, and its GEMM's rounding (blocked, provider-specific) could not be matched by a
+ * plain-loop oracle. The weights stay in registers, so the term costs one sub and one fma.
+ */
+final class VectorAdderKernels implements AdderKernels {
+    private static final int TILE_TAPS = 2 * L;
+    private final AdderKernels scalar = KernelProvider.scalar().adder();
+
+    // ---------------------------------------------------------------- forward
+
+    @Override
+    public void adderConv2d(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                            Parallel parallel) {
+        assert g.groups() == 1;
+        int k = g.patchSize(), plane = g.outH() * g.outW(), cout = g.cout(), coutP = roundUp(cout, 4);
+        float[] wp = w;
+        int wpOff = wOff;
+        if (coutP != cout) {
+            wp = new float[coutP * k];
+            System.arraycopy(w, wOff, wp, 0, cout * k);
+            wpOff = 0;
+        }
+        float[] weights = wp;
+        int weightsOff = wpOff;
+        // slice width: a multiple of 2 L, the panel within ADDER_PANEL_FLOATS, enough slices for the pool
+        int width = Math.max(4 * L, Tuning.ADDER_PANEL_FLOATS / k / (4 * L) * (4 * L));
+        int wantSlices = (Tuning.ADDER_MIN_TASKS + g.n() - 1) / g.n();
+        width = Math.min(width, Math.max(2 * L, roundUp((plane + wantSlices - 1) / wantSlices, 2 * L)));
+        int sliceWidth = width;
+        int slices = (plane + sliceWidth - 1) / sliceWidth;
+        parallel.forEach(g.n() * slices, t -> {
+            int n = t / slices, p0 = t % slices * sliceWidth;
+            int cols = Math.min(sliceWidth, plane - p0), ldp = roundUp(cols, 2 * L);
+            float[] panel = new float[k * ldp];
+            for (int r = 0; r < k; r++) {
+                fillRow(g, x, xOff, n, r, p0, cols, panel, r * ldp);
+            }
+            float[] res = new float[4 * ldp];
+            for (int ob = 0; ob < cout; ob += 4) {
+                int v = 0;
+                for (; v + 4 * L <= ldp; v += 4 * L) {
+                    AdderTiles.forward4x4(k, panel, v, ldp, weights, weightsOff + ob * k, k, res, v, ldp);
+                }
+                for (; v < ldp; v += 2 * L) {
+                    AdderTiles.forward4x2(k, panel, v, ldp, weights, weightsOff + ob * k, k, res, v, ldp);
+                }
+                for (int i = 0; i < 4 && ob + i < cout; i++) {
+                    System.arraycopy(res, i * ldp, y, yOff + (n * cout + ob + i) * plane + p0, cols);
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- input gradient
+
+    @Override
+    public void adderConv2dBackwardInput(Conv2dGeometry g, AdderInputGradient rule, float[] dy, int dyOff,
+                                         float[] x, int xOff, float[] w, int wOff, float[] dx, int dxOff,
+                                         Parallel parallel) {
+        assert g.groups() == 1;
+        int kk = g.kH() * g.kW(), k = g.patchSize(), cin = g.cin(), cout = g.cout();
+        int plane = g.outH() * g.outW(), inPlane = g.h() * g.w();
+        int wantBlocks = Math.min(cin, (Tuning.ADDER_MIN_TASKS + g.n() - 1) / g.n());
+        int perBlock = Math.min(cin, Math.max((cin + wantBlocks - 1) / wantBlocks, (4 * L + kk - 1) / kk));
+        int blocks = (cin + perBlock - 1) / perBlock;
+        parallel.forEach(g.n() * blocks, t -> {
+            int n = t / blocks, c0 = t % blocks * perBlock, c1 = Math.min(cin, c0 + perBlock);
+            int r0 = c0 * kk, taps = (c1 - c0) * kk, ldc = roundUp(taps, TILE_TAPS);
+            Arrays.fill(dx, dxOff + (n * cin + c0) * inPlane, dxOff + (n * cin + c1) * inPlane, 0f);
+            float[] wt = new float[cout * ldc];
+            for (int o = 0; o < cout; o++) {
+                System.arraycopy(w, wOff + o * k + r0, wt, o * ldc, taps);
+            }
+            int rows = Math.min(roundUp(plane, 4), Math.max(4, Tuning.ADDER_PANEL_FLOATS / ldc / 4 * 4));
+            float[] colT = new float[rows * ldc];
+            float[] dcol = new float[rows * ldc];
+            float[] gp = new float[cout * rows];
+            for (int p0 = 0; p0 < plane; p0 += rows) {
+                int count = Math.min(rows, plane - p0);
+                Arrays.fill(colT, 0f);
+                for (int rr = 0; rr < taps; rr++) {
+                    fillColumn(g, x, xOff, n, r0 + rr, p0, count, colT, rr, ldc);
+                }
+                Arrays.fill(gp, 0f);
+                for (int o = 0; o < cout; o++) {
+                    System.arraycopy(dy, dyOff + (n * cout + o) * plane + p0, gp, o * rows, count);
+                }
+                for (int pb = 0; pb < count; pb += 4) {
+                    for (int c = 0; c < ldc; c += TILE_TAPS) {
+                        if (rule == AdderInputGradient.HARDTANH) {
+                            AdderTiles.inputHardTanh4x2(cout, colT, dcol, pb * ldc, c, ldc, wt, ldc, gp, pb, rows);
+                        } else {
+                            AdderTiles.inputOther4x2(rule == AdderInputGradient.SIGN, cout, colT, dcol, pb * ldc, c,
+                                    ldc, wt, ldc, gp, pb, rows);
+                        }
+                    }
+                }
+                scatter(g, n, c0, taps, p0, count, dcol, ldc, dx, dxOff);
+            }
+        });
+    }
+
+    /** {@code dx[n, c0 + rr / kk, ih, iw] += dcol[q * ldc + rr]} in ascending position {@code p0 + q}. */
+    private static void scatter(Conv2dGeometry g, int n, int c0, int taps, int p0, int count, float[] dcol, int ldc,
+                                float[] dx, int dxOff) {
+        int kh = g.kH(), kw = g.kW(), kk = kh * kw, h = g.h(), wd = g.w(), ow = g.outW();
+        int base = dxOff + (n * g.cin() + c0) * h * wd;
+        for (int q = 0; q < count; q++) {
+            int p = p0 + q, i = p / ow, j = p % ow;
+            int row = q * ldc;
+            for (int rr = 0; rr < taps; rr++) {
+                int ci = rr / kk, a = rr % kk / kw, b = rr % kw;
+                int ih = i * g.strideH() - g.padH() + a * g.dilationH();
+                int iw = j * g.strideW() - g.padW() + b * g.dilationW();
+                if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
+                    dx[base + (ci * h + ih) * wd + iw] += dcol[row + rr];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- weight gradient
+
+    @Override
+    public void adderConv2dBackwardWeight(Conv2dGeometry g, AdderWeightGradient rule, float[] dy, int dyOff,
+                                          float[] x, int xOff, float[] w, int wOff, float[] dw, int dwOff,
+                                          Parallel parallel) {
+        assert g.groups() == 1;
+        int k = g.patchSize(), cout = g.cout(), coutP = roundUp(cout, 4), ldc = roundUp(k, TILE_TAPS);
+        int plane = g.outH() * g.outW();
+        float[] wp = new float[coutP * ldc];
+        for (int o = 0; o < cout; o++) {
+            System.arraycopy(w, wOff + o * k, wp, o * ldc, k);
+        }
+        int splits = AdderKernels.weightGradientSplits(g);
+        float[][] partials = new float[splits][];
+        int rows = Math.max(1, Math.min(plane, Tuning.ADDER_PANEL_FLOATS / ldc));
+        parallel.forEach(splits, s -> {
+            float[] part = new float[coutP * ldc];
+            float[] colT = new float[rows * ldc];
+            float[] gp = new float[coutP * rows];
+            int q0 = AdderKernels.splitStart(g, s, splits), q1 = AdderKernels.splitStart(g, s + 1, splits);
+            for (int q = q0; q < q1; ) {
+                int n = q / plane, p0 = q % plane;
+                int count = Math.min(rows, Math.min(plane - p0, q1 - q));
+                for (int rr = 0; rr < k; rr++) {
+                    fillColumn(g, x, xOff, n, rr, p0, count, colT, rr, ldc);
+                }
+                for (int o = 0; o < cout; o++) {
+                    System.arraycopy(dy, dyOff + (n * cout + o) * plane + p0, gp, o * count, count);
+                }
+                for (int ob = 0; ob < coutP; ob += 4) {
+                    for (int c = 0; c < ldc; c += TILE_TAPS) {
+                        if (rule == AdderWeightGradient.FULL_PRECISION) {
+                            AdderTiles.weightFull4x2(count, colT, c, ldc, wp, ob * ldc, ldc, gp, ob * count, count,
+                                    part, ob * ldc, ldc);
+                        } else {
+                            AdderTiles.weightSign4x2(count, colT, c, ldc, wp, ob * ldc, ldc, gp, ob * count, count,
+                                    part, ob * ldc, ldc);
+                        }
+                    }
+                }
+                q += count;
+            }
+            partials[s] = part;
+        });
+        for (int o = 0; o < cout; o++) {
+            for (int r = 0; r < k; r++) {
+                float total = 0f;
+                for (int s = 0; s < splits; s++) {
+                    total = total + partials[s][o * ldc + r];
+                }
+                dw[dwOff + o * k + r] = total;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- panels
+
+    /**
+     * {@code out[outOff + q] = col[n, r, p0 + q]} for {@code q < count} (0 in the padding): one row of
+     * the forward panel.
+     */
+    private static void fillRow(Conv2dGeometry g, float[] x, int xOff, int n, int r, int p0, int count,
+                                float[] out, int outOff) {
+        int kk = g.kH() * g.kW(), ci = r / kk, a = r % kk / g.kW(), b = r % g.kW(), ow = g.outW();
+        int src = xOff + (n * g.cin() + ci) * g.h() * g.w();
+        int i = p0 / ow, j = p0 % ow;
+        int dh = a * g.dilationH() - g.padH(), dw = b * g.dilationW() - g.padW();
+        for (int q = 0; q < count; q++) {
+            int ih = i * g.strideH() + dh, iw = j * g.strideW() + dw;
+            out[outOff + q] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? x[src + ih * g.w() + iw] : 0f;
+            if (++j == ow) {
+                j = 0;
+                i++;
+            }
+        }
+    }
+
+    /**
+     * {@code out[q * ld + column] = col[n, r, p0 + q]} for {@code q < count} (0 in the padding): one
+     * column of a transposed panel.
+     */
+    private static void fillColumn(Conv2dGeometry g, float[] x, int xOff, int n, int r, int p0, int count,
+                                   float[] out, int column, int ld) {
+        int kk = g.kH() * g.kW(), ci = r / kk, a = r % kk / g.kW(), b = r % g.kW(), ow = g.outW();
+        int src = xOff + (n * g.cin() + ci) * g.h() * g.w();
+        int i = p0 / ow, j = p0 % ow;
+        int dh = a * g.dilationH() - g.padH(), dw = b * g.dilationW() - g.padW();
+        for (int q = 0, at = column; q < count; q++, at += ld) {
+            int ih = i * g.strideH() + dh, iw = j * g.strideW() + dw;
+            out[at] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? x[src + ih * g.w() + iw] : 0f;
+            if (++j == ow) {
+                j = 0;
+                i++;
+            }
+        }
+    }
+
+    private static int roundUp(int v, int multiple) {
+        return (v + multiple - 1) / multiple * multiple;
+    }
+
+    // ---------------------------------------------------------------- FLOAT64: the oracle
+
+    @Override
+    public void adderConv2d(Conv2dGeometry g, double[] x, int xOff, double[] w, int wOff, double[] y, int yOff,
+                            Parallel parallel) {
+        scalar.adderConv2d(g, x, xOff, w, wOff, y, yOff, parallel);
+    }
+
+    @Override
+    public void adderConv2dBackwardInput(Conv2dGeometry g, AdderInputGradient rule, double[] dy, int dyOff,
+                                         double[] x, int xOff, double[] w, int wOff, double[] dx, int dxOff,
+                                         Parallel parallel) {
+        scalar.adderConv2dBackwardInput(g, rule, dy, dyOff, x, xOff, w, wOff, dx, dxOff, parallel);
+    }
+
+    @Override
+    public void adderConv2dBackwardWeight(Conv2dGeometry g, AdderWeightGradient rule, double[] dy, int dyOff,
+                                          double[] x, int xOff, double[] w, int wOff, double[] dw, int dwOff,
+                                          Parallel parallel) {
+        scalar.adderConv2dBackwardWeight(g, rule, dy, dyOff, x, xOff, w, wOff, dw, dwOff, parallel);
+    }
+}
