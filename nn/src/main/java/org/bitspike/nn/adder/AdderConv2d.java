@@ -3,6 +3,11 @@ package org.bitspike.nn.adder;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Init;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
@@ -16,7 +21,7 @@ import org.bitspike.tensor.TensorException;
  * <p>NOTE: zero padding takes part in the distance as the value 0 (AdderNet's {@code unfold}): a border output
  * sums {@code |w|} over its padded taps.
  */
-public final class AdderConv2d extends Layer {
+public final class AdderConv2d extends Layer implements Countable {
     private final int in;
     private final int out;
     private final int kernel;
@@ -68,6 +73,18 @@ public final class AdderConv2d extends Layer {
         }
         checkInputDtype(x, "weight");
         return AdderOps.conv2d(x, weight(), options, rules);
+    }
+
+    /**
+     * Two additions per term (AdderNet's convention: the difference and the accumulation, the absolute value folded
+     * in), for every term of the dense convolution: padded taps too (|0 - w| is computed) and whatever the input,
+     * because a zero input does not make |x - w| free the way it makes x * w free.
+     */
+    @Override
+    public OpCounts cost(Forward forward) {
+        long terms = LayerCosts.convolutionMacs(forward.input().shape(), weight().shape(), options,
+                forward.output().shape());
+        return OpCounts.of(OpKind.ADD, Math.multiplyExact(2, terms)).withDenseMacs(terms);
     }
 
     @Override

@@ -3,6 +3,11 @@ package org.bitspike.nn.adder;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Init;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.TensorException;
@@ -12,7 +17,7 @@ import org.bitspike.tensor.TensorException;
  * it), trained with {@link AdderRules} ({@link AdderRules#ADDERNET} by default); the weight starts standard
  * normal, as AdderNet's.
  */
-public final class AdderLinear extends Layer {
+public final class AdderLinear extends Layer implements Countable {
     private final int in;
     private final int out;
     private final AdderRules rules;
@@ -51,6 +56,13 @@ public final class AdderLinear extends Layer {
         }
         checkInputDtype(x, "weight");
         return AdderOps.linear(x, weight(), rules);
+    }
+
+    /** Two additions per term, {@code 2 N out in}, whatever the input (AdderNet's convention, as {@link AdderConv2d}). */
+    @Override
+    public OpCounts cost(Forward forward) {
+        long terms = Math.multiplyExact((long) forward.input().size(0) * out, in);
+        return OpCounts.of(OpKind.ADD, Math.multiplyExact(2, terms)).withDenseMacs(terms);
     }
 
     @Override

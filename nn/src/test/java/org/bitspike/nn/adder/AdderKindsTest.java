@@ -15,6 +15,9 @@ import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Sequential;
+import org.bitspike.nn.accounting.OpCounter;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.nn.models.Models;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
@@ -57,6 +60,23 @@ class AdderKindsTest {
         for (Map.Entry<String, Var> p : model.namedParameters().entrySet()) {
             assertNotNull(p.getValue().grad(), p.getKey() + " got no gradient");
         }
+    }
+
+    @Test
+    void anAdderNetworkCostsTwoAdditionsPerTermAndMultipliesOnlyInItsFullPrecisionEnds() {
+        // NOTE: training mode: with untrained running statistics the eval-mode ReLU after the adder linear layer
+        // outputs only zeros, which the counter rightly takes for a silent spike map (no classifier MACs)
+        Layer model = Models.create("vgg-small", 1, 10, AdderKinds.addernet(), KEY).train();
+        OpCounts total;
+        try (OpCounter counter = OpCounter.attach(model)) {
+            model.forward(Var.of(Tensor.randn(KEY.fold(2), 3, 1, 28, 28)));
+            total = counter.total();
+        }
+        // per image: conv 32->32 at 28x28, 32->64 and 64->64 at 14x14 (3x3), linear 3136 -> 256
+        long terms = 28L * 28 * 32 * 32 * 9 + 14L * 14 * 64 * 32 * 9 + 14L * 14 * 64 * 64 * 9 + 3136L * 256;
+        assertEquals(3 * 2 * terms, total.get(OpKind.ADD));
+        long fullPrecision = 28L * 28 * 32 * 9 + 256L * 10; // the first convolution and the classifier
+        assertEquals(3 * fullPrecision, total.get(OpKind.MAC));
     }
 
     @Test
