@@ -3,10 +3,10 @@ package org.bitspike.repro.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code bitspike train ...}, {@code bitspike evaluate ...}. */
+/** The command line: {@code bitspike train ...}, {@code bitspike evaluate ...}, {@code bitspike summary ...}. */
 @Command(name = "bitspike", mixinStandardHelpOptions = true, version = "bitspike 0.1.0",
-        subcommands = {TrainCommand.class, EvaluateCommand.class},
-        description = "Train and evaluate the models of the bitspike zoo.")
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class},
+        description = "Train, evaluate and count the operations of the models of the bitspike zoo.")
 public final class BitspikeCli {
     private BitspikeCli() {
     }

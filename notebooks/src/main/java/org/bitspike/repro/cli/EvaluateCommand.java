@@ -1,6 +1,5 @@
 package org.bitspike.repro.cli;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +10,10 @@ import java.util.concurrent.Callable;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.data.DataLoader;
 import org.bitspike.nn.data.Dataset;
-import org.bitspike.nn.data.Split;
 import org.bitspike.nn.data.Transform;
-import org.bitspike.nn.io.Checkpoint;
 import org.bitspike.nn.io.AtomicFiles;
-import org.bitspike.nn.io.Safetensors;
 import org.bitspike.nn.spiking.PotentialNoise;
 import org.bitspike.tensor.RandomKey;
-import org.bitspike.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,17 +33,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Checkpoint c = Safetensors.read(checkpoint);
-        String configJson = c.metadata().get("config");
-        if (configJson == null) {
-            throw new IllegalArgumentException(checkpoint + ": no 'config' in the metadata; was it written by train?");
-        }
-        Map<?, ?> config = new Gson().fromJson(configJson, Map.class);
-        String model = (String) config.get("model");
-        DataChoice data = DataChoice.of((String) config.get("dataset"));
-        double[] mean = doubles(config.get("normalize_mean"));
-        double[] std = doubles(config.get("normalize_std"));
-        ModelOptions family = ModelOptions.fromConfig(config);
+        CheckpointModel loaded = CheckpointModel.load(checkpoint, dataDir);
+        String model = loaded.model();
+        DataChoice data = loaded.data();
+        ModelOptions family = loaded.family();
+        Map<?, ?> config = loaded.config();
         for (double sigma : noise) {
             if (!(sigma >= 0) || !Double.isFinite(sigma)) {
                 throw new IllegalArgumentException("--noise: every sigma must be non-negative and finite, got " + sigma);
@@ -58,24 +47,13 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--noise: " + checkpoint + " is a " + family.label(model)
                     + " model without spike layers to perturb");
         }
-        Dataset test = data.load(dataDir != null ? dataDir : data.defaultDir, Split.TEST);
-        int limit = config.get("limit") instanceof Number n ? n.intValue() : 0;
-        if (limit > 0 && limit < test.size()) { // the same slice train evaluated on
-            test = test.subset(java.util.stream.IntStream.range(0, limit).toArray());
-        }
-        Layer net = family.build(model, test.channels(), test.numClasses(), RandomKey.of(0));
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("model.")) {
-                weights.put(k.substring(6), v);
-            }
-        });
-        net.load(weights);
+        Dataset test = loaded.testSet(dataDir);
+        Layer net = loaded.net();
         try (DataLoader loader = DataLoader.builder(test, RandomKey.of(0)).batchSize(256)
-                .transforms(Transform.normalize(mean, std)).build()) {
+                .transforms(Transform.normalize(loaded.mean(), loaded.std())).build()) {
             Results r = Results.evaluate(net, loader, data.classes);
             long seed = ((Number) config.get("seed")).longValue();
-            System.out.println(r.table(family.label(model), data.id, seed, Integer.parseInt(c.metadata().getOrDefault("epoch", "-1")) + 1));
+            System.out.println(r.table(family.label(model), data.id, seed, Integer.parseInt(loaded.checkpoint().metadata().getOrDefault("epoch", "-1")) + 1));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", checkpoint.toString());
             out.put("model", model);
@@ -104,9 +82,5 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return curve;
-    }
-
-    private static double[] doubles(Object list) {
-        return ((java.util.List<?>) list).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
     }
 }

@@ -34,6 +34,21 @@ class AdderCliTest {
         Map<?, ?> evaluated = gson.fromJson(Files.readString(json), Map.class);
         assertEquals(accuracy, (Double) evaluated.get("test_accuracy"), 1e-12, "the checkpoint rebuilds the same model");
 
+        // summary counts the trained model from its checkpoint: two additions per adder term, MACs only at the ends
+        Path counted = dir.resolve("summary.json");
+        assertEquals(0, CliRuns.quietly(() -> BitspikeCli.run("summary", "--checkpoint",
+                run.resolve("best.safetensors").toString(), "--images", "8", "--json", counted.toString())));
+        Map<?, ?> summary = gson.fromJson(Files.readString(counted), Map.class);
+        Map<?, ?> ops = (Map<?, ?>) summary.get("ops_per_image");
+        long terms = 28L * 28 * 32 * 32 * 9 + 14L * 14 * 64 * 32 * 9 + 14L * 14 * 64 * 64 * 9 + 3136L * 256;
+        assertEquals(2.0 * terms, (Double) ops.get("ADD"));
+        assertEquals(8.0, (Double) summary.get("images"));
+        assertTrue((Double) summary.get("energy_picojoules_per_image") > 0.9 * 2 * terms);
+        assertTrue(((String) summary.get("energy_assumptions")).contains("compute-only estimate"));
+        CliRuns.assertExit(1, "--family comes from the checkpoint's metadata", "summary", "--checkpoint",
+                run.resolve("best.safetensors").toString(), "--family", "float");
+        CliRuns.assertExit(1, "--images must be at least 1, got 0", "summary", "--images", "0");
+
         CliRuns.assertTrainFailure(dir, "adder_eta: 0.1 in the checkpoint, 0.2 now", "--family", "adder", "--epochs", "2",
                 "--validation", "100", "--batch-size", "32", "--seed", "4", "--out", run.toString());
     }
