@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.EfficiencyReport;
+import org.bitspike.nn.accounting.ModelSummary;
 import org.bitspike.nn.metrics.Confusion;
 import org.bitspike.nn.metrics.ConfusionMatrix;
 import org.bitspike.tensor.Tensor;
@@ -32,6 +34,8 @@ final class BuiltInRenderers {
         s.register(chart, BuiltInRenderers::chart);
         s.register(Confusion.class, BuiltInRenderers::confusion);
         s.register(ConfusionMatrix.class, (m, out) -> confusion(m.result(), out));
+        s.register(ModelSummary.class, AccountingRenderers::summary);
+        s.register(EfficiencyReport.class, AccountingRenderers::report);
     }
 
     static void tensor(Tensor t, MimeBundle out) {

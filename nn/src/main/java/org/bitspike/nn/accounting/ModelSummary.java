@@ -155,15 +155,18 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
         return rows.stream().filter(r -> !r.counted()).map(r -> r.name() + " " + r.description()).toList();
     }
 
-    /** The table for a terminal: one line per row, a total line, and the assumptions under it. */
-    public String toText() {
-        List<String[]> cells = new ArrayList<>();
+    /**
+     * The table's cells: a header line, one line per row and a total line, formatted for reading (counts with SI
+     * prefixes, memory in bytes, energy in joules); the terminal table and the notebook's HTML table show these.
+     */
+    public List<List<String>> cells() {
+        List<List<String>> cells = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("Layer", "Output shape", "In spikes", "Params", "Memory"));
         for (OpKind k : OpKind.values()) {
             header.add(k.plural());
         }
         header.add("Energy");
-        cells.add(header.toArray(String[]::new));
+        cells.add(List.copyOf(header));
         for (Row r : rows) {
             List<String> line = new ArrayList<>(List.of((r.name().isEmpty() ? "(model)" : r.name()) + " "
                     + r.description(), Arrays.toString(r.outputShape()), Double.isNaN(r.inputSpikeRate()) ? "-"
@@ -173,7 +176,7 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
                 line.add(r.counted() ? Units.count(r.opsPerSample().get(k)) : "?");
             }
             line.add(r.counted() ? Units.energy(r.picojoules()) : "?");
-            cells.add(line.toArray(String[]::new));
+            cells.add(List.copyOf(line));
         }
         Map<OpKind, Double> total = totalOpsPerSample();
         List<String> line = new ArrayList<>(List.of("Total", "", "", params(parametersByBits()), bits(parameterBits())));
@@ -181,9 +184,13 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
             line.add(Units.count(total.get(k)));
         }
         line.add(Units.energy(energy.picojoules()));
-        cells.add(line.toArray(String[]::new));
+        cells.add(List.copyOf(line));
+        return List.copyOf(cells);
+    }
+
+    /** What the numbers mean: how they were counted, the energy with its assumptions, and any uncounted layer. */
+    public String notes() {
         StringBuilder sb = new StringBuilder();
-        table(sb, cells);
         sb.append("Operations and energy per sample, over ").append(samples).append(samples == 1 ? " sample" : " samples")
                 .append(" in ").append(steps).append(steps == 1 ? " model forward" : " model forwards")
                 .append(", counted from what ran: convolutions and linear layers on spikes cost one AC per weight whose")
@@ -196,6 +203,13 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
                     .append('\n');
         }
         return sb.toString();
+    }
+
+    /** The table for a terminal: one line per row, a total line, and the {@link #notes()} under it. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        table(sb, cells());
+        return sb.append(notes()).toString();
     }
 
     private static String params(Map<Integer, Long> byBits) {
@@ -221,21 +235,21 @@ public record ModelSummary(List<Row> rows, long samples, int steps, Energy energ
         return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
     }
 
-    private static void table(StringBuilder sb, List<String[]> cells) {
-        int columns = cells.get(0).length;
+    private static void table(StringBuilder sb, List<List<String>> cells) {
+        int columns = cells.get(0).size();
         int[] width = new int[columns];
-        for (String[] row : cells) {
+        for (List<String> row : cells) {
             for (int c = 0; c < columns; c++) {
-                width[c] = Math.max(width[c], row[c].length());
+                width[c] = Math.max(width[c], row.get(c).length());
             }
         }
         for (int r = 0; r < cells.size(); r++) {
             if (r == 1 || r == cells.size() - 1) {
                 rule(sb, width);
             }
-            String[] row = cells.get(r);
+            List<String> row = cells.get(r);
             for (int c = 0; c < columns; c++) {
-                String cell = row[c];
+                String cell = row.get(c);
                 String pad = " ".repeat(width[c] - cell.length());
                 sb.append(c < 2 ? cell + pad : pad + cell).append(c + 1 < columns ? "  " : "\n");
             }
