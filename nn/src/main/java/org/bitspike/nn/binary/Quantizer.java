@@ -198,7 +198,9 @@ public interface Quantizer {
 
         @Override
         public Var pseudoDerivative(Var x) {
-            return x.abs().mul(-2).add(2).mul(Quantizers.window(x, 1));
+            // NOTE: where, not a product with the window: outside it (also at +-infinity and NaN) the
+            // factor is exactly 0, never (2 - 2|x|) * 0 = NaN
+            return Var.where(x.value().abs().le(1.0), x.abs().mul(-2).add(2), Var.of(Tensor.scalar(x.dtype(), 0)));
         }
 
         /** {@code F(x) = 2c - c|c|} with {@code c = clamp(x, -1, 1)}: the function whose derivative the backward is. */
@@ -241,7 +243,9 @@ public interface Quantizer {
 
         @Override
         public Var pseudoDerivative(Var x) {
-            Var bx = x.mul(beta);
+            // NOTE: beta x is clamped to +-60, where the factor is below 1e-23 (0 in FLOAT32), so that
+            // +-infinity gives 0 instead of 0 * infinity = NaN; NaN stays NaN
+            Var bx = x.mul(beta).clamp(-60, 60);
             Var s = bx.sigmoid();
             return s.mul(s.neg().add(1)).mul(bx.mul(s.mul(-2).add(1)).add(2)).mul(2 * beta);
         }
