@@ -16,8 +16,9 @@ import org.bitspike.tensor.TensorException;
  *
  * <p>Training runs the float convolution on the quantized (+-1) tensors, as Larq does; the
  * XNOR-popcount form is for inference. The quantized input is padded with
- * {@link BinaryOptions#padValue()}: ZERO through the convolution's own padding, +-1 explicitly
- * before a convolution without padding. {@code alpha} scales the output, which equals scaling the
+ * {@link BinaryOptions#padValue()}: ZERO through the convolution's own padding, +-1 as that plus
+ * the border's share {@code conv(pad(0, v), q_k(W))}, which equals convolving the explicitly padded
+ * input. {@code alpha} scales the output, which equals scaling the
  * binary kernel ({@code conv(x, alpha W_b) = alpha conv(x, W_b)} per output channel) and is what the
  * popcount kernel does.
  *
@@ -98,15 +99,16 @@ public final class BinaryConv2d extends Layer implements BinaryLayer {
             throw TensorException.of("BinaryConv2d", "cannot convolve %s: expected [N, %d, H, W] (%d input channels)",
                     x.shape(), in, in);
         }
-        Var xq = binary.input().apply(x);
-        ConvOptions run = options;
+        Var wq = quantizedWeight();
+        Var y = binary.input().apply(x).conv2d(wq, null, options);
         boolean padded = options.padH() > 0 || options.padW() > 0;
         if (padded && binary.padValue() != BinaryOptions.PadValue.ZERO) {
-            xq = pad(xq, options.padH(), options.padW(), binary.padValue().value());
-            run = new ConvOptions(options.strideH(), options.strideW(), 0, 0, options.dilationH(), options.dilationW(),
-                    options.groups());
+            // NOTE: conv(pad(x, v)) = conv(pad(x, 0)) + conv(pad(0, v)), the convolution being linear
+            // in its input. The second term, the border's share, is the same for every image: a
+            // batch-1 convolution of the padding alone, broadcast over the batch, costs far less
+            // than copying the whole padded input, and its gradient reaches the kernel too.
+            y = y.add(Var.of(border(x.shape(), x.dtype())).conv2d(wq, null, unpadded()));
         }
-        Var y = xq.conv2d(quantizedWeight(), null, run);
         Var alpha = BinaryScaling.scale(this::parameter, binary.scaling(), weight());
         if (alpha != null) {
             y = y.mul(alpha.reshape(1, out, 1, 1));
@@ -117,18 +119,24 @@ public final class BinaryConv2d extends Layer implements BinaryLayer {
         return y;
     }
 
-    /** {@code x [N, C, H, W]} surrounded by {@code ph} rows and {@code pw} columns of {@code value} on each side. */
-    static Var pad(Var x, int ph, int pw, double value) {
-        int[] s = x.shape();
-        if (pw > 0) {
-            Var side = Var.of(Tensor.full(x.dtype(), value, s[0], s[1], s[2], pw));
-            x = Var.cat(3, side, x, side);
-        }
-        if (ph > 0) {
-            Var band = Var.of(Tensor.full(x.dtype(), value, s[0], s[1], ph, s[3] + 2 * pw));
-            x = Var.cat(2, band, x, band);
-        }
-        return x;
+    /**
+     * {@code pad(0, v)} for one image of {@code inputShape}: {@code [1, C, H + 2 padH, W + 2 padW]},
+     * the pad value on the border and 0 inside.
+     */
+    private Tensor border(int[] inputShape, DType dtype) {
+        int ph = options.padH();
+        int pw = options.padW();
+        int h = inputShape[2];
+        int w = inputShape[3];
+        Tensor b = Tensor.full(dtype, binary.padValue().value(), 1, inputShape[1], h + 2 * ph, w + 2 * pw);
+        b.narrow(2, ph, h).narrow(3, pw, w).copy_(Tensor.zeros(dtype, 1, inputShape[1], h, w));
+        return b;
+    }
+
+    /** The convolution's options without padding (the border term is padded already). */
+    private ConvOptions unpadded() {
+        return new ConvOptions(options.strideH(), options.strideW(), 0, 0, options.dilationH(), options.dilationW(),
+                options.groups());
     }
 
     @Override

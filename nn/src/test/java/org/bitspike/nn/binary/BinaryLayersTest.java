@@ -314,7 +314,9 @@ class BinaryLayersTest {
         Var wb = Var.withGrad(Quantizer.sign(w));
         Var latent = Var.withGrad(w);
         Var alpha = latent.abs().mean(new int[] {1, 2, 3}, false).reshape(1, 3, 1, 1);
-        Var padded = BinaryConv2d.pad(xb, 1, 1, 1);
+        Var side = Var.of(Tensor.full(DType.FLOAT64, 1, 2, 2, 4, 1));
+        Var band = Var.of(Tensor.full(DType.FLOAT64, 1, 2, 2, 1, 7));
+        Var padded = Var.cat(2, band, Var.cat(3, side, xb, side), band); // explicit +1 padding
         padded.conv2d(wb, null, ConvOptions.DEFAULT).mul(alpha).mul(Var.of(r)).sum().backward();
         Tensor wantW = wb.grad().value().mul(w.abs().le(1.0).to(DType.FLOAT64)).add(latent.grad().value());
         Tensor wantX = xb.grad().value().mul(xValue.abs().le(1.0).to(DType.FLOAT64));
