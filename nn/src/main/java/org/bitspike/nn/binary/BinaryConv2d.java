@@ -74,6 +74,7 @@ public final class BinaryConv2d extends Layer implements BinaryLayer {
     }
 
     /** The latent (real-valued) weights. */
+    @Override
     public Var weight() {
         return parameter("weight");
     }

@@ -44,6 +44,7 @@ public final class BinaryLinear extends Layer implements BinaryLayer {
     }
 
     /** The latent (real-valued) weights. */
+    @Override
     public Var weight() {
         return parameter("weight");
     }

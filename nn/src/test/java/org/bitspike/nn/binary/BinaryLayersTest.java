@@ -350,6 +350,27 @@ class BinaryLayersTest {
         assertArrayEquals(new double[] {-1}, conv.weight().value().toDoubleArray());
     }
 
+    /** The zoo's split: quantized latent weights to Bop (once they are +-1), the rest to a float optimiser. */
+    @Test
+    void latentWeightsAreTheQuantizedKernelsInTreeOrderAndBopAcceptsTheirSigns() {
+        RandomKey key = RandomKey.of(12);
+        BinaryConv2d first = new BinaryConv2d(1, 2, 3, ConvOptions.of(1, 1), BinaryOptions.DEFAULT, key.fold(1));
+        BinaryConv2d unquantized = new BinaryConv2d(2, 2, 1, ConvOptions.DEFAULT,
+                BinaryOptions.DEFAULT.withKernel(Quantizer.identity()), key.fold(2));
+        BinaryLinear last = new BinaryLinear(8, 3, BinaryOptions.xnor().withScaling(Scaling.LEARNED), key.fold(3));
+        Sequential model = new Sequential(first, unquantized, new org.bitspike.nn.Conv2d(2, 2, 1, 1, 0, false, key.fold(4)),
+                org.bitspike.nn.Layers.flatten(), last);
+        List<Var> latent = BinaryLayer.latentWeights(model);
+        assertEquals(2, latent.size());
+        assertSame(first.weight(), latent.get(0));
+        assertSame(last.weight(), latent.get(1));
+        assertThrows(IllegalArgumentException.class, () -> org.bitspike.nn.optim.Bop.of(latent), "real latent weights");
+        for (Var w : latent) {
+            w.value().copy_(Quantizer.sign(w.value()));
+        }
+        assertEquals(2, org.bitspike.nn.optim.Bop.of(latent).groups().get(0).params().size());
+    }
+
     @Test
     void purelyBinaryOnlyWhenEveryMultiplyIsBinary() {
         ConvOptions padded = ConvOptions.of(1, 1);
