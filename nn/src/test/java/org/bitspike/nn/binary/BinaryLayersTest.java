@@ -198,6 +198,21 @@ class BinaryLayersTest {
         }
     }
 
+    /** A strided view (an NHWC tensor permuted to NCHW, offset by a narrow) gives what its contiguous copy gives. */
+    @Test
+    void aStridedInputViewGivesWhatItsContiguousCopyGives() {
+        BinaryConv2d conv = new BinaryConv2d(3, 4, 3, ConvOptions.of(2, 1),
+                BinaryOptions.xnor().withPadValue(PadValue.MINUS_ONE).withBias(true), DType.FLOAT64, RandomKey.of(3));
+        Tensor view = input(RandomKey.of(4), 2, 7, 6, 3).permute(0, 3, 1, 2).narrow(2, 1, 5);
+        assertFalse(view.isContiguous());
+        assertArrayEquals(conv.forward(Var.of(view.contiguous())).value().toDoubleArray(),
+                conv.forward(Var.of(view)).value().toDoubleArray());
+        BinaryLinear linear = new BinaryLinear(5, 3, BinaryOptions.xnor(), DType.FLOAT64, RandomKey.of(5));
+        Tensor t = input(RandomKey.of(6), 5, 4).t();
+        assertArrayEquals(linear.forward(Var.of(t.contiguous())).value().toDoubleArray(),
+                linear.forward(Var.of(t)).value().toDoubleArray());
+    }
+
     /**
      * An all-ones input under a 3x3 all-(+1) kernel with padding 1: the corner sees 4 ones and 5 pad
      * values, the edge 6 and 3, the centre 9 and none.
