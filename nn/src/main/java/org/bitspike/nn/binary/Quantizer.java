@@ -363,7 +363,7 @@ public interface Quantizer {
     record MagnitudeAwareSign(double clip, ScaleGradient scaleGradient) implements Quantizer {
         /** Whether the per-channel scale sends a gradient to the weights. */
         public enum ScaleGradient {
-            /** The scale is a constant of the step (Bi-Real, Larq). */
+            /** The scale is a constant of the step (Bi-Real, Larq), in every order of differentiation (TF's stop_gradient). */
             DETACHED,
             /** The scale is differentiated too (XNOR-Net's eq. 7). */
             INCLUDED

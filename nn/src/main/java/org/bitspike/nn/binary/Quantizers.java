@@ -129,7 +129,9 @@ final class Quantizers {
             int[] dims = allButFirst(w.dim());
             Var signs = Var.of(Quantizer.sign(w.value()));
             long perChannel = w.numel() / Math.max(1, w.size(0));
-            Var scaleGrad = grad.mul(signs).sum(dims, true).mul(w.sign()).div(perChannel);
+            // NOTE: d|w|/dw = signum(w) as a constant (0 at 0): its own derivative is 0 almost everywhere, and
+            // Var.sign would refuse a second-order pass
+            Var scaleGrad = grad.mul(signs).sum(dims, true).mul(Var.of(w.value().sign())).div(perChannel);
             return new Var[] {ste.mul(quantizer.scale(w)).add(scaleGrad)};
         }
     }
