@@ -18,33 +18,55 @@ import org.bitspike.tensor.kernel.Parallel;
  * are 0). For example an NCHW activation packed along channels ({@code p = 1}) has {@code N * H * W}
  * rows of {@code C} bits, in (n, h, w) order.
  *
- * <h2>Encodings</h2>
- * Both encodings pack a value to 1 when it is {@code > 0} (NaN, 0 and negatives pack to 0); they
- * differ in what the bits mean and unpack to: {@link Encoding#SIGN} is +1/-1 (binary weights and
- * activations), {@link Encoding#SPIKE} is 1/0 (spikes).
+ * <h2>Encodings and the sign rule</h2>
+ * The encodings differ in which values pack to 1 and in what the bits unpack to:
+ * <ul>
+ *   <li>{@link Encoding#SIGN} (binary weights and activations, 1 is +1 and 0 is -1) packs by the
+ *       one sign rule of bitspike: {@code sign(x) = +1} for {@code x >= 0} (so both {@code +0} and
+ *       {@code -0} are +1) and {@code -1} for {@code x < 0} and for NaN. The quantizers of
+ *       {@code nn/binary}, the Bop optimiser and the flip-ratio callback use the same rule, so a
+ *       packed weight is bit for bit the sign a layer trained with.</li>
+ *   <li>{@link Encoding#SPIKE} (spikes, 1 is a spike and 0 silence) packs {@code x > 0} to 1: a
+ *       spike tensor holds 0 or 1, and a 0 (also {@code -0}) or NaN must stay silent.</li>
+ * </ul>
  *
  * {@snippet :
  * Tensor x = Tensor.of(new float[] {0.3f, -2f, 0f, 5f}, 2, 2);
- * BitTensor bits = BitTensor.pack(x, 1);                  // rows [1, 0] and [0, 1]
- * Tensor signs = bits.unpack();                           // [[1, -1], [-1, 1]]
- * Tensor dots = BitTensor.xnorMatmul(bits, bits);         // INT32 [[2, -2], [-2, 2]]
+ * BitTensor bits = BitTensor.pack(x, 1);                  // rows [1, 0] and [1, 1]: 0 packs to +1
+ * Tensor signs = bits.unpack();                           // [[1, -1], [1, 1]]
+ * Tensor dots = BitTensor.xnorMatmul(bits, bits);         // INT32 [[2, 0], [0, 2]]
+ * Tensor spikes = BitTensor.pack(x, 1, Encoding.SPIKE).unpack(); // [[1, 0], [0, 1]]
  * }
  */
 public final class BitTensor {
 
     /** What a bit stands for. */
     public enum Encoding {
-        /** Binary values: 1 is +1, 0 is -1. */
-        SIGN(1f, -1f),
-        /** Spikes: 1 is a spike (1), 0 is silence (0). */
-        SPIKE(1f, 0f);
+        /** Binary values: 1 is +1, 0 is -1; {@code x >= 0} packs to 1 (NaN to 0). */
+        // NOTE: the kernels pack `x >= threshold`; with threshold +0.0f that is x >= 0, true for -0.0
+        // (IEEE: -0 == +0) and false for NaN, in the scalar and the Vector API compare alike.
+        SIGN(1f, -1f, 0f),
+        /** Spikes: 1 is a spike (1), 0 is silence (0); {@code x > 0} packs to 1 (0, -0 and NaN to 0). */
+        // NOTE: x >= Float.MIN_VALUE <=> x > 0 for every float: MIN_VALUE is the successor of +0 and
+        // Java compares subnormals exactly (no flush-to-zero).
+        SPIKE(1f, 0f, Float.MIN_VALUE);
 
         private final float one;
         private final float zero;
+        private final float packThreshold;
 
-        Encoding(float one, float zero) {
+        Encoding(float one, float zero, float packThreshold) {
             this.one = one;
             this.zero = zero;
+            this.packThreshold = packThreshold;
+        }
+
+        /**
+         * Whether {@code value} packs to a set bit: {@code value >= 0} for SIGN, {@code value > 0}
+         * for SPIKE, false for NaN in both.
+         */
+        public boolean packsToOne(double value) {
+            return this == SIGN ? value >= 0 : value > 0;
         }
 
         /** The value a set bit unpacks to. */
@@ -72,15 +94,16 @@ public final class BitTensor {
         this.words = words;
     }
 
-    /** Packs the signs of {@code t} along {@code dim}: {@link Encoding#SIGN}, {@code value > 0} is 1. */
+    /** Packs the signs of {@code t} along {@code dim}: {@link Encoding#SIGN}, {@code value >= 0} is 1 (+1). */
     public static BitTensor pack(Tensor t, int dim) {
         return pack(t, dim, Encoding.SIGN);
     }
 
     /**
-     * Packs {@code t} along {@code dim} (negative counts from the end): {@code value > 0} is 1,
-     * anything else (including NaN) 0. Any dtype; {@code t} is not modified and may be any strided
-     * view.
+     * Packs {@code t} along {@code dim} (negative counts from the end) by the encoding's rule
+     * ({@link Encoding#packsToOne}): SIGN packs {@code value >= 0} (also -0) to 1, SPIKE packs
+     * {@code value > 0} to 1; NaN packs to 0 in both. Any dtype; {@code t} is not modified and may
+     * be any strided view.
      *
      * @throws TensorException if {@code t} is 0-d or {@code dim} is out of range
      */
@@ -93,8 +116,8 @@ public final class BitTensor {
         // NOTE: other dtypes are compared in their own dtype and the 0/1 result packed: a cast to
         // FLOAT32 first would turn tiny positive doubles into 0 and change their bit.
         boolean direct = t.dtype() == DType.FLOAT32;
-        Tensor src = direct ? t : t.gt(0.0).to(DType.FLOAT32);
-        float threshold = direct ? BitKernels.SIGN_THRESHOLD : 0.5f;
+        Tensor src = direct ? t : (encoding == Encoding.SIGN ? t.ge(0.0) : t.gt(0.0)).to(DType.FLOAT32);
+        float threshold = direct ? encoding.packThreshold : 0.5f;
         int[] shape = t.shape();
         int k = shape[p];
         int rows = Shapes.numel("BitTensor.pack", shape) / Math.max(1, k);

@@ -53,7 +53,8 @@ class BitTensorTest {
                     assertTrue(back.isContiguous(), where);
                     float[] got = back.toFloatArray();
                     for (int i = 0; i < values.length; i++) {
-                        assertEquals(values[i] > 0 ? e.one() : e.zero(), got[i], where + " element " + i);
+                        boolean set = e == Encoding.SIGN ? values[i] >= 0 : values[i] > 0;
+                        assertEquals(set ? e.one() : e.zero(), got[i], where + " element " + i);
                     }
                 }
             }
@@ -89,10 +90,53 @@ class BitTensorTest {
     void javadocExample() {
         Tensor x = Tensor.of(new float[] {0.3f, -2f, 0f, 5f}, 2, 2);
         BitTensor bits = BitTensor.pack(x, 1);
-        assertArrayEquals(new float[] {1, -1, -1, 1}, bits.unpack().toFloatArray());
+        assertArrayEquals(new long[] {0b01L, 0b11L}, bits.words());
+        assertArrayEquals(new float[] {1, -1, 1, 1}, bits.unpack().toFloatArray());
         Tensor dots = BitTensor.xnorMatmul(bits, bits);
         assertEquals(DType.INT32, dots.dtype());
-        assertArrayEquals(new int[] {2, -2, -2, 2}, dots.toIntArray());
+        assertArrayEquals(new int[] {2, 0, 0, 2}, dots.toIntArray());
+        assertArrayEquals(new float[] {1, 0, 0, 1}, BitTensor.pack(x, 1, Encoding.SPIKE).unpack().toFloatArray());
+    }
+
+    /**
+     * The one sign rule: SIGN packs x >= 0 (+0 and -0 alike) to +1 and x < 0 and NaN to -1; SPIKE
+     * packs x > 0 to a spike and 0, -0 and NaN to silence. FLOAT32 (the kernels' threshold) and
+     * FLOAT64 (compared in double, so a tiny double that rounds to a float 0 keeps its side), in a
+     * row long enough that the Vector API packs whole vectors of these values.
+     */
+    @Test
+    void signAndSpikePackingOfZeroNegativeZeroNaNAndTinyValues() {
+        float[] specials = {0f, -0f, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+                1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] signWant = {1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
+        float[] spikeWant = {0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+        int repeats = 13; // 143 values: two full words and a tail
+        float[] x = new float[specials.length * repeats];
+        float[] sign = new float[x.length];
+        float[] spike = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = specials[i % specials.length];
+            sign[i] = signWant[i % specials.length];
+            spike[i] = spikeWant[i % specials.length];
+        }
+        Tensor row = Tensor.of(x, 1, x.length);
+        assertArrayEquals(sign, BitTensor.pack(row, 1).unpack().toFloatArray(), "FLOAT32 SIGN");
+        assertArrayEquals(spike, BitTensor.pack(row, 1, Encoding.SPIKE).unpack().toFloatArray(), "FLOAT32 SPIKE");
+        assertArrayEquals(sign, BitTensor.pack(row.to(DType.FLOAT64), 1).unpack().toFloatArray(), "FLOAT64 SIGN");
+        assertArrayEquals(spike, BitTensor.pack(row.to(DType.FLOAT64), 1, Encoding.SPIKE).unpack().toFloatArray(),
+                "FLOAT64 SPIKE");
+        Tensor tiny = Tensor.of(new double[] {1e-300, -1e-300, 0.0, -0.0, Double.NaN}, 1, 5);
+        assertArrayEquals(new float[] {1, -1, 1, 1, -1}, BitTensor.pack(tiny, 1).unpack().toFloatArray(), "tiny doubles SIGN");
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0}, BitTensor.pack(tiny, 1, Encoding.SPIKE).unpack().toFloatArray(),
+                "tiny doubles SPIKE");
+        Tensor ints = Tensor.of(new int[] {0, -1, 2}, 1, 3);
+        assertArrayEquals(new float[] {1, -1, 1}, BitTensor.pack(ints, 1).unpack().toFloatArray(), "INT32 SIGN");
+        assertArrayEquals(new float[] {0, 0, 1}, BitTensor.pack(ints, 1, Encoding.SPIKE).unpack().toFloatArray(),
+                "INT32 SPIKE");
+        for (int i = 0; i < specials.length; i++) {
+            assertEquals(sign[i] > 0, Encoding.SIGN.packsToOne(specials[i]), "SIGN.packsToOne(" + specials[i] + ")");
+            assertEquals(spike[i] > 0, Encoding.SPIKE.packsToOne(specials[i]), "SPIKE.packsToOne(" + specials[i] + ")");
+        }
     }
 
     @Test

@@ -42,6 +42,41 @@ class BitKernelsTest {
         }
     }
 
+    /**
+     * Threshold +0 is the SIGN encoding's rule x >= 0: +0 and -0 pack to 1, NaN and negatives
+     * (also -MIN_VALUE) to 0, in the scalar loop and in whole Vector API compares (the row repeats
+     * the specials past several vector widths, and its column-strided copy packs the same bits).
+     */
+    @Test
+    void packAtThresholdZeroIsTheSignRule() {
+        float[] specials = {0.5f, -0f, 0f, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE, -1f, Float.NEGATIVE_INFINITY};
+        int k = 64 * 3 + 5;
+        float[] x = new float[k];
+        long[] want = new long[BitKernels.words(k)];
+        for (int j = 0; j < k; j++) {
+            x[j] = specials[j % specials.length];
+            if (x[j] >= 0f) { // NOTE: Java's >= is the definition: true for -0f, false for NaN
+                want[j >>> 6] |= 1L << (j & 63);
+            }
+        }
+        assertEquals(0b00010111L, want[0] & 0xFFL, "the definition itself: 0.5, -0, 0 and MIN_VALUE are set");
+        for (KernelProvider p : providers()) {
+            long[] got = new long[want.length];
+            p.bits().pack(1, k, x, 0, k, 1, 0f, got, 0, want.length, Parallel.shared());
+            assertArrayEquals(want, got, p.name() + ": row, threshold +0");
+            long[] columns = new long[2 * want.length];
+            float[] twoRows = new float[2 * k];
+            for (int j = 0; j < k; j++) {
+                twoRows[2 * j] = x[j];
+                twoRows[2 * j + 1] = x[j];
+            }
+            p.bits().pack(2, k, twoRows, 0, 1, 2, 0f, columns, 0, want.length, Parallel.shared());
+            assertArrayEquals(want, Arrays.copyOfRange(columns, 0, want.length), p.name() + ": column-strided row 0");
+            assertArrayEquals(want, Arrays.copyOfRange(columns, want.length, 2 * want.length),
+                    p.name() + ": column-strided row 1");
+        }
+    }
+
     @Test
     void gemmGolden() {
         // a = (+1, -1, +1); b0 = (+1, +1, +1), b1 = (-1, +1, -1); as spikes a = (1, 0, 1) etc.
