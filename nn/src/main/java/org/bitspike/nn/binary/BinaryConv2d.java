@@ -3,6 +3,10 @@ package org.bitspike.nn.binary;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Init;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
@@ -26,7 +30,7 @@ import org.bitspike.tensor.TensorException;
  * Parameters: {@code weight} (initialised uniform in {@code +-1/sqrt(fanIn)}, inside [-1, 1]),
  * {@code scale [out]} with LEARNED scaling, {@code bias [out]} when enabled.
  */
-public final class BinaryConv2d extends Layer implements BinaryLayer {
+public final class BinaryConv2d extends Layer implements BinaryLayer, Countable {
     private final int in;
     private final int out;
     private final int kernel;
@@ -150,6 +154,24 @@ public final class BinaryConv2d extends Layer implements BinaryLayer {
         boolean padded = options.padH() > 0 || options.padW() > 0;
         return BinaryScaling.binaryQuantizers(binary)
                 && (!padded || binary.input().outputs().isLevel(binary.padValue().value()));
+    }
+
+    /** BOPs, ACs or MACs per term by the quantizers, FLOPs for scale and bias ({@link BinaryCosts}). */
+    @Override
+    public OpCounts cost(Forward forward) {
+        Var x = forward.input();
+        Var y = forward.output();
+        int[] w = weight().shape();
+        long terms = LayerCosts.convolutionMacs(x.shape(), w, options, y.shape());
+        long fired = binary.input().outputs() == Quantizer.Outputs.HEAVISIDE
+                ? (long) (w[0] / options.groups()) * LayerCosts.firedTaps(binary.input().apply(Var.of(x.value())), w[2], w[3], options,
+                        y.size(2), y.size(3)) : terms;
+        return BinaryCosts.of(binary, terms, fired, y.numel());
+    }
+
+    @Override
+    public int parameterBits(String name, Var parameter) {
+        return BinaryCosts.parameterBits(binary, name, parameter);
     }
 
     @Override

@@ -3,6 +3,10 @@ package org.bitspike.nn.binary;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Init;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.LayerCosts;
+import org.bitspike.nn.accounting.OpCounts;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
@@ -15,7 +19,7 @@ import org.bitspike.tensor.TensorException;
  * Input {@code [N, in]}, output {@code [N, out]}. Training runs the float product on the quantized
  * values, as Larq does.
  */
-public final class BinaryLinear extends Layer implements BinaryLayer {
+public final class BinaryLinear extends Layer implements BinaryLayer, Countable {
     private final int in;
     private final int out;
     private final BinaryOptions binary;
@@ -85,6 +89,21 @@ public final class BinaryLinear extends Layer implements BinaryLayer {
     @Override
     public boolean isPurelyBinary() {
         return BinaryScaling.binaryQuantizers(binary);
+    }
+
+    /** BOPs, ACs or MACs per term by the quantizers, FLOPs for scale and bias ({@link BinaryCosts}). */
+    @Override
+    public OpCounts cost(Forward forward) {
+        Var x = forward.input();
+        long terms = Math.multiplyExact((long) x.size(0) * out, in);
+        long fired = binary.input().outputs() == Quantizer.Outputs.HEAVISIDE
+                ? Math.multiplyExact(LayerCosts.nonZero(binary.input().apply(Var.of(x.value()))), out) : terms;
+        return BinaryCosts.of(binary, terms, fired, forward.output().numel());
+    }
+
+    @Override
+    public int parameterBits(String name, Var parameter) {
+        return BinaryCosts.parameterBits(binary, name, parameter);
     }
 
     @Override

@@ -48,6 +48,15 @@ public interface LayerKinds {
         return false;
     }
 
+    /**
+     * Whether every VGG block after the first wraps its convolution, pooling and norm in a real-valued shortcut,
+     * {@code activation(norm(conv(x)) + shortcut(x))}, as Bi-Real Net does: the identity where the shape stays,
+     * average pooling and a full-precision 1x1 convolution with its norm where it changes. False by default.
+     */
+    default boolean shortcuts() {
+        return false;
+    }
+
     /** The dropout probability after each hidden activation of the VGGs (0: none, the default). */
     default double dropout() {
         return 0;

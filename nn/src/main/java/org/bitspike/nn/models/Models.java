@@ -72,17 +72,47 @@ public final class Models {
                 features.add(Pooling.max(2));
                 continue;
             }
-            features.add(k == 0 ? kinds.firstConv(in, w, 3, 1, 1, key.fold(k)) : kinds.conv(in, w, 3, 1, 1, key.fold(k)));
-            if (kinds.poolBeforeNorm() && i + 1 < config.length && config[i + 1] == 0) {
-                features.add(Pooling.max(2));
-                i++;
+            boolean pooled = kinds.poolBeforeNorm() && i + 1 < config.length && config[i + 1] == 0;
+            if (k > 0 && kinds.shortcuts()) {
+                Sequential main = new Sequential(kinds.conv(in, w, 3, 1, 1, key.fold(k)));
+                if (pooled) {
+                    main.add(Pooling.max(2));
+                    i++;
+                }
+                main.add(kinds.norm(w, true));
+                features.add(new ResidualBlock(main, shortcut(in, w, pooled, kinds, key.fold(500 + k)),
+                        kinds.activation(w, true)));
+            } else {
+                features.add(k == 0 ? kinds.firstConv(in, w, 3, 1, 1, key.fold(k)) : kinds.conv(in, w, 3, 1, 1, key.fold(k)));
+                if (pooled) {
+                    features.add(Pooling.max(2));
+                    i++;
+                }
+                features.add(kinds.norm(w, true)).add(kinds.activation(w, true));
             }
-            features.add(kinds.norm(w, true)).add(kinds.activation(w, true));
             addDropout(features, kinds, key.fold(1000 + k));
             k++;
             in = w;
         }
         return features;
+    }
+
+    /**
+     * Bi-Real's shortcut of a block {@code in -> out}: the identity, or average pooling where the block pools and a
+     * full-precision 1x1 convolution with its norm where the width changes; null for the identity.
+     */
+    private static Sequential shortcut(int in, int out, boolean pooled, LayerKinds kinds, RandomKey key) {
+        if (!pooled && in == out) {
+            return null;
+        }
+        Sequential s = new Sequential();
+        if (pooled) {
+            s.add(Pooling.avg(2));
+        }
+        if (in != out) {
+            s.add(LayerKinds.FLOAT.conv(in, out, 1, 1, 0, key)).add(kinds.norm(out, true));
+        }
+        return s;
     }
 
     private static void addDropout(Sequential block, LayerKinds kinds, RandomKey key) {
