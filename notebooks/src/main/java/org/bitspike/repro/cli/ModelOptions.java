@@ -6,6 +6,7 @@ import java.util.Map;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.adder.AdderKinds;
 import org.bitspike.nn.adder.AdderRules;
+import org.bitspike.nn.binary.BinaryKinds;
 import org.bitspike.nn.models.Models;
 import org.bitspike.nn.spiking.HoyerKinds;
 import org.bitspike.nn.spiking.HoyerRegularizer;
@@ -23,7 +24,12 @@ import picocli.CommandLine.ParseResult;
 final class ModelOptions {
     /** The families the zoo builds. */
     enum Family {
-        FLOAT, HOYER, ADDER;
+        FLOAT, HOYER, ADDER, XNOR, BIREAL, REACTNET;
+
+        /** Whether the family's hidden layers are binary (weights and activations). */
+        boolean binary() {
+            return this == XNOR || this == BIREAL || this == REACTNET;
+        }
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -35,12 +41,14 @@ final class ModelOptions {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("--family: unknown '" + name + "'; known: float, hoyer, adder");
+            throw new IllegalArgumentException("--family: unknown '" + name + "'; known: float, hoyer, adder, xnor, "
+                    + "bireal, reactnet");
         }
     }
 
     @Option(names = "--family", description = "float, hoyer (one-time-step SNN / BANN: Hoyer spikes, pool before BN, "
-            + "dropout) or adder (AdderNet: adder layers, BN after each, full-precision first conv and classifier) "
+            + "dropout), adder (AdderNet: adder layers, BN after each, full-precision first conv and classifier), or the "
+            + "binary networks xnor (BinaryNet/XNOR-Net), bireal (Bi-Real shortcuts) and reactnet (plus RSign, RPReLU) "
             + "(default: float, or what --activation says)")
     String familyName;
     @Option(names = "--activation", defaultValue = "relu", description = "relu or hoyer: the same as --family float or "
@@ -55,6 +63,27 @@ final class ModelOptions {
     @Option(names = "--adder-eta", defaultValue = "0.2", description = "adder: adaptive gradient scaling eta sqrt(k) / "
             + "||g|| per layer, 0 off (default: ${DEFAULT-VALUE}, AdderNet's code)")
     double adderEta = 0.2;
+
+    @Option(names = "--binary-weights", defaultValue = "latent", description = "binary families: latent (real latent "
+            + "weights trained by --optimizer through the quantizer, clipped to [-1, 1], no weight decay) or bop (the "
+            + "weights are +-1 and Bop flips them; the rest trains with --optimizer) (default: ${DEFAULT-VALUE})")
+    String binaryWeights = "latent";
+    @Option(names = "--bop-gamma", defaultValue = "1e-4", description = "bop: adaptivity rate, scheduled like the "
+            + "learning rate (default: ${DEFAULT-VALUE}, Larq's)")
+    double bopGamma = 1e-4;
+    @Option(names = "--bop-threshold", defaultValue = "1e-8", description = "bop: a weight flips when its gradient "
+            + "average exceeds this and agrees with its sign (default: ${DEFAULT-VALUE}, Larq's)")
+    double bopThreshold = 1e-8;
+
+    /** Whether binary weights train with Bop (else as latent real weights through the quantizer). */
+    boolean bop() {
+        return switch (binaryWeights) {
+            case "latent" -> false;
+            case "bop" -> true;
+            default -> throw new IllegalArgumentException("--binary-weights: unknown '" + binaryWeights
+                    + "'; known: latent, bop");
+        };
+    }
 
     /** The family: {@code --family}, else the one {@code --activation} names; both given must agree. */
     Family family() {
@@ -123,11 +152,17 @@ final class ModelOptions {
             case FLOAT -> Models.create(name, channels, classes, key);
             case HOYER -> Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key);
             case ADDER -> Models.create(name, channels, classes, new AdderKinds(adderRules()), key);
+            case XNOR -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.XNOR), key);
+            case BIREAL -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.BIREAL), key);
+            case REACTNET -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.REACTNET), key);
         };
     }
 
     /** The options that only mean something for {@code --family adder}. */
     private static final List<String> ADDER_OPTIONS = List.of("--adder-input-grad", "--adder-weight-grad", "--adder-eta");
+
+    /** The options that only mean something for the binary families. */
+    private static final List<String> BINARY_OPTIONS = List.of("--binary-weights", "--bop-gamma", "--bop-threshold");
 
     /** The options that only mean something for {@code --activation hoyer}. */
     private static final List<String> SPIKING_OPTIONS = List.of("--threshold", "--threshold-scale", "--theta-momentum",
@@ -140,6 +175,28 @@ final class ModelOptions {
      */
     void validate(ParseResult given) {
         Family f = family();
+        if (f.binary()) {
+            if (bop()) {
+                if (!(bopGamma > 0 && bopGamma <= 1)) {
+                    throw new IllegalArgumentException("--bop-gamma must be in (0, 1], got " + bopGamma);
+                }
+                if (!(bopThreshold >= 0) || Double.isInfinite(bopThreshold)) {
+                    throw new IllegalArgumentException("--bop-threshold must be finite and >= 0, got " + bopThreshold);
+                }
+            } else {
+                for (String name : List.of("--bop-gamma", "--bop-threshold")) {
+                    if (given.hasMatchedOption(name)) {
+                        throw new IllegalArgumentException(name + " has no effect without --binary-weights bop");
+                    }
+                }
+            }
+        } else {
+            for (String name : BINARY_OPTIONS) {
+                if (given.hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " applies to the binary families (xnor, bireal, reactnet) only");
+                }
+            }
+        }
         if (f == Family.ADDER) {
             adderRules();
         } else {
@@ -196,6 +253,8 @@ final class ModelOptions {
             case FLOAT -> model;
             case HOYER -> model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "") + ")";
             case ADDER -> model + " (adder: " + adderRules() + ")";
+            case XNOR, BIREAL, REACTNET -> model + " (" + family().label() + ", " + (bop() ? "Bop" : "latent weights")
+                    + ")";
         };
     }
 
@@ -204,6 +263,13 @@ final class ModelOptions {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("family", family().label());
         c.put("activation", spiking() ? "hoyer" : "relu");
+        if (family().binary()) {
+            c.put("binary_weights", binaryWeights);
+            if (bop()) {
+                c.put("bop_gamma", bopGamma);
+                c.put("bop_threshold", bopThreshold);
+            }
+        }
         if (family() == Family.ADDER) {
             c.put("adder_input_grad", adderInputGrad);
             c.put("adder_weight_grad", adderWeightGrad);
@@ -230,6 +296,13 @@ final class ModelOptions {
         }
         if (config.get("family") instanceof String f) { // absent in runs from before the adder family: float or hoyer
             o.familyName = f;
+        }
+        if (o.family().binary()) {
+            o.binaryWeights = (String) config.get("binary_weights");
+            if (o.bop()) {
+                o.bopGamma = number(config, "bop_gamma");
+                o.bopThreshold = number(config, "bop_threshold");
+            }
         }
         if (o.family() == Family.ADDER) {
             o.adderInputGrad = (String) config.get("adder_input_grad");

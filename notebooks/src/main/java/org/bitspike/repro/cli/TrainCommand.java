@@ -28,7 +28,14 @@ import org.bitspike.nn.optim.Optimizer;
 import org.bitspike.nn.optim.ParamGroup;
 import org.bitspike.nn.optim.Schedule;
 import org.bitspike.nn.optim.Sgd;
+import org.bitspike.nn.optim.Bop;
+import org.bitspike.nn.optim.CombinedOptimizer;
+import org.bitspike.nn.binary.BinaryLayer;
+import org.bitspike.nn.binary.LatentWeightClipping;
+import org.bitspike.nn.binary.Quantizer;
+import org.bitspike.autograd.GradMode;
 import org.bitspike.nn.train.Checkpoints;
+import org.bitspike.nn.train.SignFlips;
 import org.bitspike.nn.train.EarlyStopping;
 import org.bitspike.nn.train.MetricsLog;
 import org.bitspike.nn.train.TerminalProgress;
@@ -119,11 +126,18 @@ final class TrainCommand implements Callable<Integer> {
                      .transforms(Transform.normalize(mean, std)).build()) {
             long steps = (long) epochs * train.batchesPerEpoch();
             long warmup = (long) warmupEpochs * train.batchesPerEpoch();
+            SignFlips flips = family.family().binary() ? new SignFlips(BinaryLayer.latentWeights(net)) : null;
             Trainer.Builder b = Trainer.builder(net, opt, train).validation(val)
                     .schedule(Schedule.warmup(warmup, Schedule.cosine(Math.max(1, steps - warmup), 0)))
                     .loss((logits, labels) -> Functional.crossEntropy(logits, labels, labelSmoothing, Reduction.MEAN))
-                    .regularizer(regularizer)
-                    .callback(new TerminalProgress(err)).callback(new MetricsLog(out, () -> epochSpikes(spikes)))
+                    .regularizer(regularizer);
+            if (flips != null) { // before the metrics log, which reads the epoch's flip ratio
+                b.callback(flips);
+                if (!family.bop()) {
+                    b.callback(new LatentWeightClipping());
+                }
+            }
+            b.callback(new TerminalProgress(err)).callback(new MetricsLog(out, () -> epochExtras(spikes, flips)))
                     .callback(new Checkpoints(out, metadata));
             if (patience > 0) {
                 b.callback(new EarlyStopping(patience));
@@ -160,6 +174,9 @@ final class TrainCommand implements Callable<Integer> {
             summary.putAll(r.fields());
             if (spikes != null) {
                 summary.put("spikes", SpikeSummary.of(spikes));
+            }
+            if (flips != null) {
+                summary.put("flip_ratio_by_epoch", flips.history()); // the epochs of this process (not before a resume)
             }
             summary.put("peak_heap_mb_upper_bound", peakHeapMegabytes());
             summary.put("provenance", metadata);
@@ -199,13 +216,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The spike statistics of the epoch that just ended (its training and validation forwards), then cleared. */
-    private static Map<String, Object> epochSpikes(SpikeStatistics spikes) {
-        if (spikes == null) {
-            return Map.of();
+    /**
+     * The epoch's extras for metrics.jsonl: the spike statistics of the epoch that just ended (its training and
+     * validation forwards, then cleared) and the binary weights' mean flip ratio per step.
+     */
+    private static Map<String, Object> epochExtras(SpikeStatistics spikes, SignFlips flips) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (spikes != null) {
+            m.put("spikes", spikes.summary());
+            spikes.reset();
         }
-        Map<String, Object> m = Map.of("spikes", spikes.summary());
-        spikes.reset();
+        if (flips != null) {
+            m.put("flip_ratio", flips.epochRatio());
+        }
         return m;
     }
 
@@ -223,18 +246,44 @@ final class TrainCommand implements Callable<Integer> {
         return d.subset(java.util.stream.IntStream.range(0, limit).toArray());
     }
 
+    /**
+     * The optimiser: weight decay on weights only (not on BN, biases, the spike layers' v, or binary weights, whose
+     * sign is all that counts); the binary weights of a binary family either join the float optimiser as latent
+     * weights or go to Bop, beside it ({@code --binary-weights}).
+     */
     private Optimizer optimizer(Layer net) {
+        java.util.Set<Var> binary = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (family.family().binary()) {
+            binary.addAll(BinaryLayer.latentWeights(net));
+        }
         List<Var> decayed = new ArrayList<>();
         List<Var> plain = new ArrayList<>();
-        // no decay on BN, biases and the spike layers' clipping values v (all of dimension 0 or 1)
-        net.namedParameters().forEach((name, p) -> (p.dim() > 1 ? decayed : plain).add(p));
-        List<ParamGroup> groups = List.of(new ParamGroup(decayed, lr, weightDecay), new ParamGroup(plain, lr, 0));
-        return switch (optimizer) {
+        net.namedParameters().forEach((name, p) -> {
+            if (!binary.contains(p)) {
+                (p.dim() > 1 ? decayed : plain).add(p);
+            }
+        });
+        List<ParamGroup> groups = new ArrayList<>(List.of(new ParamGroup(decayed, lr, weightDecay),
+                new ParamGroup(plain, lr, 0)));
+        if (!binary.isEmpty() && !family.bop()) {
+            groups.add(new ParamGroup(List.copyOf(binary), lr, 0));
+        }
+        Optimizer floats = switch (optimizer) {
             case "sgd" -> new Sgd(groups, momentum, 0, momentum > 0);
             case "adam" -> new Adam(groups, 0.9, 0.999, 1e-8, false);
             case "adamw" -> new Adam(groups, 0.9, 0.999, 1e-8, true);
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known: sgd, adam, adamw");
         };
+        if (binary.isEmpty() || !family.bop()) {
+            return floats;
+        }
+        List<Var> weights = BinaryLayer.latentWeights(net);
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            for (Var w : weights) { // Bop trains +-1 weights: start from the signs of the initialisation
+                w.value().copy_(Quantizer.sign(w.value()));
+            }
+        }
+        return CombinedOptimizer.of(floats, Bop.of(weights, family.bopGamma, family.bopThreshold));
     }
 
     private String configJson(double[] mean, double[] std) {
