@@ -258,7 +258,9 @@ class BenchCliTest {
         assertEquals(0, r.code(), r.err());
         List<JsonObject> lines = r.json();
         assertEquals(List.of("vgg-small/train", "vgg-small/inference", "vgg-small-hoyer/train",
-                        "vgg-small-hoyer/inference"), lines.stream().map(o -> o.get("case").getAsString()).toList());
+                        "vgg-small-hoyer/inference", "vgg-small-xnor/train", "vgg-small-xnor/inference",
+                        "vgg-small-bireal/train", "vgg-small-bireal/inference", "vgg-small-adder/train",
+                        "vgg-small-adder/inference"), lines.stream().map(o -> o.get("case").getAsString()).toList());
         for (JsonObject o : lines) {
             for (String field : List.of("suite", "case", "impl", "threads", "model", "pass", "batch", "batches",
                     "median_ms", "min_ms", "images_per_s", "images_per_s_best", "flops", "gflops", "cpu_ms",
@@ -275,14 +277,14 @@ class BenchCliTest {
                     : TrainSuite.Pass.INFERENCE;
             assertEquals((long) TrainSuite.flops(pass, TrainSuite.QUICK.batch()), o.get("flops").getAsLong());
         }
-        // Each Hoyer line carries its images/s over the float model's of the same pass, measured with it.
-        for (int i : new int[] {2, 3}) {
+        // Each family's line carries its images/s over the float model's of the same pass, measured with it.
+        for (int i = 2; i < lines.size(); i++) {
             JsonObject hoyer = lines.get(i);
-            assertEquals(lines.get(i - 2).get("case").getAsString(), hoyer.get("compared_with").getAsString());
+            assertEquals(lines.get(i % 2).get("case").getAsString(), hoyer.get("compared_with").getAsString());
             double ratio = hoyer.get("images_per_s").getAsDouble() / hoyer.get("compared_images_per_s").getAsDouble();
             assertEquals(ratio, hoyer.get("throughput_ratio").getAsDouble(), 1e-3 * ratio);
             assertTrue(hoyer.get("throughput_ratio_best").getAsDouble() > 0, hoyer::toString);
-            JsonObject floats = lines.get(i - 2);
+            JsonObject floats = lines.get(i % 2);
             assertTrue(!floats.has("compared_with") && !floats.has("throughput_ratio"), floats::toString);
         }
     }
