@@ -4,6 +4,8 @@ import org.bitspike.autograd.Context;
 import org.bitspike.autograd.Function;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Adder;
+import org.bitspike.tensor.AdderInputGradient;
+import org.bitspike.tensor.AdderWeightGradient;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.Tensor;
@@ -25,13 +27,13 @@ public final class AdderOps {
      */
     public static Var conv2d(Var x, Var weight, ConvOptions options, AdderRules rules) {
         require("adderConv2d", x, weight, options, rules);
-        return new Conv2dFunction(options, rules).apply(x, weight);
+        return new Forward("adderConv2d", conv(options), rules).apply(x, weight);
     }
 
     /** {@code y[N, O] = -sum_k |x[N, k] - w[O, k]|} ({@link Adder#linear}), first order under {@code rules}. */
     public static Var linear(Var x, Var weight, AdderRules rules) {
         require("adderLinear", x, weight, ConvOptions.DEFAULT, rules);
-        return new LinearFunction(rules).apply(x, weight);
+        return new Forward("adderLinear", LINEAR, rules).apply(x, weight);
     }
 
     private static void require(String op, Var x, Var weight, ConvOptions options, AdderRules rules) {
@@ -54,19 +56,66 @@ public final class AdderOps {
         return gradWeight.mul(rules.eta() * Math.sqrt(gradWeight.numel()) / norm);
     }
 
-    /** The forward; its backward is {@link Conv2dBackward}. */
-    private static final class Conv2dFunction extends Function {
-        private final ConvOptions options;
+    /** The three kernels of one adder op (the convolution's, with its options, or the fully connected layer's). */
+    private interface Kernels {
+        Tensor forward(Tensor x, Tensor w);
+
+        Tensor input(Tensor grad, Tensor x, Tensor w, AdderInputGradient rule);
+
+        Tensor weight(Tensor grad, Tensor x, Tensor w, AdderWeightGradient rule);
+    }
+
+    private static Kernels conv(ConvOptions options) {
+        return new Kernels() {
+            @Override
+            public Tensor forward(Tensor x, Tensor w) {
+                return Adder.conv2d(x, w, options);
+            }
+
+            @Override
+            public Tensor input(Tensor grad, Tensor x, Tensor w, AdderInputGradient rule) {
+                return Adder.conv2dBackwardInput(grad, x, w, rule, options);
+            }
+
+            @Override
+            public Tensor weight(Tensor grad, Tensor x, Tensor w, AdderWeightGradient rule) {
+                return Adder.conv2dBackwardWeight(grad, x, w, rule, options);
+            }
+        };
+    }
+
+    private static final Kernels LINEAR = new Kernels() {
+        @Override
+        public Tensor forward(Tensor x, Tensor w) {
+            return Adder.linear(x, w);
+        }
+
+        @Override
+        public Tensor input(Tensor grad, Tensor x, Tensor w, AdderInputGradient rule) {
+            return Adder.linearBackwardInput(grad, x, w, rule);
+        }
+
+        @Override
+        public Tensor weight(Tensor grad, Tensor x, Tensor w, AdderWeightGradient rule) {
+            return Adder.linearBackwardWeight(grad, x, w, rule);
+        }
+    };
+
+    /** The forward of an adder op; its backward is two {@link Backward}s. */
+    private static final class Forward extends Function {
+        private final String name;
+        private final Kernels kernels;
         private final AdderRules rules;
 
-        Conv2dFunction(ConvOptions options, AdderRules rules) {
-            this.options = options;
+        Forward(String name, Kernels kernels, AdderRules rules) {
+            this.name = name;
+            this.kernels = kernels;
             this.rules = rules;
         }
 
         @Override
         public String name() {
-            return "adderConv2d";
+            return name;
         }
 
         @Override
@@ -77,34 +126,36 @@ public final class AdderOps {
         @Override
         protected Tensor forward(Context ctx, Tensor... in) {
             ctx.saveInputs(0, 1);
-            return Adder.conv2d(in[0], in[1], options);
+            return kernels.forward(in[0], in[1]);
         }
 
         @Override
         protected Var[] backward(Context ctx, Var grad) {
             Var x = ctx.input(0);
             Var w = ctx.input(1);
-            Var dx = ctx.needsInputGrad(0) ? new Conv2dBackward(options, rules, true).apply(grad, x, w) : null;
-            Var dw = ctx.needsInputGrad(1) ? new Conv2dBackward(options, rules, false).apply(grad, x, w) : null;
+            Var dx = ctx.needsInputGrad(0) ? new Backward(name, kernels, rules, true).apply(grad, x, w) : null;
+            Var dw = ctx.needsInputGrad(1) ? new Backward(name, kernels, rules, false).apply(grad, x, w) : null;
             return new Var[] {dx, dw};
         }
     }
 
-    /** One gradient of {@link Conv2dFunction}, recorded as an op without gradient of its own. */
-    private static final class Conv2dBackward extends Function {
-        private final ConvOptions options;
+    /** One gradient of a {@link Forward}, recorded as an op without gradient of its own. */
+    private static final class Backward extends Function {
+        private final String op;
+        private final Kernels kernels;
         private final AdderRules rules;
         private final boolean ofInput;
 
-        Conv2dBackward(ConvOptions options, AdderRules rules, boolean ofInput) {
-            this.options = options;
+        Backward(String op, Kernels kernels, AdderRules rules, boolean ofInput) {
+            this.op = op;
+            this.kernels = kernels;
             this.rules = rules;
             this.ofInput = ofInput;
         }
 
         @Override
         public String name() {
-            return "adderConv2d backward (" + (ofInput ? "input" : "weight") + " gradient, " + rules + ")";
+            return op + " backward (" + (ofInput ? "input" : "weight") + " gradient, " + rules + ")";
         }
 
         @Override
@@ -123,83 +174,8 @@ public final class AdderOps {
 
         @Override
         protected Tensor forward(Context ctx, Tensor... in) {
-            return ofInput ? Adder.conv2dBackwardInput(in[0], in[1], in[2], rules.input(), options)
-                    : scaled(Adder.conv2dBackwardWeight(in[0], in[1], in[2], rules.weight(), options), rules);
-        }
-
-        @Override
-        protected Var[] backward(Context ctx, Var grad) {
-            throw new IllegalStateException("unreachable: every input is declared non-differentiable");
-        }
-    }
-
-    /** The fully connected forward; its backward is {@link LinearBackward}. */
-    private static final class LinearFunction extends Function {
-        private final AdderRules rules;
-
-        LinearFunction(AdderRules rules) {
-            this.rules = rules;
-        }
-
-        @Override
-        public String name() {
-            return "adderLinear";
-        }
-
-        @Override
-        public String inputName(int i) {
-            return i == 0 ? "input" : "weight";
-        }
-
-        @Override
-        protected Tensor forward(Context ctx, Tensor... in) {
-            ctx.saveInputs(0, 1);
-            return Adder.linear(in[0], in[1]);
-        }
-
-        @Override
-        protected Var[] backward(Context ctx, Var grad) {
-            Var x = ctx.input(0);
-            Var w = ctx.input(1);
-            Var dx = ctx.needsInputGrad(0) ? new LinearBackward(rules, true).apply(grad, x, w) : null;
-            Var dw = ctx.needsInputGrad(1) ? new LinearBackward(rules, false).apply(grad, x, w) : null;
-            return new Var[] {dx, dw};
-        }
-    }
-
-    /** One gradient of {@link LinearFunction}, recorded as an op without gradient of its own. */
-    private static final class LinearBackward extends Function {
-        private final AdderRules rules;
-        private final boolean ofInput;
-
-        LinearBackward(AdderRules rules, boolean ofInput) {
-            this.rules = rules;
-            this.ofInput = ofInput;
-        }
-
-        @Override
-        public String name() {
-            return "adderLinear backward (" + (ofInput ? "input" : "weight") + " gradient, " + rules + ")";
-        }
-
-        @Override
-        public String inputName(int i) {
-            return switch (i) {
-                case 0 -> "output gradient";
-                case 1 -> "input";
-                default -> "weight";
-            };
-        }
-
-        @Override
-        public boolean isNonDifferentiable(int i) {
-            return true;
-        }
-
-        @Override
-        protected Tensor forward(Context ctx, Tensor... in) {
-            return ofInput ? Adder.linearBackwardInput(in[0], in[1], in[2], rules.input())
-                    : scaled(Adder.linearBackwardWeight(in[0], in[1], in[2], rules.weight()), rules);
+            return ofInput ? kernels.input(in[0], in[1], in[2], rules.input())
+                    : scaled(kernels.weight(in[0], in[1], in[2], rules.weight()), rules);
         }
 
         @Override
