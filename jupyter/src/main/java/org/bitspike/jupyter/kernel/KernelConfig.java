@@ -52,6 +52,9 @@ record KernelConfig(Path home, Path agentJar, List<Path> classPath, List<String>
             "import org.bitspike.nn.train.*;",
             "import org.bitspike.nn.metrics.*;",
             "import org.bitspike.nn.spiking.*;",
+            "import org.bitspike.nn.binary.*;",
+            "import org.bitspike.nn.adder.*;",
+            "import org.bitspike.nn.accounting.*;",
             "import org.bitspike.jupyter.display.*;",
             "import static org.bitspike.jupyter.display.Display.*;",
             // initialise the kernels now: an interrupt that stops a cell by force inside a class
