@@ -45,11 +45,9 @@ public final class BitTensor {
         /** Binary values: 1 is +1, 0 is -1; {@code x >= 0} packs to 1 (NaN to 0). */
         // NOTE: the kernels pack `x >= threshold`; with threshold +0.0f that is x >= 0, true for -0.0
         // (IEEE: -0 == +0) and false for NaN, in the scalar and the Vector API compare alike.
-        SIGN(1f, -1f, 0f),
+        SIGN(1f, -1f, BitKernels.SIGN_THRESHOLD),
         /** Spikes: 1 is a spike (1), 0 is silence (0); {@code x > 0} packs to 1 (0, -0 and NaN to 0). */
-        // NOTE: x >= Float.MIN_VALUE <=> x > 0 for every float: MIN_VALUE is the successor of +0 and
-        // Java compares subnormals exactly (no flush-to-zero).
-        SPIKE(1f, 0f, Float.MIN_VALUE);
+        SPIKE(1f, 0f, BitKernels.SPIKE_THRESHOLD);
 
         private final float one;
         private final float zero;

@@ -25,12 +25,16 @@ package org.bitspike.tensor.kernel;
 public interface BitKernels {
 
     /**
-     * Threshold that makes {@link #pack} the sign rule {@code value > 0}: the smallest positive
-     * float, so {@code value >= SIGN_THRESHOLD} exactly when {@code value > 0}.
+     * Threshold that makes {@link #pack} the spike rule {@code value > 0} (BitTensor's SPIKE encoding): the
+     * smallest positive float, so {@code value >= SPIKE_THRESHOLD} exactly when {@code value > 0}. The sign rule
+     * of the SIGN encoding ({@code value >= 0} is +1) packs with threshold {@link #SIGN_THRESHOLD}.
      */
     // NOTE: x >= Float.MIN_VALUE <=> x > 0 holds for every float: MIN_VALUE is the successor of +0
     // and Java compares subnormals exactly (no flush-to-zero). -0.0 and +0.0 both pack to 0.
-    float SIGN_THRESHOLD = Float.MIN_VALUE;
+    float SPIKE_THRESHOLD = Float.MIN_VALUE;
+
+    /** Threshold that makes {@link #pack} the sign rule {@code value >= 0} (also -0; NaN packs to 0, i.e. -1). */
+    float SIGN_THRESHOLD = 0f;
 
     /** Number of {@code long} words that hold a row of {@code k} bits: {@code ceil(k / 64)}. */
     static int words(int k) {

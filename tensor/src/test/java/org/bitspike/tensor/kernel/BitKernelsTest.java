@@ -33,7 +33,7 @@ class BitKernelsTest {
         float[] x = {0.5f, -0f, 0f, Float.NaN, Float.MIN_VALUE, -1f, Float.POSITIVE_INFINITY};
         for (KernelProvider p : providers()) {
             long[] sign = new long[1];
-            p.bits().pack(1, x.length, x, 0, x.length, 1, BitKernels.SIGN_THRESHOLD, sign, 0, 1, Parallel.shared());
+            p.bits().pack(1, x.length, x, 0, x.length, 1, BitKernels.SPIKE_THRESHOLD, sign, 0, 1, Parallel.shared());
             assertEquals(0b1010001L, sign[0], p.name() + ": value > 0 packs to 1, NaN and -0 to 0");
             long[] spike = new long[1];
             p.bits().pack(1, 4, new float[] {1f, 0.999f, 2f, Float.NaN}, 0, 4, 1, 1f, spike, 0, 1,
