@@ -121,7 +121,7 @@ final class ScalarAdderKernels implements AdderKernels {
 
     private static float inputRule(AdderInputGradient rule, float d) {
         return switch (rule) {
-            case HARDTANH -> Math.min(Math.max(d, -1f), 1f);
+            case HARDTANH -> AdderKernels.hardTanh(d);
             case SIGN -> AdderKernels.sign(d);
             case IDENTITY -> d;
         };
@@ -238,7 +238,7 @@ final class ScalarAdderKernels implements AdderKernels {
 
     private static double inputRule(AdderInputGradient rule, double d) {
         return switch (rule) {
-            case HARDTANH -> Math.min(Math.max(d, -1.0), 1.0);
+            case HARDTANH -> AdderKernels.hardTanh(d);
             case SIGN -> AdderKernels.sign(d);
             case IDENTITY -> d;
         };

@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #forward4x4}/{@link #forward4x2}: 4 filters x 4 (2) vectors of output positions;
  *       per reduction step one panel load per vector, one broadcast per filter and three operations
  *       per term ({@code acc + |col - w|}: sub, abs, add);</li>
- *   <li>{@link #inputHardTanh4x2}/{@link #inputOther4x2}: 4 output positions x 2 vectors of taps,
+ *   <li>{@link #inputHardTanh2x2}/{@link #inputOther4x2}: 2 (4) output positions x 2 vectors of taps,
  *       the panel values in registers for the whole reduction over filters; per filter two weight
- *       loads and four broadcasts of dy; four operations per term with HardTanh (sub, max, min, fma);</li>
+ *       loads and two (four) broadcasts of dy; six operations per term with HardTanh (sub, and, min,
+ *       and, or, fma);</li>
  *   <li>{@link #weightFull4x2}/{@link #weightSign4x2}: 4 filters x 2 vectors of taps, the weights in
  *       registers for the whole reduction over positions; per position two panel loads and four
  *       broadcasts of dy; two operations per term in full precision (sub, fma).</li>
@@ -120,46 +122,34 @@ final class AdderTiles {
     }
 
     /**
-     * {@code out[(i) * ldc + cOff + v] = sum_{o < m} fma(g[gOff + o * ldg + i], clamp(w[o * ldw + cOff + v]
-     * - colT[i * ldc + cOff + v], -1, 1), .)} for {@code i < 4}, {@code v < 2 L}, in ascending o from 0
-     * ({@code colT} and {@code out} share the leading dimension {@code ldc}).
+     * {@code out[i * ldc + cOff + v] = sum_{o < m} fma(g[gOff + o * ldg + i], hardTanh(w[o * ldw + cOff + v]
+     * - colT[i * ldc + cOff + v]), .)} for the 2 rows {@code i} from {@code rowOff / ldc} and
+     * {@code v < 2 L}, in ascending o from 0 ({@code colT} and {@code out} share {@code ldc}).
+     * NOTE: 2 x 2 vectors, not 4 x 2: with four more clamps per step the method passed C2's node
+     * budget for inlining (NodeCountInliningCutoff), its vectors were boxed, and it ran 10x slower.
      */
-    static void inputHardTanh4x2(int m, float[] colT, float[] out, int rowOff, int cOff, int ldc,
+    static void inputHardTanh2x2(int m, float[] colT, float[] out, int rowOff, int cOff, int ldc,
                                  float[] w, int ldw, float[] g, int gOff, int ldg) {
-        FloatVector lo = FloatVector.broadcast(F, -1f), hi = FloatVector.broadcast(F, 1f);
-        int r0 = rowOff + cOff, r1 = r0 + ldc, r2 = r0 + 2 * ldc, r3 = r0 + 3 * ldc;
+        int r0 = rowOff + cOff, r1 = r0 + ldc;
         FloatVector x00 = FloatVector.fromArray(F, colT, r0), x01 = FloatVector.fromArray(F, colT, r0 + L);
         FloatVector x10 = FloatVector.fromArray(F, colT, r1), x11 = FloatVector.fromArray(F, colT, r1 + L);
-        FloatVector x20 = FloatVector.fromArray(F, colT, r2), x21 = FloatVector.fromArray(F, colT, r2 + L);
-        FloatVector x30 = FloatVector.fromArray(F, colT, r3), x31 = FloatVector.fromArray(F, colT, r3 + L);
         FloatVector t00 = FloatVector.zero(F), t01 = FloatVector.zero(F), t10 = FloatVector.zero(F), t11 = FloatVector.zero(F);
-        FloatVector t20 = FloatVector.zero(F), t21 = FloatVector.zero(F), t30 = FloatVector.zero(F), t31 = FloatVector.zero(F);
         for (int o = 0, wa = cOff, ga = gOff; o < m; o++, wa += ldw, ga += ldg) {
             FloatVector w0 = FloatVector.fromArray(F, w, wa), w1 = FloatVector.fromArray(F, w, wa + L);
             FloatVector b = FloatVector.broadcast(F, g[ga]);
-            t00 = b.fma(w0.sub(x00).max(lo).min(hi), t00);
-            t01 = b.fma(w1.sub(x01).max(lo).min(hi), t01);
+            t00 = b.fma(hardTanh(w0.sub(x00)), t00);
+            t01 = b.fma(hardTanh(w1.sub(x01)), t01);
             b = FloatVector.broadcast(F, g[ga + 1]);
-            t10 = b.fma(w0.sub(x10).max(lo).min(hi), t10);
-            t11 = b.fma(w1.sub(x11).max(lo).min(hi), t11);
-            b = FloatVector.broadcast(F, g[ga + 2]);
-            t20 = b.fma(w0.sub(x20).max(lo).min(hi), t20);
-            t21 = b.fma(w1.sub(x21).max(lo).min(hi), t21);
-            b = FloatVector.broadcast(F, g[ga + 3]);
-            t30 = b.fma(w0.sub(x30).max(lo).min(hi), t30);
-            t31 = b.fma(w1.sub(x31).max(lo).min(hi), t31);
+            t10 = b.fma(hardTanh(w0.sub(x10)), t10);
+            t11 = b.fma(hardTanh(w1.sub(x11)), t11);
         }
         t00.intoArray(out, r0);
         t01.intoArray(out, r0 + L);
         t10.intoArray(out, r1);
         t11.intoArray(out, r1 + L);
-        t20.intoArray(out, r2);
-        t21.intoArray(out, r2 + L);
-        t30.intoArray(out, r3);
-        t31.intoArray(out, r3 + L);
     }
 
-    /** {@link #inputHardTanh4x2} with {@code sign(d)} ({@code sign} true) or {@code d} in place of the clamp. */
+    /** {@link #inputHardTanh2x2} for 4 rows with {@code sign(d)} ({@code sign} true) or {@code d} in place of the clamp. */
     static void inputOther4x2(boolean sign, int m, float[] colT, float[] out, int rowOff, int cOff, int ldc,
                               float[] w, int ldw, float[] g, int gOff, int ldg) {
         int r0 = rowOff + cOff, r1 = r0 + ldc, r2 = r0 + 2 * ldc, r3 = r0 + 3 * ldc;
@@ -274,6 +264,20 @@ final class AdderTiles {
         a21.intoArray(part, p2 + L);
         a30.intoArray(part, p3);
         a31.intoArray(part, p3 + L);
+    }
+
+    /**
+     * The HardTanh of {@link org.bitspike.tensor.kernel.AdderKernels#hardTanh(float)} lane-wise:
+     * {@code min(|d|, 1)} with the sign of d, on the bit patterns (for non-negative floats the integer
+     * order is the float order). NOTE: the lane-wise float {@code max}/{@code min} give Java's
+     * NaN and signed-zero rules through a sequence of several instructions each on x86, and a compare
+     * and blend goes through a vector mask; either made the input gradient 5 to 10 times slower than
+     * this and, or, and one integer min.
+     */
+    private static FloatVector hardTanh(FloatVector d) {
+        IntVector bits = d.reinterpretAsInts();
+        IntVector magnitude = bits.and(0x7fffffff).min(0x3f800000);
+        return magnitude.or(bits.and(0x80000000)).reinterpretAsFloats();
     }
 
     /** {@code sign ? sign(d) : d}. */

@@ -109,6 +109,7 @@ final class VectorAdderKernels implements AdderKernels {
             float[] colT = new float[rows * ldc];
             float[] dcol = new float[rows * ldc];
             float[] gp = new float[cout * rows];
+            int[] table = tapTable(g, taps);
             for (int p0 = 0; p0 < plane; p0 += rows) {
                 int count = Math.min(rows, plane - p0);
                 Arrays.fill(colT, 0f);
@@ -122,33 +123,56 @@ final class VectorAdderKernels implements AdderKernels {
                 for (int pb = 0; pb < count; pb += 4) {
                     for (int c = 0; c < ldc; c += TILE_TAPS) {
                         if (rule == AdderInputGradient.HARDTANH) {
-                            AdderTiles.inputHardTanh4x2(cout, colT, dcol, pb * ldc, c, ldc, wt, ldc, gp, pb, rows);
+                            AdderTiles.inputHardTanh2x2(cout, colT, dcol, pb * ldc, c, ldc, wt, ldc, gp, pb, rows);
+                            AdderTiles.inputHardTanh2x2(cout, colT, dcol, (pb + 2) * ldc, c, ldc, wt, ldc, gp, pb + 2,
+                                    rows);
                         } else {
                             AdderTiles.inputOther4x2(rule == AdderInputGradient.SIGN, cout, colT, dcol, pb * ldc, c,
                                     ldc, wt, ldc, gp, pb, rows);
                         }
                     }
                 }
-                scatter(g, n, c0, taps, p0, count, dcol, ldc, dx, dxOff);
+                scatter(g, n, c0, taps, table, p0, count, dcol, ldc, dx, dxOff);
             }
         });
     }
 
+    /**
+     * Where tap {@code r0 + rr} of a task's channel block reads, relative to an output position's
+     * window corner: {@code [3 rr]} row offset, {@code [3 rr + 1]} column offset, {@code [3 rr + 2]}
+     * the flat offset in dx from the block's first channel at the corner. Computed once per task so
+     * the scatter does no division per element.
+     */
+    private static int[] tapTable(Conv2dGeometry g, int taps) {
+        int kh = g.kH(), kw = g.kW(), kk = kh * kw, h = g.h(), wd = g.w();
+        int[] t = new int[3 * taps];
+        for (int rr = 0; rr < taps; rr++) {
+            int ci = rr / kk, a = rr % kk / kw, b = rr % kw;
+            t[3 * rr] = a * g.dilationH();
+            t[3 * rr + 1] = b * g.dilationW();
+            t[3 * rr + 2] = ci * h * wd + t[3 * rr] * wd + t[3 * rr + 1];
+        }
+        return t;
+    }
+
     /** {@code dx[n, c0 + rr / kk, ih, iw] += dcol[q * ldc + rr]} in ascending position {@code p0 + q}. */
-    private static void scatter(Conv2dGeometry g, int n, int c0, int taps, int p0, int count, float[] dcol, int ldc,
-                                float[] dx, int dxOff) {
-        int kh = g.kH(), kw = g.kW(), kk = kh * kw, h = g.h(), wd = g.w(), ow = g.outW();
+    private static void scatter(Conv2dGeometry g, int n, int c0, int taps, int[] table, int p0, int count,
+                                float[] dcol, int ldc, float[] dx, int dxOff) {
+        int h = g.h(), wd = g.w(), ow = g.outW();
         int base = dxOff + (n * g.cin() + c0) * h * wd;
+        int i = p0 / ow, j = p0 % ow;
         for (int q = 0; q < count; q++) {
-            int p = p0 + q, i = p / ow, j = p % ow;
-            int row = q * ldc;
-            for (int rr = 0; rr < taps; rr++) {
-                int ci = rr / kk, a = rr % kk / kw, b = rr % kw;
-                int ih = i * g.strideH() - g.padH() + a * g.dilationH();
-                int iw = j * g.strideW() - g.padW() + b * g.dilationW();
+            int ih0 = i * g.strideH() - g.padH(), iw0 = j * g.strideW() - g.padW();
+            int corner = base + ih0 * wd + iw0, row = q * ldc;
+            for (int rr = 0, t = 0; rr < taps; rr++, t += 3) {
+                int ih = ih0 + table[t], iw = iw0 + table[t + 1];
                 if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
-                    dx[base + (ci * h + ih) * wd + iw] += dcol[row + rr];
+                    dx[corner + table[t + 2]] += dcol[row + rr];
                 }
+            }
+            if (++j == ow) {
+                j = 0;
+                i++;
             }
         }
     }
