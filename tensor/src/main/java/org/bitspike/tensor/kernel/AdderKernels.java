@@ -33,9 +33,17 @@ import org.bitspike.tensor.AdderWeightGradient;
  *       {@code dx = dx + t}, starting from {@code dx = 0};</li>
  *   <li>dw: the flat sequence of {@code q = n * outH * outW + p} is cut into
  *       {@link #weightGradientSplits} ranges of equal size (range {@code s} is
- *       {@code [s * Q / S, (s + 1) * Q / S)}); each range sums {@code a = fma(dy, h(col - w), a)} in
- *       ascending q from 0; {@code dw = 0; for s ascending: dw = dw + a_s}.</li>
+ *       {@code [s * Q / S, (s + 1) * Q / S)}); with the SIGN rule each range sums
+ *       {@code a = fma(dy, sign(col - w), a)} in ascending q from 0; with FULL_PRECISION it sums
+ *       {@code a = fma(dy, col, a)} and {@code gs = gs + dy} in ascending q from 0, then
+ *       {@code a = fma(-w, gs, a)} (that is {@code sum dy (col - w)} regrouped, see below);
+ *       {@code dw = 0; for s ascending: dw = dw + a_s}.</li>
  * </ul>
+ * NOTE: the full-precision weight gradient is regrouped as {@code sum dy col - w sum dy} (AdderNet's
+ * algebra): one fma per term instead of a sub and an fma, so this pass costs what the float
+ * convolution's weight gradient does. The rounding error stays of the order of
+ * {@code u sum |dy| (|col| + |w|)}, the bound of the per-term form; it only loses relative accuracy
+ * where the sum itself is much smaller than that, i.e. where the gradient nearly vanishes anyway.
  * Because the split depends on the geometry only and every output element is computed by one task,
  * results are bit-identical for any {@link Parallel}.
  */

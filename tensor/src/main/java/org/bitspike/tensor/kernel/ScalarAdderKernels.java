@@ -95,10 +95,22 @@ final class ScalarAdderKernels implements AdderKernels {
                 for (int s = 0; s < splits; s++) {
                     float a = 0f;
                     int end = AdderKernels.splitStart(g, s + 1, splits);
-                    for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
-                        int n = q / plane, p = q % plane;
-                        float d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
-                        a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                    if (rule == AdderWeightGradient.FULL_PRECISION) {
+                        // sum dy (col - w) = sum dy col - w sum dy, as AdderKernels defines it
+                        float gs = 0f;
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            float gy = dy[dyOff + (n * g.cout() + o) * plane + p];
+                            a = Math.fma(gy, tap(g, x, xOff, n, r, p / ow, p % ow), a);
+                            gs = gs + gy;
+                        }
+                        a = Math.fma(-wv, gs, a);
+                    } else {
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            float d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
+                            a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                        }
                     }
                     total = total + a;
                 }
@@ -121,7 +133,7 @@ final class ScalarAdderKernels implements AdderKernels {
 
     private static float inputRule(AdderInputGradient rule, float d) {
         return switch (rule) {
-            case HARDTANH -> AdderKernels.hardTanh(d);
+            case HARDTANH -> Math.min(Math.max(d, -1f), 1f);
             case SIGN -> AdderKernels.sign(d);
             case IDENTITY -> d;
         };
@@ -212,10 +224,22 @@ final class ScalarAdderKernels implements AdderKernels {
                 for (int s = 0; s < splits; s++) {
                     double a = 0.0;
                     int end = AdderKernels.splitStart(g, s + 1, splits);
-                    for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
-                        int n = q / plane, p = q % plane;
-                        double d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
-                        a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                    if (rule == AdderWeightGradient.FULL_PRECISION) {
+                        // sum dy (col - w) = sum dy col - w sum dy, as AdderKernels defines it
+                        double gs = 0.0;
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            double gy = dy[dyOff + (n * g.cout() + o) * plane + p];
+                            a = Math.fma(gy, tap(g, x, xOff, n, r, p / ow, p % ow), a);
+                            gs = gs + gy;
+                        }
+                        a = Math.fma(-wv, gs, a);
+                    } else {
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            double d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
+                            a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                        }
                     }
                     total = total + a;
                 }
@@ -238,7 +262,7 @@ final class ScalarAdderKernels implements AdderKernels {
 
     private static double inputRule(AdderInputGradient rule, double d) {
         return switch (rule) {
-            case HARDTANH -> AdderKernels.hardTanh(d);
+            case HARDTANH -> Math.min(Math.max(d, -1.0), 1.0);
             case SIGN -> AdderKernels.sign(d);
             case IDENTITY -> d;
         };

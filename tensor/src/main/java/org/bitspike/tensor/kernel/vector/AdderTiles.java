@@ -19,9 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       the panel values in registers for the whole reduction over filters; per filter two weight
  *       loads and two (four) broadcasts of dy; six operations per term with HardTanh (sub, and, min,
  *       and, or, fma);</li>
- *   <li>{@link #weightFull4x2}/{@link #weightSign4x2}: 4 filters x 2 vectors of taps, the weights in
- *       registers for the whole reduction over positions; per position two panel loads and four
- *       broadcasts of dy; two operations per term in full precision (sub, fma).</li>
+ *   <li>{@link #weightProducts4x4}/{@link #weightProducts4x2}: 4 filters x 4 (2) vectors of taps,
+ *       the products {@code dy col} of the regrouped full-precision weight gradient, one fma per term
+ *       (the float GEMM's micro-kernel shape); {@link #weightSign4x2}: the sign rule, the weights in
+ *       registers for the whole reduction over positions.</li>
  * </ul>
  */
 final class AdderTiles {
@@ -185,18 +186,64 @@ final class AdderTiles {
     }
 
     /**
-     * {@code part[(i) * ldp + cOff + v] += sum_{q < rows} fma(g[gOff + i * ldg + q], colT[q * ldc + cOff + v]
-     * - w[wOff + i * ldw + cOff + v], .)} for {@code i < 4}, {@code v < 2 L}, in ascending q, continuing
-     * from the values in {@code part} (each a float, so storing and reloading them changes nothing).
+     * {@code part[i * ldp + cOff + v] += sum_{q < rows} g[gOff + i * ldg + q] * colT[q * ldc + cOff + v]}
+     * (one fma per term, ascending q, continuing from the values in {@code part}: each is a float, so
+     * storing and reloading changes nothing) for {@code i < 4}, {@code v < 4 L}: the products of the
+     * regrouped full-precision weight gradient.
      */
-    static void weightFull4x2(int rows, float[] colT, int cOff, int ldc, float[] w, int wOff, int ldw,
-                              float[] g, int gOff, int ldg, float[] part, int partOff, int ldp) {
+    static void weightProducts4x4(int rows, float[] colT, int cOff, int ldc, float[] g, int gOff, int ldg,
+                                  float[] part, int partOff, int ldp) {
         int p0 = partOff + cOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
-        int v0 = wOff + cOff, v1 = v0 + ldw, v2 = v0 + 2 * ldw, v3 = v0 + 3 * ldw;
-        FloatVector w00 = FloatVector.fromArray(F, w, v0), w01 = FloatVector.fromArray(F, w, v0 + L);
-        FloatVector w10 = FloatVector.fromArray(F, w, v1), w11 = FloatVector.fromArray(F, w, v1 + L);
-        FloatVector w20 = FloatVector.fromArray(F, w, v2), w21 = FloatVector.fromArray(F, w, v2 + L);
-        FloatVector w30 = FloatVector.fromArray(F, w, v3), w31 = FloatVector.fromArray(F, w, v3 + L);
+        FloatVector a00 = FloatVector.fromArray(F, part, p0), a01 = FloatVector.fromArray(F, part, p0 + L), a02 = FloatVector.fromArray(F, part, p0 + 2 * L), a03 = FloatVector.fromArray(F, part, p0 + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(F, part, p1), a11 = FloatVector.fromArray(F, part, p1 + L), a12 = FloatVector.fromArray(F, part, p1 + 2 * L), a13 = FloatVector.fromArray(F, part, p1 + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, part, p2), a21 = FloatVector.fromArray(F, part, p2 + L), a22 = FloatVector.fromArray(F, part, p2 + 2 * L), a23 = FloatVector.fromArray(F, part, p2 + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(F, part, p3), a31 = FloatVector.fromArray(F, part, p3 + L), a32 = FloatVector.fromArray(F, part, p3 + 2 * L), a33 = FloatVector.fromArray(F, part, p3 + 3 * L);
+        int g0 = gOff, g1 = gOff + ldg, g2 = gOff + 2 * ldg, g3 = gOff + 3 * ldg;
+        for (int q = 0, at = cOff; q < rows; q++, at += ldc) {
+            FloatVector c0 = FloatVector.fromArray(F, colT, at), c1 = FloatVector.fromArray(F, colT, at + L), c2 = FloatVector.fromArray(F, colT, at + 2 * L), c3 = FloatVector.fromArray(F, colT, at + 3 * L);
+            FloatVector b = FloatVector.broadcast(F, g[g0 + q]);
+            a00 = b.fma(c0, a00);
+            a01 = b.fma(c1, a01);
+            a02 = b.fma(c2, a02);
+            a03 = b.fma(c3, a03);
+            b = FloatVector.broadcast(F, g[g1 + q]);
+            a10 = b.fma(c0, a10);
+            a11 = b.fma(c1, a11);
+            a12 = b.fma(c2, a12);
+            a13 = b.fma(c3, a13);
+            b = FloatVector.broadcast(F, g[g2 + q]);
+            a20 = b.fma(c0, a20);
+            a21 = b.fma(c1, a21);
+            a22 = b.fma(c2, a22);
+            a23 = b.fma(c3, a23);
+            b = FloatVector.broadcast(F, g[g3 + q]);
+            a30 = b.fma(c0, a30);
+            a31 = b.fma(c1, a31);
+            a32 = b.fma(c2, a32);
+            a33 = b.fma(c3, a33);
+        }
+        a00.intoArray(part, p0);
+        a01.intoArray(part, p0 + L);
+        a02.intoArray(part, p0 + 2 * L);
+        a03.intoArray(part, p0 + 3 * L);
+        a10.intoArray(part, p1);
+        a11.intoArray(part, p1 + L);
+        a12.intoArray(part, p1 + 2 * L);
+        a13.intoArray(part, p1 + 3 * L);
+        a20.intoArray(part, p2);
+        a21.intoArray(part, p2 + L);
+        a22.intoArray(part, p2 + 2 * L);
+        a23.intoArray(part, p2 + 3 * L);
+        a30.intoArray(part, p3);
+        a31.intoArray(part, p3 + L);
+        a32.intoArray(part, p3 + 2 * L);
+        a33.intoArray(part, p3 + 3 * L);
+    }
+
+    /** {@link #weightProducts4x4} for {@code v < 2 L}. */
+    static void weightProducts4x2(int rows, float[] colT, int cOff, int ldc, float[] g, int gOff, int ldg,
+                                  float[] part, int partOff, int ldp) {
+        int p0 = partOff + cOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
         FloatVector a00 = FloatVector.fromArray(F, part, p0), a01 = FloatVector.fromArray(F, part, p0 + L);
         FloatVector a10 = FloatVector.fromArray(F, part, p1), a11 = FloatVector.fromArray(F, part, p1 + L);
         FloatVector a20 = FloatVector.fromArray(F, part, p2), a21 = FloatVector.fromArray(F, part, p2 + L);
@@ -205,17 +252,17 @@ final class AdderTiles {
         for (int q = 0, at = cOff; q < rows; q++, at += ldc) {
             FloatVector c0 = FloatVector.fromArray(F, colT, at), c1 = FloatVector.fromArray(F, colT, at + L);
             FloatVector b = FloatVector.broadcast(F, g[g0 + q]);
-            a00 = b.fma(c0.sub(w00), a00);
-            a01 = b.fma(c1.sub(w01), a01);
+            a00 = b.fma(c0, a00);
+            a01 = b.fma(c1, a01);
             b = FloatVector.broadcast(F, g[g1 + q]);
-            a10 = b.fma(c0.sub(w10), a10);
-            a11 = b.fma(c1.sub(w11), a11);
+            a10 = b.fma(c0, a10);
+            a11 = b.fma(c1, a11);
             b = FloatVector.broadcast(F, g[g2 + q]);
-            a20 = b.fma(c0.sub(w20), a20);
-            a21 = b.fma(c1.sub(w21), a21);
+            a20 = b.fma(c0, a20);
+            a21 = b.fma(c1, a21);
             b = FloatVector.broadcast(F, g[g3 + q]);
-            a30 = b.fma(c0.sub(w30), a30);
-            a31 = b.fma(c1.sub(w31), a31);
+            a30 = b.fma(c0, a30);
+            a31 = b.fma(c1, a31);
         }
         a00.intoArray(part, p0);
         a01.intoArray(part, p0 + L);
@@ -227,7 +274,9 @@ final class AdderTiles {
         a31.intoArray(part, p3 + L);
     }
 
-    /** {@link #weightFull4x2} with {@code sign(col - w)} in place of {@code col - w}. */
+    /** {@code part[i * ldp + cOff + v] += sum_{q < rows} fma(g[gOff + i * ldg + q], sign(colT[q * ldc + cOff + v]
+     * - w[wOff + i * ldw + cOff + v]), .)} for {@code i < 4}, {@code v < 2 L}, ascending q, continuing from
+     * the values in {@code part}; the weights stay in registers. */
     static void weightSign4x2(int rows, float[] colT, int cOff, int ldc, float[] w, int wOff, int ldw,
                               float[] g, int gOff, int ldg, float[] part, int partOff, int ldp) {
         int p0 = partOff + cOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;

@@ -24,17 +24,17 @@ import org.bitspike.tensor.kernel.Tuning;
  *       in slices of positions, tiles of 4 positions x 2 vectors of taps reducing over the filters,
  *       then a scatter (col2im) into dx in ascending position, the order the oracle defines;</li>
  *   <li>weight gradient: task = one of {@link AdderKernels#weightGradientSplits} ranges of
- *       (image, position); the same transposed panel, tiles of 4 filters x 2 vectors of taps reducing
- *       over positions into the range's partial; the partials are added in range order.</li>
+ *       (image, position); the same transposed panel, tiles of 4 filters x 4 (then 2) vectors of taps
+ *       reducing over positions into the range's partial (with the range's sum of dy for the
+ *       full-precision rule); the partials are completed and added in range order.</li>
  * </ul>
  * Panels are padded with zeros to whole tiles (positions to 2 L, taps to 2 L, filters to 4); padded
  * lanes compute values that are never written out, and no padded term enters a kept sum.
  *
- * <p>NOTE: the FULL_PRECISION weight gradient is kept in per-term form ({@code fma(dy, col - w, a)},
- * two operations per term) rather than AdderNet's algebraic {@code dy col^T - w sum(dy)} on the float
- * GEMM: the decomposition would save one operation per term but cancel catastrophically when
- * {@code col ~ w}, and its GEMM's rounding (blocked, provider-specific) could not be matched by a
- * plain-loop oracle. The weights stay in registers, so the term costs one sub and one fma.
+ * <p>NOTE: the FULL_PRECISION weight gradient is {@code sum dy col - w sum dy} (the regrouping
+ * {@link AdderKernels} defines) computed by this class's own product tiles rather than the provider's
+ * GEMM: a blocked GEMM's rounding (depth blocks, provider-specific) could not be matched by a
+ * plain-loop oracle, while a 4 x 4-vector tile of sequential fmas is as fast here and is.
  */
 final class VectorAdderKernels implements AdderKernels {
     private static final int TILE_TAPS = 2 * L;
@@ -112,16 +112,14 @@ final class VectorAdderKernels implements AdderKernels {
             int[] table = tapTable(g, taps);
             for (int p0 = 0; p0 < plane; p0 += rows) {
                 int count = Math.min(rows, plane - p0);
-                Arrays.fill(colT, 0f);
-                for (int rr = 0; rr < taps; rr++) {
-                    fillColumn(g, x, xOff, n, r0 + rr, p0, count, colT, rr, ldc);
-                }
+                fillTransposed(g, x, xOff, n, c0, taps, table, p0, count, colT, ldc);
                 Arrays.fill(gp, 0f);
                 for (int o = 0; o < cout; o++) {
                     System.arraycopy(dy, dyOff + (n * cout + o) * plane + p0, gp, o * rows, count);
                 }
-                for (int pb = 0; pb < count; pb += 4) {
-                    for (int c = 0; c < ldc; c += TILE_TAPS) {
+                // taps outer: the weights' column block (cout x 2 L) stays in L1 while the positions pass
+                for (int c = 0; c < ldc; c += TILE_TAPS) {
+                    for (int pb = 0; pb < count; pb += 4) {
                         if (rule == AdderInputGradient.HARDTANH) {
                             AdderTiles.inputHardTanh2x2(cout, colT, dcol, pb * ldc, c, ldc, wt, ldc, gp, pb, rows);
                             AdderTiles.inputHardTanh2x2(cout, colT, dcol, (pb + 2) * ldc, c, ldc, wt, ldc, gp, pb + 2,
@@ -192,26 +190,40 @@ final class VectorAdderKernels implements AdderKernels {
         }
         int splits = AdderKernels.weightGradientSplits(g);
         float[][] partials = new float[splits][];
+        float[][] dySums = new float[splits][];
+        boolean full = rule == AdderWeightGradient.FULL_PRECISION;
         int rows = Math.max(1, Math.min(plane, Tuning.ADDER_PANEL_FLOATS / ldc));
+        int[] table = tapTable(g, k);
         parallel.forEach(splits, s -> {
             float[] part = new float[coutP * ldc];
+            float[] gSum = new float[cout];
             float[] colT = new float[rows * ldc];
             float[] gp = new float[coutP * rows];
             int q0 = AdderKernels.splitStart(g, s, splits), q1 = AdderKernels.splitStart(g, s + 1, splits);
             for (int q = q0; q < q1; ) {
                 int n = q / plane, p0 = q % plane;
                 int count = Math.min(rows, Math.min(plane - p0, q1 - q));
-                for (int rr = 0; rr < k; rr++) {
-                    fillColumn(g, x, xOff, n, rr, p0, count, colT, rr, ldc);
-                }
+                fillTransposed(g, x, xOff, n, 0, k, table, p0, count, colT, ldc);
                 for (int o = 0; o < cout; o++) {
                     System.arraycopy(dy, dyOff + (n * cout + o) * plane + p0, gp, o * count, count);
+                    if (full) {
+                        float sum = gSum[o];
+                        for (int i = 0; i < count; i++) {
+                            sum = sum + gp[o * count + i];
+                        }
+                        gSum[o] = sum;
+                    }
                 }
                 for (int ob = 0; ob < coutP; ob += 4) {
-                    for (int c = 0; c < ldc; c += TILE_TAPS) {
-                        if (rule == AdderWeightGradient.FULL_PRECISION) {
-                            AdderTiles.weightFull4x2(count, colT, c, ldc, wp, ob * ldc, ldc, gp, ob * count, count,
-                                    part, ob * ldc, ldc);
+                    int c = 0;
+                    if (full) {
+                        for (; c + 2 * TILE_TAPS <= ldc; c += 2 * TILE_TAPS) {
+                            AdderTiles.weightProducts4x4(count, colT, c, ldc, gp, ob * count, count, part, ob * ldc, ldc);
+                        }
+                    }
+                    for (; c < ldc; c += TILE_TAPS) {
+                        if (full) {
+                            AdderTiles.weightProducts4x2(count, colT, c, ldc, gp, ob * count, count, part, ob * ldc, ldc);
                         } else {
                             AdderTiles.weightSign4x2(count, colT, c, ldc, wp, ob * ldc, ldc, gp, ob * count, count,
                                     part, ob * ldc, ldc);
@@ -221,12 +233,15 @@ final class VectorAdderKernels implements AdderKernels {
                 q += count;
             }
             partials[s] = part;
+            dySums[s] = gSum;
         });
         for (int o = 0; o < cout; o++) {
             for (int r = 0; r < k; r++) {
+                float wv = w[wOff + o * k + r];
                 float total = 0f;
                 for (int s = 0; s < splits; s++) {
-                    total = total + partials[s][o * ldc + r];
+                    float a = partials[s][o * ldc + r];
+                    total = total + (full ? Math.fma(-wv, dySums[s][o], a) : a);
                 }
                 dw[dwOff + o * k + r] = total;
             }
@@ -256,18 +271,30 @@ final class VectorAdderKernels implements AdderKernels {
     }
 
     /**
-     * {@code out[q * ld + column] = col[n, r, p0 + q]} for {@code q < count} (0 in the padding): one
-     * column of a transposed panel.
+     * {@code out[q * ld + rr] = col[n, c0 * kk + rr, p0 + q]} for {@code q < count}, {@code rr < taps}
+     * (0 in the padding): rows of a transposed panel, written contiguously (a column at a time, with
+     * stride ld, was cache- and TLB-bound and cost more than the tiles on 32x32 planes). Positions
+     * whose window lies inside the input skip the bounds checks.
      */
-    private static void fillColumn(Conv2dGeometry g, float[] x, int xOff, int n, int r, int p0, int count,
-                                   float[] out, int column, int ld) {
-        int kk = g.kH() * g.kW(), ci = r / kk, a = r % kk / g.kW(), b = r % g.kW(), ow = g.outW();
-        int src = xOff + (n * g.cin() + ci) * g.h() * g.w();
+    private static void fillTransposed(Conv2dGeometry g, float[] x, int xOff, int n, int c0, int taps, int[] table,
+                                       int p0, int count, float[] out, int ld) {
+        int h = g.h(), wd = g.w(), ow = g.outW();
+        int spanH = (g.kH() - 1) * g.dilationH(), spanW = (g.kW() - 1) * g.dilationW();
+        int base = xOff + (n * g.cin() + c0) * h * wd;
         int i = p0 / ow, j = p0 % ow;
-        int dh = a * g.dilationH() - g.padH(), dw = b * g.dilationW() - g.padW();
-        for (int q = 0, at = column; q < count; q++, at += ld) {
-            int ih = i * g.strideH() + dh, iw = j * g.strideW() + dw;
-            out[at] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? x[src + ih * g.w() + iw] : 0f;
+        for (int q = 0; q < count; q++) {
+            int ih0 = i * g.strideH() - g.padH(), iw0 = j * g.strideW() - g.padW();
+            int corner = base + ih0 * wd + iw0, row = q * ld;
+            if (ih0 >= 0 && iw0 >= 0 && ih0 + spanH < h && iw0 + spanW < wd) {
+                for (int rr = 0; rr < taps; rr++) {
+                    out[row + rr] = x[corner + table[3 * rr + 2]];
+                }
+            } else {
+                for (int rr = 0, t = 0; rr < taps; rr++, t += 3) {
+                    int ih = ih0 + table[t], iw = iw0 + table[t + 1];
+                    out[row + rr] = ih >= 0 && ih < h && iw >= 0 && iw < wd ? x[corner + table[t + 2]] : 0f;
+                }
+            }
             if (++j == ow) {
                 j = 0;
                 i++;
