@@ -28,9 +28,9 @@ import org.bitspike.tensor.AdderWeightGradient;
  * in double:
  * <ul>
  *   <li>y: {@code s = 0; for r ascending: s = s + |col - w|; y = -s};</li>
- *   <li>dx: for each output position {@code p} reaching the input element, in ascending {@code p}
- *       (so descending {@code (kh, kw)}): {@code t = 0; for o ascending: t = fma(dy, f(w - x), t)};
- *       {@code dx = dx + t}, starting from {@code dx = 0};</li>
+ *   <li>dx: for each tap {@code (kh, kw)} in ascending order whose output position {@code p} reads the
+ *       input element: {@code t = 0; for o ascending: t = fma(dy, f(w - x), t)}; {@code dx = dx + t},
+ *       starting from {@code dx = 0};</li>
  *   <li>dw: the flat sequence of {@code q = n * outH * outW + p} is cut into
  *       {@link #weightGradientSplits} ranges of equal size (range {@code s} is
  *       {@code [s * Q / S, (s + 1) * Q / S)}); with the SIGN rule each range sums

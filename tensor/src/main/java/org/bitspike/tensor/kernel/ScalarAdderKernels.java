@@ -54,13 +54,13 @@ final class ScalarAdderKernels implements AdderKernels {
                     int at = xOff + (t * h + ih) * wd + iw;
                     float xv = x[at];
                     float acc = 0f;
-                    // descending taps visit the output positions that read (ih, iw) in ascending p
-                    for (int a = kh - 1; a >= 0; a--) {
+                    // taps in ascending (kh, kw), the order AdderKernels defines
+                    for (int a = 0; a < kh; a++) {
                         int i = outIndex(ih + g.padH() - a * g.dilationH(), g.strideH(), oh);
                         if (i < 0) {
                             continue;
                         }
-                        for (int b = kw - 1; b >= 0; b--) {
+                        for (int b = 0; b < kw; b++) {
                             int j = outIndex(iw + g.padW() - b * g.dilationW(), g.strideW(), ow);
                             if (j < 0) {
                                 continue;
@@ -183,13 +183,13 @@ final class ScalarAdderKernels implements AdderKernels {
                     int at = xOff + (t * h + ih) * wd + iw;
                     double xv = x[at];
                     double acc = 0.0;
-                    // descending taps visit the output positions that read (ih, iw) in ascending p
-                    for (int a = kh - 1; a >= 0; a--) {
+                    // taps in ascending (kh, kw), the order AdderKernels defines
+                    for (int a = 0; a < kh; a++) {
                         int i = outIndex(ih + g.padH() - a * g.dilationH(), g.strideH(), oh);
                         if (i < 0) {
                             continue;
                         }
-                        for (int b = kw - 1; b >= 0; b--) {
+                        for (int b = 0; b < kw; b++) {
                             int j = outIndex(iw + g.padW() - b * g.dilationW(), g.strideW(), ow);
                             if (j < 0) {
                                 continue;

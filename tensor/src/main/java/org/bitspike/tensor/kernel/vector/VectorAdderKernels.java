@@ -20,16 +20,20 @@ import org.bitspike.tensor.kernel.Tuning;
  * <ul>
  *   <li>forward: task = (image, slice of output positions); panel {@code col[K][positions]}, tiles of
  *       4 filters x 4 (then 2) vectors of positions;</li>
- *   <li>input gradient: task = (image, block of input channels); panel {@code colT[positions][taps]}
- *       in slices of positions, tiles of 4 positions x 2 vectors of taps reducing over the filters,
- *       then a scatter (col2im) into dx in ascending position, the order the oracle defines;</li>
+ *   <li>input gradient: task = (image, block of input channels); the same panel in blocks of taps,
+ *       tiles of 2 taps x 2 vectors of positions reducing over the filters, each block scattered
+ *       (col2im, contiguous runs) into dx before the next, so every input element receives its taps in
+ *       ascending order, the order the oracle defines;</li>
  *   <li>weight gradient: task = one of {@link AdderKernels#weightGradientSplits} ranges of
- *       (image, position); the same transposed panel, tiles of 4 filters x 4 (then 2) vectors of taps
- *       reducing over positions into the range's partial (with the range's sum of dy for the
- *       full-precision rule); the partials are completed and added in range order.</li>
+ *       (image, position); the same panel in slices of positions and dy transposed to
+ *       {@code [positions][filters]}, tiles of 4 taps x 4 (then 1) vectors of filters reducing over
+ *       positions into the range's partial {@code [taps][filters]} (with the range's sum of dy for
+ *       the full-precision rule); the partials are completed and added in range order.</li>
  * </ul>
- * Panels are padded with zeros to whole tiles (positions to 2 L, taps to 2 L, filters to 4); padded
- * lanes compute values that are never written out, and no padded term enters a kept sum.
+ * Panels are padded with zeros to whole tiles (positions to 2 L, filters to 4 or to L, taps to 2 or 4);
+ * padded lanes compute values that are never written out, and no padded term enters a kept sum. All
+ * panels are filled a row (one tap over consecutive positions) at a time, by run copies: building
+ * them position by position (gathering every tap) cost as much as the arithmetic.
  *
  * <p>NOTE: the FULL_PRECISION weight gradient is {@code sum dy col - w sum dy} (the regrouping
  * {@link AdderKernels} defines) computed by this class's own product tiles rather than the provider's
@@ -93,84 +97,74 @@ final class VectorAdderKernels implements AdderKernels {
                                          Parallel parallel) {
         assert g.groups() == 1;
         int kk = g.kH() * g.kW(), k = g.patchSize(), cin = g.cin(), cout = g.cout();
-        int plane = g.outH() * g.outW(), inPlane = g.h() * g.w();
+        int plane = g.outH() * g.outW(), inPlane = g.h() * g.w(), ldp = roundUp(plane, 2 * L);
         int wantBlocks = Math.min(cin, (Tuning.ADDER_MIN_TASKS + g.n() - 1) / g.n());
-        int perBlock = Math.min(cin, Math.max((cin + wantBlocks - 1) / wantBlocks, (4 * L + kk - 1) / kk));
+        int perBlock = (cin + wantBlocks - 1) / wantBlocks;
         int blocks = (cin + perBlock - 1) / perBlock;
+        int rBlock = Math.max(2, Tuning.ADDER_PANEL_FLOATS / ldp / 2 * 2);
         parallel.forEach(g.n() * blocks, t -> {
             int n = t / blocks, c0 = t % blocks * perBlock, c1 = Math.min(cin, c0 + perBlock);
-            int r0 = c0 * kk, taps = (c1 - c0) * kk, ldc = roundUp(taps, TILE_TAPS);
+            int r0 = c0 * kk, taps = (c1 - c0) * kk, ldw = roundUp(taps, 2);
             Arrays.fill(dx, dxOff + (n * cin + c0) * inPlane, dxOff + (n * cin + c1) * inPlane, 0f);
-            float[] wt = new float[cout * ldc];
+            float[] wt = new float[cout * ldw];
             for (int o = 0; o < cout; o++) {
-                System.arraycopy(w, wOff + o * k + r0, wt, o * ldc, taps);
+                System.arraycopy(w, wOff + o * k + r0, wt, o * ldw, taps);
             }
-            int rows = Math.min(roundUp(plane, 4), Math.max(4, Tuning.ADDER_PANEL_FLOATS / ldc / 4 * 4));
-            float[] colT = new float[rows * ldc];
-            float[] dcol = new float[rows * ldc];
-            float[] gp = new float[cout * rows];
-            int[] table = tapTable(g, taps);
-            for (int p0 = 0; p0 < plane; p0 += rows) {
-                int count = Math.min(rows, plane - p0);
-                fillTransposed(g, x, xOff, n, c0, taps, table, p0, count, colT, ldc);
-                Arrays.fill(gp, 0f);
-                for (int o = 0; o < cout; o++) {
-                    System.arraycopy(dy, dyOff + (n * cout + o) * plane + p0, gp, o * rows, count);
+            float[] gp = new float[cout * ldp];
+            for (int o = 0; o < cout; o++) {
+                System.arraycopy(dy, dyOff + (n * cout + o) * plane, gp, o * ldp, plane);
+            }
+            int block = Math.min(rBlock, ldw);
+            float[] col = new float[block * ldp];
+            float[] dcol = new float[block * ldp];
+            for (int rb = 0; rb < taps; rb += block) {
+                int rows = Math.min(block, taps - rb);
+                for (int i = 0; i < rows; i++) {
+                    fillRow(g, x, xOff, n, r0 + rb + i, 0, plane, col, i * ldp);
                 }
-                // taps outer: the weights' column block (cout x 2 L) stays in L1 while the positions pass
-                for (int c = 0; c < ldc; c += TILE_TAPS) {
-                    for (int pb = 0; pb < count; pb += 4) {
+                // positions outer: the dy column block (cout x 2 L) stays in L1 while the taps pass
+                for (int v = 0; v < ldp; v += 2 * L) {
+                    for (int i = 0; i < rows; i += 2) {
+                        int at0 = i * ldp, at1 = at0 + ldp, wa = rb + i;
                         if (rule == AdderInputGradient.HARDTANH) {
-                            AdderTiles.inputHardTanh2x2(cout, colT, dcol, pb * ldc, c, ldc, wt, ldc, gp, pb, rows);
-                            AdderTiles.inputHardTanh2x2(cout, colT, dcol, (pb + 2) * ldc, c, ldc, wt, ldc, gp, pb + 2,
-                                    rows);
+                            AdderTiles.inputHardTanh2x2(cout, col, at0 + v, at1 + v, wt, wa, ldw, gp, v, ldp, dcol);
                         } else {
-                            AdderTiles.inputOther4x2(rule == AdderInputGradient.SIGN, cout, colT, dcol, pb * ldc, c,
-                                    ldc, wt, ldc, gp, pb, rows);
+                            AdderTiles.inputOther2x2(rule == AdderInputGradient.SIGN, cout, col, at0 + v, at1 + v, wt,
+                                    wa, ldw, gp, v, ldp, dcol);
                         }
                     }
                 }
-                scatter(g, n, c0, taps, table, p0, count, dcol, ldc, dx, dxOff);
+                for (int i = 0; i < rows; i++) {
+                    scatterRow(g, n, r0 + rb + i, dcol, i * ldp, dx, dxOff);
+                }
             }
         });
     }
 
     /**
-     * Where tap {@code r0 + rr} of a task's channel block reads, relative to an output position's
-     * window corner: {@code [3 rr]} row offset, {@code [3 rr + 1]} column offset, {@code [3 rr + 2]}
-     * the flat offset in dx from the block's first channel at the corner. Computed once per task so
-     * the scatter does no division per element.
+     * {@code dx[n, ci, ih, iw] += dcol[rowOff + p]} for every output position p whose tap r reads
+     * {@code (ih, iw)}: one tap's row of the column gradient, added in contiguous runs.
      */
-    private static int[] tapTable(Conv2dGeometry g, int taps) {
-        int kh = g.kH(), kw = g.kW(), kk = kh * kw, h = g.h(), wd = g.w();
-        int[] t = new int[3 * taps];
-        for (int rr = 0; rr < taps; rr++) {
-            int ci = rr / kk, a = rr % kk / kw, b = rr % kw;
-            t[3 * rr] = a * g.dilationH();
-            t[3 * rr + 1] = b * g.dilationW();
-            t[3 * rr + 2] = ci * h * wd + t[3 * rr] * wd + t[3 * rr + 1];
-        }
-        return t;
-    }
-
-    /** {@code dx[n, c0 + rr / kk, ih, iw] += dcol[q * ldc + rr]} in ascending position {@code p0 + q}. */
-    private static void scatter(Conv2dGeometry g, int n, int c0, int taps, int[] table, int p0, int count,
-                                float[] dcol, int ldc, float[] dx, int dxOff) {
-        int h = g.h(), wd = g.w(), ow = g.outW();
-        int base = dxOff + (n * g.cin() + c0) * h * wd;
-        int i = p0 / ow, j = p0 % ow;
-        for (int q = 0; q < count; q++) {
-            int ih0 = i * g.strideH() - g.padH(), iw0 = j * g.strideW() - g.padW();
-            int corner = base + ih0 * wd + iw0, row = q * ldc;
-            for (int rr = 0, t = 0; rr < taps; rr++, t += 3) {
-                int ih = ih0 + table[t], iw = iw0 + table[t + 1];
-                if (ih >= 0 && ih < h && iw >= 0 && iw < wd) {
-                    dx[corner + table[t + 2]] += dcol[row + rr];
-                }
+    private static void scatterRow(Conv2dGeometry g, int n, int r, float[] dcol, int rowOff, float[] dx, int dxOff) {
+        int kk = g.kH() * g.kW(), ci = r / kk, a = r % kk / g.kW(), b = r % g.kW();
+        int h = g.h(), wd = g.w(), oh = g.outH(), ow = g.outW(), sw = g.strideW();
+        int dh = a * g.dilationH() - g.padH(), dw = b * g.dilationW() - g.padW();
+        int first = firstInside(dw, sw), last = Math.min(ow, lastInside(dw, sw, wd));
+        int base = dxOff + (n * g.cin() + ci) * h * wd;
+        for (int i = 0; i < oh; i++) {
+            int ih = i * g.strideH() + dh;
+            if (ih < 0 || ih >= h) {
+                continue;
             }
-            if (++j == ow) {
-                j = 0;
-                i++;
+            int src = rowOff + i * ow, dst = base + ih * wd + dw;
+            if (sw == 1) {
+                for (int j = first; j < last; j++) {
+                    dx[dst + j] += dcol[src + j];
+                }
+            } else {
+                for (int j = first; j < last; j++) {
+                    dx[dst + j * sw] += dcol[src + j];
+                }
             }
         }
     }
@@ -182,51 +176,56 @@ final class VectorAdderKernels implements AdderKernels {
                                           float[] x, int xOff, float[] w, int wOff, float[] dw, int dwOff,
                                           Parallel parallel) {
         assert g.groups() == 1;
-        int k = g.patchSize(), cout = g.cout(), coutP = roundUp(cout, 4), ldc = roundUp(k, TILE_TAPS);
+        int k = g.patchSize(), kp = roundUp(k, 4), cout = g.cout(), ldo = roundUp(cout, L);
         int plane = g.outH() * g.outW();
-        float[] wp = new float[coutP * ldc];
-        for (int o = 0; o < cout; o++) {
-            System.arraycopy(w, wOff + o * k, wp, o * ldc, k);
+        boolean full = rule == AdderWeightGradient.FULL_PRECISION;
+        float[] wt = full ? null : new float[kp * ldo];
+        if (!full) {
+            for (int o = 0; o < cout; o++) {
+                for (int r = 0; r < k; r++) {
+                    wt[r * ldo + o] = w[wOff + o * k + r];
+                }
+            }
         }
         int splits = AdderKernels.weightGradientSplits(g);
         float[][] partials = new float[splits][];
         float[][] dySums = new float[splits][];
-        boolean full = rule == AdderWeightGradient.FULL_PRECISION;
-        int rows = Math.max(1, Math.min(plane, Tuning.ADDER_PANEL_FLOATS / ldc));
-        int[] table = tapTable(g, k);
+        int slice = Math.max(8, Math.min(plane, 2 * Tuning.ADDER_PANEL_FLOATS / kp));
         parallel.forEach(splits, s -> {
-            float[] part = new float[coutP * ldc];
+            float[] part = new float[kp * ldo];
             float[] gSum = new float[cout];
-            float[] colT = new float[rows * ldc];
-            float[] gp = new float[coutP * rows];
+            float[] col = new float[kp * slice];
+            float[] gt = new float[slice * ldo];
             int q0 = AdderKernels.splitStart(g, s, splits), q1 = AdderKernels.splitStart(g, s + 1, splits);
             for (int q = q0; q < q1; ) {
                 int n = q / plane, p0 = q % plane;
-                int count = Math.min(rows, Math.min(plane - p0, q1 - q));
-                fillTransposed(g, x, xOff, n, 0, k, table, p0, count, colT, ldc);
-                for (int o = 0; o < cout; o++) {
-                    System.arraycopy(dy, dyOff + (n * cout + o) * plane + p0, gp, o * count, count);
-                    if (full) {
-                        float sum = gSum[o];
-                        for (int i = 0; i < count; i++) {
-                            sum = sum + gp[o * count + i];
-                        }
-                        gSum[o] = sum;
-                    }
+                int count = Math.min(slice, Math.min(plane - p0, q1 - q));
+                for (int r = 0; r < k; r++) {
+                    fillRow(g, x, xOff, n, r, p0, count, col, r * count);
                 }
-                for (int ob = 0; ob < coutP; ob += 4) {
-                    int c = 0;
+                for (int o = 0; o < cout; o++) {
+                    int src = dyOff + (n * cout + o) * plane + p0;
+                    float sum = gSum[o];
+                    for (int i = 0; i < count; i++) {
+                        float gy = dy[src + i];
+                        gt[i * ldo + o] = gy;
+                        sum = sum + gy;
+                    }
+                    gSum[o] = sum;
+                }
+                for (int r = 0; r < kp; r += 4) {
+                    int v = 0;
                     if (full) {
-                        for (; c + 2 * TILE_TAPS <= ldc; c += 2 * TILE_TAPS) {
-                            AdderTiles.weightProducts4x4(count, colT, c, ldc, gp, ob * count, count, part, ob * ldc, ldc);
+                        for (; v + 4 * L <= ldo; v += 4 * L) {
+                            AdderTiles.weightProducts4x4(count, col, r * count, count, gt, v, ldo, part, r * ldo + v, ldo);
                         }
                     }
-                    for (; c < ldc; c += TILE_TAPS) {
+                    for (; v < ldo; v += L) {
                         if (full) {
-                            AdderTiles.weightProducts4x2(count, colT, c, ldc, gp, ob * count, count, part, ob * ldc, ldc);
+                            AdderTiles.weightProducts4x1(count, col, r * count, count, gt, v, ldo, part, r * ldo + v, ldo);
                         } else {
-                            AdderTiles.weightSign4x2(count, colT, c, ldc, wp, ob * ldc, ldc, gp, ob * count, count,
-                                    part, ob * ldc, ldc);
+                            AdderTiles.weightSign4x1(count, col, r * count, count, gt, v, ldo, wt, r * ldo + v,
+                                    part, r * ldo + v, ldo);
                         }
                     }
                 }
@@ -240,7 +239,7 @@ final class VectorAdderKernels implements AdderKernels {
                 float wv = w[wOff + o * k + r];
                 float total = 0f;
                 for (int s = 0; s < splits; s++) {
-                    float a = partials[s][o * ldc + r];
+                    float a = partials[s][r * ldo + o];
                     total = total + (full ? Math.fma(-wv, dySums[s][o], a) : a);
                 }
                 dw[dwOff + o * k + r] = total;
@@ -251,55 +250,49 @@ final class VectorAdderKernels implements AdderKernels {
     // ---------------------------------------------------------------- panels
 
     /**
-     * {@code out[outOff + q] = col[n, r, p0 + q]} for {@code q < count} (0 in the padding): one row of
-     * the forward panel.
+     * {@code out[outOff + q] = col[n, r, p0 + q]} for {@code q < count} (0 in the padding): one row
+     * of a panel, copied in runs along output rows (a block copy at unit stride).
      */
     private static void fillRow(Conv2dGeometry g, float[] x, int xOff, int n, int r, int p0, int count,
                                 float[] out, int outOff) {
-        int kk = g.kH() * g.kW(), ci = r / kk, a = r % kk / g.kW(), b = r % g.kW(), ow = g.outW();
-        int src = xOff + (n * g.cin() + ci) * g.h() * g.w();
-        int i = p0 / ow, j = p0 % ow;
+        int kk = g.kH() * g.kW(), ci = r / kk, a = r % kk / g.kW(), b = r % g.kW();
+        int h = g.h(), wd = g.w(), ow = g.outW(), sw = g.strideW();
+        int src = xOff + (n * g.cin() + ci) * h * wd;
         int dh = a * g.dilationH() - g.padH(), dw = b * g.dilationW() - g.padW();
-        for (int q = 0; q < count; q++) {
-            int ih = i * g.strideH() + dh, iw = j * g.strideW() + dw;
-            out[outOff + q] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? x[src + ih * g.w() + iw] : 0f;
-            if (++j == ow) {
-                j = 0;
-                i++;
+        int first = firstInside(dw, sw), last = Math.min(ow, lastInside(dw, sw, wd));
+        int i = p0 / ow, j = p0 % ow;
+        for (int q = 0; q < count; ) {
+            int run = Math.min(ow - j, count - q), end = j + run, at = outOff + q - j;
+            int ih = i * g.strideH() + dh;
+            if (ih < 0 || ih >= h) {
+                Arrays.fill(out, at + j, at + end, 0f);
+            } else {
+                int lo = Math.max(j, Math.min(first, end)), hi = Math.max(lo, Math.min(last, end));
+                Arrays.fill(out, at + j, at + lo, 0f);
+                int row = src + ih * wd + dw;
+                if (sw == 1) {
+                    System.arraycopy(x, row + lo, out, at + lo, hi - lo);
+                } else {
+                    for (int jj = lo; jj < hi; jj++) {
+                        out[at + jj] = x[row + jj * sw];
+                    }
+                }
+                Arrays.fill(out, at + hi, at + end, 0f);
             }
+            q += run;
+            j = 0;
+            i++;
         }
     }
 
-    /**
-     * {@code out[q * ld + rr] = col[n, c0 * kk + rr, p0 + q]} for {@code q < count}, {@code rr < taps}
-     * (0 in the padding): rows of a transposed panel, written contiguously (a column at a time, with
-     * stride ld, was cache- and TLB-bound and cost more than the tiles on 32x32 planes). Positions
-     * whose window lies inside the input skip the bounds checks.
-     */
-    private static void fillTransposed(Conv2dGeometry g, float[] x, int xOff, int n, int c0, int taps, int[] table,
-                                       int p0, int count, float[] out, int ld) {
-        int h = g.h(), wd = g.w(), ow = g.outW();
-        int spanH = (g.kH() - 1) * g.dilationH(), spanW = (g.kW() - 1) * g.dilationW();
-        int base = xOff + (n * g.cin() + c0) * h * wd;
-        int i = p0 / ow, j = p0 % ow;
-        for (int q = 0; q < count; q++) {
-            int ih0 = i * g.strideH() - g.padH(), iw0 = j * g.strideW() - g.padW();
-            int corner = base + ih0 * wd + iw0, row = q * ld;
-            if (ih0 >= 0 && iw0 >= 0 && ih0 + spanH < h && iw0 + spanW < wd) {
-                for (int rr = 0; rr < taps; rr++) {
-                    out[row + rr] = x[corner + table[3 * rr + 2]];
-                }
-            } else {
-                for (int rr = 0, t = 0; rr < taps; rr++, t += 3) {
-                    int ih = ih0 + table[t], iw = iw0 + table[t + 1];
-                    out[row + rr] = ih >= 0 && ih < h && iw >= 0 && iw < wd ? x[corner + table[t + 2]] : 0f;
-                }
-            }
-            if (++j == ow) {
-                j = 0;
-                i++;
-            }
-        }
+    /** First output column whose tap at column offset {@code dw} lies inside the input: {@code j * sw + dw >= 0}. */
+    private static int firstInside(int dw, int sw) {
+        return dw >= 0 ? 0 : (-dw + sw - 1) / sw;
+    }
+
+    /** One past the last output column whose tap at column offset {@code dw} lies inside: {@code j * sw + dw < w}. */
+    private static int lastInside(int dw, int sw, int w) {
+        return w - 1 - dw < 0 ? 0 : (w - 1 - dw) / sw + 1;
     }
 
     private static int roundUp(int v, int multiple) {
