@@ -98,18 +98,21 @@ public interface AdderKernels {
     /**
      * AdderNet's HardTanh, {@code clamp(d, -1, 1)}, as {@code min(|d|, 1)} with the sign of d: equal to
      * {@code Math.min(Math.max(d, -1), 1)} for every number (-0 kept), and {@code +-1} (the NaN's sign)
-     * for NaN. NOTE: defined on the bit patterns because that is what a vector unit does in three cheap
-     * integer operations; a NaN difference only arises from a NaN input, whose forward output is NaN.
+     * for NaN. Computed on the bit patterns as the signed-int {@code min(bits(d), bits(copysign(1, d)))}
+     * (for d >= 0 the int order is the float order; for d < 0 it is reversed, so the min keeps the
+     * smaller magnitude). NOTE: defined on the bit patterns because that is what a vector unit does in
+     * three cheap integer operations; a NaN difference only arises from a NaN input, whose forward
+     * output is NaN.
      */
     static float hardTanh(float d) {
         int bits = Float.floatToRawIntBits(d);
-        return Float.intBitsToFloat(Math.min(bits & 0x7fffffff, 0x3f800000) | (bits & 0x80000000));
+        return Float.intBitsToFloat(Math.min(bits, (bits & 0x80000000) | 0x3f800000));
     }
 
     /** FLOAT64 {@link #hardTanh(float)}. */
     static double hardTanh(double d) {
         long bits = Double.doubleToRawLongBits(d);
-        return Double.longBitsToDouble(Math.min(bits & 0x7fffffffffffffffL, 0x3ff0000000000000L) | (bits & 0x8000000000000000L));
+        return Double.longBitsToDouble(Math.min(bits, (bits & 0x8000000000000000L) | 0x3ff0000000000000L));
     }
 
     /** {@code d > 0 ? 1 : d < 0 ? -1 : d}: sign(0) = 0, -0 and NaN kept. */
