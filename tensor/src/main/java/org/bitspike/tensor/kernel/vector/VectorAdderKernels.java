@@ -60,10 +60,13 @@ final class VectorAdderKernels implements AdderKernels {
         }
         float[] weights = wp;
         int weightsOff = wpOff;
-        // slice width: a multiple of 2 L, the panel within ADDER_PANEL_FLOATS, enough slices for the pool
-        int width = Math.max(4 * L, Tuning.ADDER_PANEL_FLOATS / k / (4 * L) * (4 * L));
-        int wantSlices = (Tuning.ADDER_MIN_TASKS + g.n() - 1) / g.n();
-        width = Math.min(width, Math.max(2 * L, roundUp((plane + wantSlices - 1) / wantSlices, 2 * L)));
+        // equal slices (so a 14 x 14 plane is one slice of 224 lanes, not three of 64 and a padded tail),
+        // as few as keep the panel within 2 ADDER_PANEL_FLOATS, as many as the pool needs
+        long panelFloats = (long) k * plane;
+        int slicesForCache = (int) Math.max(1, (panelFloats + 2L * Tuning.ADDER_PANEL_FLOATS - 1) / (2L * Tuning.ADDER_PANEL_FLOATS));
+        int slicesForTasks = (Tuning.ADDER_MIN_TASKS + g.n() - 1) / g.n();
+        int wantSlices = Math.min(Math.max(slicesForCache, slicesForTasks), (plane + 2 * L - 1) / (2 * L));
+        int width = roundUp((plane + wantSlices - 1) / wantSlices, 2 * L);
         int sliceWidth = width;
         int slices = (plane + sliceWidth - 1) / sliceWidth;
         parallel.forEach(g.n() * slices, t -> {
