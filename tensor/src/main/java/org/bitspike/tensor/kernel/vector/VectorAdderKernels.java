@@ -69,27 +69,30 @@ final class VectorAdderKernels implements AdderKernels {
         int width = roundUp((plane + wantSlices - 1) / wantSlices, 2 * L);
         int sliceWidth = width;
         int slices = (plane + sliceWidth - 1) / sliceWidth;
-        parallel.forEach(g.n() * slices, t -> {
-            int n = t / slices, p0 = t % slices * sliceWidth;
-            int cols = Math.min(sliceWidth, plane - p0), ldp = roundUp(cols, 2 * L);
-            float[] panel = new float[k * ldp];
-            for (int r = 0; r < k; r++) {
-                fillRow(g, x, xOff, n, r, p0, cols, panel, r * ldp);
+        int units = g.n() * slices;
+        forEachRange(parallel, Math.min(units, Tuning.ADDER_MIN_TASKS), (task, u0, u1) -> {
+            float[] panel = new float[k * roundUp(sliceWidth, 2 * L)];
+            float[] res = new float[4 * roundUp(sliceWidth, 2 * L)];
+            for (int t = u0; t < u1; t++) {
+                int n = t / slices, p0 = t % slices * sliceWidth;
+                int cols = Math.min(sliceWidth, plane - p0), ldp = roundUp(cols, 2 * L);
+                for (int r = 0; r < k; r++) {
+                    fillRow(g, x, xOff, n, r, p0, cols, panel, r * ldp);
+                }
+                for (int ob = 0; ob < cout; ob += 4) {
+                    int v = 0;
+                    for (; v + 4 * L <= ldp; v += 4 * L) {
+                        AdderTiles.forward4x4(k, panel, v, ldp, weights, weightsOff + ob * k, k, res, v, ldp);
+                    }
+                    for (; v < ldp; v += 2 * L) {
+                        AdderTiles.forward4x2(k, panel, v, ldp, weights, weightsOff + ob * k, k, res, v, ldp);
+                    }
+                    for (int i = 0; i < 4 && ob + i < cout; i++) {
+                        System.arraycopy(res, i * ldp, y, yOff + (n * cout + ob + i) * plane + p0, cols);
+                    }
+                }
             }
-            float[] res = new float[4 * ldp];
-            for (int ob = 0; ob < cout; ob += 4) {
-                int v = 0;
-                for (; v + 4 * L <= ldp; v += 4 * L) {
-                    AdderTiles.forward4x4(k, panel, v, ldp, weights, weightsOff + ob * k, k, res, v, ldp);
-                }
-                for (; v < ldp; v += 2 * L) {
-                    AdderTiles.forward4x2(k, panel, v, ldp, weights, weightsOff + ob * k, k, res, v, ldp);
-                }
-                for (int i = 0; i < 4 && ob + i < cout; i++) {
-                    System.arraycopy(res, i * ldp, y, yOff + (n * cout + ob + i) * plane + p0, cols);
-                }
-            }
-        });
+        }, units);
     }
 
     // ---------------------------------------------------------------- input gradient
@@ -105,43 +108,47 @@ final class VectorAdderKernels implements AdderKernels {
         int perBlock = (cin + wantBlocks - 1) / wantBlocks;
         int blocks = (cin + perBlock - 1) / perBlock;
         int rBlock = Math.max(2, Tuning.ADDER_PANEL_FLOATS / ldp / 2 * 2);
-        parallel.forEach(g.n() * blocks, t -> {
-            int n = t / blocks, c0 = t % blocks * perBlock, c1 = Math.min(cin, c0 + perBlock);
-            int r0 = c0 * kk, taps = (c1 - c0) * kk, ldw = roundUp(taps, 2);
-            Arrays.fill(dx, dxOff + (n * cin + c0) * inPlane, dxOff + (n * cin + c1) * inPlane, 0f);
-            float[] wt = new float[cout * ldw];
-            for (int o = 0; o < cout; o++) {
-                System.arraycopy(w, wOff + o * k + r0, wt, o * ldw, taps);
-            }
+        int units = g.n() * blocks, maxLdw = roundUp(perBlock * kk, 2), maxBlock = Math.min(rBlock, maxLdw);
+        forEachRange(parallel, Math.min(units, Tuning.ADDER_MIN_TASKS), (task, u0, u1) -> {
+            float[] wt = new float[cout * maxLdw];
             float[] gp = new float[cout * ldp];
-            for (int o = 0; o < cout; o++) {
-                System.arraycopy(dy, dyOff + (n * cout + o) * plane, gp, o * ldp, plane);
-            }
-            int block = Math.min(rBlock, ldw);
-            float[] col = new float[block * ldp];
-            float[] dcol = new float[block * ldp];
-            for (int rb = 0; rb < taps; rb += block) {
-                int rows = Math.min(block, taps - rb);
-                for (int i = 0; i < rows; i++) {
-                    fillRow(g, x, xOff, n, r0 + rb + i, 0, plane, col, i * ldp);
+            float[] col = new float[maxBlock * ldp];
+            float[] dcol = new float[maxBlock * ldp];
+            for (int t = u0; t < u1; t++) {
+                int n = t / blocks, c0 = t % blocks * perBlock, c1 = Math.min(cin, c0 + perBlock);
+                int r0 = c0 * kk, taps = (c1 - c0) * kk, ldw = roundUp(taps, 2);
+                Arrays.fill(dx, dxOff + (n * cin + c0) * inPlane, dxOff + (n * cin + c1) * inPlane, 0f);
+                Arrays.fill(wt, 0f);
+                for (int o = 0; o < cout; o++) {
+                    System.arraycopy(w, wOff + o * k + r0, wt, o * ldw, taps);
                 }
-                // positions outer: the dy column block (cout x 2 L) stays in L1 while the taps pass
-                for (int v = 0; v < ldp; v += 2 * L) {
-                    for (int i = 0; i < rows; i += 2) {
-                        int at0 = i * ldp, at1 = at0 + ldp, wa = rb + i;
-                        if (rule == AdderInputGradient.HARDTANH) {
-                            AdderTiles.inputHardTanh2x2(cout, col, at0 + v, at1 + v, wt, wa, ldw, gp, v, ldp, dcol);
-                        } else {
-                            AdderTiles.inputOther2x2(rule == AdderInputGradient.SIGN, cout, col, at0 + v, at1 + v, wt,
-                                    wa, ldw, gp, v, ldp, dcol);
+                for (int o = 0; o < cout; o++) {
+                    System.arraycopy(dy, dyOff + (n * cout + o) * plane, gp, o * ldp, plane);
+                }
+                int block = Math.min(rBlock, ldw);
+                for (int rb = 0; rb < taps; rb += block) {
+                    int rows = Math.min(block, taps - rb);
+                    for (int i = 0; i < rows; i++) {
+                        fillRow(g, x, xOff, n, r0 + rb + i, 0, plane, col, i * ldp);
+                    }
+                    // positions outer: the dy column block (cout x 2 L) stays in L1 while the taps pass
+                    for (int v = 0; v < ldp; v += 2 * L) {
+                        for (int i = 0; i < rows; i += 2) {
+                            int at0 = i * ldp, at1 = at0 + ldp, wa = rb + i;
+                            if (rule == AdderInputGradient.HARDTANH) {
+                                AdderTiles.inputHardTanh2x2(cout, col, at0 + v, at1 + v, wt, wa, ldw, gp, v, ldp, dcol);
+                            } else {
+                                AdderTiles.inputOther2x2(rule == AdderInputGradient.SIGN, cout, col, at0 + v, at1 + v, wt,
+                                        wa, ldw, gp, v, ldp, dcol);
+                            }
                         }
                     }
-                }
-                for (int i = 0; i < rows; i++) {
-                    scatterRow(g, n, r0 + rb + i, dcol, i * ldp, dx, dxOff);
+                    for (int i = 0; i < rows; i++) {
+                        scatterRow(g, n, r0 + rb + i, dcol, i * ldp, dx, dxOff);
+                    }
                 }
             }
-        });
+        }, units);
     }
 
     /**
@@ -296,6 +303,21 @@ final class VectorAdderKernels implements AdderKernels {
     /** One past the last output column whose tap at column offset {@code dw} lies inside: {@code j * sw + dw < w}. */
     private static int lastInside(int dw, int sw, int w) {
         return w - 1 - dw < 0 ? 0 : (w - 1 - dw) / sw + 1;
+    }
+
+    /** The body of a task that owns the work units {@code [u0, u1)}. */
+    @FunctionalInterface
+    private interface RangeTask {
+        void run(int task, int u0, int u1);
+    }
+
+    /**
+     * Runs {@code tasks} tasks over {@code units} work units cut into equal contiguous ranges, so that
+     * each task allocates its scratch panels once for all its units. Every unit's outputs are its
+     * own, so the cut changes no result.
+     */
+    private static void forEachRange(Parallel parallel, int tasks, RangeTask body, int units) {
+        parallel.forEach(tasks, t -> body.run(t, (int) ((long) units * t / tasks), (int) ((long) units * (t + 1) / tasks)));
     }
 
     private static int roundUp(int v, int multiple) {
