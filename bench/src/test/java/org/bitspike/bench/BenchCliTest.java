@@ -110,6 +110,33 @@ class BenchCliTest {
     }
 
     @Test
+    void quickAdderConvComparesTheAdderStepWithTheFloatConvolution() {
+        for (String impl : new String[] {"scalar", "vector"}) {
+            Run r = run("adderconv", "--quick", "--impl", impl, "--case", "^L[34]/", "--warmup", "0", "--repeats", "1");
+            assertEquals(0, r.code(), r.err());
+            List<JsonObject> lines = r.json();
+            assertEquals(List.of("L3/conv", "L3/adder", "L4/conv", "L4/adder"),
+                    lines.stream().map(o -> o.get("case").getAsString()).toList());
+            for (JsonObject o : lines) {
+                for (String field : List.of("batch", "cin", "cout", "h", "w", "kh", "kw", "pad", "stride", "op",
+                        "median_ms", "images_per_s")) {
+                    assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+                }
+                long forward = 2L * o.get("batch").getAsLong() * o.get("cout").getAsLong() * o.get("h").getAsLong()
+                        * o.get("w").getAsLong() * o.get("cin").getAsLong() * 9;
+                assertEquals(3 * forward, o.get("flops").getAsLong());
+                boolean adder = o.get("op").getAsString().equals("adder");
+                assertEquals(adder, o.has("throughput_ratio"), o::toString);
+                if (adder) {
+                    String layer = o.get("case").getAsString().substring(0, 2);
+                    assertEquals(layer + "/conv", o.get("compared_with").getAsString());
+                    assertTrue(o.get("throughput_ratio").getAsDouble() > 0, o::toString);
+                }
+            }
+        }
+    }
+
+    @Test
     void listNamesSuitesAndCases() {
         Run r = run("--list");
         assertEquals(0, r.code(), r.err());
@@ -117,6 +144,8 @@ class BenchCliTest {
         assertTrue(r.out().contains("square/2048 m=2048 n=2048 k=2048"), r.out());
         assertTrue(r.out().contains("im2col/L1 m=64 n=32768 k=576"), r.out());
         assertTrue(r.out().contains("conv - "), r.out());
+        assertTrue(r.out().contains("adderconv - "), r.out());
+        assertTrue(r.out().contains("L4/adder batch=64 cin=32 cout=64 h=14 w=14"), r.out());
         assertTrue(r.out().contains("L2/forward+backward batch=32 cin=128 cout=128 h=16 w=16"), r.out());
         assertTrue(r.out().contains("impls: scalar, vector (default: vector)"), r.out());
         assertTrue(r.out().contains("autograd - "), r.out());

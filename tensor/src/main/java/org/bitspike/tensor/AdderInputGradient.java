@@ -13,8 +13,10 @@ package org.bitspike.tensor;
  *
  * NOTE: one sign rule for every adder gradient: {@code sign(d) = d > 0 ? 1 : d < 0 ? -1 : d}, so
  * {@code sign(0) = 0} (the middle of the subdifferential, as {@code torch.sign}), {@code -0} stays
- * {@code -0} and NaN stays NaN. HardTanh keeps NaN and the sign of zero too ({@link Math#max}, then
- * {@link Math#min}).
+ * {@code -0} and NaN stays NaN. HardTanh is {@code min(|d|, 1)} with the sign of d: the same as
+ * {@code Math.min(Math.max(d, -1), 1)} for every number (-0 kept), but {@code +-1} for a NaN d (which
+ * only a NaN input or weight gives, whose forward output is already NaN); see
+ * {@code AdderKernels.hardTanh} for why.
  */
 public enum AdderInputGradient {
     HARDTANH,

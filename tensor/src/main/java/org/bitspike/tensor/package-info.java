@@ -16,6 +16,10 @@
  *   <li>{@link org.bitspike.tensor.Convolution} - 2-D convolution (stride, padding, dilation,
  *       groups) with its input, weight and bias gradients, and max/average pooling forward and
  *       backward, on NCHW tensors.</li>
+ *   <li>{@link org.bitspike.tensor.Adder} - AdderNet's negative-L1 convolution and fully connected
+ *       layer, {@code y = -sum |x - w|} (padding counts as 0), with the gradient rules of
+ *       {@link org.bitspike.tensor.AdderInputGradient} (HardTanh, sign, identity) and
+ *       {@link org.bitspike.tensor.AdderWeightGradient} (full precision, sign).</li>
  *   <li>{@link org.bitspike.tensor.Normalization} - batch normalisation's per-channel passes on
  *       {@code [N, C, *]} (moments, affine map, backward), each fused with an optional ReLU.</li>
  *   <li>{@link org.bitspike.tensor.Spiking} - a Hoyer spike layer's one-pass FLOAT32 passes on a
@@ -29,7 +33,7 @@
  *   <li>The iteration engine ({@code Iteration}) broadcasts shapes, coalesces dimensions and hands
  *       kernels one-dimensional strided runs; every elementwise op and reduction goes through it.</li>
  *   <li>{@link org.bitspike.tensor.kernel.KernelProvider} - the kernels (GEMM, convolution, pooling,
- *       XNOR GEMM, elementwise runs, reduction runs, batch-norm and spike-layer runs) behind a
+ *       adder convolution, XNOR GEMM, elementwise runs, reduction runs, batch-norm and spike-layer runs) behind a
  *       provider chosen once at start-up: scalar (the oracle) or Vector API. Elementwise results
  *       are the same bits on both; floating sums follow one fixed order of 16 double partials per
  *       output, so sum, mean and var are the same bits for any provider, layout and thread

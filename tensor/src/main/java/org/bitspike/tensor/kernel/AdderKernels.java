@@ -28,14 +28,22 @@ import org.bitspike.tensor.AdderWeightGradient;
  * in double:
  * <ul>
  *   <li>y: {@code s = 0; for r ascending: s = s + |col - w|; y = -s};</li>
- *   <li>dx: for each output position {@code p} reaching the input element, in ascending {@code p}
- *       (so descending {@code (kh, kw)}): {@code t = 0; for o ascending: t = fma(dy, f(w - x), t)};
- *       {@code dx = dx + t}, starting from {@code dx = 0};</li>
+ *   <li>dx: for each tap {@code (kh, kw)} in ascending order whose output position {@code p} reads the
+ *       input element: {@code t = 0; for o ascending: t = fma(dy, f(w - x), t)}; {@code dx = dx + t},
+ *       starting from {@code dx = 0};</li>
  *   <li>dw: the flat sequence of {@code q = n * outH * outW + p} is cut into
  *       {@link #weightGradientSplits} ranges of equal size (range {@code s} is
- *       {@code [s * Q / S, (s + 1) * Q / S)}); each range sums {@code a = fma(dy, h(col - w), a)} in
- *       ascending q from 0; {@code dw = 0; for s ascending: dw = dw + a_s}.</li>
+ *       {@code [s * Q / S, (s + 1) * Q / S)}); with the SIGN rule each range sums
+ *       {@code a = fma(dy, sign(col - w), a)} in ascending q from 0; with FULL_PRECISION it sums
+ *       {@code a = fma(dy, col, a)} and {@code gs = gs + dy} in ascending q from 0, then
+ *       {@code a = fma(-w, gs, a)} (that is {@code sum dy (col - w)} regrouped, see below);
+ *       {@code dw = 0; for s ascending: dw = dw + a_s}.</li>
  * </ul>
+ * NOTE: the full-precision weight gradient is regrouped as {@code sum dy col - w sum dy} (AdderNet's
+ * algebra): one fma per term instead of a sub and an fma, so this pass costs what the float
+ * convolution's weight gradient does. The rounding error stays of the order of
+ * {@code u sum |dy| (|col| + |w|)}, the bound of the per-term form; it only loses relative accuracy
+ * where the sum itself is much smaller than that, i.e. where the gradient nearly vanishes anyway.
  * Because the split depends on the geometry only and every output element is computed by one task,
  * results are bit-identical for any {@link Parallel}.
  */
@@ -85,6 +93,26 @@ public interface AdderKernels {
     static int splitStart(Conv2dGeometry g, int s, int splits) {
         long q = (long) g.n() * g.outH() * g.outW();
         return (int) (q * s / splits);
+    }
+
+    /**
+     * AdderNet's HardTanh, {@code clamp(d, -1, 1)}, as {@code min(|d|, 1)} with the sign of d: equal to
+     * {@code Math.min(Math.max(d, -1), 1)} for every number (-0 kept), and {@code +-1} (the NaN's sign)
+     * for NaN. Computed on the bit patterns as the signed-int {@code min(bits(d), bits(copysign(1, d)))}
+     * (for d >= 0 the int order is the float order; for d < 0 it is reversed, so the min keeps the
+     * smaller magnitude). NOTE: defined on the bit patterns because that is what a vector unit does in
+     * three cheap integer operations; a NaN difference only arises from a NaN input, whose forward
+     * output is NaN.
+     */
+    static float hardTanh(float d) {
+        int bits = Float.floatToRawIntBits(d);
+        return Float.intBitsToFloat(Math.min(bits, (bits & 0x80000000) | 0x3f800000));
+    }
+
+    /** FLOAT64 {@link #hardTanh(float)}. */
+    static double hardTanh(double d) {
+        long bits = Double.doubleToRawLongBits(d);
+        return Double.longBitsToDouble(Math.min(bits, (bits & 0x8000000000000000L) | 0x3ff0000000000000L));
     }
 
     /** {@code d > 0 ? 1 : d < 0 ? -1 : d}: sign(0) = 0, -0 and NaN kept. */

@@ -54,13 +54,13 @@ final class ScalarAdderKernels implements AdderKernels {
                     int at = xOff + (t * h + ih) * wd + iw;
                     float xv = x[at];
                     float acc = 0f;
-                    // descending taps visit the output positions that read (ih, iw) in ascending p
-                    for (int a = kh - 1; a >= 0; a--) {
+                    // taps in ascending (kh, kw), the order AdderKernels defines
+                    for (int a = 0; a < kh; a++) {
                         int i = outIndex(ih + g.padH() - a * g.dilationH(), g.strideH(), oh);
                         if (i < 0) {
                             continue;
                         }
-                        for (int b = kw - 1; b >= 0; b--) {
+                        for (int b = 0; b < kw; b++) {
                             int j = outIndex(iw + g.padW() - b * g.dilationW(), g.strideW(), ow);
                             if (j < 0) {
                                 continue;
@@ -95,10 +95,22 @@ final class ScalarAdderKernels implements AdderKernels {
                 for (int s = 0; s < splits; s++) {
                     float a = 0f;
                     int end = AdderKernels.splitStart(g, s + 1, splits);
-                    for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
-                        int n = q / plane, p = q % plane;
-                        float d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
-                        a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                    if (rule == AdderWeightGradient.FULL_PRECISION) {
+                        // sum dy (col - w) = sum dy col - w sum dy, as AdderKernels defines it
+                        float gs = 0f;
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            float gy = dy[dyOff + (n * g.cout() + o) * plane + p];
+                            a = Math.fma(gy, tap(g, x, xOff, n, r, p / ow, p % ow), a);
+                            gs = gs + gy;
+                        }
+                        a = Math.fma(-wv, gs, a);
+                    } else {
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            float d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
+                            a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                        }
                     }
                     total = total + a;
                 }
@@ -171,13 +183,13 @@ final class ScalarAdderKernels implements AdderKernels {
                     int at = xOff + (t * h + ih) * wd + iw;
                     double xv = x[at];
                     double acc = 0.0;
-                    // descending taps visit the output positions that read (ih, iw) in ascending p
-                    for (int a = kh - 1; a >= 0; a--) {
+                    // taps in ascending (kh, kw), the order AdderKernels defines
+                    for (int a = 0; a < kh; a++) {
                         int i = outIndex(ih + g.padH() - a * g.dilationH(), g.strideH(), oh);
                         if (i < 0) {
                             continue;
                         }
-                        for (int b = kw - 1; b >= 0; b--) {
+                        for (int b = 0; b < kw; b++) {
                             int j = outIndex(iw + g.padW() - b * g.dilationW(), g.strideW(), ow);
                             if (j < 0) {
                                 continue;
@@ -212,10 +224,22 @@ final class ScalarAdderKernels implements AdderKernels {
                 for (int s = 0; s < splits; s++) {
                     double a = 0.0;
                     int end = AdderKernels.splitStart(g, s + 1, splits);
-                    for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
-                        int n = q / plane, p = q % plane;
-                        double d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
-                        a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                    if (rule == AdderWeightGradient.FULL_PRECISION) {
+                        // sum dy (col - w) = sum dy col - w sum dy, as AdderKernels defines it
+                        double gs = 0.0;
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            double gy = dy[dyOff + (n * g.cout() + o) * plane + p];
+                            a = Math.fma(gy, tap(g, x, xOff, n, r, p / ow, p % ow), a);
+                            gs = gs + gy;
+                        }
+                        a = Math.fma(-wv, gs, a);
+                    } else {
+                        for (int q = AdderKernels.splitStart(g, s, splits); q < end; q++) {
+                            int n = q / plane, p = q % plane;
+                            double d = tap(g, x, xOff, n, r, p / ow, p % ow) - wv;
+                            a = Math.fma(dy[dyOff + (n * g.cout() + o) * plane + p], weightRule(rule, d), a);
+                        }
                     }
                     total = total + a;
                 }

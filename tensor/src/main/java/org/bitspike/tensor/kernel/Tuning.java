@@ -207,6 +207,11 @@ public final class Tuning {
      */
     public static final int ADDER_PANEL_FLOATS = 1 << 15;
 
-    /** Fewest tasks the adder forward and input-gradient passes aim for (over images and slices). */
+    /**
+     * Tasks of the adder forward and input-gradient passes: their work units (image x slice of
+     * positions, image x block of channels) are split until there are this many, then cut into this
+     * many contiguous ranges, each task allocating its panels once. 16 keeps two threads within one
+     * small task of each other; the split changes no result (every output is one unit's).
+     */
     public static final int ADDER_MIN_TASKS = 16;
 }

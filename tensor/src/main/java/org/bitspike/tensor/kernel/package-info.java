@@ -10,7 +10,10 @@
  * whole matrices. Kernels assume valid arguments (they {@code assert});
  * the public tensor facades validate. Parallel kernels split work into a fixed set of tasks whose
  * reduction order does not depend on the thread count, so results are bit-identical for any
- * {@link org.bitspike.tensor.kernel.Parallel}. Tuning constants live in {@link
+ * {@link org.bitspike.tensor.kernel.Parallel}. Where a fast kernel must give the oracle's bits (the
+ * elementwise, reduction, spike and adder kernels), the kernel interface defines the rounding order
+ * itself ({@link org.bitspike.tensor.kernel.AdderKernels} is an example), and the oracle is that
+ * definition in plain loops. Tuning constants live in {@link
  * org.bitspike.tensor.kernel.Tuning}.
  *
  * <p>This package is public so benchmarks and tests can call a given provider directly; it is an

@@ -187,6 +187,25 @@ class AdderKernelsTest {
     }
 
     @Example
+    void hardTanhIsTheClampForEveryNumberAndTheSignForNaN() {
+        float[] special = {0f, -0f, 1f, -1f, Math.nextUp(1f), Math.nextDown(-1f), 0.5f, -0.75f, Float.MIN_VALUE,
+                -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 10_000 + special.length; i++) {
+            float d = i < special.length ? special[i] : Float.intBitsToFloat(rnd.nextInt());
+            if (Float.isNaN(d)) {
+                assertEquals(Math.copySign(1f, d), AdderKernels.hardTanh(d));
+                continue;
+            }
+            assertEquals(Float.floatToRawIntBits(Math.min(Math.max(d, -1f), 1f)),
+                    Float.floatToRawIntBits(AdderKernels.hardTanh(d)), "hardTanh(" + d + ")");
+            assertEquals(Double.doubleToRawLongBits(Math.min(Math.max((double) d, -1.0), 1.0)),
+                    Double.doubleToRawLongBits(AdderKernels.hardTanh((double) d)), "hardTanh(" + d + "d)");
+        }
+        assertEquals(-1f, AdderKernels.hardTanh(Float.intBitsToFloat(0xffc00000)));
+    }
+
+    @Example
     void weightGradientSplitsDependOnTheGeometryOnly() {
         assertEquals(1, AdderKernels.weightGradientSplits(Conv2dGeometry.of(1, 1, 10, 10, 1, 3, 3, 1, 1, 1, 1)));
         assertEquals(2, AdderKernels.weightGradientSplits(Conv2dGeometry.of(3, 8, 20, 20, 8, 3, 3, 1, 1, 1, 1)));

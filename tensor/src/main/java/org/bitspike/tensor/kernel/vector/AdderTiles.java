@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,12 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #forward4x4}/{@link #forward4x2}: 4 filters x 4 (2) vectors of output positions;
  *       per reduction step one panel load per vector, one broadcast per filter and three operations
  *       per term ({@code acc + |col - w|}: sub, abs, add);</li>
- *   <li>{@link #inputHardTanh4x2}/{@link #inputOther4x2}: 4 output positions x 2 vectors of taps,
- *       the panel values in registers for the whole reduction over filters; per filter two weight
- *       loads and four broadcasts of dy; four operations per term with HardTanh (sub, max, min, fma);</li>
- *   <li>{@link #weightFull4x2}/{@link #weightSign4x2}: 4 filters x 2 vectors of taps, the weights in
- *       registers for the whole reduction over positions; per position two panel loads and four
- *       broadcasts of dy; two operations per term in full precision (sub, fma).</li>
+ *   <li>{@link #inputHardTanh2x2}/{@link #inputOther2x2}: 2 taps x 2 vectors of output positions,
+ *       the panel values in registers for the whole reduction over filters; per filter two loads of dy
+ *       and two weight broadcasts; six operations per term with HardTanh (sub, and, min, and, or,
+ *       fma);</li>
+ *   <li>{@link #weightProducts4x4}/{@link #weightProducts4x1}: 4 taps x 4 (1) vectors of filters,
+ *       the products {@code dy col} of the regrouped full-precision weight gradient, one fma per term
+ *       (the float GEMM's micro-kernel shape); {@link #weightSign4x1}: the sign rule, the weights in
+ *       registers for the whole reduction over positions.</li>
  * </ul>
  */
 final class AdderTiles {
@@ -120,160 +123,170 @@ final class AdderTiles {
     }
 
     /**
-     * {@code out[(i) * ldc + cOff + v] = sum_{o < m} fma(g[gOff + o * ldg + i], clamp(w[o * ldw + cOff + v]
-     * - colT[i * ldc + cOff + v], -1, 1), .)} for {@code i < 4}, {@code v < 2 L}, in ascending o from 0
-     * ({@code colT} and {@code out} share the leading dimension {@code ldc}).
+     * {@code out[at + v] = sum_{o < m} fma(g[ga + o * ldg + v], hardTanh(w[wa + o * ldw] - col[at + v]), .)}
+     * for the two panel rows at {@code at0} and {@code at1} (taps {@code wa} and {@code wa + 1}) and
+     * {@code v < 2 L}, in ascending o from 0. NOTE: 2 x 2 vectors, not 4 x 2: with four more clamps per
+     * step the method passed C2's node budget for inlining (NodeCountInliningCutoff), its vectors were
+     * boxed, and it ran 10x slower.
      */
-    static void inputHardTanh4x2(int m, float[] colT, float[] out, int rowOff, int cOff, int ldc,
-                                 float[] w, int ldw, float[] g, int gOff, int ldg) {
-        FloatVector lo = FloatVector.broadcast(F, -1f), hi = FloatVector.broadcast(F, 1f);
-        int r0 = rowOff + cOff, r1 = r0 + ldc, r2 = r0 + 2 * ldc, r3 = r0 + 3 * ldc;
-        FloatVector x00 = FloatVector.fromArray(F, colT, r0), x01 = FloatVector.fromArray(F, colT, r0 + L);
-        FloatVector x10 = FloatVector.fromArray(F, colT, r1), x11 = FloatVector.fromArray(F, colT, r1 + L);
-        FloatVector x20 = FloatVector.fromArray(F, colT, r2), x21 = FloatVector.fromArray(F, colT, r2 + L);
-        FloatVector x30 = FloatVector.fromArray(F, colT, r3), x31 = FloatVector.fromArray(F, colT, r3 + L);
+    static void inputHardTanh2x2(int m, float[] col, int at0, int at1, float[] w, int wa, int ldw,
+                      float[] g, int ga, int ldg, float[] out) {
+        FloatVector x00 = FloatVector.fromArray(F, col, at0), x01 = FloatVector.fromArray(F, col, at0 + L);
+        FloatVector x10 = FloatVector.fromArray(F, col, at1), x11 = FloatVector.fromArray(F, col, at1 + L);
         FloatVector t00 = FloatVector.zero(F), t01 = FloatVector.zero(F), t10 = FloatVector.zero(F), t11 = FloatVector.zero(F);
-        FloatVector t20 = FloatVector.zero(F), t21 = FloatVector.zero(F), t30 = FloatVector.zero(F), t31 = FloatVector.zero(F);
-        for (int o = 0, wa = cOff, ga = gOff; o < m; o++, wa += ldw, ga += ldg) {
-            FloatVector w0 = FloatVector.fromArray(F, w, wa), w1 = FloatVector.fromArray(F, w, wa + L);
-            FloatVector b = FloatVector.broadcast(F, g[ga]);
-            t00 = b.fma(w0.sub(x00).max(lo).min(hi), t00);
-            t01 = b.fma(w1.sub(x01).max(lo).min(hi), t01);
-            b = FloatVector.broadcast(F, g[ga + 1]);
-            t10 = b.fma(w0.sub(x10).max(lo).min(hi), t10);
-            t11 = b.fma(w1.sub(x11).max(lo).min(hi), t11);
-            b = FloatVector.broadcast(F, g[ga + 2]);
-            t20 = b.fma(w0.sub(x20).max(lo).min(hi), t20);
-            t21 = b.fma(w1.sub(x21).max(lo).min(hi), t21);
-            b = FloatVector.broadcast(F, g[ga + 3]);
-            t30 = b.fma(w0.sub(x30).max(lo).min(hi), t30);
-            t31 = b.fma(w1.sub(x31).max(lo).min(hi), t31);
+        for (int o = 0, gi = ga, wi = wa; o < m; o++, gi += ldg, wi += ldw) {
+            FloatVector g0 = FloatVector.fromArray(F, g, gi), g1 = FloatVector.fromArray(F, g, gi + L);
+            FloatVector b = FloatVector.broadcast(F, w[wi]);
+            t00 = g0.fma(hardTanh(b.sub(x00)), t00);
+            t01 = g1.fma(hardTanh(b.sub(x01)), t01);
+            b = FloatVector.broadcast(F, w[wi + 1]);
+            t10 = g0.fma(hardTanh(b.sub(x10)), t10);
+            t11 = g1.fma(hardTanh(b.sub(x11)), t11);
         }
-        t00.intoArray(out, r0);
-        t01.intoArray(out, r0 + L);
-        t10.intoArray(out, r1);
-        t11.intoArray(out, r1 + L);
-        t20.intoArray(out, r2);
-        t21.intoArray(out, r2 + L);
-        t30.intoArray(out, r3);
-        t31.intoArray(out, r3 + L);
+        t00.intoArray(out, at0);
+        t01.intoArray(out, at0 + L);
+        t10.intoArray(out, at1);
+        t11.intoArray(out, at1 + L);
     }
 
-    /** {@link #inputHardTanh4x2} with {@code sign(d)} ({@code sign} true) or {@code d} in place of the clamp. */
-    static void inputOther4x2(boolean sign, int m, float[] colT, float[] out, int rowOff, int cOff, int ldc,
-                              float[] w, int ldw, float[] g, int gOff, int ldg) {
-        int r0 = rowOff + cOff, r1 = r0 + ldc, r2 = r0 + 2 * ldc, r3 = r0 + 3 * ldc;
-        FloatVector x00 = FloatVector.fromArray(F, colT, r0), x01 = FloatVector.fromArray(F, colT, r0 + L);
-        FloatVector x10 = FloatVector.fromArray(F, colT, r1), x11 = FloatVector.fromArray(F, colT, r1 + L);
-        FloatVector x20 = FloatVector.fromArray(F, colT, r2), x21 = FloatVector.fromArray(F, colT, r2 + L);
-        FloatVector x30 = FloatVector.fromArray(F, colT, r3), x31 = FloatVector.fromArray(F, colT, r3 + L);
+    /** {@link #inputHardTanh2x2} with {@code sign(d)} ({@code sign} true) or {@code d} in place of the clamp. */
+    static void inputOther2x2(boolean sign, int m, float[] col, int at0, int at1, float[] w, int wa, int ldw,
+                      float[] g, int ga, int ldg, float[] out) {
+        FloatVector x00 = FloatVector.fromArray(F, col, at0), x01 = FloatVector.fromArray(F, col, at0 + L);
+        FloatVector x10 = FloatVector.fromArray(F, col, at1), x11 = FloatVector.fromArray(F, col, at1 + L);
         FloatVector t00 = FloatVector.zero(F), t01 = FloatVector.zero(F), t10 = FloatVector.zero(F), t11 = FloatVector.zero(F);
-        FloatVector t20 = FloatVector.zero(F), t21 = FloatVector.zero(F), t30 = FloatVector.zero(F), t31 = FloatVector.zero(F);
-        for (int o = 0, wa = cOff, ga = gOff; o < m; o++, wa += ldw, ga += ldg) {
-            FloatVector w0 = FloatVector.fromArray(F, w, wa), w1 = FloatVector.fromArray(F, w, wa + L);
-            FloatVector b = FloatVector.broadcast(F, g[ga]);
-            t00 = b.fma(rule(sign, w0.sub(x00)), t00);
-            t01 = b.fma(rule(sign, w1.sub(x01)), t01);
-            b = FloatVector.broadcast(F, g[ga + 1]);
-            t10 = b.fma(rule(sign, w0.sub(x10)), t10);
-            t11 = b.fma(rule(sign, w1.sub(x11)), t11);
-            b = FloatVector.broadcast(F, g[ga + 2]);
-            t20 = b.fma(rule(sign, w0.sub(x20)), t20);
-            t21 = b.fma(rule(sign, w1.sub(x21)), t21);
-            b = FloatVector.broadcast(F, g[ga + 3]);
-            t30 = b.fma(rule(sign, w0.sub(x30)), t30);
-            t31 = b.fma(rule(sign, w1.sub(x31)), t31);
+        for (int o = 0, gi = ga, wi = wa; o < m; o++, gi += ldg, wi += ldw) {
+            FloatVector g0 = FloatVector.fromArray(F, g, gi), g1 = FloatVector.fromArray(F, g, gi + L);
+            FloatVector b = FloatVector.broadcast(F, w[wi]);
+            t00 = g0.fma(rule(sign, b.sub(x00)), t00);
+            t01 = g1.fma(rule(sign, b.sub(x01)), t01);
+            b = FloatVector.broadcast(F, w[wi + 1]);
+            t10 = g0.fma(rule(sign, b.sub(x10)), t10);
+            t11 = g1.fma(rule(sign, b.sub(x11)), t11);
         }
-        t00.intoArray(out, r0);
-        t01.intoArray(out, r0 + L);
-        t10.intoArray(out, r1);
-        t11.intoArray(out, r1 + L);
-        t20.intoArray(out, r2);
-        t21.intoArray(out, r2 + L);
-        t30.intoArray(out, r3);
-        t31.intoArray(out, r3 + L);
+        t00.intoArray(out, at0);
+        t01.intoArray(out, at0 + L);
+        t10.intoArray(out, at1);
+        t11.intoArray(out, at1 + L);
     }
 
     /**
-     * {@code part[(i) * ldp + cOff + v] += sum_{q < rows} fma(g[gOff + i * ldg + q], colT[q * ldc + cOff + v]
-     * - w[wOff + i * ldw + cOff + v], .)} for {@code i < 4}, {@code v < 2 L}, in ascending q, continuing
-     * from the values in {@code part} (each a float, so storing and reloading them changes nothing).
+     * {@code part[i * ldp + partOff + v] += sum_{q < rows} col[colOff + i * ldc + q] * g[gOff + q * ldg + v]}
+     * (one fma per term, ascending q, continuing from the values in {@code part}: each is a float, so
+     * storing and reloading changes nothing) for the 4 taps {@code i < 4} and {@code v < 4 L} filters:
+     * the products of the regrouped full-precision weight gradient.
      */
-    static void weightFull4x2(int rows, float[] colT, int cOff, int ldc, float[] w, int wOff, int ldw,
-                              float[] g, int gOff, int ldg, float[] part, int partOff, int ldp) {
-        int p0 = partOff + cOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
-        int v0 = wOff + cOff, v1 = v0 + ldw, v2 = v0 + 2 * ldw, v3 = v0 + 3 * ldw;
-        FloatVector w00 = FloatVector.fromArray(F, w, v0), w01 = FloatVector.fromArray(F, w, v0 + L);
-        FloatVector w10 = FloatVector.fromArray(F, w, v1), w11 = FloatVector.fromArray(F, w, v1 + L);
-        FloatVector w20 = FloatVector.fromArray(F, w, v2), w21 = FloatVector.fromArray(F, w, v2 + L);
-        FloatVector w30 = FloatVector.fromArray(F, w, v3), w31 = FloatVector.fromArray(F, w, v3 + L);
-        FloatVector a00 = FloatVector.fromArray(F, part, p0), a01 = FloatVector.fromArray(F, part, p0 + L);
-        FloatVector a10 = FloatVector.fromArray(F, part, p1), a11 = FloatVector.fromArray(F, part, p1 + L);
-        FloatVector a20 = FloatVector.fromArray(F, part, p2), a21 = FloatVector.fromArray(F, part, p2 + L);
-        FloatVector a30 = FloatVector.fromArray(F, part, p3), a31 = FloatVector.fromArray(F, part, p3 + L);
-        int g0 = gOff, g1 = gOff + ldg, g2 = gOff + 2 * ldg, g3 = gOff + 3 * ldg;
-        for (int q = 0, at = cOff; q < rows; q++, at += ldc) {
-            FloatVector c0 = FloatVector.fromArray(F, colT, at), c1 = FloatVector.fromArray(F, colT, at + L);
-            FloatVector b = FloatVector.broadcast(F, g[g0 + q]);
-            a00 = b.fma(c0.sub(w00), a00);
-            a01 = b.fma(c1.sub(w01), a01);
-            b = FloatVector.broadcast(F, g[g1 + q]);
-            a10 = b.fma(c0.sub(w10), a10);
-            a11 = b.fma(c1.sub(w11), a11);
-            b = FloatVector.broadcast(F, g[g2 + q]);
-            a20 = b.fma(c0.sub(w20), a20);
-            a21 = b.fma(c1.sub(w21), a21);
-            b = FloatVector.broadcast(F, g[g3 + q]);
-            a30 = b.fma(c0.sub(w30), a30);
-            a31 = b.fma(c1.sub(w31), a31);
+    static void weightProducts4x4(int rows, float[] col, int colOff, int ldc, float[] g, int gOff, int ldg,
+                                  float[] part, int partOff, int ldp) {
+        int p0 = partOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
+        FloatVector a00 = FloatVector.fromArray(F, part, p0), a01 = FloatVector.fromArray(F, part, p0 + L), a02 = FloatVector.fromArray(F, part, p0 + 2 * L), a03 = FloatVector.fromArray(F, part, p0 + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(F, part, p1), a11 = FloatVector.fromArray(F, part, p1 + L), a12 = FloatVector.fromArray(F, part, p1 + 2 * L), a13 = FloatVector.fromArray(F, part, p1 + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, part, p2), a21 = FloatVector.fromArray(F, part, p2 + L), a22 = FloatVector.fromArray(F, part, p2 + 2 * L), a23 = FloatVector.fromArray(F, part, p2 + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(F, part, p3), a31 = FloatVector.fromArray(F, part, p3 + L), a32 = FloatVector.fromArray(F, part, p3 + 2 * L), a33 = FloatVector.fromArray(F, part, p3 + 3 * L);
+        int c0 = colOff, c1 = colOff + ldc, c2 = colOff + 2 * ldc, c3 = colOff + 3 * ldc;
+        for (int q = 0, at = gOff; q < rows; q++, at += ldg) {
+            FloatVector y0 = FloatVector.fromArray(F, g, at), y1 = FloatVector.fromArray(F, g, at + L), y2 = FloatVector.fromArray(F, g, at + 2 * L), y3 = FloatVector.fromArray(F, g, at + 3 * L);
+            FloatVector b = FloatVector.broadcast(F, col[c0 + q]);
+            a00 = b.fma(y0, a00);
+            a01 = b.fma(y1, a01);
+            a02 = b.fma(y2, a02);
+            a03 = b.fma(y3, a03);
+            b = FloatVector.broadcast(F, col[c1 + q]);
+            a10 = b.fma(y0, a10);
+            a11 = b.fma(y1, a11);
+            a12 = b.fma(y2, a12);
+            a13 = b.fma(y3, a13);
+            b = FloatVector.broadcast(F, col[c2 + q]);
+            a20 = b.fma(y0, a20);
+            a21 = b.fma(y1, a21);
+            a22 = b.fma(y2, a22);
+            a23 = b.fma(y3, a23);
+            b = FloatVector.broadcast(F, col[c3 + q]);
+            a30 = b.fma(y0, a30);
+            a31 = b.fma(y1, a31);
+            a32 = b.fma(y2, a32);
+            a33 = b.fma(y3, a33);
         }
         a00.intoArray(part, p0);
         a01.intoArray(part, p0 + L);
+        a02.intoArray(part, p0 + 2 * L);
+        a03.intoArray(part, p0 + 3 * L);
         a10.intoArray(part, p1);
         a11.intoArray(part, p1 + L);
+        a12.intoArray(part, p1 + 2 * L);
+        a13.intoArray(part, p1 + 3 * L);
         a20.intoArray(part, p2);
         a21.intoArray(part, p2 + L);
+        a22.intoArray(part, p2 + 2 * L);
+        a23.intoArray(part, p2 + 3 * L);
         a30.intoArray(part, p3);
         a31.intoArray(part, p3 + L);
+        a32.intoArray(part, p3 + 2 * L);
+        a33.intoArray(part, p3 + 3 * L);
     }
 
-    /** {@link #weightFull4x2} with {@code sign(col - w)} in place of {@code col - w}. */
-    static void weightSign4x2(int rows, float[] colT, int cOff, int ldc, float[] w, int wOff, int ldw,
-                              float[] g, int gOff, int ldg, float[] part, int partOff, int ldp) {
-        int p0 = partOff + cOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
-        int v0 = wOff + cOff, v1 = v0 + ldw, v2 = v0 + 2 * ldw, v3 = v0 + 3 * ldw;
-        FloatVector w00 = FloatVector.fromArray(F, w, v0), w01 = FloatVector.fromArray(F, w, v0 + L);
-        FloatVector w10 = FloatVector.fromArray(F, w, v1), w11 = FloatVector.fromArray(F, w, v1 + L);
-        FloatVector w20 = FloatVector.fromArray(F, w, v2), w21 = FloatVector.fromArray(F, w, v2 + L);
-        FloatVector w30 = FloatVector.fromArray(F, w, v3), w31 = FloatVector.fromArray(F, w, v3 + L);
-        FloatVector a00 = FloatVector.fromArray(F, part, p0), a01 = FloatVector.fromArray(F, part, p0 + L);
-        FloatVector a10 = FloatVector.fromArray(F, part, p1), a11 = FloatVector.fromArray(F, part, p1 + L);
-        FloatVector a20 = FloatVector.fromArray(F, part, p2), a21 = FloatVector.fromArray(F, part, p2 + L);
-        FloatVector a30 = FloatVector.fromArray(F, part, p3), a31 = FloatVector.fromArray(F, part, p3 + L);
-        int g0 = gOff, g1 = gOff + ldg, g2 = gOff + 2 * ldg, g3 = gOff + 3 * ldg;
-        for (int q = 0, at = cOff; q < rows; q++, at += ldc) {
-            FloatVector c0 = FloatVector.fromArray(F, colT, at), c1 = FloatVector.fromArray(F, colT, at + L);
-            FloatVector b = FloatVector.broadcast(F, g[g0 + q]);
-            a00 = b.fma(sign(c0.sub(w00)), a00);
-            a01 = b.fma(sign(c1.sub(w01)), a01);
-            b = FloatVector.broadcast(F, g[g1 + q]);
-            a10 = b.fma(sign(c0.sub(w10)), a10);
-            a11 = b.fma(sign(c1.sub(w11)), a11);
-            b = FloatVector.broadcast(F, g[g2 + q]);
-            a20 = b.fma(sign(c0.sub(w20)), a20);
-            a21 = b.fma(sign(c1.sub(w21)), a21);
-            b = FloatVector.broadcast(F, g[g3 + q]);
-            a30 = b.fma(sign(c0.sub(w30)), a30);
-            a31 = b.fma(sign(c1.sub(w31)), a31);
+    /** {@link #weightProducts4x4} for {@code v < L}. */
+    static void weightProducts4x1(int rows, float[] col, int colOff, int ldc, float[] g, int gOff, int ldg,
+                                  float[] part, int partOff, int ldp) {
+        int p0 = partOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
+        FloatVector a00 = FloatVector.fromArray(F, part, p0);
+        FloatVector a10 = FloatVector.fromArray(F, part, p1);
+        FloatVector a20 = FloatVector.fromArray(F, part, p2);
+        FloatVector a30 = FloatVector.fromArray(F, part, p3);
+        int c0 = colOff, c1 = colOff + ldc, c2 = colOff + 2 * ldc, c3 = colOff + 3 * ldc;
+        for (int q = 0, at = gOff; q < rows; q++, at += ldg) {
+            FloatVector y0 = FloatVector.fromArray(F, g, at);
+            FloatVector b = FloatVector.broadcast(F, col[c0 + q]);
+            a00 = b.fma(y0, a00);
+            b = FloatVector.broadcast(F, col[c1 + q]);
+            a10 = b.fma(y0, a10);
+            b = FloatVector.broadcast(F, col[c2 + q]);
+            a20 = b.fma(y0, a20);
+            b = FloatVector.broadcast(F, col[c3 + q]);
+            a30 = b.fma(y0, a30);
         }
         a00.intoArray(part, p0);
-        a01.intoArray(part, p0 + L);
         a10.intoArray(part, p1);
-        a11.intoArray(part, p1 + L);
         a20.intoArray(part, p2);
-        a21.intoArray(part, p2 + L);
         a30.intoArray(part, p3);
-        a31.intoArray(part, p3 + L);
+    }
+
+    /**
+     * {@code part[i * ldp + partOff + v] += sum_{q < rows} fma(g[gOff + q * ldg + v], sign(col[colOff + i * ldc
+     * + q] - w[wOff + i * ldp + v]), .)} for {@code i < 4}, {@code v < L}, ascending q, continuing from
+     * the values in {@code part}; the weights ({@code [taps][filters]} like part) stay in registers.
+     */
+    static void weightSign4x1(int rows, float[] col, int colOff, int ldc, float[] g, int gOff, int ldg,
+                              float[] w, int wOff, float[] part, int partOff, int ldp) {
+        int p0 = partOff, p1 = p0 + ldp, p2 = p0 + 2 * ldp, p3 = p0 + 3 * ldp;
+        FloatVector w0 = FloatVector.fromArray(F, w, wOff), w1 = FloatVector.fromArray(F, w, wOff + ldp);
+        FloatVector w2 = FloatVector.fromArray(F, w, wOff + 2 * ldp), w3 = FloatVector.fromArray(F, w, wOff + 3 * ldp);
+        FloatVector a0 = FloatVector.fromArray(F, part, p0), a1 = FloatVector.fromArray(F, part, p1);
+        FloatVector a2 = FloatVector.fromArray(F, part, p2), a3 = FloatVector.fromArray(F, part, p3);
+        int c0 = colOff, c1 = colOff + ldc, c2 = colOff + 2 * ldc, c3 = colOff + 3 * ldc;
+        for (int q = 0, at = gOff; q < rows; q++, at += ldg) {
+            FloatVector y = FloatVector.fromArray(F, g, at);
+            a0 = y.fma(sign(FloatVector.broadcast(F, col[c0 + q]).sub(w0)), a0);
+            a1 = y.fma(sign(FloatVector.broadcast(F, col[c1 + q]).sub(w1)), a1);
+            a2 = y.fma(sign(FloatVector.broadcast(F, col[c2 + q]).sub(w2)), a2);
+            a3 = y.fma(sign(FloatVector.broadcast(F, col[c3 + q]).sub(w3)), a3);
+        }
+        a0.intoArray(part, p0);
+        a1.intoArray(part, p1);
+        a2.intoArray(part, p2);
+        a3.intoArray(part, p3);
+    }
+
+    /**
+     * The HardTanh of {@link org.bitspike.tensor.kernel.AdderKernels#hardTanh(float)} lane-wise, on
+     * the bit patterns as a signed-int min with {@code copysign(1, d)}: three integer operations.
+     * NOTE: the lane-wise float {@code max}/{@code min} give Java's NaN and signed-zero rules through
+     * a sequence of several instructions each on x86, and a compare and blend goes through a vector
+     * mask; either made the input gradient two to ten times slower.
+     */
+    private static FloatVector hardTanh(FloatVector d) {
+        IntVector bits = d.reinterpretAsInts();
+        return bits.min(bits.and(0x80000000).or(0x3f800000)).reinterpretAsFloats();
     }
 
     /** {@code sign ? sign(d) : d}. */
