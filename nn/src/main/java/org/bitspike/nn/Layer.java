@@ -69,9 +69,14 @@ public abstract class Layer {
         return List.copyOf(observers);
     }
 
+    /** Whether an observer is attached to this layer (a container then runs it on its own, never fused). */
+    final boolean isObserved() {
+        return !observers.isEmpty();
+    }
+
     /**
-     * Notifies the observers of a forward that did not go through {@link #forward(Var)}: a container that runs
-     * this layer fused with the next one ({@link Sequential} runs BatchNorm + ReLU as one op) reports each.
+     * Notifies the observers of a forward that did not go through {@link #forward(Var)} (a BatchNorm asked for
+     * directly to run fused with its activation reports the fused output).
      */
     final void observed(Var input, Var output) {
         if (!observers.isEmpty()) {

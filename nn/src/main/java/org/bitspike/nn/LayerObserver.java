@@ -10,8 +10,8 @@ import org.bitspike.autograd.Var;
 public interface LayerObserver {
     /**
      * Called after {@code layer} computed {@code output} from {@code input}, on the thread that ran the forward.
-     * Neither may be modified. A BatchNorm that {@link Sequential} fused with the ReLU after it reports the fused
-     * op's output to the observers of both.
+     * Neither may be modified. ({@link Sequential} does not fuse an observed BatchNorm with the ReLU after it, so
+     * each reports its own input and output.)
      */
     void forwarded(Layer layer, Var input, Var output);
 }

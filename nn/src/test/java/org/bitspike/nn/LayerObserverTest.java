@@ -42,7 +42,7 @@ class LayerObserverTest {
     }
 
     @Test
-    void aSequentialReportsItselfAndEachChildInOrderIncludingTheFusedNormAndRelu() {
+    void aSequentialReportsItselfAndEachChildInOrderWithTheNormAndReluUnfused() {
         Linear linear = new Linear(3, 4, KEY);
         BatchNorm norm = BatchNorm.of1d(4);
         Layer relu = Layers.relu();
@@ -53,8 +53,9 @@ class LayerObserverTest {
         }
         Var y = model.forward(Var.of(Tensor.randn(KEY.fold(2), 5, 3)));
         assertEquals(List.of(linear, norm, relu, model), seen.stream().map(Seen::layer).toList());
-        assertSame(y, seen.get(1).output(), "the fused op's output is the norm's report");
-        assertSame(y, seen.get(2).input());
+        assertSame(seen.get(1).output(), seen.get(2).input(), "the ReLU reads what the norm wrote");
+        assertTrue(seen.get(1).output().value().min().itemDouble() < 0, "the norm's own output, before the ReLU");
+        assertSame(y, seen.get(2).output());
         assertSame(y, seen.get(3).output());
         assertArrayEquals(new int[] {5, 4}, seen.get(1).output().shape());
     }
