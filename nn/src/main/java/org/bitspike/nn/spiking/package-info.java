@@ -1,6 +1,7 @@
 /**
- * One-time-step spiking networks / sparse binary-activation networks (BANN) trained with the
- * Hoyer regulariser (the papers' digest, sections 1.1 and 2).
+ * Spiking networks over time (IF, LIF and PLIF neurons) and one-time-step spiking networks / sparse
+ * binary-activation networks (BANN) trained with the Hoyer regulariser (the papers' digest, sections
+ * 1.1 and 2).
  *
  * <dl>
  *   <dt>spike functions</dt>
@@ -8,7 +9,17 @@
  *       arctan: a named smooth function and its derivative) and
  *       {@link org.bitspike.nn.spiking.Spikes} (the Heaviside step, firing at 0, with a surrogate
  *       backward);</dd>
- *   <dt>the layer</dt>
+ *   <dt>neurons over time</dt>
+ *   <dd>{@link org.bitspike.nn.spiking.Neuron} (charge, fire at {@code H >= theta},
+ *       {@link org.bitspike.nn.spiking.Reset reset}; the membrane potential is the layer's own state,
+ *       cleared by {@code resetState()} or {@code Neuron.resetStates(model)}) with
+ *       {@link org.bitspike.nn.spiking.IFNeuron}, {@link org.bitspike.nn.spiking.LIFNeuron} (time
+ *       constant tau) and {@link org.bitspike.nn.spiking.PLIFNeuron} (learned leak sigmoid(w)), set by
+ *       {@link org.bitspike.nn.spiking.NeuronOptions}; {@link org.bitspike.nn.spiking.StepMode}
+ *       {@code SINGLE} ({@code [N, ...]} per call) or {@code MULTI} ({@code [T, N, ...]}), with
+ *       {@link org.bitspike.nn.spiking.MultiStep} folding time into the batch for stateless layers;
+ *       back-propagation through time is the graph engine's, truncated by detaching the state;</dd>
+ *   <dt>the Hoyer layer</dt>
  *   <dd>{@link org.bitspike.nn.spiking.HoyerSpike}: fires when {@code u / |v|} reaches the Hoyer
  *       extremum ({@link org.bitspike.nn.spiking.Hoyer}) of the clipped map, per channel, per layer
  *       or fixed; FLOAT32 runs on the fused passes of {@link org.bitspike.tensor.Spiking};</dd>
