@@ -168,6 +168,22 @@ class NeuronTest {
         assertArrayEquals(new double[] {0, 0}, d.forward(Tensor.full(0.7, 2)).value().toDoubleArray());
     }
 
+    /** snnTorch #438: resetting one model must not touch another's neurons (no registry of instances). */
+    @Test
+    void resettingOneModelLeavesAnotherAlone() {
+        IFNeuron mine = new IFNeuron();
+        IFNeuron theirs = new IFNeuron();
+        Sequential a = new Sequential(mine);
+        Sequential b = new Sequential(new Sequential(theirs));
+        a.forward(Tensor.full(0.4, 3));
+        b.forward(Tensor.full(0.4, 3));
+        assertEquals(1, Neuron.resetStates(a));
+        assertNull(mine.state());
+        assertArrayEquals(new double[] {0.4, 0.4, 0.4}, theirs.state().value().toDoubleArray(), 1e-7);
+        assertEquals(1, Neuron.resetStates(b)); // found inside the nested container
+        assertNull(theirs.state());
+    }
+
     @Test
     void badSettingsAreNamed() {
         NeuronOptions o = NeuronOptions.defaults();
@@ -227,5 +243,8 @@ class NeuronTest {
         MultiStep wrapped = new MultiStep(new Linear(3, 2, RandomKey.of(0)));
         m = assertThrows(IllegalArgumentException.class, () -> wrapped.forward(Tensor.zeros(3))).getMessage();
         assertTrue(m.contains("MultiStep(Linear)") && m.contains("[T, N, ...]"), m);
+        MultiStep collapsing = new MultiStep(org.bitspike.nn.Layers.flatten(0));
+        m = assertThrows(IllegalArgumentException.class, () -> collapsing.forward(Tensor.zeros(2, 3, 4))).getMessage();
+        assertTrue(m.contains("[6, 4]") && m.contains("[24]") && m.contains("T*N = 6"), m);
     }
 }
