@@ -75,7 +75,7 @@ class NeuronTest {
                     for (boolean detach : new boolean[] {false, true}) {
                         NeuronOptions o = NeuronOptions.defaults().withReset(reset).withThreshold(threshold)
                                 .withDetachReset(detach).withStepMode(StepMode.MULTI);
-                        Neuron neuron = neuron(kind, o).to(DType.FLOAT64) instanceof Neuron n ? n : null;
+                        Neuron neuron = (Neuron) neuron(kind, o).to(DType.FLOAT64);
                         Tensor x = sequence(seed++, DType.FLOAT64, time, 3, 4);
                         // NOTE: PLIF's w was initialised in FLOAT32, so its leak is sigmoid of the rounded w, not 1/tau
                         double leak = switch (kind) {
@@ -105,8 +105,7 @@ class NeuronTest {
     /** IF with reset by subtraction on 0.6, 0.6, 0.6, 0.1: 0.6, 1.2 fires -> 0.2, 0.8, 0.9 (hand computed). */
     @Test
     void goldenIntegrateAndFire() {
-        Neuron ifn = new IFNeuron(NeuronOptions.defaults().withStepMode(StepMode.MULTI)).to(DType.FLOAT64) instanceof Neuron n
-                ? n : null;
+        Neuron ifn = (Neuron) new IFNeuron(NeuronOptions.defaults().withStepMode(StepMode.MULTI)).to(DType.FLOAT64);
         Tensor x = Tensor.of(new double[] {0.6, 0.6, 0.6, 0.1}, 4, 1);
         assertArrayEquals(new double[] {0, 1, 0, 0}, ifn.forward(x).value().toDoubleArray());
         assertEquals(0.9, ifn.state().value().toDoubleArray()[0], 1e-15);
