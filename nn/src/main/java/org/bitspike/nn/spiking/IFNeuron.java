@@ -16,6 +16,12 @@ public final class IFNeuron extends Neuron {
         super(options);
     }
 
+    /** H = V + X: one addition. */
+    @Override
+    protected int chargeFlops() {
+        return 1;
+    }
+
     @Override
     protected Var charge(Var v, Var x) {
         return v.add(x);

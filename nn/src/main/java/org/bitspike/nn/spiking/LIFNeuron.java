@@ -31,6 +31,12 @@ public final class LIFNeuron extends Neuron {
         return tau;
     }
 
+    /** H = V + (X - V) / tau: a subtraction, a scaling, an addition. */
+    @Override
+    protected int chargeFlops() {
+        return 3;
+    }
+
     @Override
     protected Var charge(Var v, Var x) {
         return v.add(x.sub(v).div(tau));

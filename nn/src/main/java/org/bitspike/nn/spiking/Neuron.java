@@ -4,6 +4,10 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.accounting.Countable;
+import org.bitspike.nn.accounting.Forward;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
 
@@ -28,7 +32,7 @@ import org.bitspike.tensor.TensorException;
  * through time is the graph engine's: the state is an ordinary {@link Var}, and truncation
  * ({@link NeuronOptions#detachEvery()}, {@link #detachState()}) is {@code V.detach()}.
  */
-public abstract class Neuron extends Layer {
+public abstract class Neuron extends Layer implements Countable {
     private final NeuronOptions options;
     private Var potential;
     private long steps;
@@ -53,6 +57,20 @@ public abstract class Neuron extends Layer {
      * the same shape and dtype: {@code H[t] = charge(V[t-1], X[t])}.
      */
     protected abstract Var charge(Var v, Var x);
+
+    /** Full-precision operations per neuron per step of {@link #charge}: 1 for IF's addition, 3 for a leak. */
+    protected abstract int chargeFlops();
+
+    /**
+     * Per neuron and step (the output holds every step in multi-step mode): one comparison with the threshold, the
+     * charge's FLOPs ({@link #chargeFlops()}) and the reset's (a multiply-subtract by the spike: 2; none: 0).
+     */
+    @Override
+    public OpCounts cost(Forward forward) {
+        long neuronSteps = forward.output().numel();
+        int reset = options.reset() == Reset.NONE ? 0 : 2;
+        return OpCounts.of(OpKind.CMP, neuronSteps).with(OpKind.FLOP, neuronSteps * (chargeFlops() + reset));
+    }
 
     /** The membrane potential after the last step (shape of one step's input), or {@code null} before the first step. */
     public Var state() {

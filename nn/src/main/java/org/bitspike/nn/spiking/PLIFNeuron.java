@@ -31,6 +31,12 @@ public final class PLIFNeuron extends Neuron {
         return 1 + Math.exp(-parameter("w").value().itemDouble());
     }
 
+    /** H = V + (X - V) sigmoid(w): a subtraction, a scaling, an addition (the sigmoid is once per layer). */
+    @Override
+    protected int chargeFlops() {
+        return 3;
+    }
+
     @Override
     protected Var charge(Var v, Var x) {
         checkInputDtype(x, "w");
