@@ -111,12 +111,34 @@ public abstract class KernelProvider {
         return "KernelProvider[" + describe() + "]";
     }
 
+    /**
+     * The start-up warning for a Vector API provider on a JDK whose C2 compiles its kernels
+     * unreliably, or null. On Java 17, now and then a JVM compiles a kernel's loop with its vectors
+     * boxed (an allocation per vector operation, for the life of the JVM): the adder network's
+     * training step ({@code bench/run train}, vgg-small-adder, batch 64) took 0.61-1.41 s instead of
+     * 0.13-0.18 s in 7 of 14 JVMs, with the same code and flags (the JIT log of a slow one: the
+     * forward tile's loop compiled with 11 of its 16 stores not intrinsified); on Java 25, in 0 of 5.
+     */
+    static String jitWarning(KernelProvider provider, int javaFeature) {
+        if (provider == scalar() || javaFeature >= 25) {
+            return null;
+        }
+        return "bitspike kernels: Java " + javaFeature + "'s JIT now and then boxes the vectors of a kernel's"
+                + " loop for the life of the JVM (the adder training step ran 4-10x slower in 7 of 14 JVMs on"
+                + " Java 17, in none of 5 on Java 25): for long runs use Java 25 (JAVA_HOME); versions 18-24 are"
+                + " untested";
+    }
+
     private static final class Holder {
         static final KernelProvider INSTANCE;
 
         static {
             Choice choice = lookup(System.getProperty(PROPERTY));
             LOG.info("bitspike kernels: " + choice.provider().name() + " - " + choice.reason());
+            String jitWarning = jitWarning(choice.provider(), Runtime.version().feature());
+            if (jitWarning != null) {
+                LOG.warning(jitWarning);
+            }
             INSTANCE = choice.provider();
         }
     }

@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,5 +46,14 @@ class KernelProviderTest {
             assertEquals("task 7", e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> Parallel.of(0));
+    }
+
+    @Test
+    void javaSeventeenWithTheVectorKernelsIsWarnedAboutTheJitAndNothingElseIs() {
+        KernelProvider vector = KernelProvider.lookup("vector").provider();
+        String warning = KernelProvider.jitWarning(vector, 17);
+        assertTrue(warning.contains("Java 17") && warning.contains("Java 25"), warning);
+        assertNull(KernelProvider.jitWarning(vector, 25));
+        assertNull(KernelProvider.jitWarning(KernelProvider.scalar(), 17));
     }
 }
