@@ -12,6 +12,8 @@
 # finished run's operations are counted (`summary` on its best checkpoint, 256 test images) and its small result
 # files (results.json, metrics.jsonl, summary.json) are copied to notebooks/results/03-binary-adder/CONFIG, which
 # the notebook reads. Start it in the background: nohup notebooks/experiments/03-binary-adder.sh &
+# The committed runs used Java 25 (JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 nohup ...): on Java 17 about half the
+# JVMs compile the adder kernels with boxed vectors and train AdderNet 4-10x slower (README, "Kernels").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BINARY="--optimizer adam --lr 1e-3 --weight-decay 0"
