@@ -127,6 +127,15 @@ public interface Quantizer {
          */
         Var pseudoDerivative(Var x);
 
+        /**
+         * {@code dL/dx} from {@code dL/dy}: {@code grad * pseudoDerivative(x)} by default; a quantizer whose
+         * factor is a 0/1 window overrides it to select the gradient instead (one pass fewer over the map, and
+         * exactly 0 outside the window, never {@code NaN * 0}).
+         */
+        default Var backward(Var grad, Var x) {
+            return grad.mul(pseudoDerivative(x));
+        }
+
         @Override
         default Var apply(Var x) {
             Quantizers.checkInput(toString(), x, 0);
@@ -171,6 +180,11 @@ public interface Quantizer {
         @Override
         public Var pseudoDerivative(Var x) {
             return Quantizers.window(x, clip);
+        }
+
+        @Override
+        public Var backward(Var grad, Var x) {
+            return Quantizers.insideWindow(grad, x, clip);
         }
 
         @Override
@@ -292,6 +306,11 @@ public interface Quantizer {
         @Override
         public Var pseudoDerivative(Var x) {
             return Quantizers.window(x, clip);
+        }
+
+        @Override
+        public Var backward(Var grad, Var x) {
+            return Quantizers.insideWindow(grad, x, clip);
         }
 
         @Override

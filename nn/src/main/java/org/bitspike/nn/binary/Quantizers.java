@@ -45,6 +45,11 @@ final class Quantizers {
         return Var.of(x.value().abs().le(clip).to(x.dtype()));
     }
 
+    /** {@code grad} where {@code |x| <= clip}, 0 elsewhere: {@code grad * window(x, clip)} in one selection. */
+    static Var insideWindow(Var grad, Var x, double clip) {
+        return Var.where(x.value().abs().le(clip), grad, Var.of(Tensor.scalar(grad.dtype(), 0)));
+    }
+
     static int[] allButFirst(int rank) {
         int[] dims = new int[rank - 1];
         for (int d = 1; d < rank; d++) {
@@ -96,7 +101,7 @@ final class Quantizers {
 
         @Override
         protected Var[] backward(Context ctx, Var grad) {
-            return new Var[] {grad.mul(quantizer.pseudoDerivative(ctx.input(0)))};
+            return new Var[] {quantizer.backward(grad, ctx.input(0))};
         }
     }
 
