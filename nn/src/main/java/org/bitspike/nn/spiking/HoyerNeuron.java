@@ -23,10 +23,11 @@ import org.bitspike.tensor.TensorException;
  *   m[t] = m[t] - |v|.detach() r o[t]            r: the running theta ([C] channel-wise, broadcast over [N, C, ...])
  * </pre>
  *
- * Everything Hoyer is the child {@link HoyerSpike} {@code spike}: the one clipping value v shared by every step, the
- * running theta(s), the surrogate backward on z, and its observers, so the {@link HoyerRegularizer},
- * {@link SpikeStatistics} and {@link PotentialNoise} attached to a model see (and perturb) every step of every Hoyer
- * neuron without knowing about time. The running theta is one buffer moved at every step
+ * Everything Hoyer is the child {@link HoyerSpike} {@code spike}, run (its forward) once per step: the one clipping
+ * value v shared by every step, the running theta(s), the surrogate backward on z, and its observers, so the
+ * {@link HoyerRegularizer}, {@link SpikeStatistics}, {@link PotentialNoise} and operation counters attached to a
+ * model see (and perturb) every step of every Hoyer neuron without knowing about time; a perturbation changes what
+ * the spike sees, not the membrane. The running theta is one buffer moved at every step
  * ({@link RunningTheta#SHARED}: any number of steps) or one per step ({@link RunningTheta#PER_STEP}, the lava-dl
  * port's choice: T is fixed at construction, and the buffer is {@code [T, C]}).
  *
@@ -176,7 +177,7 @@ public final class HoyerNeuron extends MembraneLayer implements Countable {
         // m[t] = lambda m[t-1] + x[t]; the first step is x itself (see the class NOTE)
         Var m = previous == null ? x : previous.mul(leak()).add(x);
         Tensor running = spike.runningTheta(t);
-        Var o = smoothStandIn != null ? smooth(m, running) : spike.fire(m, running);
+        Var o = smoothStandIn != null ? smooth(m, running) : spike.forwardStep(m, t);
         // read after the spike: training moved the running theta at this step
         Tensor magnitude = spike.clip().value().abs();
         Tensor reset = HoyerFunctions.broadcastable(spike.evaluationTheta(running).mul(magnitude), m.dim());
@@ -204,16 +205,14 @@ public final class HoyerNeuron extends MembraneLayer implements Countable {
     }
 
     /**
-     * Per neuron and step (the output holds every step in multi-step mode): the spike's comparison (and, in
-     * training, its 5 FLOPs for the batch's Hoyer extremum, as {@link HoyerSpike#cost}), the charge's multiply-add
-     * (2 FLOPs, counted at every step although the first has nothing to leak) and the reset's multiply-subtract
-     * (2 FLOPs).
+     * Per neuron and step (the output holds every step in multi-step mode): the charge's multiply-add (2 FLOPs,
+     * counted at every step although the first has nothing to leak) and the reset's multiply-subtract (2 FLOPs). The
+     * spike's comparison (and its Hoyer extremum in training) is counted by the child {@link HoyerSpike}, whose
+     * forward runs once per step.
      */
     @Override
     public OpCounts cost(Forward forward) {
-        boolean theta = forward.training() && options.spike().threshold() != HoyerSpike.Threshold.FIXED;
-        return OpCounts.of(OpKind.CMP, forward.output().numel())
-                .plus(LayerCosts.elementwise(OpKind.FLOP, theta ? 9 : 4, forward.output()));
+        return LayerCosts.elementwise(OpKind.FLOP, 4, forward.output());
     }
 
     @Override

@@ -136,6 +136,8 @@ public final class HoyerSpike extends Layer implements Countable {
     private final Options options;
     /** 0: one running theta (the layer's own); T > 0: one per time step, for a {@link HoyerNeuron} with T steps. */
     private final int runningSteps;
+    /** The step of the {@link HoyerNeuron} running this spike now ({@link #forwardStep}), -1 outside one. */
+    private long neuronStep = -1;
     private final List<SpikeObserver> observers = new ArrayList<>();
     private final List<UnaryOperator<Var>> perturbations = new ArrayList<>();
 
@@ -253,21 +255,26 @@ public final class HoyerSpike extends Layer implements Countable {
         return () -> perturbations.remove(perturbation);
     }
 
+    /**
+     * One time step {@code t} of a {@link HoyerNeuron}: this layer's forward (observers, perturbations and operation
+     * counters see it) with the running theta of step {@code t} when there is one per step.
+     */
+    Var forwardStep(Var input, long t) {
+        neuronStep = t;
+        try {
+            return forward(input);
+        } finally {
+            neuronStep = -1;
+        }
+    }
+
     @Override
     protected Var compute(Var input) {
-        if (runningSteps > 0) {
+        if (runningSteps > 0 && neuronStep < 0) {
             throw TensorException.of(describe(), "this spike keeps one running theta per time step (%d) for a "
                     + "HoyerNeuron; run it through that neuron", runningSteps);
         }
-        return fire(input, runningTheta());
-    }
-
-    /**
-     * The spike of one potential {@code input} with {@code running} as the running theta (read in evaluation,
-     * moved toward the batch's theta in training): the layer's forward, and one time step of a {@link HoyerNeuron},
-     * which passes the view of its step. Perturbations and observers apply as in a forward.
-     */
-    Var fire(Var input, Tensor running) {
+        Tensor running = neuronStep < 0 ? runningTheta() : runningTheta(neuronStep);
         if (input.dim() < 2 || input.size(1) != channels) {
             throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]: rank >= 2 with %d channels in "
                     + "dimension 1", input.shape(), channels, channels);

@@ -15,7 +15,8 @@ import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Functional;
 import org.bitspike.nn.Layer;
-import org.bitspike.nn.accounting.OpCounter;
+import org.bitspike.nn.accounting.CostTable;
+import org.bitspike.nn.accounting.ModelSummary;
 import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.nn.models.Models;
 import org.bitspike.tensor.DType;
@@ -151,9 +152,15 @@ class HoyerNeuronZooTest {
         }
     }
 
+    /** The operations of kind {@code kind} per sample of the rows whose name ends with {@code suffix}. */
+    private static double ops(ModelSummary summary, OpKind kind, String suffix) {
+        return summary.rows().stream().filter(r -> r.name().endsWith(suffix))
+                .mapToDouble(r -> r.opsPerSample().get(kind)).sum();
+    }
+
     /**
-     * Two steps with per-step running thetas: the logits are the sum over the steps, the convolutions count twice
-     * the MACs of one step, every neuron ran two steps, and a few optimiser steps by hand lower the loss while the
+     * Two steps with per-step running thetas: the operations of every layer (convolutions, linear layers, spikes) are
+     * counted once per step, every parameter is in the summary, every neuron ran two steps, and a few optimiser steps by hand lower the loss while the
      * leak learns.
      */
     @Test
@@ -163,21 +170,21 @@ class HoyerNeuronZooTest {
         Tensor x = Tensor.randn(RandomKey.of(8), N, 1, 28, 28);
         Tensor y = Tensor.of(new long[] {0, 1, 2, 3}, N);
         model.eval();
-        long macsTwo;
-        try (OpCounter counter = OpCounter.attach(model)) {
-            model.forward(x);
-            macsTwo = counter.steps().get(0).layers().stream().filter(c -> c.name().endsWith("features.0"))
-                    .mapToLong(c -> c.counts().get(OpKind.MAC)).sum();
-        }
         DirectSteps one = MultiStepHoyerKinds.papers(1).model("vgg-small", 1, 10, RandomKey.of(4));
         one.eval();
-        try (OpCounter counter = OpCounter.attach(one)) {
-            one.forward(x);
-            long macsOne = counter.steps().get(0).layers().stream().filter(c -> c.name().endsWith("features.0"))
-                    .mapToLong(c -> c.counts().get(OpKind.MAC)).sum();
-            assertTrue(macsOne > 0);
-            assertEquals(2 * macsOne, macsTwo, "the first convolution runs once per step");
+        ModelSummary two = ModelSummary.run(model, x, CostTable.horowitz45nm());
+        ModelSummary single = ModelSummary.run(one, x, CostTable.horowitz45nm());
+        assertEquals(List.of(), two.uncounted());
+        for (OpKind kind : List.of(OpKind.MAC, OpKind.CMP)) { // convolutions, linear layers and spikes: once per step
+            double perStep = ops(single, kind, "");
+            assertTrue(perStep > 0, kind.toString());
+            assertEquals(2 * perStep, ops(two, kind, ""), 1e-9 * perStep, kind.toString());
         }
+        assertEquals(2 * ops(single, OpKind.CMP, ".spike"), ops(two, OpKind.CMP, ".spike"), 1e-9, "every spike, every step");
+        assertTrue(ops(two, OpKind.FLOP, ".layer") > 0, "the neurons' charge and reset are counted");
+        long parameters = model.parameters().stream().mapToLong(p -> p.numel()).sum();
+        assertEquals(parameters, two.parametersByBits().values().stream().mapToLong(Long::longValue).sum(),
+                "every parameter (leak and v included) is in the summary");
         for (var l : model.namedLayers().values()) {
             if (l instanceof HoyerNeuron n) {
                 assertEquals(2, n.steps());
