@@ -196,6 +196,22 @@ class HoyerNeuronTest {
                 "one step has nothing to leak");
     }
 
+    /** Truncated BPTT every 2 steps: steps 2 and 3 get no gradient from inputs 0 and 1, and do without truncation. */
+    @Test
+    void truncationCutsTheGradientThroughTheMembrane() {
+        for (int k : new int[] {0, 2}) {
+            HoyerNeuron n = neuron(2, Options.shared(SPIKE).withStepMode(StepMode.MULTI).withDetachEvery(k), 1, 0.9)
+                    .smoothStandIn(Surrogate.sigmoid(4));
+            n.eval();
+            Var x = Var.withGrad(Tensor.randn(RandomKey.of(9), DType.FLOAT64, 4, 3, 2).add(0.5));
+            n.forward(x).narrow(0, 2, 2).sum().backward();
+            double early = x.grad().value().narrow(0, 0, 2).abs().sum().itemDouble();
+            double late = x.grad().value().narrow(0, 2, 2).abs().sum().itemDouble();
+            assertTrue(late > 0, "k = " + k);
+            assertEquals(k == 2, early == 0, "k = " + k + ": gradient to steps 0 and 1 is " + early);
+        }
+    }
+
     // ------------------------------------------------------------------ running thetas
 
     /** The batch theta of every step, as the spike's observers see it. */
