@@ -134,6 +134,10 @@ public final class HoyerSpike extends Layer implements Countable {
 
     private final int channels;
     private final Options options;
+    /** 0: one running theta (the layer's own); T > 0: one per time step, for a {@link HoyerNeuron} with T steps. */
+    private final int runningSteps;
+    /** The step of the {@link HoyerNeuron} running this spike now ({@link #forwardStep}), -1 outside one. */
+    private long neuronStep = -1;
     private final List<SpikeObserver> observers = new ArrayList<>();
     private final List<UnaryOperator<Var>> perturbations = new ArrayList<>();
 
@@ -143,6 +147,14 @@ public final class HoyerSpike extends Layer implements Countable {
     }
 
     public HoyerSpike(int channels, Options options, DType dtype) {
+        this(channels, options, dtype, 0);
+    }
+
+    /**
+     * A Hoyer spike with {@code runningSteps} running thetas stacked in dimension 0 ({@code [T, C]} channel-wise, else
+     * {@code [T]}), one per time step of a {@link HoyerNeuron}; 0 for the usual single buffer.
+     */
+    HoyerSpike(int channels, Options options, DType dtype, int runningSteps) {
         if (channels <= 0) {
             throw new IllegalArgumentException("HoyerSpike: channels must be positive, got " + channels);
         }
@@ -151,9 +163,18 @@ public final class HoyerSpike extends Layer implements Countable {
         }
         this.channels = channels;
         this.options = Objects.requireNonNull(options, "HoyerSpike: options are null");
+        this.runningSteps = runningSteps;
         parameter("v", Tensor.scalar(dtype, 1));
-        buffer("runningTheta", options.threshold() == Threshold.CHANNEL_WISE ? Tensor.ones(dtype, channels)
-                : Tensor.scalar(dtype, 1));
+        int[] one = options.threshold() == Threshold.CHANNEL_WISE ? new int[] {channels} : new int[0];
+        int[] shape = runningSteps == 0 ? one : prepend(runningSteps, one);
+        buffer("runningTheta", Tensor.ones(dtype, shape));
+    }
+
+    private static int[] prepend(int first, int[] rest) {
+        int[] out = new int[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     public int channels() {
@@ -169,9 +190,25 @@ public final class HoyerSpike extends Layer implements Countable {
         return parameter("v");
     }
 
-    /** The running theta used in evaluation: {@code [C]} channel-wise, 0-d otherwise (live buffer). */
+    /**
+     * The running theta used in evaluation: {@code [C]} channel-wise, 0-d otherwise (live buffer); a
+     * {@link HoyerNeuron} with per-step buffers stacks one per step in a leading dimension {@code [T, ...]}.
+     */
     public Tensor runningTheta() {
         return buffer("runningTheta");
+    }
+
+    /** The running theta of time step {@code t} (a live view): the only one unless there is one per step. */
+    Tensor runningTheta(long t) {
+        return runningSteps == 0 ? runningTheta() : runningTheta().select(0, (int) t);
+    }
+
+    /**
+     * The theta the running estimate stands for in evaluation: {@code running} itself, or ones for a fixed
+     * threshold (whatever a checkpoint loaded); {@code [C]} channel-wise, 0-d otherwise.
+     */
+    Tensor evaluationTheta(Tensor running) {
+        return options.threshold() == Threshold.FIXED ? Tensor.ones(running.dtype(), running.shape()) : running;
     }
 
     /**
@@ -218,8 +255,26 @@ public final class HoyerSpike extends Layer implements Countable {
         return () -> perturbations.remove(perturbation);
     }
 
+    /**
+     * One time step {@code t} of a {@link HoyerNeuron}: this layer's forward (observers, perturbations and operation
+     * counters see it) with the running theta of step {@code t} when there is one per step.
+     */
+    Var forwardStep(Var input, long t) {
+        neuronStep = t;
+        try {
+            return forward(input);
+        } finally {
+            neuronStep = -1;
+        }
+    }
+
     @Override
     protected Var compute(Var input) {
+        if (runningSteps > 0 && neuronStep < 0) {
+            throw TensorException.of(describe(), "this spike keeps one running theta per time step (%d) for a "
+                    + "HoyerNeuron; run it through that neuron", runningSteps);
+        }
+        Tensor running = neuronStep < 0 ? runningTheta() : runningTheta(neuronStep);
         if (input.dim() < 2 || input.size(1) != channels) {
             throw TensorException.of(describe(), "input of shape %s must be [N, %d, ...]: rank >= 2 with %d channels in "
                     + "dimension 1", input.shape(), channels, channels);
@@ -233,8 +288,7 @@ public final class HoyerSpike extends Layer implements Countable {
         Spiking.ClippedSums sums = isTraining() && options.threshold() != Threshold.FIXED && u.dtype() == DType.FLOAT32
                 ? Spiking.clippedSums(u.value(), (float) HoyerFunctions.clipMagnitude(describe(), v.value())) : null;
         // NOTE: fixed means theta = 1 in evaluation too, whatever a (layer-wise, same-shaped) checkpoint loaded
-        Tensor theta = isTraining() ? batchTheta(u.value(), v.value(), sums)
-                : options.threshold() == Threshold.FIXED ? Tensor.ones(u.dtype(), runningTheta().shape()) : runningTheta();
+        Tensor theta = isTraining() ? batchTheta(u.value(), v.value(), sums, running) : evaluationTheta(running);
         Tensor threshold = theta.mul(options.scale()).expand(channels).contiguous();
         Var spikes = new HoyerFunctions.Fire(describe(), options.surrogate(), threshold).apply(u, v);
         if (!observers.isEmpty()) {
@@ -251,8 +305,7 @@ public final class HoyerSpike extends Layer implements Countable {
      * theta of this batch ([C] channel-wise, else 0-d), and the running estimate moved toward it;
      * {@code sums} are the clipped sums of a FLOAT32 potential (null otherwise).
      */
-    private Tensor batchTheta(Tensor u, Tensor v, Spiking.ClippedSums sums) {
-        Tensor running = runningTheta();
+    private Tensor batchTheta(Tensor u, Tensor v, Spiking.ClippedSums sums, Tensor running) {
         if (options.threshold() == Threshold.FIXED) {
             return Tensor.ones(u.dtype(), running.shape());
         }

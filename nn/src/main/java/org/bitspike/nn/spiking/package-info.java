@@ -18,15 +18,23 @@
  *       {@link org.bitspike.nn.spiking.NeuronOptions}; {@link org.bitspike.nn.spiking.StepMode}
  *       {@code SINGLE} ({@code [N, ...]} per call) or {@code MULTI} ({@code [T, N, ...]}), with
  *       {@link org.bitspike.nn.spiking.MultiStep} folding time into the batch for stateless layers;
- *       back-propagation through time is the graph engine's, truncated by detaching the state;</dd>
+ *       back-propagation through time is the graph engine's, truncated by detaching the state. The time
+ *       machinery (state, step modes, truncation, {@code resetStates}) is
+ *       {@link org.bitspike.nn.spiking.MembraneLayer}'s, shared with the Hoyer neuron;</dd>
  *   <dt>the Hoyer layer</dt>
  *   <dd>{@link org.bitspike.nn.spiking.HoyerSpike}: fires when {@code u / |v|} reaches the Hoyer
  *       extremum ({@link org.bitspike.nn.spiking.Hoyer}) of the clipped map, per channel, per layer
- *       or fixed; FLOAT32 runs on the fused passes of {@link org.bitspike.tensor.Spiking};</dd>
+ *       or fixed; FLOAT32 runs on the fused passes of {@link org.bitspike.tensor.Spiking};
+ *       {@link org.bitspike.nn.spiking.HoyerNeuron}, its multi-time-step form (section 2.7): a leaky membrane
+ *       (trainable leak, initially 1) fired by a Hoyer spike and reset softly by |v| times the running theta,
+ *       one running theta shared by the steps or one per step;</dd>
  *   <dt>training</dt>
  *   <dd>{@link org.bitspike.nn.spiking.HoyerRegularizer} (a {@link org.bitspike.nn.train.Regularizer}
  *       the training loop holds) and {@link org.bitspike.nn.spiking.HoyerKinds}, the zoo's spiking
- *       layers (pool before batch norm, dropout);</dd>
+ *       layers (pool before batch norm, dropout), and {@link org.bitspike.nn.spiking.MultiStepHoyerKinds}, their
+ *       multi-step form: the T steps folded into the batch for the stateless layers and unfolded by each neuron
+ *       ({@link org.bitspike.nn.spiking.FoldedTime}), the image repeated and the logits summed over T
+ *       ({@link org.bitspike.nn.spiking.DirectSteps});</dd>
  *   <dt>inspection</dt>
  *   <dd>{@link org.bitspike.nn.spiking.SpikeStatistics} (firing rates, {@code z - theta} histograms,
  *       theta and |v|) and {@link org.bitspike.nn.spiking.PotentialNoise}, both attached to one model
