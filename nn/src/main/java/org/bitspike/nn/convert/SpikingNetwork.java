@@ -175,10 +175,18 @@ public final class SpikingNetwork extends Layer {
 
     /**
      * One time step on {@code input} (the image batch {@code [N, ...]}, the same at every step): returns the output
-     * stage's input current at this step (in ANN logit units; zero in delayed mode until the spikes reach it).
+     * stage's input current at this step (in ANN logit units; zero in delayed mode until the spikes reach it). Runs
+     * without gradients.
      */
     @Override
     protected Var compute(Var input) {
+        // NOTE: inference only: without this scope the synapses' parameters would chain a graph through every step
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            return step(input);
+        }
+    }
+
+    private Var step(Var input) {
         ThresholdBalancing.checkBatch("SpikingNetwork: batch", input.value(), source.get(0));
         int last = stages.size() - 1;
         Tensor[] next = new Tensor[last];

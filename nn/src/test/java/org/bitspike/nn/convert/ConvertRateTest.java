@@ -47,6 +47,17 @@ class ConvertRateTest {
         checkStage(model, x, preActivation, out.weight().value());
     }
 
+    @Test
+    void poolAfterReluAveragesTheSpikesAndMeetsTheBound() {
+        Conv2d conv = new Conv2d(2, 3, 3, ConvOptions.of(1, 1), false, DType.FLOAT64, KEY.fold(7));
+        Linear out = ConvertFixtures.randomLinear(3 * 2 * 2, 4, 0.5, KEY.fold(8));
+        // pooling after the ReLU: the next stage's synapses read the average of the spikes, a mean of per-neuron
+        // errors each below lambda / T, so the output bound stands
+        Sequential model = new Sequential(conv, Layers.relu(), Pooling.avg(2), Layers.flatten(), out);
+        Tensor x = Tensor.randn(KEY.fold(9), DType.FLOAT64, 6, 2, 4, 4);
+        checkStage(model, x, new Sequential(conv, Layers.flatten()), out.weight().value());
+    }
+
     private static void checkBound(Sequential model, Tensor x, Linear hidden, Tensor outWeight) {
         checkStage(model, x, new Sequential(hidden), outWeight);
     }
