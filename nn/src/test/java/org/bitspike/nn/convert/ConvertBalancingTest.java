@@ -2,8 +2,11 @@ package org.bitspike.nn.convert;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bitspike.nn.BatchNorm;
 import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Dropout;
@@ -85,5 +88,24 @@ class ConvertBalancingTest {
         Tensor second = ConvertFixtures.ann(binary, first.relu());
         assertEquals(first.max().itemDouble(), scales.lambda(0), 1e-12);
         assertEquals(second.max().itemDouble(), scales.lambda(1), 1e-12);
+    }
+
+    /** Conversion and simulation leave the source as it was: its parameters, buffers and training mode. */
+    @Test
+    void theSourceModelIsNotModified() {
+        Conv2d conv = new Conv2d(2, 3, 3, ConvOptions.of(1, 1), false, DType.FLOAT64, KEY.fold(5));
+        BatchNorm norm = BatchNorm.of2d(3, DType.FLOAT64);
+        norm.weight().value().copy_(Tensor.of(new double[] {2, 0.5, 1}, 3));
+        Sequential model = new Sequential(conv, norm, Layers.relu(), Layers.flatten(),
+                ConvertFixtures.randomLinear(3 * 16, 2, 0.3, KEY.fold(6)));
+        model.train();
+        Map<String, double[]> before = new TreeMap<>();
+        model.stateDict().forEach((k, v) -> before.put(k, v.to(DType.FLOAT64).toDoubleArray()));
+        Tensor x = Tensor.randn(KEY.fold(7), DType.FLOAT64, 3, 2, 4, 4);
+        SpikingNetwork snn = Converter.convert(model, List.of(x), ConversionOptions.defaults());
+        snn.simulate(x, 10);
+        assertTrue(model.isTraining(), "the source's mode is kept");
+        model.stateDict().forEach((k, v) -> assertArrayEquals(before.get(k), v.to(DType.FLOAT64).toDoubleArray(), 0, k));
+        assertEquals(before.keySet(), new TreeMap<>(model.stateDict()).keySet());
     }
 }

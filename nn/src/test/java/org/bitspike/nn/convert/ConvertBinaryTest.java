@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Layers;
 import org.bitspike.nn.Linear;
+import org.bitspike.nn.Pooling;
 import org.bitspike.nn.Sequential;
+import org.bitspike.nn.binary.BinaryConv2d;
 import org.bitspike.nn.binary.BinaryLinear;
 import org.bitspike.nn.binary.BinaryOptions;
 import org.bitspike.nn.binary.Quantizer;
+import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
@@ -66,21 +70,56 @@ class ConvertBinaryTest {
         }
 
         Tensor x = Tensor.rand(KEY.fold(5), DType.FLOAT64, 16, 4).mul(2);
-        unit.resetState();
-        scaled.resetState();
-        double binarySpikes = 0;
+        double binarySpikes = sameSpikes(unit, scaled, x);
+        assertTrue(binarySpikes > 100, "the binary stage fired " + binarySpikes + " spikes: the comparison means something");
+    }
+
+    /**
+     * The same identity through convolutions with per-channel thresholds on {@code [N, C, H, W]}, zero padding and
+     * average pooling before the ReLU (a division by 4: exact too). Latent weights of magnitude 1/2 (channels 0, 1) and
+     * 1/4 (channels 2, 3); lambda_0 = 1, lambda_1 = 2: r_o = alpha_o / 2, thresholds {4, 4, 8, 8}.
+     */
+    @Test
+    void binaryConvolutionWithPoolingFiresLikeScaledSynapses() {
+        Conv2d first = new Conv2d(1, 3, 3, ConvOptions.of(1, 1), false, DType.FLOAT64, KEY.fold(20));
+        BinaryConv2d binary = new BinaryConv2d(3, 4, 3, ConvOptions.of(1, 1), BinaryOptions.xnor()
+                .withInput(Quantizer.identity()), DType.FLOAT64, KEY.fold(21));
+        double[] u = Tensor.rand(KEY.fold(22), DType.FLOAT64, 4 * 27).toDoubleArray();
+        double[] latent = new double[4 * 27];
+        for (int k = 0; k < latent.length; k++) {
+            double magnitude = k < 2 * 27 ? 0.5 : 0.25;
+            latent[k] = u[k] < 0.75 ? magnitude : -magnitude;
+        }
+        binary.weight().value().copy_(Tensor.of(latent, 4, 3, 3, 3));
+        Sequential model = new Sequential(first, Layers.relu(), binary, Pooling.avg(2), Layers.relu(), Layers.flatten(),
+                ConvertFixtures.randomLinear(4 * 2 * 2, 3, 0.5, KEY.fold(23)));
+        Scales scales = new Scales(List.of("1", "4"), new double[] {1, 2});
+        ConversionOptions options = ConversionOptions.defaults(); // layer-delayed this time
+        SpikingNetwork unit = Converter.convert(model, scales, options);
+        SpikingNetwork scaled = Converter.convert(model, scales, options.withBinarySynapses(BinarySynapses.SCALED));
+        assertArrayEquals(new double[] {4, 4, 8, 8}, unit.thresholds(1));
+        Tensor x = Tensor.rand(KEY.fold(24), DType.FLOAT64, 5, 1, 4, 4).mul(2);
+        double fired = sameSpikes(unit, scaled, x);
+        assertTrue(fired > 50, "the binary stage fired " + fired + " spikes");
+    }
+
+    /** Steps both networks, asserting equal spikes and output currents at every step; the binary stage's spikes. */
+    private static double sameSpikes(SpikingNetwork a, SpikingNetwork b, Tensor x) {
+        a.resetState();
+        b.resetState();
+        double fired = 0;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             for (int t = 0; t < STEPS; t++) {
-                Tensor a = unit.forward(Var.of(x)).value();
-                Tensor b = scaled.forward(Var.of(x)).value();
-                for (int l = 0; l < 2; l++) {
-                    assertTrue(unit.spikes(l).contentEquals(scaled.spikes(l)), "stage " + l + ", step " + t);
+                Tensor ya = a.forward(Var.of(x)).value();
+                Tensor yb = b.forward(Var.of(x)).value();
+                for (int l = 0; l < a.spikingStages(); l++) {
+                    assertTrue(a.spikes(l).contentEquals(b.spikes(l)), "stage " + l + ", step " + t);
                 }
-                assertTrue(a.contentEquals(b), "output current at step " + t);
-                binarySpikes += unit.spikes(1).sum().itemDouble();
+                assertTrue(ya.contentEquals(yb), "output current at step " + t);
+                fired += a.spikes(1).sum().itemDouble();
             }
         }
-        assertTrue(binarySpikes > 100, "the binary stage fired " + binarySpikes + " spikes: the comparison means something");
+        return fired;
     }
 
     @Test
