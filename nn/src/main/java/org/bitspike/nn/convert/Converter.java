@@ -45,9 +45,11 @@ public final class Converter {
     }
 
     /**
-     * Converts with given scales (one per ReLU of {@code model}, in order); {@code options.percentile()} is unused.
+     * Converts with given scales (one per ReLU of {@code model}, in order, named by the ReLUs' paths as
+     * {@link ThresholdBalancing#measure} names them); {@code options.percentile()} is unused.
      *
-     * @throws IllegalArgumentException for a model that cannot be converted or scales of another count
+     * @throws IllegalArgumentException for a model that cannot be converted, or scales of another count or for other
+     *     ReLUs
      */
     public static SpikingNetwork convert(Layer model, Scales scales, ConversionOptions options) {
         requireOptions(options);
@@ -55,6 +57,12 @@ public final class Converter {
         if (scales == null || scales.lambdas().length != stages.size() - 1) {
             throw new IllegalArgumentException("convert: the model has " + (stages.size() - 1) + " ReLUs but "
                     + (scales == null ? "no scales were" : scales.lambdas().length + " scales are") + " given");
+        }
+        for (int l = 0; l < stages.size() - 1; l++) {
+            if (!stages.get(l).name().equals(scales.stages().get(l))) {
+                throw new IllegalArgumentException("convert: scale " + l + " is for the ReLU '" + scales.stages().get(l)
+                        + "' but the model's ReLU " + l + " is '" + stages.get(l).name() + "' (scales of another model?)");
+            }
         }
         return new SpikingNetwork(stages, scales, options);
     }

@@ -154,9 +154,30 @@ class ConvertErrorsTest {
     }
 
     @Test
+    void aBatchOfAnotherSizeMidPresentationIsRefused() {
+        Tensor x = Tensor.randn(KEY, DType.FLOAT64, 2, 3);
+        Sequential binary = new Sequential(ConvertFixtures.randomLinear(3, 4, 1, KEY), Layers.relu(),
+                new BinaryLinear(4, 4, BinaryOptions.xnor().withInput(Quantizer.identity()), DType.FLOAT64, KEY),
+                Layers.relu(), ConvertFixtures.randomLinear(4, 2, 1, KEY));
+        Scales one = new Scales(List.of("1"), new double[] {1});
+        Scales two = new Scales(List.of("1", "3"), new double[] {1, 1});
+        for (Sequential model : List.of(mlp(), binary)) {
+            SpikingNetwork snn = Converter.convert(model, model == binary ? two : one, DEFAULTS);
+            snn.resetState();
+            snn.forward(x);
+            contains(() -> snn.forward(Tensor.randn(KEY, DType.FLOAT64, 5, 3)), "step 1", "stage 0", "[5, 3]", "[2, 4]",
+                    "reset");
+            snn.resetState();
+            snn.forward(Tensor.randn(KEY, DType.FLOAT64, 5, 3)); // after a reset any batch size is fine
+        }
+    }
+
+    @Test
     void scalesMustMatchTheModel() {
         contains(() -> Converter.convert(mlp(), new Scales(List.of("a", "b"), new double[] {1, 2}), DEFAULTS),
                 "1 ReLUs", "2 scales");
         contains(() -> new Scales(List.of("a"), new double[] {0}), "lambda of stage 0", "positive");
+        contains(() -> Converter.convert(mlp(), new Scales(List.of("3"), new double[] {1}), DEFAULTS), "scale 0",
+                "'3'", "'1'");
     }
 }
