@@ -199,11 +199,11 @@ List<Double> seeds = headline.stream().map(c -> acc(c)).collect(Collectors.toLis
 StringBuilder rates = new StringBuilder();
 for (String c : headline) {
     JsonObject layers = results.get(c).getAsJsonObject("spikes").getAsJsonObject("layers");
-    if (rates.length() == 0) rates.append("| run | test accuracy | ").append(String.join(" | ", layers.keySet())).append(" |\n|---|---|")
-            .append("---|".repeat(layers.size())).append("\n");
+    if (rates.length() == 0) rates.append("| run | test accuracy | ").append(String.join(" | ", layers.keySet())).append(" |\\n|---|---|")
+            .append("---|".repeat(layers.size())).append("\\n");
     rates.append(String.format("| %s | %.2f%% | ", c, 100 * acc(c))).append(layers.keySet().stream()
             .map(l -> String.format("%.1f%%", 100 * layers.getAsJsonObject(l).get("firing_rate_eval").getAsDouble()))
-            .collect(Collectors.joining(" | "))).append(" |\n");
+            .collect(Collectors.joining(" | "))).append(" |\\n");
 }
 if (rates.length() > 0) Display.markdown(rates.toString());
 double meanAcc = seeds.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
