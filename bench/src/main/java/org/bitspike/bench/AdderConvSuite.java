@@ -1,7 +1,6 @@
 package org.bitspike.bench;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,16 +59,7 @@ public final class AdderConvSuite implements Suite {
     record Step(String name, Conv2dGeometry g, boolean adder) implements BenchCase {
         @Override
         public Map<String, Object> fields() {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("batch", g.n());
-            f.put("cin", g.cin());
-            f.put("cout", g.cout());
-            f.put("h", g.h());
-            f.put("w", g.w());
-            f.put("kh", g.kH());
-            f.put("kw", g.kW());
-            f.put("pad", g.padH());
-            f.put("stride", g.strideH());
+            Map<String, Object> f = ConvSuite.geometryFields(g);
             f.put("op", adder ? "adder" : "conv");
             f.put("pass", "forward+backward");
             return f;

@@ -138,20 +138,26 @@ public final class ConvSuite implements Suite {
         }
     }
 
+    /** The JSON fields of a convolution layer's geometry: batch, cin, cout, h, w, kh, kw, pad, stride. */
+    static Map<String, Object> geometryFields(Conv2dGeometry g) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("batch", g.n());
+        f.put("cin", g.cin());
+        f.put("cout", g.cout());
+        f.put("h", g.h());
+        f.put("w", g.w());
+        f.put("kh", g.kH());
+        f.put("kw", g.kW());
+        f.put("pad", g.padH());
+        f.put("stride", g.strideH());
+        return f;
+    }
+
     /** One layer and pass. */
     record ConvCase(String name, Conv2dGeometry g, Pass pass) implements BenchCase {
         @Override
         public Map<String, Object> fields() {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("batch", g.n());
-            f.put("cin", g.cin());
-            f.put("cout", g.cout());
-            f.put("h", g.h());
-            f.put("w", g.w());
-            f.put("kh", g.kH());
-            f.put("kw", g.kW());
-            f.put("pad", g.padH());
-            f.put("stride", g.strideH());
+            Map<String, Object> f = geometryFields(g);
             f.put("pass", pass.label());
             return f;
         }

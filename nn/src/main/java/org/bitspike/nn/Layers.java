@@ -1,5 +1,6 @@
 package org.bitspike.nn;
 
+import java.util.Objects;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.accounting.Countable;
 import org.bitspike.nn.accounting.Forward;
@@ -60,6 +61,15 @@ public final class Layers {
     /** {@link #flatten(int)} from dimension 1, keeping the batch. */
     public static Layer flatten() {
         return flatten(1);
+    }
+
+    /**
+     * {@code layer} (stateless: pooling, flatten, an activation) for use inside another model without adopting it:
+     * the result forwards to it and counts its operations, but is a separate layer, so the borrowing model's mode
+     * switches, conversions, loads and counters never reach {@code layer}'s owner.
+     */
+    public static Layer borrowed(Layer layer) {
+        return new Borrowed(Objects.requireNonNull(layer, "Layers.borrowed: layer is null"));
     }
 
     /** NOTE: an elementwise activation counts one FLOP per element, a lower bound for sigmoid and tanh. */

@@ -7,6 +7,7 @@ import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.Layers;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Sequential;
 import org.bitspike.nn.convert.SourceModel.Stage;
@@ -56,7 +57,7 @@ public final class SpikingNetwork extends Layer {
             double previous = l == 0 ? 1 : scales.lambda(l - 1);
             double lambda = l == last ? 1 : scales.lambda(l);
             Sequential seq = new Sequential();
-            s.before().forEach(b -> seq.add(new Borrowed(b)));
+            s.before().forEach(b -> seq.add(Layers.borrowed(b)));
             Weighted w = s.weighted();
             double[] factor = new double[w.outChannels()];
             boolean unit = w.binary() && l < last && options.binarySynapses() == BinarySynapses.UNIT;
@@ -65,7 +66,7 @@ public final class SpikingNetwork extends Layer {
                 factor[o] = unit ? 1 : (w.binary() ? w.alpha()[o] : 1) * previous / lambda;
             }
             seq.add("synapses", synapses(w, w.scaled(factor)));
-            s.after().forEach(a -> seq.add(new Borrowed(a)));
+            s.after().forEach(a -> seq.add(Layers.borrowed(a)));
             if (l < last) {
                 if (unit) {
                     double[] thresholds = new double[factor.length];

@@ -12,6 +12,7 @@ import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Dropout;
 import org.bitspike.nn.Functional;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.Layers;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Sequential;
 import org.bitspike.nn.accounting.Countable;
@@ -155,7 +156,7 @@ public final class Folding {
             return copy(linear);
         } else if (layer.children().isEmpty() && layer.stateDict().isEmpty()
                 && layer.getClass().getPackage() == Layer.class.getPackage()) {
-            return new Borrowed(layer);
+            return Layers.borrowed(layer);
         }
         throw new IllegalArgumentException("fold: cannot fold " + layer.getClass().getName() + " at '" + path
                 + "': only Sequential containers, residual blocks, Conv2d, Linear, BatchNorm, HoyerSpike, Dropout "
@@ -221,38 +222,6 @@ public final class Folding {
                 throw new IllegalArgumentException("fold " + what + ": channel " + c + " has a non-finite " + name + " "
                         + v[c] + more + "; the folded threshold is exact only for finite batch-norm constants");
             }
-        }
-    }
-
-    /**
-     * A stateless layer of the source (pooling, flatten, an activation), called but not adopted: it is
-     * not registered as a child, so no mode switch, conversion or load of the folded model reaches
-     * the source's object.
-     */
-    private static final class Borrowed extends Layer implements Countable {
-        private final Layer layer;
-
-        Borrowed(Layer layer) {
-            this.layer = layer;
-        }
-
-        @Override
-        protected Var compute(Var input) {
-            return layer.forward(input);
-        }
-
-        /** The borrowed layer's cost: every stateless layer of {@code org.bitspike.nn} declares one. */
-        @Override
-        public OpCounts cost(Forward forward) {
-            if (!(layer instanceof Countable countable)) {
-                throw new IllegalStateException(describe() + ": the borrowed layer declares no operation count");
-            }
-            return countable.cost(forward);
-        }
-
-        @Override
-        protected String describe() {
-            return layer.toString().trim();
         }
     }
 

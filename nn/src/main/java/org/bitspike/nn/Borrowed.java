@@ -1,14 +1,14 @@
-package org.bitspike.nn.convert;
+package org.bitspike.nn;
 
 import org.bitspike.autograd.Var;
-import org.bitspike.nn.Layer;
 import org.bitspike.nn.accounting.Countable;
 import org.bitspike.nn.accounting.Forward;
 import org.bitspike.nn.accounting.OpCounts;
 
 /**
- * A parameter-free layer of the source (average pooling, flatten) called by the converted network without being
- * adopted into its tree, so a counter on one model never observes the other (as {@code Folding}'s wrapper).
+ * A stateless layer of another model (pooling, flatten, an activation), called but not adopted: it is not
+ * registered as a child, so no mode switch, conversion, load or operation counter of the borrowing model
+ * reaches the owner's object. See {@link Layers#borrowed(Layer)}.
  */
 final class Borrowed extends Layer implements Countable {
     private final Layer layer;
@@ -22,6 +22,7 @@ final class Borrowed extends Layer implements Countable {
         return layer.forward(input);
     }
 
+    /** The borrowed layer's cost: every stateless layer of {@code org.bitspike.nn} declares one. */
     @Override
     public OpCounts cost(Forward forward) {
         if (!(layer instanceof Countable countable)) {
@@ -32,6 +33,8 @@ final class Borrowed extends Layer implements Countable {
 
     @Override
     protected String describe() {
-        return SourceModel.firstLine(layer);
+        String s = layer.toString().trim();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 }
