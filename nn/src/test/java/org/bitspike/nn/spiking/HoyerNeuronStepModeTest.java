@@ -1,5 +1,6 @@
 package org.bitspike.nn.spiking;
 
+import static org.bitspike.nn.spiking.StepRuns.bits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,32 +56,12 @@ class HoyerNeuronStepModeTest {
 
     private static Run run(Layer model, StepMode mode, Tensor x, Tensor g) {
         Var input = Var.withGrad(x);
-        Var out;
-        if (mode == StepMode.MULTI) {
-            out = model.forward(input);
-        } else {
-            Var[] steps = new Var[x.size(0)];
-            for (int t = 0; t < steps.length; t++) {
-                steps[t] = model.forward(input.select(0, t));
-            }
-            out = Var.stack(0, steps);
-        }
+        Var out = StepRuns.forward(model, mode, input);
         out.backward(g);
-        Map<String, Tensor> grads = new LinkedHashMap<>();
-        model.namedParameters().forEach((name, p) -> grads.put(name.replace(".layer.", "."),
-                p.grad() == null ? null : p.grad().value()));
+        Map<String, Tensor> grads = StepRuns.grads(model);
         Map<String, Tensor> buffers = new LinkedHashMap<>();
         model.namedBuffers().forEach((name, b) -> buffers.put(name.replace(".layer.", "."), b.contiguous()));
         return new Run(out.value(), input.grad().value(), grads, buffers);
-    }
-
-    private static long[] bits(Tensor t) {
-        double[] v = t.toDoubleArray();
-        long[] b = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Double.doubleToRawLongBits(v[i]);
-        }
-        return b;
     }
 
     @Test

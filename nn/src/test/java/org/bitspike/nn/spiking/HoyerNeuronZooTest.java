@@ -1,5 +1,6 @@
 package org.bitspike.nn.spiking;
 
+import static org.bitspike.nn.spiking.StepRuns.bits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,15 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class HoyerNeuronZooTest {
     private static final int N = 4;
-
-    private static long[] bits(Tensor t) {
-        double[] v = t.toDoubleArray();
-        long[] b = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Double.doubleToRawLongBits(v[i]);
-        }
-        return b;
-    }
 
     /** A multi-step model's parameter or buffer name as the one-step model calls it (null for the leak). */
     private static String oneStepName(String name) {

@@ -1,5 +1,6 @@
 package org.bitspike.nn.spiking;
 
+import static org.bitspike.nn.spiking.StepRuns.bits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -32,15 +33,6 @@ class NeuronGradientTest {
     private static Neuron neuron(Kind kind, NeuronOptions o) {
         Layer layer = NeuronTest.neuron(kind, o.withStepMode(StepMode.MULTI)).to(DType.FLOAT64);
         return (Neuron) layer;
-    }
-
-    private static long[] bits(Tensor t) {
-        double[] v = t.toDoubleArray();
-        long[] b = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Double.doubleToRawLongBits(v[i]);
-        }
-        return b;
     }
 
     /** Spikes and final potential of the unrolled smooth neuron, fresh state each call, w replaced for PLIF. */

@@ -1,5 +1,6 @@
 package org.bitspike.nn.spiking;
 
+import static org.bitspike.nn.spiking.StepRuns.bits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,15 +29,6 @@ class SurrogateTest {
         double[] special = {0, -0.0, 2, -0.5, 0.5, 1, -1, 0.25, -3};
         System.arraycopy(special, 0, v, 0, special.length);
         return Tensor.of(v, 4, 9).to(dtype);
-    }
-
-    private static long[] bits(Tensor t) {
-        double[] v = t.toDoubleArray();
-        long[] b = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Double.doubleToRawLongBits(v[i]);
-        }
-        return b;
     }
 
     /** d(sum(g * f(x)))/dx for the x in {@code x}. */
