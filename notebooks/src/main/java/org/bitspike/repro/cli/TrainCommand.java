@@ -252,10 +252,11 @@ final class TrainCommand implements Callable<Integer> {
      * weights or go to Bop, beside it ({@code --binary-weights}).
      */
     private Optimizer optimizer(Layer net) {
+        // In the model's order: the optimiser's saved state is indexed by position, so an order that changed from one
+        // JVM to the next (an identity set's) would refuse, or worse mismatch, the state on resume.
+        List<Var> binaryOrdered = family.family().binary() ? BinaryLayer.latentWeights(net) : List.of();
         java.util.Set<Var> binary = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        if (family.family().binary()) {
-            binary.addAll(BinaryLayer.latentWeights(net));
-        }
+        binary.addAll(binaryOrdered);
         List<Var> decayed = new ArrayList<>();
         List<Var> plain = new ArrayList<>();
         net.namedParameters().forEach((name, p) -> {
@@ -266,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
         List<ParamGroup> groups = new ArrayList<>(List.of(new ParamGroup(decayed, lr, weightDecay),
                 new ParamGroup(plain, lr, 0)));
         if (!binary.isEmpty() && !family.bop()) {
-            groups.add(new ParamGroup(List.copyOf(binary), lr, 0));
+            groups.add(new ParamGroup(binaryOrdered, lr, 0));
         }
         Optimizer floats = switch (optimizer) {
             case "sgd" -> new Sgd(groups, momentum, 0, momentum > 0);

@@ -18,7 +18,11 @@ class BinaryCliTest {
     private static final Gson GSON = new Gson();
 
     private static Map<?, ?> train(Path run, String... family) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--epochs", "1", "--limit", "300", "--validation",
+        return train(run, 1, family);
+    }
+
+    private static Map<?, ?> train(Path run, int epochs, String... family) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--epochs", "" + epochs, "--limit", "300", "--validation",
                 "100", "--batch-size", "32", "--seed", "4", "--out", run.toString()));
         args.addAll(List.of(family));
         assertEquals(0, CliRuns.quietly(() -> BitspikeCli.run(args.toArray(new String[0]))));
@@ -66,6 +70,24 @@ class BinaryCliTest {
         }
         assertEquals(3, binary);
         assertTrue((Double) ((List<?>) results.get("flip_ratio_by_epoch")).get(0) >= 0);
+    }
+
+    @Test
+    void aResumedRunEndsWithTheSameWeightsAndOptimiserStateAsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        // Bi-Real: float and binary parameter groups in one Adam, whose state is saved by position
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        train(straight, 2, "--family", "bireal", "--optimizer", "adam", "--lr", "1e-3");
+        train(resumed, 1, "--family", "bireal", "--optimizer", "adam", "--lr", "1e-3");
+        train(resumed, 2, "--family", "bireal", "--optimizer", "adam", "--lr", "1e-3");
+        Map<String, Tensor> expected = Safetensors.read(straight.resolve("last.safetensors")).tensors();
+        Map<String, Tensor> actual = Safetensors.read(resumed.resolve("last.safetensors")).tensors();
+        assertEquals(expected.keySet(), actual.keySet());
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue().shape(), actual.get(e.getKey()).shape(), e.getKey());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue().toDoubleArray(),
+                    actual.get(e.getKey()).toDoubleArray(), e.getKey());
+        }
     }
 
     @Test
