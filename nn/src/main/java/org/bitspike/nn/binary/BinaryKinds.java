@@ -13,7 +13,9 @@ import org.bitspike.tensor.RandomKey;
  * The zoo's layers for binary networks (digest section 7), Larq's layout: every convolution but the first and every
  * hidden linear layer binary (weights and activations, the sign applied by the layer's input quantizer), a batch norm
  * after each with no ReLU (a ReLU before a sign would make every input +1), max pooling before the norm, padding with
- * +1 so every multiply stays an XNOR-popcount, the first convolution and the classifier full precision.
+ * +1 so every multiply stays an XNOR-popcount, the first convolution and the classifier full precision. The
+ * binary-weight style ({@link Style#BWN}) keeps real activations: a ReLU after the norm, pooling after the ReLU, 0
+ * padding.
  *
  * @param style which family of binary network
  */
@@ -36,7 +38,13 @@ public record BinaryKinds(Style style) implements LayerKinds {
          * ReActNet (Liu et al. 2020): Bi-Real's blocks with a trained shift before each sign (RSign) and RPReLU after
          * each shortcut addition.
          */
-        REACTNET
+        REACTNET,
+        /**
+         * Binary-weight networks (XNOR-Net's BWN; the source networks of the binary-SNN conversion paper, digest
+         * section 4.2): SteSign latent weights with XNOR-Net's per-channel scale {@code mean|W|}, but full-precision
+         * inputs and ReLU activations (they become spikes after conversion), so padding is the ordinary 0.
+         */
+        BWN
     }
 
     public BinaryKinds {
@@ -47,6 +55,7 @@ public record BinaryKinds(Style style) implements LayerKinds {
     public BinaryOptions options() {
         return switch (style) {
             case XNOR -> BinaryOptions.xnor().withPadValue(BinaryOptions.PadValue.PLUS_ONE);
+            case BWN -> BinaryOptions.xnor().withInput(Quantizer.identity());
             case BIREAL, REACTNET -> BinaryOptions.DEFAULT.withInput(Quantizer.approxSign())
                     .withKernel(Quantizer.magnitudeAwareSign(1, ScaleGradient.DETACHED))
                     .withPadValue(BinaryOptions.PadValue.PLUS_ONE);
@@ -69,10 +78,17 @@ public record BinaryKinds(Style style) implements LayerKinds {
         return FLOAT.norm(channels, spatial);
     }
 
-    /** None for BinaryNet and Bi-Real (the next layer's sign is the non-linearity); RPReLU for ReActNet. */
+    /**
+     * None for BinaryNet and Bi-Real (the next layer's sign is the non-linearity); RPReLU for ReActNet; ReLU for
+     * binary-weight networks, whose activations are real.
+     */
     @Override
     public Layer activation(int channels) {
-        return style == Style.REACTNET ? new RPReLU(channels) : Layers.identity();
+        return switch (style) {
+            case REACTNET -> new RPReLU(channels);
+            case BWN -> Layers.relu();
+            case XNOR, BIREAL -> Layers.identity();
+        };
     }
 
     @Override
@@ -83,11 +99,11 @@ public record BinaryKinds(Style style) implements LayerKinds {
 
     @Override
     public boolean poolBeforeNorm() {
-        return true;
+        return style != Style.BWN; // binary activations are max-pooled before the norm; real ones after the ReLU
     }
 
     @Override
     public boolean shortcuts() {
-        return style != Style.XNOR;
+        return style == Style.BIREAL || style == Style.REACTNET;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.bitspike.nn.Dropout;
 import org.bitspike.nn.Layers;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.Linear;
 import org.bitspike.nn.Pooling;
 import org.bitspike.nn.Sequential;
 import org.bitspike.tensor.RandomKey;
@@ -11,14 +12,26 @@ import org.bitspike.tensor.RandomKey;
 /**
  * The model zoo. Every model is built from {@link LayerKinds}, so the efficient families reuse the
  * architectures. Names for {@link #create}: {@code vgg-small} (28x28 inputs), {@code vgg11},
- * {@code vgg16}, {@code resnet18}, {@code resnet20} (32x32 inputs, the CIFAR variants).
+ * {@code vgg16}, {@code resnet18}, {@code resnet20} (32x32 inputs, the CIFAR variants), and the conversion sources
+ * {@code cnn-avgpool}, {@code cnn-avgpool-after} and {@code mlp-512} (28x28 inputs, {@link #CONVERSION_SOURCES}).
  */
 public final class Models {
     private Models() {
     }
 
     /** The names {@link #create} accepts. */
-    public static final List<String> NAMES = List.of("vgg-small", "vgg11", "vgg16", "resnet18", "resnet20");
+    public static final List<String> NAMES = List.of("vgg-small", "vgg11", "vgg16", "resnet18", "resnet20",
+            "cnn-avgpool", "cnn-avgpool-after", "mlp-512");
+
+    /**
+     * The models built for ANN-to-SNN conversion (digest sections 4.2 and 9.3): ReLU only, no bias, no batch norm,
+     * average pooling, dropout 0.1. They never call {@link LayerKinds#norm}, and their first and last layers are
+     * always full precision; only kinds whose activation is a ReLU make sense for them (float, binary weights).
+     */
+    public static final List<String> CONVERSION_SOURCES = List.of("cnn-avgpool", "cnn-avgpool-after", "mlp-512");
+
+    /** The dropout probability of the conversion sources (the binary-SNN paper's VGG-15). */
+    static final double CONVERSION_DROPOUT = 0.1;
 
     /** Builds the model called {@code name} with float layers. */
     public static Layer create(String name, int inChannels, int classes, RandomKey key) {
@@ -34,6 +47,9 @@ public final class Models {
                     inChannels, classes, kinds, key);
             case "resnet18" -> resnet(64, new int[] {2, 2, 2, 2}, inChannels, classes, kinds, key);
             case "resnet20" -> resnet(16, new int[] {3, 3, 3}, inChannels, classes, kinds, key);
+            case "cnn-avgpool" -> conversionCnn(true, inChannels, classes, kinds, key);
+            case "cnn-avgpool-after" -> conversionCnn(false, inChannels, classes, kinds, key);
+            case "mlp-512" -> conversionMlp(inChannels, classes, kinds, key);
             default -> throw new IllegalArgumentException("Models.create: unknown model '" + name + "'; known: " + NAMES);
         };
     }
@@ -113,6 +129,52 @@ public final class Models {
             s.add(LayerKinds.FLOAT.conv(in, out, 1, 1, 0, key)).add(kinds.norm(out, true));
         }
         return s;
+    }
+
+    /**
+     * The conversion CNN for 28x28 inputs (digest 9.3, the binary-SNN paper's VGG-15 scaled down):
+     * conv16 - conv16 - avgpool - conv32 - conv32 - avgpool - fc256 - fc, 3x3 convolutions, each followed by a ReLU, and
+     * dropout 0.1 after the blocks that do not pool (as VGG-15's) and before each linear layer. With
+     * {@code poolBeforeRelu} a pooled block is conv -> avgpool -> ReLU, so the spiking neurons sit after the pool (the
+     * paper's design-time latency optimisation); otherwise conv -> ReLU -> avgpool.
+     */
+    static Sequential conversionCnn(boolean poolBeforeRelu, int inChannels, int classes, LayerKinds kinds,
+                                    RandomKey key) {
+        int[] widths = {16, 16, 32, 32};
+        Sequential features = new Sequential();
+        int in = inChannels;
+        for (int i = 0; i < widths.length; i++) {
+            RandomKey k = key.fold(i);
+            features.add(i == 0 ? kinds.firstConv(in, widths[i], 3, 1, 1, k) : kinds.conv(in, widths[i], 3, 1, 1, k));
+            boolean pooled = i % 2 == 1;
+            if (pooled && poolBeforeRelu) {
+                features.add(Pooling.avg(2));
+            }
+            features.add(kinds.activation(widths[i]));
+            if (pooled && !poolBeforeRelu) {
+                features.add(Pooling.avg(2));
+            }
+            if (!pooled) {
+                features.add(new Dropout(CONVERSION_DROPOUT, key.fold(1000 + i)));
+            }
+            in = widths[i];
+        }
+        Sequential classifier = new Sequential(Layers.flatten(), new Dropout(CONVERSION_DROPOUT, key.fold(1100)),
+                kinds.linear(in * 7 * 7, 256, key.fold(100)), kinds.activation(256),
+                new Dropout(CONVERSION_DROPOUT, key.fold(1101)), new Linear(256, classes, false, key.fold(101)));
+        return new Sequential().add("features", features).add("classifier", classifier);
+    }
+
+    /**
+     * The conversion MLP for 28x28 inputs (digest 9.3, tier M): 784 - 512 - 512 - classes, ReLU, no bias, dropout
+     * 0.1 after each hidden ReLU; the first and last layers full precision (the first reads the image).
+     */
+    static Sequential conversionMlp(int inChannels, int classes, LayerKinds kinds, RandomKey key) {
+        int pixels = inChannels * 28 * 28;
+        return new Sequential(Layers.flatten(), new Linear(pixels, 512, false, key.fold(0)), kinds.activation(512),
+                new Dropout(CONVERSION_DROPOUT, key.fold(1000)), kinds.linear(512, 512, key.fold(1)),
+                kinds.activation(512), new Dropout(CONVERSION_DROPOUT, key.fold(1001)),
+                new Linear(512, classes, false, key.fold(2)));
     }
 
     private static void addDropout(Sequential block, LayerKinds kinds, RandomKey key) {

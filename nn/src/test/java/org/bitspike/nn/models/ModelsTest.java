@@ -49,8 +49,35 @@ class ModelsTest {
     }
 
     @Test
+    void conversionSourcesAreBiasFreeReluNetworksWithoutNorms() {
+        // convs 144 + 2304 + 4608 + 9216, fc 1568 * 256 + 256 * 10: no bias, no batch norm
+        assertEquals(420_240, Models.create("cnn-avgpool", 1, 10, KEY).parameterCount());
+        assertEquals(420_240, Models.create("cnn-avgpool-after", 1, 10, KEY).parameterCount());
+        assertEquals(784 * 512 + 512 * 512 + 512 * 10, Models.create("mlp-512", 1, 10, KEY).parameterCount());
+        for (String name : Models.CONVERSION_SOURCES) {
+            Layer model = Models.create(name, 1, 10, KEY);
+            model.namedParameters().forEach((p, v) -> assertTrue(p.endsWith("weight"), name + " has " + p));
+            String text = leaves(model);
+            assertTrue(!text.contains("BatchNorm") && !text.contains("MaxPool"), name + ": " + text);
+            Var logits = model.forward(Tensor.randn(KEY.fold(3), 2, 1, 28, 28));
+            assertArrayEquals(new int[] {2, 10}, logits.shape());
+        }
+        // the first pooled block: average pooling before its ReLU, or after it
+        assertTrue(leaves(Models.create("cnn-avgpool", 1, 10, KEY)).contains("Conv2d(16, AvgPool2d(2x2, ReLU, Conv2d(16"),
+                leaves(Models.create("cnn-avgpool", 1, 10, KEY)));
+        assertTrue(leaves(Models.create("cnn-avgpool-after", 1, 10, KEY)).contains("Conv2d(16, ReLU, AvgPool2d(2x2, Conv2d(16"),
+                leaves(Models.create("cnn-avgpool-after", 1, 10, KEY)));
+    }
+
+    /** The leaf layers' names in order, for example {@code Conv2d(1, ReLU, ...}: each description up to its first comma or space. */
+    private static String leaves(Layer model) {
+        return String.join(", ", model.namedLayers().values().stream().filter(l -> !(l instanceof org.bitspike.nn.Sequential))
+                .map(l -> l.toString().split("[ ,\n]", 2)[0]).toList());
+    }
+
+    @Test
     void unknownNamesListTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("vgg19", 3, 10, KEY));
-        assertTrue(e.getMessage().contains("[vgg-small, vgg11, vgg16, resnet18, resnet20]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[vgg-small, vgg11, vgg16, resnet18, resnet20, cnn-avgpool, cnn-avgpool-after, mlp-512]"), e.getMessage());
     }
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The command line: {@code bitspike train ...}, {@code bitspike evaluate ...}, {@code bitspike summary ...}. */
 @Command(name = "bitspike", mixinStandardHelpOptions = true, version = "bitspike 0.1.0",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, ConvertCommand.class},
         description = "Train, evaluate and count the operations of the models of the bitspike zoo.")
 public final class BitspikeCli {
     private BitspikeCli() {

@@ -24,11 +24,11 @@ import picocli.CommandLine.ParseResult;
 final class ModelOptions {
     /** The families the zoo builds. */
     enum Family {
-        FLOAT, HOYER, ADDER, XNOR, BIREAL, REACTNET;
+        FLOAT, HOYER, ADDER, XNOR, BIREAL, REACTNET, BWN;
 
-        /** Whether the family's hidden layers are binary (weights and activations). */
+        /** Whether the family's hidden layers have binary weights (and, but for bwn, binary activations). */
         boolean binary() {
-            return this == XNOR || this == BIREAL || this == REACTNET;
+            return this == XNOR || this == BIREAL || this == REACTNET || this == BWN;
         }
 
         String label() {
@@ -42,14 +42,14 @@ final class ModelOptions {
                 }
             }
             throw new IllegalArgumentException("--family: unknown '" + name + "'; known: float, hoyer, adder, xnor, "
-                    + "bireal, reactnet");
+                    + "bireal, reactnet, bwn");
         }
     }
 
     @Option(names = "--family", description = "float, hoyer (one-time-step SNN / BANN: Hoyer spikes, pool before BN, "
             + "dropout), adder (AdderNet: adder layers, BN after each, full-precision first conv and classifier), or the "
             + "binary networks xnor (BinaryNet/XNOR-Net), bireal (Bi-Real shortcuts) and reactnet (plus RSign, RPReLU) "
-            + "(default: float, or what --activation says)")
+            + "or bwn (binary weights with XNOR-Net's scale, real ReLU activations: the conversion sources) (default: float, or what --activation says)")
     String familyName;
     @Option(names = "--activation", defaultValue = "relu", description = "relu or hoyer: the same as --family float or "
             + "--family hoyer (default: ${DEFAULT-VALUE})")
@@ -155,7 +155,17 @@ final class ModelOptions {
             case XNOR -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.XNOR), key);
             case BIREAL -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.BIREAL), key);
             case REACTNET -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.REACTNET), key);
+            case BWN -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.BWN), key);
         };
+    }
+
+    /** Refuses a zoo model this family cannot build sensibly: the conversion sources have no norm and need a ReLU. */
+    void checkModel(String model) {
+        Family f = family();
+        if (Models.CONVERSION_SOURCES.contains(model) && f != Family.FLOAT && f != Family.BWN) {
+            throw new IllegalArgumentException("--model " + model + " is a conversion source (ReLU, no batch norm): "
+                    + "it takes --family float or bwn, not " + f.label());
+        }
     }
 
     /** The options that only mean something for {@code --family adder}. */
@@ -193,7 +203,7 @@ final class ModelOptions {
         } else {
             for (String name : BINARY_OPTIONS) {
                 if (given.hasMatchedOption(name)) {
-                    throw new IllegalArgumentException(name + " applies to the binary families (xnor, bireal, reactnet) only");
+                    throw new IllegalArgumentException(name + " applies to the binary families (xnor, bireal, reactnet, bwn) only");
                 }
             }
         }
@@ -253,7 +263,7 @@ final class ModelOptions {
             case FLOAT -> model;
             case HOYER -> model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "") + ")";
             case ADDER -> model + " (adder: " + adderRules() + ")";
-            case XNOR, BIREAL, REACTNET -> model + " (" + family().label() + ", " + (bop() ? "Bop" : "latent weights")
+            case XNOR, BIREAL, REACTNET, BWN -> model + " (" + family().label() + ", " + (bop() ? "Bop" : "latent weights")
                     + ")";
         };
     }

@@ -87,6 +87,7 @@ final class SummaryCommand implements Callable<Integer> {
             label = loaded.family().label(loaded.model()) + " from " + checkpoint;
         } else {
             family.validate(spec.commandLine().getParseResult());
+            family.checkModel(model);
             DataChoice data = DataChoice.of(dataset);
             Path dir = dataDir != null ? dataDir : data.defaultDir;
             Dataset train = data.load(dir, Split.TRAIN);

@@ -96,6 +96,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream err = System.err;
         family.validate(spec.commandLine().getParseResult());
+        family.checkModel(model);
         DataChoice data = DataChoice.of(dataset);
         Path dir = dataDir != null ? dataDir : data.defaultDir;
         RandomKey key = RandomKey.of(seed);
