@@ -9,6 +9,8 @@ import org.bitspike.nn.adder.AdderRules;
 import org.bitspike.nn.binary.BinaryKinds;
 import org.bitspike.nn.models.Models;
 import org.bitspike.nn.spiking.HoyerKinds;
+import org.bitspike.nn.spiking.HoyerNeuron;
+import org.bitspike.nn.spiking.MultiStepHoyerKinds;
 import org.bitspike.nn.spiking.HoyerRegularizer;
 import org.bitspike.nn.spiking.HoyerSpike;
 import org.bitspike.tensor.AdderInputGradient;
@@ -134,6 +136,13 @@ final class ModelOptions {
     double window = 2;
     @Option(names = "--dropout", defaultValue = "0.1", description = "hoyer: dropout after each hidden spike (default: ${DEFAULT-VALUE})")
     double dropout = 0.1;
+    @Option(names = "--time-steps", defaultValue = "1", description = "hoyer: time steps T (digest 2.7): above 1, every "
+            + "spike layer becomes a Hoyer neuron with a trained leak (init 1) and soft reset by the running theta, the "
+            + "image is shown at every step and the logits summed over T (default: ${DEFAULT-VALUE}, the one-step SNN)")
+    int timeSteps = 1;
+    @Option(names = "--running-theta", defaultValue = "shared", description = "hoyer with --time-steps > 1: one running "
+            + "threshold for every step (shared) or one per step (per-step, the lava-dl port's) (default: ${DEFAULT-VALUE})")
+    String runningTheta = "shared";
     @Option(names = "--hoyer-lambda", defaultValue = "0", description = "hoyer: coefficient of the Hoyer regulariser (0: off) (default: ${DEFAULT-VALUE})")
     double hoyerLambda;
     @Option(names = "--hoyer-reduction", defaultValue = "mean", description = "hoyer: each layer's H summed (sum, the papers' "
@@ -150,7 +159,9 @@ final class ModelOptions {
     Layer build(String name, int channels, int classes, RandomKey key) {
         return switch (family()) {
             case FLOAT -> Models.create(name, channels, classes, key);
-            case HOYER -> Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key);
+            case HOYER -> timeSteps == 1 ? Models.create(name, channels, classes, HoyerKinds.of(spikeOptions(), dropout), key)
+                    : new MultiStepHoyerKinds(HoyerKinds.of(spikeOptions(), dropout), runningTheta(), timeSteps)
+                            .model(name, channels, classes, key);
             case ADDER -> Models.create(name, channels, classes, new AdderKinds(adderRules()), key);
             case XNOR -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.XNOR), key);
             case BIREAL -> Models.create(name, channels, classes, new BinaryKinds(BinaryKinds.Style.BIREAL), key);
@@ -176,7 +187,8 @@ final class ModelOptions {
 
     /** The options that only mean something for {@code --activation hoyer}. */
     private static final List<String> SPIKING_OPTIONS = List.of("--threshold", "--threshold-scale", "--theta-momentum",
-            "--window", "--dropout", "--hoyer-lambda", "--hoyer-reduction", "--hoyer-detach-clip");
+            "--window", "--dropout", "--hoyer-lambda", "--hoyer-reduction", "--hoyer-detach-clip", "--time-steps",
+            "--running-theta");
 
     /**
      * Checks every option now (before data is loaded), so a bad one fails at once with its name and
@@ -225,6 +237,13 @@ final class ModelOptions {
             return;
         }
         HoyerKinds.of(spikeOptions(), dropout);
+        if (timeSteps < 1) {
+            throw new IllegalArgumentException("--time-steps must be at least 1, got " + timeSteps);
+        }
+        runningTheta();
+        if (timeSteps == 1 && given.hasMatchedOption("--running-theta")) {
+            throw new IllegalArgumentException("--running-theta has no effect without --time-steps > 1");
+        }
         scale();
         if (hoyerLambda == 0) {
             for (String name : List.of("--hoyer-reduction", "--hoyer-detach-clip")) {
@@ -234,6 +253,15 @@ final class ModelOptions {
             }
         }
         regularizer();
+    }
+
+    private HoyerNeuron.RunningTheta runningTheta() {
+        return switch (runningTheta) {
+            case "shared" -> HoyerNeuron.RunningTheta.SHARED;
+            case "per-step" -> HoyerNeuron.RunningTheta.PER_STEP;
+            default -> throw new IllegalArgumentException("--running-theta: unknown '" + runningTheta + "'; known: shared, "
+                    + "per-step");
+        };
     }
 
     private HoyerSpike.Options spikeOptions() {
@@ -261,7 +289,8 @@ final class ModelOptions {
     String label(String model) {
         return switch (family()) {
             case FLOAT -> model;
-            case HOYER -> model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "") + ")";
+            case HOYER -> model + " (hoyer " + threshold + (hoyerLambda > 0 ? ", lambda " + hoyerLambda : "")
+                    + (timeSteps > 1 ? ", T = " + timeSteps + ", " + runningTheta + " running theta" : "") + ")";
             case ADDER -> model + " (adder: " + adderRules() + ")";
             case XNOR, BIREAL, REACTNET, BWN -> model + " (" + family().label() + ", " + (bop() ? "Bop" : "latent weights")
                     + ")";
@@ -294,6 +323,10 @@ final class ModelOptions {
             c.put("hoyer_lambda", hoyerLambda);
             c.put("hoyer_reduction", hoyerReduction);
             c.put("hoyer_detach_clip", hoyerDetachClip);
+            if (timeSteps > 1) { // absent for one step, as in the runs from before time steps
+                c.put("time_steps", timeSteps);
+                c.put("running_theta", runningTheta);
+            }
         }
         return c;
     }
@@ -328,6 +361,10 @@ final class ModelOptions {
             o.hoyerLambda = number(config, "hoyer_lambda");
             o.hoyerReduction = (String) config.get("hoyer_reduction");
             o.hoyerDetachClip = Boolean.TRUE.equals(config.get("hoyer_detach_clip"));
+            if (config.containsKey("time_steps")) {
+                o.timeSteps = (int) number(config, "time_steps");
+                o.runningTheta = (String) config.get("running_theta");
+            }
         }
         return o;
     }

@@ -66,6 +66,38 @@ class HoyerCliTest {
     }
 
     @Test
+    void multiStepHoyerRunTrainsResumesEvaluatesAndCountsEveryStep(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("t2");
+        List<String> args = List.of("train", "--activation", "hoyer", "--time-steps", "2", "--running-theta", "per-step",
+                "--limit", "300", "--validation", "100", "--batch-size", "32", "--seed", "4", "--out", run.toString());
+        List<String> one = new java.util.ArrayList<>(args);
+        one.addAll(List.of("--epochs", "1"));
+        assertEquals(0, quietly(() -> BitspikeCli.run(one.toArray(new String[0]))));
+        List<String> two = new java.util.ArrayList<>(args);
+        two.addAll(List.of("--epochs", "2"));
+        assertEquals(0, quietly(() -> BitspikeCli.run(two.toArray(new String[0]))), "resumes with T = 2 rebuilt");
+        Gson gson = new Gson();
+        Map<?, ?> results = gson.fromJson(Files.readString(run.resolve("results.json")), Map.class);
+        assertEquals(2.0, results.get("time_steps"));
+        assertEquals("per-step", results.get("running_theta"));
+        assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+
+        Path evaluated = dir.resolve("eval.json");
+        assertEquals(0, quietly(() -> BitspikeCli.run("evaluate", "--checkpoint", run.resolve("best.safetensors").toString(),
+                "--json", evaluated.toString())));
+        assertEquals((Double) results.get("test_accuracy"),
+                (Double) gson.fromJson(Files.readString(evaluated), Map.class).get("test_accuracy"), 1e-12,
+                "the checkpoint's config rebuilds the two-step model");
+
+        // every spiking neuron compares once per step: 28x28x32 + 14x14x32 (pooled) + 14x14x64 + 7x7x64 (pooled) + 256
+        Path counted = dir.resolve("summary.json");
+        assertEquals(0, quietly(() -> BitspikeCli.run("summary", "--checkpoint", run.resolve("best.safetensors").toString(),
+                "--images", "4", "--json", counted.toString())));
+        Map<?, ?> ops = (Map<?, ?>) gson.fromJson(Files.readString(counted), Map.class).get("ops_per_image");
+        assertEquals(2.0 * (28 * 28 * 32 + 14 * 14 * 32 + 14 * 14 * 64 + 7 * 7 * 64 + 256), (Double) ops.get("CMP"));
+    }
+
+    @Test
     void badSpikeOptionsNameTheOptionAndValue(@TempDir Path dir) {
         assertFailure(dir, "unknown threshold mode 'median'", "--activation", "hoyer", "--threshold", "median");
         assertFailure(dir, "window (0.0, 0.0]", "--activation", "hoyer", "--window", "0");
@@ -74,6 +106,12 @@ class HoyerCliTest {
         assertFailure(dir, "--hoyer-reduction: unknown 'max'", "--activation", "hoyer", "--hoyer-reduction", "max",
                 "--hoyer-lambda", "1");
         assertFailure(dir, "lambda must be non-negative and finite, got -1.0", "--activation", "hoyer", "--hoyer-lambda", "-1");
+        assertFailure(dir, "--time-steps must be at least 1, got 0", "--activation", "hoyer", "--time-steps", "0");
+        assertFailure(dir, "--running-theta: unknown 'each'; known: shared, per-step", "--activation", "hoyer",
+                "--time-steps", "2", "--running-theta", "each");
+        assertFailure(dir, "--running-theta has no effect without --time-steps > 1", "--activation", "hoyer",
+                "--running-theta", "per-step");
+        assertFailure(dir, "--time-steps applies to --family hoyer (--activation hoyer) only", "--time-steps", "2");
         // review finding 2: options that would have no effect are refused, not ignored
         assertFailure(dir, "--threshold applies to --family hoyer (--activation hoyer) only", "--threshold", "layer");
         assertFailure(dir, "--hoyer-lambda applies to --family hoyer (--activation hoyer) only", "--activation", "relu", "--hoyer-lambda", "0.1");
