@@ -346,4 +346,32 @@ if (!seeds.isEmpty()) verdicts.add(String.format("one-step accuracy, 30 epochs (
 Display.markdown(verdicts.isEmpty() ? "no finished runs yet" : verdicts.stream().map(v -> "- " + v).collect(Collectors.joining("\\n")));
 """)
 
+md("""
+### More than one time step (digest 2.7)
+
+The papers port the Hoyer spike to several time steps: every spike layer keeps a membrane with a trained leak
+(initialised to 1, integrate-and-fire), fires by the Hoyer extremum of the normalised potential, and subtracts the
+running threshold after a spike; the image is shown at every step and the logits are summed. The runs of
+`notebooks/experiments/02-hoyer-steps.sh` train the headline method (channel-wise, lambda 0.03, no dropout) at
+T = 1, 2 and 4, scaled down to 10 epochs on 20,000 training images (so they compare with each other, not with
+the runs above); the operations and energy are counted from real forwards of 256 test images, every step's
+spikes as they arrived.
+""")
+code("""
+Path stepsDir = Path.of("results", "02-hoyer-steps");
+StringBuilder stepsTab = new StringBuilder("| run | T | running theta | test accuracy | comparisons / image | accumulates / image | MACs / image | energy / image |\\n|---|---|---|---|---|---|---|---|\\n");
+for (String c : List.of("t1", "t2", "t4", "t4-per-step")) {
+    Path dir = stepsDir.resolve(c);
+    if (!Files.exists(dir.resolve("summary.json"))) { stepsTab.append("| " + c + " | | | not run yet |||||\\n"); continue; }
+    JsonObject r = new Gson().fromJson(Files.readString(dir.resolve("results.json")), JsonObject.class);
+    JsonObject sum = new Gson().fromJson(Files.readString(dir.resolve("summary.json")), JsonObject.class);
+    JsonObject ops = sum.getAsJsonObject("ops_per_image");
+    stepsTab.append(String.format("| %s | %d | %s | %.2f%% | %.3g | %.3g | %.3g | %.2f uJ |%n", c,
+            r.has("time_steps") ? r.get("time_steps").getAsInt() : 1, r.has("running_theta") ? r.get("running_theta").getAsString() : "-",
+            100 * r.get("test_accuracy").getAsDouble(), ops.get("CMP").getAsDouble(), ops.get("AC").getAsDouble(),
+            ops.get("MAC").getAsDouble(), sum.get("energy_picojoules_per_image").getAsDouble() / 1e6));
+}
+Display.markdown(stepsTab.toString());
+""")
+
 nb.write(sys.argv[1])
