@@ -13,6 +13,11 @@ import org.bitspike.nn.accounting.OpCounts;
 final class Borrowed extends Layer implements Countable {
     private final Layer layer;
 
+    /** The layer this one forwards to. */
+    Layer borrowed() {
+        return layer;
+    }
+
     Borrowed(Layer layer) {
         this.layer = layer;
     }

@@ -13,6 +13,39 @@ public final class Layers {
     private Layers() {
     }
 
+    /**
+     * What a parameter-free layer of this package computes, for code that must recognise layers it rewrites (ANN-to-SNN
+     * conversion, deployment) without relying on their descriptions.
+     */
+    public enum Operation {
+        /** {@link #relu()}. */
+        RELU,
+        /** {@link Pooling#max}. */
+        MAX_POOL,
+        /** {@link Pooling#avg} and {@link Pooling#adaptiveAvg}. */
+        AVERAGE_POOL,
+        /** {@link #flatten}. */
+        FLATTEN,
+        /** {@link #identity()}. */
+        IDENTITY,
+        /** Any other layer: other activations, layers with parameters or state, layers of other packages. */
+        OTHER
+    }
+
+    /**
+     * The {@link Operation} {@code layer} computes (a {@link #borrowed} layer: the one it borrows); {@link Operation#OTHER}
+     * for anything but the layers listed there.
+     */
+    public static Operation operation(Layer layer) {
+        if (layer instanceof Relu) {
+            return Operation.RELU;
+        }
+        if (layer instanceof Borrowed b) {
+            return operation(b.borrowed());
+        }
+        return layer instanceof Stateless s ? s.operation() : Operation.OTHER;
+    }
+
     /** {@code max(x, 0)}; directly after a {@link BatchNorm} in a {@link Sequential}, fused into it. */
     public static Layer relu() {
         return new Relu();
@@ -38,24 +71,24 @@ public final class Layers {
     }
 
     public static Layer leakyRelu(double slope) {
-        return new Stateless("LeakyReLU(" + slope + ")", x -> Functional.leakyRelu(x, slope), Layers::onePerElement);
+        return new Stateless(Operation.OTHER, "LeakyReLU(" + slope + ")", x -> Functional.leakyRelu(x, slope), Layers::onePerElement);
     }
 
     public static Layer sigmoid() {
-        return new Stateless("Sigmoid", Var::sigmoid, Layers::onePerElement);
+        return new Stateless(Operation.OTHER, "Sigmoid", Var::sigmoid, Layers::onePerElement);
     }
 
     public static Layer tanh() {
-        return new Stateless("Tanh", Var::tanh, Layers::onePerElement);
+        return new Stateless(Operation.OTHER, "Tanh", Var::tanh, Layers::onePerElement);
     }
 
     public static Layer identity() {
-        return new Stateless("Identity", x -> x, f -> OpCounts.ZERO);
+        return new Stateless(Operation.IDENTITY, "Identity", x -> x, f -> OpCounts.ZERO);
     }
 
     /** Flattens dimensions {@code startDim..} into one: {@code [N, C, H, W] -> [N, C*H*W]} for 1. */
     public static Layer flatten(int startDim) {
-        return new Stateless("Flatten(" + startDim + ")", x -> x.flatten(startDim, x.dim() - 1), f -> OpCounts.ZERO);
+        return new Stateless(Operation.FLATTEN, "Flatten(" + startDim + ")", x -> x.flatten(startDim, x.dim() - 1), f -> OpCounts.ZERO);
     }
 
     /** {@link #flatten(int)} from dimension 1, keeping the batch. */

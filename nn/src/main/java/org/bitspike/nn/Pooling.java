@@ -15,7 +15,7 @@ public final class Pooling {
 
     /** Max pooling; the gradient goes to each window's first maximum. */
     public static Layer max(PoolOptions options) {
-        return new Stateless("MaxPool2d(" + describe(options) + ")", x -> x.maxPool2d(options),
+        return new Stateless(Layers.Operation.MAX_POOL, "MaxPool2d(" + describe(options) + ")", x -> x.maxPool2d(options),
                 f -> LayerCosts.pooling(f, LayerCosts.Pool.MAX, options));
     }
 
@@ -26,7 +26,7 @@ public final class Pooling {
 
     /** Average pooling; padding counts as zeros when {@code countIncludePad}. */
     public static Layer avg(PoolOptions options, boolean countIncludePad) {
-        return new Stateless("AvgPool2d(" + describe(options) + ")", x -> x.avgPool2d(options, countIncludePad),
+        return new Stateless(Layers.Operation.AVERAGE_POOL, "AvgPool2d(" + describe(options) + ")", x -> x.avgPool2d(options, countIncludePad),
                 f -> LayerCosts.pooling(f, LayerCosts.Pool.AVERAGE, options));
     }
 
@@ -43,7 +43,7 @@ public final class Pooling {
         if (outH <= 0 || outW <= 0) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: output size must be positive, got " + outH + "x" + outW);
         }
-        return new Stateless("AdaptiveAvgPool2d(" + outH + "x" + outW + ")", x -> adaptiveAvg(x, outH, outW),
+        return new Stateless(Layers.Operation.AVERAGE_POOL, "AdaptiveAvgPool2d(" + outH + "x" + outW + ")", x -> adaptiveAvg(x, outH, outW),
                 LayerCosts::adaptiveAverage);
     }
 

@@ -8,14 +8,20 @@ import org.bitspike.nn.accounting.OpCounts;
 
 /** A layer without parameters or state: a named function of its input, and the operations one call costs. */
 final class Stateless extends Layer implements Countable {
+    private final Layers.Operation operation;
     private final String description;
     private final UnaryOperator<Var> function;
     private final Countable cost;
 
-    Stateless(String description, UnaryOperator<Var> function, Countable cost) {
+    Stateless(Layers.Operation operation, String description, UnaryOperator<Var> function, Countable cost) {
+        this.operation = operation;
         this.description = description;
         this.function = function;
         this.cost = cost;
+    }
+
+    Layers.Operation operation() {
+        return operation;
     }
 
     @Override

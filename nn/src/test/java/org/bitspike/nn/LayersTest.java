@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.bitspike.autograd.GradCheck;
 import org.bitspike.autograd.Var;
 import org.bitspike.tensor.Convolution;
@@ -18,6 +19,21 @@ import org.junit.jupiter.api.Test;
 /** Layers against direct computations, and their composites' gradients against finite differences. */
 class LayersTest {
     private static final RandomKey KEY = RandomKey.of(2);
+
+    @Test
+    void parameterFreeLayersSayWhatTheyCompute() {
+        assertEquals(Layers.Operation.RELU, Layers.operation(Layers.relu()));
+        assertEquals(Layers.Operation.MAX_POOL, Layers.operation(Pooling.max(2)));
+        assertEquals(Layers.Operation.AVERAGE_POOL, Layers.operation(Pooling.avg(2)));
+        assertEquals(Layers.Operation.AVERAGE_POOL, Layers.operation(Pooling.adaptiveAvg(1, 1)));
+        assertEquals(Layers.Operation.FLATTEN, Layers.operation(Layers.flatten()));
+        assertEquals(Layers.Operation.IDENTITY, Layers.operation(Layers.identity()));
+        assertEquals(Layers.Operation.RELU, Layers.operation(Layers.borrowed(Layers.relu())), "borrowed: the lender's");
+        for (Layer other : List.of(Layers.sigmoid(), Layers.tanh(), Layers.leakyRelu(0.1), new Sequential(Layers.relu()),
+                new Linear(2, 2, RandomKey.of(1)))) {
+            assertEquals(Layers.Operation.OTHER, Layers.operation(other), other.toString());
+        }
+    }
 
     @Test
     void linearIsXTimesWeightTransposedPlusBias() {

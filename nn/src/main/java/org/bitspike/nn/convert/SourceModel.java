@@ -9,6 +9,7 @@ import org.bitspike.nn.BatchNorm;
 import org.bitspike.nn.Conv2d;
 import org.bitspike.nn.Dropout;
 import org.bitspike.nn.Layer;
+import org.bitspike.nn.Layers;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Sequential;
 import org.bitspike.nn.binary.BinaryConv2d;
@@ -175,11 +176,7 @@ final class SourceModel {
         }
     }
 
-    /**
-     * The kind of a leaf. NOTE: the parameter-free layers of {@code org.bitspike.nn} (ReLU, pooling, flatten) are
-     * package-private classes, so they are told apart by their description (the first line of {@code toString()})
-     * and by coming from that package; a public kind accessor on them would be sturdier.
-     */
+    /** The kind of a leaf: the weighted layers and batch norm by type, the parameter-free ones by their operation. */
     private static Kind kind(Layer layer) {
         if (layer instanceof Conv2d || layer instanceof Linear || layer instanceof BinaryConv2d
                 || layer instanceof BinaryLinear) {
@@ -188,23 +185,14 @@ final class SourceModel {
         if (layer instanceof BatchNorm) {
             return Kind.NORM;
         }
-        if (layer.getClass().getPackage() != Layer.class.getPackage() || !layer.namedParameters().isEmpty()
-                || !layer.namedBuffers().isEmpty()) {
-            return Kind.OTHER;
-        }
-        String d = firstLine(layer);
-        if (d.equals("ReLU")) {
-            return Kind.RELU;
-        } else if (d.startsWith("AvgPool2d(") || d.startsWith("AdaptiveAvgPool2d(")) {
-            return Kind.AVERAGE_POOL;
-        } else if (d.startsWith("Flatten(")) {
-            return Kind.FLATTEN;
-        } else if (d.equals("Identity")) {
-            return Kind.IDENTITY;
-        } else if (d.startsWith("MaxPool2d(")) {
-            return Kind.MAX_POOL;
-        }
-        return Kind.OTHER;
+        return switch (Layers.operation(layer)) {
+            case RELU -> Kind.RELU;
+            case AVERAGE_POOL -> Kind.AVERAGE_POOL;
+            case FLATTEN -> Kind.FLATTEN;
+            case IDENTITY -> Kind.IDENTITY;
+            case MAX_POOL -> Kind.MAX_POOL;
+            case OTHER -> Kind.OTHER;
+        };
     }
 
     private static Weighted weighted(String path, Layer layer) {
