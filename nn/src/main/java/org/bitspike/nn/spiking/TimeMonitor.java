@@ -51,7 +51,7 @@ import org.bitspike.tensor.Tensor;
  * of the model alone are attributed with the next forward of the whole.
  *
  * <p>Scoped to one model and closed by its owner: attaching puts one step observer on each neuron and one forward
- * observer on each layer, {@link #close()} removes them, and the records stay readable. Nothing global; a model
+ * observer on each counted layer and on the model, {@link #close()} removes them, and the records stay readable. Nothing global; a model
  * without a monitor pays nothing (one emptiness check per layer forward and per neuron step). Not thread-safe: read it
  * on the thread that runs the model, or after.
  */
@@ -231,7 +231,9 @@ public final class TimeMonitor implements AutoCloseable {
             if (layer instanceof Countable) {
                 ops.put(layer, new Ops());
             }
-            handles.add(layer.observeForward(tap));
+            if (layer instanceof Countable || layer == model) { // the model's forward ends a forward of the whole
+                handles.add(layer.observeForward(tap));
+            }
         });
     }
 
@@ -328,7 +330,6 @@ public final class TimeMonitor implements AutoCloseable {
      */
     public Map<String, Object> summary() {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        Map<String, List<Object>> lists;
         for (NeuronStats s : neurons()) {
             Map<String, Object> m = out.computeIfAbsent(s.layer(), k -> new LinkedHashMap<>());
             append(m, "firing_rate", s.firingRate());
