@@ -1,9 +1,15 @@
 package org.bitspike.autograd;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.bitspike.tensor.DType;
+import org.bitspike.tensor.Storage;
 import org.bitspike.tensor.Tensor;
 
 /**
@@ -63,6 +69,58 @@ public final class Autograd {
             }
             return grad(directional, List.of(at), GradOptions.DEFAULT.allowingUnused()).get(0).value();
         }
+    }
+
+    /**
+     * What the backward graph behind {@code outputs} holds for its backward right now.
+     *
+     * @param ops the op calls (graph nodes) reachable from the outputs, leaves' accumulators not counted
+     * @param storages the distinct storages their saved inputs, outputs and kept tensors view (a view and the
+     *     tensor it views share one)
+     * @param bytes those storages' sizes: elements times the dtype's {@link DType#byteSize()}, whole storages even
+     *     when only a view of one was saved (the view keeps all of it alive)
+     */
+    public record SavedTensors(int ops, int storages, long bytes) {
+    }
+
+    /**
+     * Measures the tensors the graph behind {@code outputs} keeps alive for its backward ({@link SavedTensors}):
+     * a deterministic count, unlike the heap, of what back-propagation costs in memory. A released graph (after a
+     * backward without {@link GradOptions#retainGraph()}) holds nothing; a constant has no graph. Walks the graph
+     * iteratively and changes nothing.
+     */
+    public static SavedTensors savedTensors(Var... outputs) {
+        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        Map<Storage, Boolean> storages = new IdentityHashMap<>();
+        Deque<Node> todo = new ArrayDeque<>();
+        for (Var out : outputs) {
+            if (out == null) {
+                throw AutogradException.of("savedTensors", "an output is null");
+            }
+            if (out.gradFn() != null && seen.put(out.gradFn(), true) == null) {
+                todo.push(out.gradFn());
+            }
+        }
+        long[] bytes = {0};
+        int ops = 0;
+        while (!todo.isEmpty()) {
+            Node node = todo.pop();
+            if (node.isAccumulator()) {
+                continue;
+            }
+            ops++;
+            node.context.forEachSaved(t -> {
+                if (storages.put(t.storage(), true) == null) {
+                    bytes[0] += (long) t.storage().length() * t.dtype().byteSize();
+                }
+            });
+            for (Node next : node.next) {
+                if (next != null && seen.put(next, true) == null) {
+                    todo.push(next);
+                }
+            }
+        }
+        return new SavedTensors(ops, storages.size(), bytes[0]);
     }
 
     private static List<Var> seeds(String op, List<Var> outputs, List<Var> gradients) {

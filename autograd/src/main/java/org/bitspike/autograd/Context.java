@@ -180,6 +180,26 @@ public final class Context {
         return released;
     }
 
+    /**
+     * Hands every tensor this context holds for the backward to {@code sink}: the saved inputs and output (none
+     * after {@link #release()}) and the kept auxiliary tensors.
+     */
+    void forEachSaved(java.util.function.Consumer<Tensor> sink) {
+        if (savedInputs != null) {
+            for (Var v : savedInputs) {
+                if (v != null) {
+                    sink.accept(v.value());
+                }
+            }
+        }
+        if (output != null) {
+            sink.accept(output.value());
+        }
+        if (kept != null) {
+            kept.forEach(sink);
+        }
+    }
+
     /** Drops every saved tensor, so intermediate buffers can be collected after a backward. */
     void release() {
         released = true;

@@ -211,6 +211,11 @@ public final class Var {
         Autograd.backward(List.of(this), List.of(Var.of(gradient)), options);
     }
 
+    /** The node of the op that produced this value, or null for a leaf (no accumulator is created). */
+    Node gradFn() {
+        return gradFn;
+    }
+
     Node gradNode() {
         if (gradFn != null) {
             return gradFn;

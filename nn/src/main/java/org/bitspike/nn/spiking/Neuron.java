@@ -1,5 +1,8 @@
 package org.bitspike.nn.spiking;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.bitspike.autograd.HookHandle;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.accounting.Countable;
 import org.bitspike.nn.accounting.Forward;
@@ -31,6 +34,8 @@ import org.bitspike.tensor.Tensor;
  */
 public abstract class Neuron extends MembraneLayer implements Countable {
     private final NeuronOptions options;
+    /** Empty unless someone watches the steps ({@link #observeSteps}): then each step pays one list walk. */
+    private final List<NeuronStepObserver> stepObservers = new ArrayList<>(0);
     /** Test hook: fire with the surrogate's smooth function instead of the step (a differentiable stand-in). */
     private boolean smoothStandIn;
 
@@ -89,7 +94,27 @@ public abstract class Neuron extends MembraneLayer implements Countable {
             case ZERO -> h.mul(r.neg().add(1));
             case NONE -> h;
         };
+        if (!stepObservers.isEmpty()) {
+            NeuronStep step = new NeuronStep(this, t, x, h, s, next);
+            for (NeuronStepObserver o : List.copyOf(stepObservers)) {
+                o.stepped(step);
+            }
+        }
         return new Next(s, next);
+    }
+
+    /**
+     * Shows every step of this neuron, in either step mode, to {@code observer} until the returned handle is removed:
+     * its input, charged potential, spikes and new potential ({@link NeuronStep}). How a monitor sees each step of a
+     * multi-step call, which a forward observer sees only as a whole. Nothing global: the caller owns the handle; a
+     * neuron nobody observes pays one emptiness check per step.
+     */
+    public HookHandle observeSteps(NeuronStepObserver observer) {
+        if (observer == null) {
+            throw new IllegalArgumentException(describe() + ": observeSteps: the observer is null");
+        }
+        stepObservers.add(observer);
+        return () -> stepObservers.remove(observer);
     }
 
     private Var fire(Var h) {

@@ -38,7 +38,11 @@
  *   <dt>inspection</dt>
  *   <dd>{@link org.bitspike.nn.spiking.SpikeStatistics} (firing rates, {@code z - theta} histograms,
  *       theta and |v|) and {@link org.bitspike.nn.spiking.PotentialNoise}, both attached to one model
- *       through {@link org.bitspike.nn.spiking.SpikeObserver}s and closed by their owner;</dd>
+ *       through {@link org.bitspike.nn.spiking.SpikeObserver}s and closed by their owner;
+ *       {@link org.bitspike.nn.spiking.TimeMonitor}: per neuron layer and time step, the firing rate and the charged
+ *       potential's statistics (read through {@link org.bitspike.nn.spiking.Neuron#observeSteps}, one
+ *       {@link org.bitspike.nn.spiking.NeuronStep} per step in either step mode), and per layer and step the
+ *       accounting's operations, a multi-step forward split into its steps;</dd>
  *   <dt>deployment</dt>
  *   <dd>{@link org.bitspike.nn.spiking.Folding}: batch norm and Hoyer spike folded into one exact
  *       per-channel comparison of the accumulated input.</dd>
