@@ -155,7 +155,8 @@ public final class BayesBiSnn extends BinaryRule {
         double lr = group.lr();
         Tensor theta = theta(slot);
         Tensor mu = theta.tanh();
-        Tensor s = w.mul(w).neg().add(1 + GUARD).div(mu.mul(mu).neg().add(1 + GUARD).mul(tau));
+        // NOTE: (1 - w^2) + GUARD in this order: 1 + 1e-10 rounds to 1 in FLOAT32, which would leave 0 / 0 = NaN
+        Tensor s = w.mul(w).neg().add(1).add(GUARD).div(mu.mul(mu).neg().add(1).add(GUARD).mul(tau));
         // theta <- (1 - lr rho) theta - lr (s g - rho theta0)
         theta.mul_(1 - lr * rho).addScaled_(s.mul(g), -lr).add_(lr * rho * theta0);
     }

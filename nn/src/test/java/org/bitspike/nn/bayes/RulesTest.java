@@ -199,6 +199,19 @@ class RulesTest {
         assertArrayEquals(new double[] {10, -70}, bayes.theta(p).toDoubleArray(), 1e-9);
     }
 
+    /** In FLOAT32 too: {@code 1 + 1e-10} rounds to 1 there, so the guard must be added after the subtraction. */
+    @Test
+    void guardsHoldInFloat32() {
+        Var p = Var.withGrad(Tensor.of(new float[] {20, -20}, 2));
+        BayesBiSnn bayes = new BayesBiSnn(List.of(p), 1, 1, 0, 0.5);
+        bayes.sampleRelaxed(RandomKey.of(3));
+        p.mul(Var.of(Tensor.of(new float[] {2, 2}, 2))).sum().backward();
+        bayes.step();
+        double[] theta = bayes.theta(p).toDoubleArray();
+        // w and mu round to +-1 in FLOAT32: s = 1e-10 / 1e-10 = 1
+        assertArrayEquals(new double[] {18, -22}, theta, 1e-5);
+    }
+
     @Test
     void stateSavesAndLoadsTheNaturalParameters() {
         Var p = Var.withGrad(Tensor.of(new double[] {0.3, -0.4, 2}, 3));
