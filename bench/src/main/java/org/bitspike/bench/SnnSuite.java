@@ -83,17 +83,12 @@ public final class SnnSuite implements Suite {
 
     /** Which way the network is written. */
     public enum Style {
-        MACHINERY("machinery"),
-        HAND("hand");
+        MACHINERY,
+        HAND;
 
-        private final String label;
-
-        Style(String label) {
-            this.label = label;
-        }
-
+        /** The name in case names and result fields: {@code machinery}, {@code hand}. */
         public String label() {
-            return label;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -195,14 +195,8 @@ final class ConvertCommand implements Callable<Integer> {
     private static Map<String, double[]> thresholdSummary(SpikingNetwork snn) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (int l = 0; l < snn.spikingStages(); l++) {
-            double[] th = snn.thresholds(l);
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (double v : th) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-            out.put(snn.stageName(l), new double[] {lo, hi});
+            java.util.DoubleSummaryStatistics th = java.util.Arrays.stream(snn.thresholds(l)).summaryStatistics();
+            out.put(snn.stageName(l), new double[] {th.getMin(), th.getMax()});
         }
         return out;
     }
@@ -222,16 +216,19 @@ final class ConvertCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The propagation mode named on the command line: {@code delayed} or {@code one-step}. */
     private static Propagation propagation(String name) {
-        return switch (name) {
-            case "delayed" -> Propagation.DELAYED;
-            case "one-step" -> Propagation.ONE_STEP;
-            default -> throw new IllegalArgumentException("--propagation: unknown '" + name + "'; known: delayed, one-step");
-        };
+        for (Propagation p : Propagation.values()) {
+            if (label(p).equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("--propagation: unknown '" + name + "'; known: delayed, one-step");
     }
 
+    /** The command line's (and the JSON's) name of {@code p}: its enum name in lower case, {@code _} as {@code -}. */
     private static String label(Propagation p) {
-        return p == Propagation.DELAYED ? "delayed" : "one-step";
+        return p.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static BinarySynapses synapses(String name) {

@@ -279,13 +279,12 @@ final class TrainCommand implements Callable<Integer> {
         if (binary.isEmpty() || !family.bop()) {
             return floats;
         }
-        List<Var> weights = BinaryLayer.latentWeights(net);
         try (GradMode.Scope scope = GradMode.noGrad()) {
-            for (Var w : weights) { // Bop trains +-1 weights: start from the signs of the initialisation
+            for (Var w : binaryOrdered) { // Bop trains +-1 weights: start from the signs of the initialisation
                 w.value().copy_(Quantizer.sign(w.value()));
             }
         }
-        return CombinedOptimizer.of(floats, Bop.of(weights, family.bopGamma, family.bopThreshold));
+        return CombinedOptimizer.of(floats, Bop.of(binaryOrdered, family.bopGamma, family.bopThreshold));
     }
 
     private String configJson(double[] mean, double[] std) {
