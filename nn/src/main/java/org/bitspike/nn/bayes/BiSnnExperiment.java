@@ -2,7 +2,9 @@ package org.bitspike.nn.bayes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bitspike.nn.optim.Adam;
 import org.bitspike.nn.optim.Optimizer;
 import org.bitspike.nn.spiking.Encoders;
@@ -17,9 +19,9 @@ import org.bitspike.tensor.TensorException;
  * {@link Result} then predicts (MAP, ensemble) on any features, for maps and calibration. The code a CLI command and a
  * notebook call; it holds no state of its own.
  *
- * <p>Randomness, all from {@code RandomKey.of(config.seed())}: {@code fold(0)} the network, {@code fold(1)} the
- * epochs (shuffling, encoding, relaxed samples), {@code fold(2)} the evaluation inputs' spikes (the same every epoch
- * and for every predictor, so they are compared on the same spikes), {@code fold(3)} the ensembles.
+ * <p>Randomness, all from {@code RandomKey.of(config.seed())}: {@code fold(0)} the network, {@code fold(1).fold(e)}
+ * epoch {@code e} (shuffling, encoding, relaxed samples), {@code fold(2)} the evaluation inputs' spikes (the same every
+ * epoch and for every predictor, so they are compared on the same spikes), {@code fold(3)} the ensembles.
  */
 public final class BiSnnExperiment {
     /** Rows per forward when predicting (memory bound: the traces are {@code [rows, width]} per layer). */
@@ -41,6 +43,42 @@ public final class BiSnnExperiment {
         /** The rule's optimiser as a binary rule, or null for the float rule. */
         public BinaryRule binaryRule() {
             return optimizer instanceof BinaryRule b ? b : null;
+        }
+
+        /**
+         * Everything training changes: {@code network.*} (the layers' parameters and buffers) and {@code optimizer.*}
+         * (for the binary rules theta, the latent or natural parameters; Adam's moments for the float rule); copies.
+         */
+        public Map<String, Tensor> state() {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            network.stateDict().forEach((k, v) -> out.put("network." + k, v));
+            optimizer.stateDict().forEach((k, v) -> out.put("optimizer." + k, v));
+            return out;
+        }
+
+        /**
+         * Restores {@link #state()} output into this run's network and optimiser, strictly: an entry of neither, or a
+         * missing or misshapen one, is refused naming the key (nothing is half-restored by the network's check).
+         */
+        public void restore(Map<String, Tensor> state) {
+            Map<String, Tensor> net = new LinkedHashMap<>();
+            Map<String, Tensor> opt = new LinkedHashMap<>();
+            List<String> foreign = new ArrayList<>();
+            state.forEach((k, v) -> {
+                if (k.startsWith("network.")) {
+                    net.put(k.substring("network.".length()), v);
+                } else if (k.startsWith("optimizer.")) {
+                    opt.put(k.substring("optimizer.".length()), v);
+                } else {
+                    foreign.add(k);
+                }
+            });
+            if (!foreign.isEmpty()) {
+                throw new IllegalArgumentException("BiSnnExperiment.restore: entries that are neither network.* nor "
+                        + "optimizer.*: " + foreign);
+            }
+            network.load(net);
+            optimizer.load(opt);
         }
 
         /** MAP probabilities {@code [N, K]} of {@code features [N, F]} (the float rule: its weights). */
@@ -140,38 +178,62 @@ public final class BiSnnExperiment {
      */
     public static Result train(BiSnnConfig config, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
             Tensor testLabels) {
-        checkFeatures("train", trainFeatures, config);
-        checkLabels("train", trainFeatures, trainLabels, config);
-        checkFeatures("train (test set)", testFeatures, config);
-        checkLabels("train (test set)", testFeatures, testLabels, config);
-        if (testFeatures.size(1) != trainFeatures.size(1)) {
-            throw TensorException.of("BiSnnExperiment.train", "training features %s and test features %s differ in width",
-                    Arrays.toString(trainFeatures.shape()), Arrays.toString(testFeatures.shape()));
-        }
+        checkData("train", config, trainFeatures, trainLabels, testFeatures, testLabels);
         Result result = build(config, trainFeatures.size(1));
-        OnlineTrainer trainer = new OnlineTrainer(result.network(), result.optimizer(), config.burnIn());
-        RandomKey epochsKey = RandomKey.of(config.seed()).fold(1);
-        int n = trainFeatures.size(0);
+        List<Epoch> epochs = new ArrayList<>();
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            RandomKey key = epochsKey.fold(epoch);
-            int[] order = key.fold(0).permutation(n);
-            double loss = 0;
-            int batches = 0;
-            for (int start = 0; start < n; start += config.batch(), batches++) {
-                int rows = Math.min(config.batch(), n - start);
-                long[] idx = new long[rows];
-                for (int i = 0; i < rows; i++) {
-                    idx[i] = order[start + i];
-                }
-                Tensor index = Tensor.of(idx, rows);
-                RandomKey batchKey = key.fold(1).fold(batches);
-                Tensor seq = encode(config, trainFeatures.indexSelect(0, index), batchKey.fold(0));
-                loss += trainer.train(seq, trainLabels.indexSelect(0, index), batchKey.fold(1));
-            }
-            Scores test = Scores.of(result.predictMap(testFeatures), testLabels);
-            result.epochs().add(new Epoch(epoch + 1, loss / batches, test));
+            epochs.add(trainEpoch(result, epoch, trainFeatures, trainLabels, testFeatures, testLabels));
         }
-        return new Result(config, result.network(), result.optimizer(), List.copyOf(result.epochs()));
+        return new Result(config, result.network(), result.optimizer(), List.copyOf(epochs));
+    }
+
+    /**
+     * Trains epoch {@code epoch} (0-based) of {@code run} in place and scores its MAP network on the test set. The
+     * epoch's randomness depends on the seed and {@code epoch} only, so a run restored ({@link Result#restore}) after
+     * epoch {@code e} and continued with epoch {@code e + 1} ends exactly as one that was never interrupted.
+     */
+    public static Epoch trainEpoch(Result run, int epoch, Tensor trainFeatures, Tensor trainLabels,
+            Tensor testFeatures, Tensor testLabels) {
+        BiSnnConfig config = run.config();
+        checkData("trainEpoch", config, trainFeatures, trainLabels, testFeatures, testLabels);
+        if (epoch < 0) {
+            throw new IllegalArgumentException("BiSnnExperiment.trainEpoch: the epoch index must be >= 0, got " + epoch);
+        }
+        if (run.network().inputs() != inputs(config, trainFeatures.size(1))) {
+            throw TensorException.of("BiSnnExperiment.trainEpoch", "the network reads %d inputs, the features %s "
+                    + "encode to %d", run.network().inputs(), Arrays.toString(trainFeatures.shape()),
+                    inputs(config, trainFeatures.size(1)));
+        }
+        OnlineTrainer trainer = new OnlineTrainer(run.network(), run.optimizer(), config.burnIn());
+        RandomKey key = RandomKey.of(config.seed()).fold(1).fold(epoch);
+        int n = trainFeatures.size(0);
+        int[] order = key.fold(0).permutation(n);
+        double loss = 0;
+        int batches = 0;
+        for (int start = 0; start < n; start += config.batch(), batches++) {
+            int rows = Math.min(config.batch(), n - start);
+            long[] idx = new long[rows];
+            for (int i = 0; i < rows; i++) {
+                idx[i] = order[start + i];
+            }
+            Tensor index = Tensor.of(idx, rows);
+            RandomKey batchKey = key.fold(1).fold(batches);
+            Tensor seq = encode(config, trainFeatures.indexSelect(0, index), batchKey.fold(0));
+            loss += trainer.train(seq, trainLabels.indexSelect(0, index), batchKey.fold(1));
+        }
+        return new Epoch(epoch + 1, loss / batches, Scores.of(run.predictMap(testFeatures), testLabels));
+    }
+
+    private static void checkData(String op, BiSnnConfig config, Tensor trainFeatures, Tensor trainLabels,
+            Tensor testFeatures, Tensor testLabels) {
+        checkFeatures(op, trainFeatures, config);
+        checkLabels(op, trainFeatures, trainLabels, config);
+        checkFeatures(op + " (test set)", testFeatures, config);
+        checkLabels(op + " (test set)", testFeatures, testLabels, config);
+        if (testFeatures.size(1) != trainFeatures.size(1)) {
+            throw TensorException.of("BiSnnExperiment." + op, "training features %s and test features %s differ in "
+                    + "width", Arrays.toString(trainFeatures.shape()), Arrays.toString(testFeatures.shape()));
+        }
     }
 
     private static void checkFeatures(String op, Tensor features, BiSnnConfig config) {

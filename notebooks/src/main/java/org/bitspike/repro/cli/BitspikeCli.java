@@ -3,9 +3,10 @@ package org.bitspike.repro.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code bitspike train ...}, {@code bitspike evaluate ...}, {@code bitspike summary ...}. */
+/** The command line: {@code bitspike train|evaluate|summary|convert|bisnn ...}. */
 @Command(name = "bitspike", mixinStandardHelpOptions = true, version = "bitspike 0.1.0",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, ConvertCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, ConvertCommand.class,
+                BiSnnCommand.class},
         description = "Train, evaluate and count the operations of the models of the bitspike zoo.")
 public final class BitspikeCli {
     private BitspikeCli() {
