@@ -375,6 +375,14 @@ v.append(String.format("| at comparable accuracy (the paper: Bayes equal or bett
         stAcc.isEmpty() || ensAcc.isEmpty() ? "not run yet" : accDiff >= -1 ? "held (within 1 point or better)" : "did not hold"));
 v.append(String.format("| the ensemble is uncertain away from the data (two-moons maps) | mean member std near vs far from the training points | %.4f vs %.4f | %s |%n",
         nearStd, farStd, Double.isNaN(farStd) ? "not run yet" : farStd > 2 * nearStd ? "held" : farStd > nearStd ? "weakly (less than twice)" : "did not hold"));
+JsonObject mb = res.get("moons-bayes"), ms = res.get("moons-st");
+if (mb != null && ms != null) {
+    double e = num(mb, "ensemble", "ece15"), st = num(ms, "map", "ece15");
+    v.append(String.format("| ... on two-moons (one seed) | ECE15, Bayes ensemble vs ST | %.4f vs %.4f | %s |%n", e, st, e < st ? "held (one seed: no spread to compare with)" : "did not hold"));
+    v.append(String.format("| the MAP network stands for the posterior (used when one network must be deployed) | two-moons accuracy, Bayes MAP vs ensemble | %.1f%% vs %.1f%% | %s |%n",
+            100 * num(mb, "map", "accuracy"), 100 * num(mb, "ensemble", "accuracy"),
+            num(mb, "ensemble", "accuracy") - num(mb, "map", "accuracy") > 0.02 ? "did not hold: the MAP network is clearly worse than sampling" : "held"));
+}
 Display.markdown(v.toString());
 """)
 
