@@ -379,7 +379,7 @@ JsonObject mb = res.get("moons-bayes"), ms = res.get("moons-st");
 if (mb != null && ms != null) {
     double e = num(mb, "ensemble", "ece15"), st = num(ms, "map", "ece15");
     v.append(String.format("| ... on two-moons (one seed) | ECE15, Bayes ensemble vs ST | %.4f vs %.4f | %s |%n", e, st, e < st ? "held (one seed: no spread to compare with)" : "did not hold"));
-    v.append(String.format("| the MAP network stands for the posterior (used when one network must be deployed) | two-moons accuracy, Bayes MAP vs ensemble | %.1f%% vs %.1f%% | %s |%n",
+    v.append(String.format("| (our check) the single MAP network sign(theta) predicts as well as the ensemble | two-moons accuracy, Bayes MAP vs ensemble | %.1f%% vs %.1f%% | %s |%n",
             100 * num(mb, "map", "accuracy"), 100 * num(mb, "ensemble", "accuracy"),
             num(mb, "ensemble", "accuracy") - num(mb, "map", "accuracy") > 0.02 ? "did not hold: the MAP network is clearly worse than sampling" : "held"));
 }
