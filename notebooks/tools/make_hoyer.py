@@ -359,19 +359,71 @@ spikes as they arrived.
 """)
 code("""
 Path stepsDir = Path.of("results", "02-hoyer-steps");
-StringBuilder stepsTab = new StringBuilder("| run | T | running theta | test accuracy | comparisons / image | accumulates / image | MACs / image | energy / image |\\n|---|---|---|---|---|---|---|---|\\n");
+StringBuilder stepsTab = new StringBuilder("| run | T | running theta | train accuracy (last epoch, train mode) | test accuracy | comparisons / image | accumulates / image | MACs / image | energy / image |\\n|---|---|---|---|---|---|---|---|---|\\n");
 for (String c : List.of("t1", "t2", "t4", "t4-per-step")) {
     Path dir = stepsDir.resolve(c);
-    if (!Files.exists(dir.resolve("summary.json"))) { stepsTab.append("| " + c + " | | | not run yet |||||\\n"); continue; }
+    if (!Files.exists(dir.resolve("summary.json"))) { stepsTab.append("| " + c + " | | | | not run yet |||||\\n"); continue; }
     JsonObject r = new Gson().fromJson(Files.readString(dir.resolve("results.json")), JsonObject.class);
     JsonObject sum = new Gson().fromJson(Files.readString(dir.resolve("summary.json")), JsonObject.class);
     JsonObject ops = sum.getAsJsonObject("ops_per_image");
-    stepsTab.append(String.format("| %s | %d | %s | %.2f%% | %.3g | %.3g | %.3g | %.2f uJ |%n", c,
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+    double trainAcc = new Gson().fromJson(lines.get(lines.size() - 1), JsonObject.class).get("train_accuracy").getAsDouble();
+    stepsTab.append(String.format("| %s | %d | %s | %.2f%% | %.2f%% | %.3g | %.3g | %.3g | %.2f uJ |%n", c,
             r.has("time_steps") ? r.get("time_steps").getAsInt() : 1, r.has("running_theta") ? r.get("running_theta").getAsString() : "-",
-            100 * r.get("test_accuracy").getAsDouble(), ops.get("CMP").getAsDouble(), ops.get("AC").getAsDouble(),
+            100 * trainAcc, 100 * r.get("test_accuracy").getAsDouble(), ops.get("CMP").getAsDouble(), ops.get("AC").getAsDouble(),
             ops.get("MAC").getAsDouble(), sum.get("energy_picojoules_per_image").getAsDouble() / 1e6));
 }
 Display.markdown(stepsTab.toString());
+""")
+md("""
+Do more time steps buy accuracy, and at what energy? Each T against T = 1 under the same budget (one seed: a
+difference under half a point is within what a seed changes on this test set):
+""")
+code("""
+double meanRate(List<String> metricLines, String field) { // over the spike layers, last epoch
+    JsonObject spikes = new Gson().fromJson(metricLines.get(metricLines.size() - 1), JsonObject.class).getAsJsonObject("spikes");
+    return spikes.entrySet().stream().mapToDouble(e -> e.getValue().getAsJsonObject().get(field).getAsDouble()).average().orElse(Double.NaN);
+}
+Map<String, double[]> stepRuns = new LinkedHashMap<>(); // test accuracy, energy in uJ, last epoch's train accuracy, firing rates train/eval
+for (String c : List.of("t1", "t2", "t4", "t4-per-step")) {
+    Path dir = stepsDir.resolve(c);
+    if (!Files.exists(dir.resolve("summary.json"))) continue;
+    JsonObject r = new Gson().fromJson(Files.readString(dir.resolve("results.json")), JsonObject.class);
+    JsonObject sum = new Gson().fromJson(Files.readString(dir.resolve("summary.json")), JsonObject.class);
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+    double trainAcc = new Gson().fromJson(lines.get(lines.size() - 1), JsonObject.class).get("train_accuracy").getAsDouble();
+    stepRuns.put(c, new double[] {r.get("test_accuracy").getAsDouble(), sum.get("energy_picojoules_per_image").getAsDouble() / 1e6, trainAcc,
+            meanRate(lines, "firing_rate_train"), meanRate(lines, "firing_rate_eval")});
+}
+List<String> stepVerdicts = new ArrayList<>();
+double[] one = stepRuns.get("t1");
+for (var e : stepRuns.entrySet()) {
+    if (one == null || e.getKey().equals("t1")) continue;
+    double d = 100 * (e.getValue()[0] - one[0]);
+    stepVerdicts.add(String.format("%s: %+.2f points of accuracy for %.1fx the energy of T = 1 (%s)", e.getKey(), d, e.getValue()[1] / one[1],
+            d >= 0.5 ? "more steps helped" : d <= -0.5 ? "more steps hurt under this budget" : "no clear difference"));
+}
+for (var e : stepRuns.entrySet()) {
+    stepVerdicts.add(String.format("%s: train accuracy in train mode (last epoch) %.2f%%, test accuracy in eval mode %.2f%%: a gap of %.2f points; "
+            + "mean firing rate of the spike layers %.4f in train mode, %.4f in eval mode", e.getKey(), 100 * e.getValue()[2], 100 * e.getValue()[0],
+            100 * (e.getValue()[2] - e.getValue()[0]), e.getValue()[3], e.getValue()[4]));
+}
+double[] shared = stepRuns.get("t4"), perStep = stepRuns.get("t4-per-step");
+if (shared != null && perStep != null) {
+    double closed = 100 * (perStep[0] - shared[0]);
+    stepVerdicts.add(String.format("T = 4, one running theta per step instead of one shared: %+.2f points of test accuracy (%s)", closed,
+            closed >= 0.5 ? "per-step running thresholds helped" : closed <= -0.5 ? "per-step running thresholds hurt" : "no clear difference"));
+}
+Display.markdown(stepVerdicts.isEmpty() ? "not run yet" : stepVerdicts.stream().map(v -> "- " + v).collect(Collectors.joining("\\n")));
+""")
+md("""
+Where the train-test gap grows with T, a likely cause is the eval-mode threshold. In training mode each step's
+threshold is the Hoyer extremum of that step's batch; in eval mode it is the running average of those extrema.
+With one running buffer shared by the steps, the average mixes steps whose membranes differ (later steps carry the
+potential left after the soft reset), so the eval threshold fits no step exactly; the per-step option keeps one
+buffer per step, and its run (`t4-per-step`) tests that explanation. The firing rates in the lines above, from
+each run's last epoch in `metrics.jsonl`, look at it from the other side: a threshold that fits eval mode leaves the
+spike layers firing about as often as in training.
 """)
 
 nb.write(sys.argv[1])
