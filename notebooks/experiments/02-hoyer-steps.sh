@@ -16,8 +16,8 @@ cd "$(dirname "$0")/../.."
 BASE="--epochs 10 --limit 20000 --dropout 0 --activation hoyer --threshold cw --hoyer-lambda 0.03 --seed 1"
 declare -A ARGS=(
   [t1]="$BASE"
-  [t2]="$BASE --time-steps 2"
-  [t4]="$BASE --time-steps 4"
+  [t2]="$BASE --time-steps 2 --running-theta shared"
+  [t4]="$BASE --time-steps 4 --running-theta shared"
   [t4-per-step]="$BASE --time-steps 4 --running-theta per-step"
 )
 ORDER=(t1 t2 t4 t4-per-step)

@@ -68,7 +68,7 @@ class HoyerCliTest {
     @Test
     void multiStepHoyerRunTrainsResumesEvaluatesAndCountsEveryStep(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("t2");
-        List<String> args = List.of("train", "--activation", "hoyer", "--time-steps", "2", "--running-theta", "per-step",
+        List<String> args = List.of("train", "--activation", "hoyer", "--time-steps", "2", // per-step running theta by default
                 "--limit", "300", "--validation", "100", "--batch-size", "32", "--seed", "4", "--out", run.toString());
         List<String> one = new java.util.ArrayList<>(args);
         one.addAll(List.of("--epochs", "1"));
