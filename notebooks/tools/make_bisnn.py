@@ -133,12 +133,7 @@ for (var e : live.entrySet()) {
 }
 Prediction.Ensemble liveEnsemble = live.get(Rule.BAYES).predictEnsemble(gridPoints, 10);
 double[] liveMean = column1(liveEnsemble.mean());
-double[] liveStd = new double[liveMean.length];
-for (Tensor m : liveEnsemble.members()) {
-    double[] p = column1(m);
-    for (int i = 0; i < p.length; i++) liveStd[i] += (p[i] - liveMean[i]) * (p[i] - liveMean[i]) / liveEnsemble.size();
-}
-for (int i = 0; i < liveStd.length; i++) liveStd[i] = Math.sqrt(liveStd[i]);
+double[] liveStd = column1(liveEnsemble.std());
 livePanels.add(panel("Bayes ensemble (S = 10): mean", liveMean, side, p -> diverging(p), trainPts, trainLab));
 livePanels.add(panel("Bayes ensemble: std", liveStd, side, s -> uncertainty(s), trainPts, trainLab));
 row(livePanels)

@@ -182,7 +182,7 @@ public final class BiSnnExperiment {
         Result result = build(config, trainFeatures.size(1));
         List<Epoch> epochs = new ArrayList<>();
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            epochs.add(trainEpoch(result, epoch, trainFeatures, trainLabels, testFeatures, testLabels));
+            epochs.add(runEpoch(result, epoch, trainFeatures, trainLabels, testFeatures, testLabels));
         }
         return new Result(config, result.network(), result.optimizer(), List.copyOf(epochs));
     }
@@ -204,6 +204,13 @@ public final class BiSnnExperiment {
                     + "encode to %d", run.network().inputs(), Arrays.toString(trainFeatures.shape()),
                     inputs(config, trainFeatures.size(1)));
         }
+        return runEpoch(run, epoch, trainFeatures, trainLabels, testFeatures, testLabels);
+    }
+
+    /** {@link #trainEpoch} on data already checked (once per run, not once per epoch). */
+    private static Epoch runEpoch(Result run, int epoch, Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures,
+            Tensor testLabels) {
+        BiSnnConfig config = run.config();
         OnlineTrainer trainer = new OnlineTrainer(run.network(), run.optimizer(), config.burnIn());
         RandomKey key = RandomKey.of(config.seed()).fold(1).fold(epoch);
         int n = trainFeatures.size(0);

@@ -122,6 +122,20 @@ public final class Prediction {
             return mean(members.size());
         }
 
+        /**
+         * The members' standard deviation {@code [N, K]} around their mean (over the members, dividing by their
+         * count): how much they disagree, the ensemble's uncertainty map.
+         */
+        public Tensor std() {
+            Tensor mean = mean();
+            Tensor sum = null;
+            for (Tensor m : members) {
+                Tensor d = m.sub(mean);
+                sum = sum == null ? d.mul(d) : sum.add_(d.mul(d));
+            }
+            return sum.div(members.size()).sqrt();
+        }
+
         /** Scores of the first {@code s} members' mean for each {@code s} of {@code sizes} (accuracy/ECE vs S). */
         public List<Scores> bySize(Tensor labels, int... sizes) {
             List<Scores> out = new ArrayList<>(sizes.length);

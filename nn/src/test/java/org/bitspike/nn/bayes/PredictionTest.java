@@ -83,6 +83,15 @@ class PredictionTest {
         assertEquals(2, e.bySize(Tensor.of(new long[] {0, 1, 2, 0, 1}, 5), 1, 4).size());
     }
 
+    @Test
+    void ensembleStdIsTheMembersSpreadAroundTheirMean() {
+        Prediction.Ensemble e = new Prediction.Ensemble(List.of(Tensor.of(new double[] {0.2, 0.8, 0.5, 0.5}, 2, 2),
+                Tensor.of(new double[] {0.6, 0.4, 0.5, 0.5}, 2, 2)));
+        assertArrayEquals(new double[] {0.2, 0.2, 0, 0}, e.std().toDoubleArray(), 1e-15);
+        Prediction.Ensemble one = new Prediction.Ensemble(List.of(Tensor.of(new double[] {0.3, 0.7}, 1, 2)));
+        assertArrayEquals(new double[] {0, 0}, one.std().toDoubleArray(), 0, "one member does not disagree with itself");
+    }
+
     /** A posterior at +-10 is deterministic to e^-20: every member is the MAP network. */
     @Test
     void aSaturatedPosteriorsEnsembleIsItsMap() {

@@ -358,19 +358,8 @@ final class BiSnnCommand implements Callable<Integer> {
         m.put("map_probability", column(run.predictMap(points), 1));
         if (run.config().rule() == Rule.BAYES) {
             Prediction.Ensemble e = run.predictEnsemble(points, run.config().samples());
-            double[] mean = column(e.mean(), 1);
-            double[] std = new double[mean.length];
-            for (Tensor member : e.members()) {
-                double[] p = column(member, 1);
-                for (int i = 0; i < p.length; i++) {
-                    std[i] += (p[i] - mean[i]) * (p[i] - mean[i]);
-                }
-            }
-            for (int i = 0; i < std.length; i++) {
-                std[i] = Math.sqrt(std[i] / e.size());
-            }
-            m.put("ensemble_probability", mean);
-            m.put("ensemble_std", std);
+            m.put("ensemble_probability", column(e.mean(), 1));
+            m.put("ensemble_std", column(e.std(), 1));
         }
         m.put("train_points", data.trainX().toDoubleArray());
         m.put("train_labels", data.trainY().toLongArray());
