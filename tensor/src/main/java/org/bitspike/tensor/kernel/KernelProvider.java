@@ -48,6 +48,9 @@ public abstract class KernelProvider {
     /** Adder (negative-L1) convolution, forward and both backward passes. */
     public abstract AdderKernels adder();
 
+    /** Fused inference kernels on packed activations: XNOR and spike-event convolution, packing, pooling. */
+    public abstract PackedKernels packed();
+
     /** The provider of this process, chosen once. */
     public static KernelProvider get() {
         return Holder.INSTANCE;

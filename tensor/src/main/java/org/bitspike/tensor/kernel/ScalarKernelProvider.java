@@ -51,4 +51,9 @@ final class ScalarKernelProvider extends KernelProvider {
     public AdderKernels adder() {
         return ScalarAdderKernels.INSTANCE;
     }
+
+    @Override
+    public PackedKernels packed() {
+        return ScalarPackedKernels.INSTANCE;
+    }
 }

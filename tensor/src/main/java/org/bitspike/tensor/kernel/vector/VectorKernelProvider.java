@@ -9,6 +9,7 @@ import org.bitspike.tensor.kernel.ElementwiseKernels;
 import org.bitspike.tensor.kernel.Gemm;
 import org.bitspike.tensor.kernel.GemmConvKernels;
 import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.PackedKernels;
 import org.bitspike.tensor.kernel.ReductionKernels;
 import org.bitspike.tensor.kernel.SpikeKernels;
 
@@ -23,6 +24,7 @@ public final class VectorKernelProvider extends KernelProvider {
     private final BatchNormKernels batchNorm = new VectorBatchNorm();
     private final SpikeKernels spikes = new VectorSpiking();
     private final AdderKernels adder = new VectorAdderKernels();
+    private final PackedKernels packed = new VectorPackedKernels();
 
     /**
      * @throws UnsupportedOperationException if the preferred vector width is under 256 bits, where
@@ -88,5 +90,10 @@ public final class VectorKernelProvider extends KernelProvider {
     @Override
     public AdderKernels adder() {
         return adder;
+    }
+
+    @Override
+    public PackedKernels packed() {
+        return packed;
     }
 }

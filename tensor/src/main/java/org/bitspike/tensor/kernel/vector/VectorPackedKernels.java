@@ -1,0 +1,37 @@
+package org.bitspike.tensor.kernel.vector;
+
+import org.bitspike.tensor.kernel.Conv2dGeometry;
+import org.bitspike.tensor.kernel.KernelProvider;
+import org.bitspike.tensor.kernel.PackedEpilogue;
+import org.bitspike.tensor.kernel.PackedKernels;
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Pool2dGeometry;
+
+/** The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. */
+final class VectorPackedKernels implements PackedKernels {
+    private final PackedKernels scalar = KernelProvider.scalar().packed();
+
+    @Override
+    public void xnorConv2d(Conv2dGeometry g, int padValue, long[] x, int xOff, long[] w, int wOff,
+                           PackedEpilogue epilogue, Parallel parallel) {
+        scalar.xnorConv2d(g, padValue, x, xOff, w, wOff, epilogue, parallel);
+    }
+
+    @Override
+    public void spikeConv2d(Conv2dGeometry g, long[] x, int xOff, float[] w, int wOff,
+                            PackedEpilogue epilogue, Parallel parallel) {
+        scalar.spikeConv2d(g, x, xOff, w, wOff, epilogue, parallel);
+    }
+
+    @Override
+    public void thresholdPack(int n, int c, int h, int w, float[] x, int xOff, float[] lower, float[] upper,
+                              long[] y, int yOff, Parallel parallel) {
+        scalar.thresholdPack(n, c, h, w, x, xOff, lower, upper, y, yOff, parallel);
+    }
+
+    @Override
+    public void maxPool2d(Pool2dGeometry g, long[] x, int xOff, long[] orChannels, long[] y, int yOff,
+                          Parallel parallel) {
+        scalar.maxPool2d(g, x, xOff, orChannels, y, yOff, parallel);
+    }
+}
