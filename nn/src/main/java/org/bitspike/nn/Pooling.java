@@ -16,7 +16,21 @@ public final class Pooling {
     /** Max pooling; the gradient goes to each window's first maximum. */
     public static Layer max(PoolOptions options) {
         return new Stateless(Layers.Operation.MAX_POOL, "MaxPool2d(" + describe(options) + ")", x -> x.maxPool2d(options),
-                f -> LayerCosts.pooling(f, LayerCosts.Pool.MAX, options));
+                f -> LayerCosts.pooling(f, LayerCosts.Pool.MAX, options), options);
+    }
+
+    /**
+     * The window of a layer made by {@link #max(PoolOptions)} or {@link #avg(PoolOptions, boolean)} (a
+     * borrowed one's: the layer it borrows), for code that rewrites pooling layers.
+     *
+     * @throws IllegalArgumentException naming the layer when it is not such a pooling layer
+     */
+    public static PoolOptions options(Layer layer) {
+        Layer inner = layer instanceof Borrowed borrowed ? borrowed.borrowed() : layer;
+        if (inner instanceof Stateless s && s.pool() != null) {
+            return s.pool();
+        }
+        throw new IllegalArgumentException("Pooling.options: " + layer + " is not a max or average pooling layer");
     }
 
     /** Max pooling with a square window and stride equal to it. */
@@ -27,7 +41,7 @@ public final class Pooling {
     /** Average pooling; padding counts as zeros when {@code countIncludePad}. */
     public static Layer avg(PoolOptions options, boolean countIncludePad) {
         return new Stateless(Layers.Operation.AVERAGE_POOL, "AvgPool2d(" + describe(options) + ")", x -> x.avgPool2d(options, countIncludePad),
-                f -> LayerCosts.pooling(f, LayerCosts.Pool.AVERAGE, options));
+                f -> LayerCosts.pooling(f, LayerCosts.Pool.AVERAGE, options), options);
     }
 
     public static Layer avg(int kernel) {

@@ -224,6 +224,16 @@ public final class BitTensor {
         return rowWords;
     }
 
+    /** A BitTensor over {@code words} (not copied: the caller gives up the array), for the packed ops. */
+    static BitTensor wrap(int[] shape, int packedDim, Encoding encoding, long[] words) {
+        return new BitTensor(shape.clone(), packedDim, encoding, words);
+    }
+
+    /** The packed words themselves, for the packed ops, which only read them. */
+    long[] wordsRef() {
+        return words;
+    }
+
     /** A copy of the packed words, in the layout described on this class. */
     public long[] words() {
         return words.clone();

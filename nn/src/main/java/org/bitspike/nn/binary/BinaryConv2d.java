@@ -97,6 +97,20 @@ public final class BinaryConv2d extends Layer implements BinaryLayer, Countable 
         return binary.kernel().apply(weight());
     }
 
+    /** The bias {@code [out]}, or null when the options have none. */
+    public Var bias() {
+        return binary.bias() ? parameter("bias") : null;
+    }
+
+    /**
+     * The per-output-channel scale {@code alpha [out]} the forward multiplies by, as the forward
+     * computes it, or null without scaling (for deployment, which folds it into thresholds).
+     */
+    public Tensor outputScale() {
+        Var alpha = BinaryScaling.scale(this::parameter, binary.scaling(), weight());
+        return alpha == null ? null : alpha.value();
+    }
+
     @Override
     protected Var compute(Var x) {
         checkInputDtype(x, "weight");
@@ -106,11 +120,14 @@ public final class BinaryConv2d extends Layer implements BinaryLayer, Countable 
         }
         Var wq = quantizedWeight();
         Var alpha = BinaryScaling.scale(this::parameter, binary.scaling(), weight());
-        if (alpha != null) {
-            // NOTE: conv(x, w) * alpha[o] = conv(x, w * alpha[o]), the convolution being linear in its kernel:
-            // scaling the kernel (Cout Cin k k values) instead of the output map (N Cout H W) took the XNOR small
-            // VGG's training throughput from 0.74x to 0.80x the float model's (bench/run train, 3 runs). The
-            // gradient reaches alpha (and through it the latent weights) all the same.
+        // NOTE: conv(x, w) * alpha[o] = conv(x, w * alpha[o]), the convolution being linear in its kernel:
+        // scaling the kernel (Cout Cin k k values) instead of the output map (N Cout H W) took the XNOR small
+        // VGG's training throughput from 0.74x to 0.80x the float model's (bench/run train, 3 runs). The
+        // gradient reaches alpha (and through it the latent weights) all the same. Evaluation scales the
+        // output instead: the convolution of +-1 values is then an exact integer, alpha * it one rounding,
+        // which is what the deployed XNOR-popcount kernel computes (nn/deploy: the same bits, exactly).
+        boolean scaleOutput = alpha != null && !isTraining();
+        if (alpha != null && !scaleOutput) {
             wq = wq.mul(alpha.reshape(out, 1, 1, 1));
         }
         Var y = binary.input().apply(x).conv2d(wq, null, options);
@@ -121,6 +138,9 @@ public final class BinaryConv2d extends Layer implements BinaryLayer, Countable 
             // batch-1 convolution of the padding alone, broadcast over the batch, costs far less
             // than copying the whole padded input, and its gradient reaches the kernel too.
             y = y.add(Var.of(border(x.shape(), x.dtype())).conv2d(wq, null, unpadded()));
+        }
+        if (scaleOutput) {
+            y = y.mul(alpha.reshape(1, out, 1, 1));
         }
         if (binary.bias()) {
             y = y.add(parameter("bias").reshape(1, out, 1, 1));

@@ -63,6 +63,20 @@ public final class BinaryLinear extends Layer implements BinaryLayer, Countable 
         return binary.kernel().apply(weight());
     }
 
+    /** The bias {@code [out]}, or null when the options have none. */
+    public Var bias() {
+        return binary.bias() ? parameter("bias") : null;
+    }
+
+    /**
+     * The per-output-channel scale {@code alpha [out]} the forward multiplies by, as the forward
+     * computes it, or null without scaling (for deployment, which folds it into thresholds).
+     */
+    public Tensor outputScale() {
+        Var alpha = BinaryScaling.scale(this::parameter, binary.scaling(), weight());
+        return alpha == null ? null : alpha.value();
+    }
+
     @Override
     protected Var compute(Var x) {
         checkInputDtype(x, "weight");

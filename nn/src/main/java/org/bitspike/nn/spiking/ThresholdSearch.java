@@ -29,7 +29,7 @@ import org.bitspike.tensor.Tensor;
  * one not: the bound is exact by construction, no real-number algebra involved. FLOAT64 keys span
  * almost 2^64, so differences are taken as unsigned.
  */
-final class ThresholdSearch {
+public final class ThresholdSearch {
     /** The probes every channel is evaluated at first, one row each. */
     private static final int NEG_INF = 0;
     private static final int NEG_MAX = 1;
@@ -38,7 +38,7 @@ final class ThresholdSearch {
     private static final int POS_INF = 4;
 
     /** The firing set of each channel: spike iff {@code lower[c] <= x <= upper[c]} (values of the dtype). */
-    record Bounds(double[] lower, double[] upper) {
+    public record Bounds(double[] lower, double[] upper) {
     }
 
     private ThresholdSearch() {
@@ -52,7 +52,7 @@ final class ThresholdSearch {
      * @throws IllegalStateException naming {@code what} and the channel when the probes show the
      *     function is not of the assumed form (a broken precondition, never a search failure)
      */
-    static Bounds search(String what, DType dtype, int channels, Function<Tensor, Tensor> fire) {
+    public static Bounds search(String what, DType dtype, int channels, Function<Tensor, Tensor> fire) {
         double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
         double[] probes = {Double.NEGATIVE_INFINITY, -max, 0.0, max, Double.POSITIVE_INFINITY};
         double[] rows = new double[probes.length * channels];
