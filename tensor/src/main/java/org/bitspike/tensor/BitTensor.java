@@ -224,6 +224,39 @@ public final class BitTensor {
         return rowWords;
     }
 
+    /**
+     * A BitTensor from its packed words (copied), in the layout described on this class: e.g. read back
+     * from a file.
+     *
+     * @throws TensorException if the shape or dimension is invalid, the word count is not
+     *         {@code rows * words(K)}, or a padding bit of a row's last word is set (the words do not
+     *         match the shape)
+     */
+    public static BitTensor fromWords(int[] shape, int packedDim, Encoding encoding, long[] words) {
+        String op = "BitTensor.fromWords";
+        if (shape.length == 0) {
+            throw TensorException.of(op, "shape must have at least one dimension");
+        }
+        int p = Shapes.dim(op, packedDim, shape.length);
+        int k = shape[p];
+        long numel = Shapes.numel(op, shape);
+        int rowWords = BitKernels.words(k);
+        long rows = k == 0 ? 0 : numel / k;
+        if (words.length != rows * rowWords) {
+            throw TensorException.of(op, "shape %s packed along %d needs %d rows of %d words (%d), got %d words", shape,
+                    p, rows, rowWords, rows * rowWords, words.length);
+        }
+        long mask = BitKernels.lastWordMask(k);
+        for (long r = 0; r < rows && rowWords > 0; r++) {
+            long last = words[(int) (r * rowWords + rowWords - 1)];
+            if ((last & ~mask) != 0) {
+                throw TensorException.of(op, "row %d of shape %s packed along %d has padding bits set beyond its %d "
+                        + "values (word %016x): the words do not match the shape", r, shape, p, k, last);
+            }
+        }
+        return new BitTensor(shape.clone(), p, encoding, words.clone());
+    }
+
     /** A BitTensor over {@code words} (not copied: the caller gives up the array), for the packed ops. */
     static BitTensor wrap(int[] shape, int packedDim, Encoding encoding, long[] words) {
         return new BitTensor(shape.clone(), packedDim, encoding, words);

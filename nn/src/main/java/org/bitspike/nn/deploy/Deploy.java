@@ -19,7 +19,6 @@ import org.bitspike.nn.binary.BinaryLinear;
 import org.bitspike.nn.binary.LearnableShift;
 import org.bitspike.nn.binary.Quantizer;
 import org.bitspike.nn.models.ResidualBlock;
-import org.bitspike.nn.spiking.Folding;
 import org.bitspike.nn.spiking.HoyerSpike;
 import org.bitspike.tensor.BitTensor.Encoding;
 import org.bitspike.tensor.Convolution.ConvOptions;
@@ -47,7 +46,7 @@ import org.bitspike.tensor.Tensor;
  *   <li>where no decision follows (the classifier), the accumulation is turned back into the float
  *       values the source computes and the rest runs as float sections.</li>
  * </ul>
- * Float sections (the first layer, the classifier) run as {@link Folding}'s exact evaluation copies.
+ * Float sections (the first layer, the classifier) run as {@link DenseOp}s: copies of the source layers computed by the calls the source makes.
  *
  * <p>Exactness: binary paths are exact (integer accumulations, bounds found on the chain itself), so a
  * deployed binary network gives the source's evaluation outputs bit for bit. A spike-event
@@ -244,14 +243,18 @@ public final class Deploy {
             if (dense.isEmpty()) {
                 return;
             }
-            Sequential section = new Sequential();
-            long bytes = 0;
+            List<DenseOp> ops = new ArrayList<>();
             for (Leaf leaf : dense) {
-                section.add(leaf.path().replace('.', '_'), leaf.layer());
-                bytes += 4L * leaf.layer().parameterCount();
+                DenseOp op = DenseOp.from(leaf.layer());
+                if (op == null) {
+                    throw new IllegalArgumentException("deploy: cannot run '" + leaf.path() + "' (" + leaf.layer()
+                            + ") in a float section: supported there are Conv2d, Linear, BatchNorm, ReLU, max pooling "
+                            + "and flatten; packed, binary layers with a sign input and float layers on spikes");
+                }
+                ops.add(op);
             }
             String what = dense.get(0).path() + (dense.size() > 1 ? " .. " + dense.get(dense.size() - 1).path() : "");
-            stages.add(new Stage.Dense(what, Folding.fold(section), bytes));
+            stages.add(new Stage.Dense(what, ops));
             dense.clear();
         }
     }

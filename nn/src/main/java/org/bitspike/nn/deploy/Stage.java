@@ -1,8 +1,11 @@
 package org.bitspike.nn.deploy;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
-import org.bitspike.nn.Layer;
 import org.bitspike.tensor.BitTensor;
 import org.bitspike.tensor.BitTensor.Encoding;
 import org.bitspike.tensor.Convolution.ConvOptions;
@@ -11,7 +14,10 @@ import org.bitspike.tensor.DType;
 import org.bitspike.tensor.PackedOps;
 import org.bitspike.tensor.Tensor;
 
-/** One step of a {@link DeployedModel}: a float map or a packed map in, one of them out. */
+/**
+ * One step of a {@link DeployedModel}: a float map or a packed map in, one of them out. Each stage
+ * saves as its kind, a {@link Config} line and named tensors ({@link #read} reads it back).
+ */
 sealed interface Stage {
 
     /** What flows between stages: exactly one of a float tensor and a packed map. */
@@ -23,6 +29,25 @@ sealed interface Stage {
         static Activation of(BitTensor packed) {
             return new Activation(null, packed);
         }
+
+        /** The float map; a stage that receives a packed one is out of order (a file that does not match). */
+        @Override
+        public Tensor dense() {
+            if (dense == null) {
+                throw new IllegalStateException("a stage that takes a float map receives the packed map " + packed);
+            }
+            return dense;
+        }
+
+        /** The packed map; a stage that receives a float one is out of order (a file that does not match). */
+        @Override
+        public BitTensor packed() {
+            if (packed == null) {
+                throw new IllegalStateException("a stage that takes a packed map receives a float map of shape "
+                        + java.util.Arrays.toString(dense.shape()));
+            }
+            return packed;
+        }
     }
 
     Activation apply(Activation in);
@@ -33,18 +58,117 @@ sealed interface Stage {
     /** Bytes of the constants this stage holds (packed weights, float weights, bounds). */
     long weightBytes();
 
-    /** A float section: the evaluation forward of an exact copy of source layers (see {@code Folding}). */
-    record Dense(String source, Layer layers, long weightBytes) implements Stage {
+    /** The kind written to the file. */
+    String kind();
+
+    /** The settings written to the file. */
+    Config config();
+
+    /** The tensors written to the file, by short name. */
+    Map<String, Tensor> tensors();
+
+    /**
+     * A saved stage back.
+     *
+     * @throws IllegalArgumentException naming the stage for an unknown kind, a missing setting or
+     *     tensor, or tensors that do not match the settings
+     */
+    static Stage read(String what, String kind, Config c, Map<String, Tensor> t) {
+        return switch (kind) {
+            case "dense" -> Dense.read(what, c, t);
+            case "pack" -> new Pack(c.string("source"), floats(tensor(what, t, "lower")), floats(tensor(what, t,
+                    "upper")), Encoding.valueOf(c.string("encoding")));
+            case "xnor" -> Xnor.read(what, c, t);
+            case "spike" -> new Spike(c.string("source"), tensor(what, t, "weights"), c.conv("options"),
+                    floats(tensor(what, t, "lower")), floats(tensor(what, t, "upper")),
+                    Encoding.valueOf(c.string("encoding")));
+            case "pool" -> new Pool(c.string("source"), c.pool("options"), tensor(what, t, "or").toBooleanArray());
+            case "unpack" -> new Unpack(c.flag("vector"));
+            default -> throw new IllegalArgumentException(what + ": unknown stage kind '" + kind + "'");
+        };
+    }
+
+    private static Tensor tensor(String what, Map<String, Tensor> t, String name) {
+        Tensor v = t.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(what + ": missing tensor '" + name + "' (has " + t.keySet() + ")");
+        }
+        return v;
+    }
+
+    private static float[] floats(Tensor t) {
+        return t.to(DType.FLOAT32).toFloatArray();
+    }
+
+    private static Tensor floatTensor(float[] v) {
+        return Tensor.of(v, v.length);
+    }
+
+    /** A float section: copies of source layers run by the calls the source makes ({@link DenseOp}). */
+    record Dense(String source, List<DenseOp> ops) implements Stage {
         @Override
         public Activation apply(Activation in) {
             try (GradMode.Scope scope = GradMode.noGrad()) {
-                return Activation.of(layers.forward(Var.of(in.dense())).value());
+                Var x = Var.of(in.dense());
+                for (DenseOp op : ops) {
+                    x = op.apply(x);
+                }
+                return Activation.of(x.value());
             }
         }
 
         @Override
         public String describe() {
-            return "float " + source;
+            return "float " + source + " (" + String.join(", ", ops.stream().map(o -> o.config().split(":")[0])
+                    .toList()) + ")";
+        }
+
+        @Override
+        public long weightBytes() {
+            return ops.stream().flatMap(o -> o.tensors().values().stream()).mapToLong(t -> 4L * t.numel()).sum();
+        }
+
+        @Override
+        public String kind() {
+            return "dense";
+        }
+
+        @Override
+        public Config config() {
+            Config c = Config.create(source).put("source", source).put("ops", ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                c.put("op" + i, ops.get(i).config().replace(';', ' '));
+            }
+            return c;
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (int i = 0; i < ops.size(); i++) {
+                int op = i;
+                ops.get(i).tensors().forEach((name, t) -> out.put("op" + op + "." + name, t));
+            }
+            return out;
+        }
+
+        static Dense read(String what, Config c, Map<String, Tensor> t) {
+            List<DenseOp> ops = new ArrayList<>();
+            for (int i = 0, n = c.integer("ops"); i < n; i++) {
+                String prefix = "op" + i + ".";
+                Map<String, Tensor> mine = new LinkedHashMap<>();
+                t.forEach((name, v) -> {
+                    if (name.startsWith(prefix)) {
+                        mine.put(name.substring(prefix.length()), v);
+                    }
+                });
+                try {
+                    ops.add(DenseOp.of(c.string("op" + i), mine));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+                }
+            }
+            return new Dense(c.string("source"), ops);
         }
     }
 
@@ -66,6 +190,21 @@ sealed interface Stage {
         @Override
         public long weightBytes() {
             return 8L * lower.length;
+        }
+
+        @Override
+        public String kind() {
+            return "pack";
+        }
+
+        @Override
+        public Config config() {
+            return Config.create(source).put("source", source).put("encoding", encoding);
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            return Map.of("lower", floatTensor(lower), "upper", floatTensor(upper));
         }
     }
 
@@ -104,7 +243,48 @@ sealed interface Stage {
         public long weightBytes() {
             int[] s = weights.shape();
             long bytes = 8L * s[0] * s[1] * s[2] * weights.rowWords();
-            return bytes + (lower != null ? 8L * lower.length : 0) + floats(scale) + floats(bias);
+            return bytes + (lower != null ? 8L * lower.length : 0) + 4L * (scale == null ? 0 : scale.numel())
+                    + 4L * (bias == null ? 0 : bias.numel());
+        }
+
+        @Override
+        public String kind() {
+            return "xnor";
+        }
+
+        @Override
+        public Config config() {
+            Config c = Config.create(source).put("source", source).put("shape", weights.shape()).put("options", options)
+                    .put("pad_value", padValue).put("vector", vector).put("epilogue", lower != null ? "bits" : "float");
+            return lower != null ? c.put("encoding", encoding) : c;
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            Map<String, Tensor> t = new LinkedHashMap<>();
+            t.put("weights", Tensor.of(weights.words(), weights.rows(), weights.rowWords()));
+            if (lower != null) {
+                t.put("lower", Tensor.of(lower, lower.length));
+                t.put("upper", Tensor.of(upper, upper.length));
+            }
+            if (scale != null) {
+                t.put("scale", scale);
+            }
+            if (bias != null) {
+                t.put("bias", bias);
+            }
+            return t;
+        }
+
+        static Xnor read(String what, Config c, Map<String, Tensor> t) {
+            int[] shape = c.ints("shape", 4);
+            BitTensor weights = BitTensor.fromWords(shape, 3, Encoding.SIGN, tensor(what, t, "weights").toLongArray());
+            boolean bounded = !c.string("epilogue").equals("float");
+            return new Xnor(c.string("source"), weights, c.conv("options"), c.integer("pad_value"),
+                    bounded ? tensor(what, t, "lower").toIntArray() : null,
+                    bounded ? tensor(what, t, "upper").toIntArray() : null,
+                    bounded ? Encoding.valueOf(c.string("encoding")) : null, t.get("scale"), t.get("bias"),
+                    c.flag("vector"));
         }
     }
 
@@ -125,7 +305,22 @@ sealed interface Stage {
 
         @Override
         public long weightBytes() {
-            return floats(weights) + 8L * lower.length;
+            return 4L * weights.numel() + 8L * lower.length;
+        }
+
+        @Override
+        public String kind() {
+            return "spike";
+        }
+
+        @Override
+        public Config config() {
+            return Config.create(source).put("source", source).put("options", options).put("encoding", encoding);
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            return Map.of("weights", weights, "lower", floatTensor(lower), "upper", floatTensor(upper));
         }
     }
 
@@ -150,6 +345,21 @@ sealed interface Stage {
         public long weightBytes() {
             return (orChannels.length + 7) / 8;
         }
+
+        @Override
+        public String kind() {
+            return "pool";
+        }
+
+        @Override
+        public Config config() {
+            return Config.create(source).put("source", source).put("options", options);
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            return Map.of("or", Tensor.of(orChannels, orChannels.length));
+        }
     }
 
     /** A packed map back to floats ({@code [N, C]} when the source's activation is a vector). */
@@ -169,9 +379,20 @@ sealed interface Stage {
         public long weightBytes() {
             return 0;
         }
-    }
 
-    static long floats(Tensor t) {
-        return t == null ? 0 : 4L * t.numel();
+        @Override
+        public String kind() {
+            return "unpack";
+        }
+
+        @Override
+        public Config config() {
+            return Config.create("unpack").put("vector", vector);
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            return Map.of();
+        }
     }
 }
