@@ -25,7 +25,9 @@ import org.bitspike.tensor.kernel.Parallel;
  *   <li>{@code vgg-small-xnor/eval-b<B>}, {@code vgg-small-hoyer/eval-b<B>}: the binary and Hoyer
  *       models' own evaluation forward (their training form, dense kernels);</li>
  *   <li>{@code vgg-small-xnor/deployed-b<B>}, {@code vgg-small-hoyer/deployed-b<B>}: the same models
- *       deployed (packed activations, fused XNOR-popcount / spike-event convolutions).</li>
+ *       deployed (packed activations, fused XNOR-popcount / spike-event convolutions);
+ *       {@code vgg-small-adder/eval-b<B>} and {@code /deployed-b<B>} the AdderNet small VGG (deployed: its
+ *       float sections, no packing).</li>
  * </ul>
  * Every model is first trained for {@link #TRAIN_STEPS} SGD steps of the {@code train} suite (batch
  * 64, its learning rates, the Hoyer regulariser for the Hoyer model) from the {@code train} suite's
@@ -34,7 +36,7 @@ import org.bitspike.tensor.kernel.Parallel;
  * cases. Every case but the reference is measured in alternating rounds with the reference of its batch
  * ({@code throughput_ratio}: the issue's goals are >= 3 for Hoyer, >= 4 for XNOR, deployed).
  * Check: a deployed model's outputs against its source's evaluation forward on the same batch: equal
- * bit for bit for XNOR; for Hoyer the same predicted class on every image and logits within
+ * bit for bit for XNOR and adder (float sections: the adder kernel, batch norm and ReLU fused); for Hoyer the same predicted class on every image and logits within
  * {@code 1e-3} of the largest (a spike-event sum rounds in its own order). Fields {@code model, form,
  * batch, batches, train_steps, weight_bytes} (a deployed model's constants, a source's
  * {@code 4 x} parameters).
@@ -51,7 +53,8 @@ public final class DeploySuite implements Suite {
     enum Family {
         FLOAT(TrainSuite.Model.VGG_SMALL),
         XNOR(TrainSuite.Model.VGG_SMALL_XNOR),
-        HOYER(TrainSuite.Model.VGG_SMALL_HOYER);
+        HOYER(TrainSuite.Model.VGG_SMALL_HOYER),
+        ADDER(TrainSuite.Model.VGG_SMALL_ADDER);
 
         final TrainSuite.Model model;
 
@@ -93,7 +96,7 @@ public final class DeploySuite implements Suite {
         for (int batch : scale == Scale.QUICK ? QUICK_BATCHES : BATCHES) {
             String reference = "vgg-small/eval-b" + batch;
             cases.add(new ModelCase(reference, trained, Family.FLOAT, false, batch, Optional.empty()));
-            for (Family f : List.of(Family.XNOR, Family.HOYER)) {
+            for (Family f : List.of(Family.XNOR, Family.HOYER, Family.ADDER)) {
                 for (boolean deployed : new boolean[] {false, true}) {
                     String name = f.model.label() + (deployed ? "/deployed-b" : "/eval-b") + batch;
                     cases.add(new ModelCase(name, trained, f, deployed, batch, Optional.of(reference)));
@@ -218,7 +221,7 @@ public final class DeploySuite implements Suite {
             largest = Math.max(largest, Math.abs(v));
         }
         for (int i = 0; i < expected.length; i++) {
-            boolean same = family == Family.XNOR
+            boolean same = family != Family.HOYER
                     ? Float.floatToIntBits(expected[i]) == Float.floatToIntBits(got[i])
                     : Math.abs(expected[i] - got[i]) <= HOYER_LOGIT_TOLERANCE * largest;
             if (!same) {

@@ -11,8 +11,12 @@ import org.bitspike.nn.Layers;
 import org.bitspike.nn.Layers.Operation;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Pooling;
+import org.bitspike.nn.adder.AdderConv2d;
+import org.bitspike.nn.adder.AdderLinear;
+import org.bitspike.tensor.Adder;
 import org.bitspike.tensor.Convolution.ConvOptions;
 import org.bitspike.tensor.Convolution.PoolOptions;
+import org.bitspike.tensor.Normalization.Activation;
 import org.bitspike.tensor.Tensor;
 
 /**
@@ -40,7 +44,13 @@ sealed interface DenseOp {
         }
         if (layer instanceof BatchNorm n) {
             return new Norm(n.weight().value().copy(), n.bias().value().copy(), n.runningMean().copy(),
-                    n.runningVar().copy(), n.eps());
+                    n.runningVar().copy(), n.eps(), false);
+        }
+        if (layer instanceof AdderConv2d a) {
+            return new AdderConv(a.weight().value().copy(), a.options());
+        }
+        if (layer instanceof AdderLinear a) {
+            return new AdderDense(a.weight().value().copy());
         }
         Operation op = Layers.operation(layer);
         if (op == Operation.RELU) {
@@ -70,8 +80,13 @@ sealed interface DenseOp {
                         new ConvOptions(a[0], a[1], a[2], a[3], a[4], a[5], a[6]));
             }
             case "linear" -> new Dense(need(t, "weight", config), t.get("bias"));
-            case "batchnorm" -> new Norm(need(t, "weight", config), need(t, "bias", config), need(t, "mean", config),
-                    need(t, "var", config), eps(config, args));
+            case "adder2d" -> {
+                int[] a = ints(config, args, 7);
+                yield new AdderConv(need(t, "weight", config), new ConvOptions(a[0], a[1], a[2], a[3], a[4], a[5], a[6]));
+            }
+            case "adderlinear" -> new AdderDense(need(t, "weight", config));
+            case "batchnorm", "batchnorm+relu" -> new Norm(need(t, "weight", config), need(t, "bias", config),
+                    need(t, "mean", config), need(t, "var", config), eps(config, args), parts[0].endsWith("relu"));
             case "relu" -> new Relu();
             case "flatten" -> new Flatten();
             case "maxpool" -> {
@@ -166,11 +181,20 @@ sealed interface DenseOp {
         }
     }
 
-    /** {@code BatchNorm}'s evaluation forward (running statistics). */
-    record Norm(Tensor weight, Tensor bias, Tensor mean, Tensor var, double eps) implements DenseOp {
+    /**
+     * {@code BatchNorm}'s evaluation forward (running statistics), with the ReLU that follows it fused
+     * when {@code relu} (as {@code Sequential} runs a batch norm and its ReLU: one pass, the same values).
+     */
+    record Norm(Tensor weight, Tensor bias, Tensor mean, Tensor var, double eps, boolean relu) implements DenseOp {
         @Override
         public Var apply(Var x) {
-            return Functional.batchNorm(x, mean, var, Var.of(weight), Var.of(bias), false, 0, eps);
+            return Functional.batchNorm(x, mean, var, Var.of(weight), Var.of(bias), false, 0, eps,
+                    relu ? Activation.RELU : Activation.IDENTITY);
+        }
+
+        /** This norm with the following ReLU fused in. */
+        Norm withRelu() {
+            return new Norm(weight, bias, mean, var, eps, true);
         }
 
         @Override
@@ -180,7 +204,47 @@ sealed interface DenseOp {
 
         @Override
         public String config() {
-            return "batchnorm:" + eps;
+            return (relu ? "batchnorm+relu:" : "batchnorm:") + eps;
+        }
+    }
+
+    /**
+     * {@code AdderConv2d}'s evaluation forward: the adder kernel of training ({@code Adder.conv2d}); the
+     * batch norm and ReLU after it are the next op, one fused pass.
+     */
+    record AdderConv(Tensor weight, ConvOptions o) implements DenseOp {
+        @Override
+        public Var apply(Var x) {
+            return Var.of(Adder.conv2d(x.value(), weight, o));
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            return named("weight", weight);
+        }
+
+        @Override
+        public String config() {
+            return String.format("adder2d:%d,%d,%d,%d,%d,%d,%d", o.strideH(), o.strideW(), o.padH(), o.padW(),
+                    o.dilationH(), o.dilationW(), o.groups());
+        }
+    }
+
+    /** {@code AdderLinear}'s evaluation forward ({@code Adder.linear}). */
+    record AdderDense(Tensor weight) implements DenseOp {
+        @Override
+        public Var apply(Var x) {
+            return Var.of(Adder.linear(x.value(), weight));
+        }
+
+        @Override
+        public Map<String, Tensor> tensors() {
+            return named("weight", weight);
+        }
+
+        @Override
+        public String config() {
+            return "adderlinear";
         }
     }
 

@@ -248,8 +248,13 @@ public final class Deploy {
                 DenseOp op = DenseOp.from(leaf.layer());
                 if (op == null) {
                     throw new IllegalArgumentException("deploy: cannot run '" + leaf.path() + "' (" + leaf.layer()
-                            + ") in a float section: supported there are Conv2d, Linear, BatchNorm, ReLU, max pooling "
+                            + ") in a float section: supported there are Conv2d, Linear, AdderConv2d, AdderLinear, BatchNorm, ReLU, max pooling "
                             + "and flatten; packed, binary layers with a sign input and float layers on spikes");
+                }
+                if (op instanceof DenseOp.Relu && !ops.isEmpty() && ops.get(ops.size() - 1) instanceof DenseOp.Norm norm
+                        && !norm.relu()) {
+                    ops.set(ops.size() - 1, norm.withRelu());
+                    continue;
                 }
                 ops.add(op);
             }

@@ -8,6 +8,8 @@ import org.bitspike.nn.Layers;
 import org.bitspike.nn.Layers.Operation;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Pooling;
+import org.bitspike.nn.adder.AdderConv2d;
+import org.bitspike.nn.adder.AdderLinear;
 import org.bitspike.nn.binary.BinaryConv2d;
 import org.bitspike.nn.binary.BinaryLinear;
 import org.bitspike.nn.binary.BinaryOptions;
@@ -28,8 +30,12 @@ final class Shapes {
         if (layer instanceof BinaryConv2d c) {
             return conv(path, in, c.weight().value(), c.options());
         }
-        if (layer instanceof Linear || layer instanceof BinaryLinear) {
-            Tensor w = layer instanceof Linear l ? l.weight().value() : ((BinaryLinear) layer).weight().value();
+        if (layer instanceof AdderConv2d c) {
+            return conv(path, in, c.weight().value(), c.options());
+        }
+        if (layer instanceof Linear || layer instanceof BinaryLinear || layer instanceof AdderLinear) {
+            Tensor w = layer instanceof Linear l ? l.weight().value() : layer instanceof AdderLinear a
+                    ? a.weight().value() : ((BinaryLinear) layer).weight().value();
             checkFeatures(path, in, w.size(1));
             return new int[] {w.size(0), 1, 1};
         }

@@ -11,7 +11,9 @@ import org.bitspike.nn.BatchNorm;
 import org.bitspike.nn.CrossEntropyOptions;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Losses;
+import org.bitspike.nn.adder.AdderKinds;
 import org.bitspike.nn.binary.BinaryKinds;
+import org.bitspike.nn.models.LayerKinds;
 import org.bitspike.nn.models.Models;
 import org.bitspike.nn.optim.Sgd;
 import org.bitspike.nn.spiking.HoyerKinds;
@@ -96,6 +98,22 @@ class DeployTest {
         for (int i = 0; i < got.length; i++) {
             assertEquals(expected[i], got[i], 1e-4 * scale, "logit " + i + "\n" + deployed);
         }
+    }
+
+    @Test
+    void adderAndFloatSmallVggsAreExactFloatSections() {
+        RandomKey key = RandomKey.of(13);
+        for (Layer model : List.of(Models.create("vgg-small", 1, 10, AdderKinds.addernet(), key),
+                Models.create("vgg-small", 1, 10, LayerKinds.FLOAT, key))) {
+            trained(model, key);
+            DeployedModel deployed = Deploy.deploy(model, 1, 28, 28);
+            assertEquals(1, deployed.stages().size(), deployed.toString());
+            Tensor x = Tensor.randn(key.fold(3000), 4, 1, 28, 28);
+            assertArrayEquals(evaluate(model, x).toFloatArray(), deployed.forward(x).toFloatArray(), 0f,
+                    deployed.toString());
+        }
+        DeployedModel adder = Deploy.deploy(Models.create("vgg-small", 1, 10, AdderKinds.addernet(), key), 1, 28, 28);
+        assertTrue(adder.stages().get(0).contains("adder2d, batchnorm+relu"), adder.toString());
     }
 
     @Test
