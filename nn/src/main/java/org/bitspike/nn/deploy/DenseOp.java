@@ -11,6 +11,8 @@ import org.bitspike.nn.Layers;
 import org.bitspike.nn.Layers.Operation;
 import org.bitspike.nn.Linear;
 import org.bitspike.nn.Pooling;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
 import org.bitspike.nn.adder.AdderConv2d;
 import org.bitspike.nn.adder.AdderLinear;
 import org.bitspike.tensor.Adder;
@@ -30,6 +32,9 @@ sealed interface DenseOp {
 
     /** The constants, by short name. */
     Map<String, Tensor> tensors();
+
+    /** The operations one call executed, from its input and output shapes (the accounting's kinds). */
+    OpCounts cost(int[] in, int[] out);
 
     /** {@code kind} or {@code kind:arguments}, what {@link #of(String, Map)} reads back. */
     String config();
@@ -134,6 +139,14 @@ sealed interface DenseOp {
         }
     }
 
+    static long numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
     private static Map<String, Tensor> named(Object... nameValue) {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (int i = 0; i < nameValue.length; i += 2) {
@@ -157,6 +170,12 @@ sealed interface DenseOp {
         }
 
         @Override
+        public OpCounts cost(int[] in, int[] out) {
+            long macs = numel(out) * weight.size(1) * weight.size(2) * weight.size(3);
+            return OpCounts.of(OpKind.MAC, macs).with(OpKind.FLOP, bias == null ? 0 : numel(out));
+        }
+
+        @Override
         public String config() {
             return String.format("conv2d:%d,%d,%d,%d,%d,%d,%d", o.strideH(), o.strideW(), o.padH(), o.padW(),
                     o.dilationH(), o.dilationW(), o.groups());
@@ -173,6 +192,12 @@ sealed interface DenseOp {
         @Override
         public Map<String, Tensor> tensors() {
             return named("weight", weight, "bias", bias);
+        }
+
+        @Override
+        public OpCounts cost(int[] in, int[] out) {
+            long macs = numel(out) * weight.size(1);
+            return OpCounts.of(OpKind.MAC, macs).with(OpKind.FLOP, bias == null ? 0 : numel(out));
         }
 
         @Override
@@ -203,6 +228,11 @@ sealed interface DenseOp {
         }
 
         @Override
+        public OpCounts cost(int[] in, int[] out) {
+            return OpCounts.of(OpKind.FLOP, (relu ? 3 : 2) * numel(out));
+        }
+
+        @Override
         public String config() {
             return (relu ? "batchnorm+relu:" : "batchnorm:") + eps;
         }
@@ -221,6 +251,11 @@ sealed interface DenseOp {
         @Override
         public Map<String, Tensor> tensors() {
             return named("weight", weight);
+        }
+
+        @Override
+        public OpCounts cost(int[] in, int[] out) {
+            return OpCounts.of(OpKind.ADD, 2 * numel(out) * weight.size(1) * weight.size(2) * weight.size(3));
         }
 
         @Override
@@ -243,6 +278,11 @@ sealed interface DenseOp {
         }
 
         @Override
+        public OpCounts cost(int[] in, int[] out) {
+            return OpCounts.of(OpKind.ADD, 2 * numel(out) * weight.size(1));
+        }
+
+        @Override
         public String config() {
             return "adderlinear";
         }
@@ -257,6 +297,11 @@ sealed interface DenseOp {
         @Override
         public Map<String, Tensor> tensors() {
             return Map.of();
+        }
+
+        @Override
+        public OpCounts cost(int[] in, int[] out) {
+            return OpCounts.of(OpKind.FLOP, numel(out));
         }
 
         @Override
@@ -277,6 +322,11 @@ sealed interface DenseOp {
         }
 
         @Override
+        public OpCounts cost(int[] in, int[] out) {
+            return OpCounts.ZERO;
+        }
+
+        @Override
         public String config() {
             return "flatten";
         }
@@ -291,6 +341,11 @@ sealed interface DenseOp {
         @Override
         public Map<String, Tensor> tensors() {
             return Map.of();
+        }
+
+        @Override
+        public OpCounts cost(int[] in, int[] out) {
+            return OpCounts.of(OpKind.FLOP, numel(out) * (o.kH() * o.kW() - 1));
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bitspike.nn.accounting.OpCounts;
 import org.bitspike.nn.io.Checkpoint;
 import org.bitspike.nn.io.CheckpointFormatException;
 import org.bitspike.nn.io.Safetensors;
@@ -37,12 +38,7 @@ public final class DeployedModel {
      *     {@code [N, inputShape...]} FLOAT32
      */
     public Tensor forward(Tensor images) {
-        int[] s = images.shape();
-        if (s.length != 4 || images.dtype() != DType.FLOAT32 || s[0] < 1
-                || !Arrays.equals(Arrays.copyOfRange(s, 1, 4), inputShape)) {
-            throw TensorException.of("deployed forward", "input %s of %s must be FLOAT32 [N, %d, %d, %d]", s,
-                    images.dtype(), inputShape[0], inputShape[1], inputShape[2]);
-        }
+        checkInput(images);
         Stage.Activation a = Stage.Activation.of(images);
         for (int i = 0; i < stages.size(); i++) {
             try {
@@ -53,6 +49,43 @@ public final class DeployedModel {
             }
         }
         return a.dense();
+    }
+
+    /** A forward's output and what each stage executed. */
+    public record Counted(Tensor output, List<StageCount> stages) {
+        /** The operations of all stages. */
+        public OpCounts total() {
+            return stages.stream().map(StageCount::ops).reduce(OpCounts.ZERO, OpCounts::plus);
+        }
+    }
+
+    /**
+     * {@link #forward} that also counts what each stage's kernel executed on these images: spikes that
+     * really arrived, words really popcounted (see {@link Stage#count}). Costs a pass over each packed
+     * map on top of the forward; {@link #forward} counts nothing.
+     */
+    public Counted forwardCounted(Tensor images) {
+        checkInput(images);
+        List<StageCount> counts = new ArrayList<>();
+        Stage.Activation a = Stage.Activation.of(images);
+        for (Stage stage : stages) {
+            if (stage instanceof Stage.Dense dense) {
+                a = dense.applyCounted(a, counts);
+            } else {
+                counts.add(stage.count(a));
+                a = stage.apply(a);
+            }
+        }
+        return new Counted(a.dense(), List.copyOf(counts));
+    }
+
+    private void checkInput(Tensor images) {
+        int[] s = images.shape();
+        if (s.length != 4 || images.dtype() != DType.FLOAT32 || s[0] < 1
+                || !Arrays.equals(Arrays.copyOfRange(s, 1, 4), inputShape)) {
+            throw TensorException.of("deployed forward", "input %s of %s must be FLOAT32 [N, %d, %d, %d]", s,
+                    images.dtype(), inputShape[0], inputShape[1], inputShape[2]);
+        }
     }
 
     /** The per-image input shape {@code [C, H, W]}. */

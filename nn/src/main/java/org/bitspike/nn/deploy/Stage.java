@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
+import org.bitspike.nn.accounting.OpCounts;
+import org.bitspike.nn.accounting.OpKind;
+import org.bitspike.tensor.kernel.BitKernels;
 import org.bitspike.tensor.BitTensor;
 import org.bitspike.tensor.BitTensor.Encoding;
 import org.bitspike.tensor.Convolution.ConvOptions;
@@ -68,6 +71,14 @@ sealed interface Stage {
     Map<String, Tensor> tensors();
 
     /**
+     * What one {@link #apply} on {@code in} executes: the operations in the accounting's kinds (ACs only
+     * for the spikes that arrived, BOPs only for the taps inside the map) and the kernel's own work
+     * unit (popcounted words, spike events, packed values, pooled words; none for float sections,
+     * which {@link Dense#applyCounted} counts op by op).
+     */
+    StageCount count(Activation in);
+
+    /**
      * A saved stage back.
      *
      * @throws IllegalArgumentException naming the stage for an unknown kind, a missing setting or
@@ -115,6 +126,26 @@ sealed interface Stage {
                 }
                 return Activation.of(x.value());
             }
+        }
+
+        /** The forward, counting each op from its input and output shapes. */
+        Activation applyCounted(Activation in, List<StageCount> counts) {
+            try (GradMode.Scope scope = GradMode.noGrad()) {
+                Var x = Var.of(in.dense());
+                OpCounts total = OpCounts.ZERO;
+                for (DenseOp op : ops) {
+                    Var y = op.apply(x);
+                    total = total.plus(op.cost(x.shape(), y.shape()));
+                    x = y;
+                }
+                counts.add(new StageCount(describe(), total, "", 0));
+                return Activation.of(x.value());
+            }
+        }
+
+        @Override
+        public StageCount count(Activation in) {
+            throw new UnsupportedOperationException("a float section counts as it runs: applyCounted");
         }
 
         @Override
@@ -183,6 +214,13 @@ sealed interface Stage {
         }
 
         @Override
+        public StageCount count(Activation in) {
+            int[] x = in.dense().shape();
+            long values = DenseOp.numel(x);
+            return new StageCount(describe(), OpCounts.of(OpKind.CMP, values), "packed values", values);
+        }
+
+        @Override
         public String describe() {
             return "pack " + encoding + " by " + lower.length + " per-channel bounds (" + source + ")";
         }
@@ -229,6 +267,23 @@ sealed interface Stage {
                 y = y.mul(scale.reshape(perChannel));
             }
             return Activation.of(bias == null ? y : y.add(bias.reshape(perChannel)));
+        }
+
+        @Override
+        public StageCount count(Activation in) {
+            int[] x = in.packed().shape();
+            int[] w = weights.shape();
+            int outH = Geometry.out(x[2], w[1], options.strideH(), options.padH());
+            int outW = Geometry.out(x[3], w[2], options.strideW(), options.padW());
+            long inside = (long) Geometry.insideTaps(x[2], w[1], options.strideH(), options.padH(), outH)
+                    * Geometry.insideTaps(x[3], w[2], options.strideW(), options.padW(), outW);
+            long outputs = (long) x[0] * w[0] * outH * outW;
+            long terms = (long) x[0] * w[0] * inside;
+            long border = outputs * w[1] * w[2] - terms;
+            OpCounts ops = OpCounts.of(OpKind.BOP, terms * w[3]).with(OpKind.FLOP, padValue != 0 ? border : 0);
+            ops = lower != null ? ops.with(OpKind.CMP, outputs)
+                    : ops.with(OpKind.FLOP, outputs * ((scale != null ? 1 : 0) + (bias != null ? 1 : 0)));
+            return new StageCount(describe(), ops, "popcount words", terms * BitKernels.words(w[3]));
         }
 
         @Override
@@ -297,6 +352,34 @@ sealed interface Stage {
         }
 
         @Override
+        public StageCount count(Activation in) {
+            BitTensor x = in.packed();
+            int[] s = x.shape();
+            int[] w = weights.shape();
+            int outH = Geometry.out(s[2], w[0], options.strideH(), options.padH());
+            int outW = Geometry.out(s[3], w[1], options.strideW(), options.padW());
+            int[] reachH = Geometry.reach(s[2], w[0], options.strideH(), options.padH(), outH);
+            int[] reachW = Geometry.reach(s[3], w[1], options.strideW(), options.padW(), outW);
+            long[] words = x.words();
+            int rowWords = x.rowWords();
+            long events = 0;
+            for (int n = 0, row = 0; n < s[0]; n++) {
+                for (int h = 0; h < s[2]; h++) {
+                    for (int c = 0; c < s[3]; c++, row++) {
+                        int fired = 0;
+                        for (int k = 0; k < rowWords; k++) {
+                            fired += Long.bitCount(words[row * rowWords + k]);
+                        }
+                        events += (long) fired * reachH[h] * reachW[c];
+                    }
+                }
+            }
+            long outputs = (long) s[0] * w[3] * outH * outW;
+            return new StageCount(describe(), OpCounts.of(OpKind.AC, events * w[3]).with(OpKind.CMP, outputs),
+                    "spike events", events);
+        }
+
+        @Override
         public String describe() {
             int[] s = weights.shape();
             return String.format("spike conv %d -> %d, %dx%d, stride %d, pad %d, fused bounds -> %s (%s)", s[2], s[3],
@@ -329,6 +412,17 @@ sealed interface Stage {
         @Override
         public Activation apply(Activation in) {
             return Activation.of(PackedOps.maxPool2d(in.packed(), options, orChannels));
+        }
+
+        @Override
+        public StageCount count(Activation in) {
+            int[] x = in.packed().shape();
+            int outH = Geometry.out(x[2], options.kH(), options.strideH(), 0);
+            int outW = Geometry.out(x[3], options.kW(), options.strideW(), 0);
+            long outputs = (long) x[0] * x[1] * outH * outW;
+            long words = (long) x[0] * outH * outW * options.kH() * options.kW() * BitKernels.words(x[1]);
+            return new StageCount(describe(), OpCounts.of(OpKind.FLOP, outputs * (options.kH() * options.kW() - 1)),
+                    "pooled words", words);
         }
 
         @Override
@@ -368,6 +462,11 @@ sealed interface Stage {
         public Activation apply(Activation in) {
             Tensor t = in.packed().unpack();
             return Activation.of(vector ? t.reshape(t.size(0), t.numel() / t.size(0)) : t);
+        }
+
+        @Override
+        public StageCount count(Activation in) {
+            return new StageCount(describe(), OpCounts.ZERO, "", 0);
         }
 
         @Override
