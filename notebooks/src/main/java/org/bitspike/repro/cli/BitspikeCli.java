@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The command line: {@code bitspike train|evaluate|summary|convert|bisnn ...}. */
 @Command(name = "bitspike", mixinStandardHelpOptions = true, version = "bitspike 0.1.0",
         subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, ConvertCommand.class,
-                BiSnnCommand.class},
+                BiSnnCommand.class, DeployCommand.class},
         description = "Train, evaluate and count the operations of the models of the bitspike zoo.")
 public final class BitspikeCli {
     private BitspikeCli() {
