@@ -214,4 +214,19 @@ public final class Tuning {
      * small task of each other; the split changes no result (every output is one unit's).
      */
     public static final int ADDER_MIN_TASKS = 16;
+
+    // ---- spike-event convolution (PackedKernels.spikeConv2d, vector provider) ----
+
+    /**
+     * Spike density (set input bits over {@code cin * h * w}, per image) from which the Vector API
+     * spike convolution runs the branch-free dense form instead of the event walk. PLACEHOLDER until
+     * measured.
+     */
+    public static final double SPIKE_CONV_DENSE_DENSITY = 0.35;
+
+    /**
+     * Tasks of the Vector API spike convolution: its output rows {@code (image, oh)} are cut into this
+     * many contiguous ranges (fewer if there are fewer rows), each allocating its scratch once.
+     */
+    public static final int SPIKE_CONV_TASKS = 16;
 }
