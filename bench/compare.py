@@ -5,7 +5,7 @@ bench/run (one JVM per impl), then the references in this process, joins rows on
 prints a table plus one JSON line per comparison. Every raw row and comparison is also written to
 bench/results/compare-<time>.jsonl.
 
-Case names and shapes mirror the Java suites (GemmSuite.java, ConvSuite.java and TrainSuite.java in
+Case names and shapes mirror the Java suites (GemmSuite.java, ConvSuite.java, SpikeConvSuite.java and TrainSuite.java in
 bench/src/main/java/org/bitspike/bench/); a joined row whose shapes differ is reported as a
 mismatch, not compared.
 """
@@ -60,6 +60,28 @@ def conv_cases(quick):
     return cases
 
 
+# The spikeconv suite (SpikeConvSuite.java): the float conv forward of layers L2 and L4, and the spike
+# convolution at densities 1-50% in three forms. Only the float conv has a reference (torch's dense
+# float conv2d forward); each spike case is joined with its layer's reference (ref_case).
+SPIKE_LAYERS = ("L2", "L4")
+SPIKE_DENSITIES = (1, 2, 5, 10, 20, 30, 50)
+SPIKE_PATHS = ("spike", "event", "dense")
+
+
+def spikeconv_cases(quick):
+    cases = []
+    for c in conv_cases(quick):
+        layer = c["case"].split("/")[0]
+        if layer not in SPIKE_LAYERS or c["pass"] != "forward":
+            continue
+        conv = dict(c, case=f"{layer}/conv")
+        cases.append(conv)
+        for d in SPIKE_DENSITIES:
+            for path in SPIKE_PATHS:
+                cases.append(dict(conv, case=f"{layer}/{path}-{d}%", ref_case=conv["case"], reference=False))
+    return cases
+
+
 # The train suite (TrainSuite.java): the small VGG on real Fashion-MNIST batches.
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_MNIST_MEAN, FASHION_MNIST_STD = 0.2860, 0.3530
@@ -87,8 +109,8 @@ def train_cases(quick):
              "flops": vgg_small_flops(p, batch), "images": batch} for p in ("train", "inference")]
 
 
-SUITES = {"gemm": gemm_cases, "conv": conv_cases, "train": train_cases}
-REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "train": ("torch",)}
+SUITES = {"gemm": gemm_cases, "conv": conv_cases, "spikeconv": spikeconv_cases, "train": train_cases}
+REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "spikeconv": ("torch",), "train": ("torch",)}
 # Suites whose headline is throughput (images/s) rather than time and GFLOP/s.
 THROUGHPUT_SUITES = ("train",)
 
@@ -225,7 +247,7 @@ class References:
         torch, F = self.torch, self.torch.nn.functional
         x = torch.from_numpy(self.uniform(c["batch"], c["cin"], c["h"], c["w"]))
         w = torch.from_numpy(self.uniform(c["cout"], c["cin"], c["kh"], c["kw"]))
-        if c["case"].endswith("/forward"):
+        if c["pass"] == "forward":
             def fn():
                 with torch.no_grad():
                     return F.conv2d(x, w, padding=c["pad"], stride=c["stride"])
@@ -355,9 +377,11 @@ def run_references(suite, cases, args):
     rows = []
     for ref in refs:
         for c in cases:
+            if c.get("reference") is False:
+                continue
             if suite == "gemm":
                 fn, check = env.gemm(ref, c)
-            elif suite == "conv":
+            elif suite in ("conv", "spikeconv"):
                 fn, check = env.conv(c)
             else:
                 fn, check = env.train(c, args.quick)
@@ -405,13 +429,15 @@ def run_ours(suite, args):
 # --- join and report ----------------------------------------------------------------------------
 
 
-def compare(ours, refs):
+def compare(ours, refs, ref_case=None):
+    """Joins our rows with the references' by case (or by ref_case[case], the case whose reference it shares)."""
+    ref_case = ref_case or {}
     by_key = {(r["suite"], r["case"], r["impl"]): r for r in refs}
     ref_names = sorted({r["impl"] for r in refs})
     out = []
     for o in ours:
         for ref in ref_names:
-            r = by_key.get((o["suite"], o["case"], ref))
+            r = by_key.get((o["suite"], ref_case.get(o["case"], o["case"]), ref))
             if r is None:
                 continue
             row = {"kind": "comparison", "suite": o["suite"], "case": o["case"], "threads": o["threads"],
@@ -450,7 +476,7 @@ def table(suite, cases, ours, refs, threads):
             line = f"{c['case']:22} {impl:6} " + (f"{o['median_ms']:>10.4g} {o.get('gflops', 0):>7.3g}"
                                                    if o else f"{'-':>10} {'-':>7}")
             for ref in ref_names:
-                r = by.get((c["case"], ref))
+                r = by.get((c.get("ref_case", c["case"]), ref))
                 if r is None:
                     line += f" | {'-':>10} {'-':>7} {'-':>8} {'-':>7}"
                     continue
@@ -505,7 +531,7 @@ def throughput_table(suite, cases, ours, refs, threads):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="bench/compare", description=__doc__.split("\n\n")[0])
-    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm, conv and/or train")
+    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm, conv, spikeconv and/or train")
     p.add_argument("--threads", type=int, default=2, help="threads for ours and the references (default 2)")
     p.add_argument("--impl", default="vector", help="our impls, comma-separated: vector, scalar (default vector)")
     p.add_argument("--refs", default="numpy,torch", help="references, comma-separated (default numpy,torch)")
@@ -544,7 +570,7 @@ def main(argv=None):
         ours, bad = ([], False) if args.no_ours else run_ours(suite, args)
         failed |= bad
         refs = run_references(suite, cases, args)
-        comparisons = compare(ours, refs)
+        comparisons = compare(ours, refs, {c["case"]: c["ref_case"] for c in cases if "ref_case" in c})
         all_rows += ours + refs + comparisons
         tables.append((table(suite, cases, ours, refs, args.threads), comparisons))
     with open(out_path, "w") as f:

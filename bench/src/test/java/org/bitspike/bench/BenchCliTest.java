@@ -137,6 +137,28 @@ class BenchCliTest {
     }
 
     @Test
+    void quickSpikeConvComparesEveryFormWithTheFloatConvolution() {
+        Run r = run("spikeconv", "--quick", "--impl", "vector", "--case", "^L4/(conv|[a-z]+-10%)$", "--warmup", "0",
+                "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(List.of("L4/conv", "L4/spike-10%", "L4/event-10%", "L4/dense-10%"),
+                lines.stream().map(o -> o.get("case").getAsString()).toList());
+        for (JsonObject o : lines) {
+            boolean spike = o.get("op").getAsString().equals("spike");
+            assertEquals(spike, o.has("throughput_ratio"), o::toString);
+            assertEquals(spike, o.has("density") && o.has("path"), o::toString);
+            if (spike) {
+                assertEquals("L4/conv", o.get("compared_with").getAsString());
+                assertEquals(0.1, o.get("density").getAsDouble());
+            }
+        }
+        assertEquals(List.of("adaptive", "event", "dense"),
+                lines.subList(1, 4).stream().map(o -> o.get("path").getAsString()).toList());
+        assertEquals(2, run("spikeconv", "--quick", "--impl", "scalar").code(), "spikeconv offers vector only");
+    }
+
+    @Test
     void listNamesSuitesAndCases() {
         Run r = run("--list");
         assertEquals(0, r.code(), r.err());

@@ -214,4 +214,34 @@ public final class Tuning {
      * small task of each other; the split changes no result (every output is one unit's).
      */
     public static final int ADDER_MIN_TASKS = 16;
+
+    // ---- spike-event convolution (PackedKernels.spikeConv2d, vector provider) ----
+
+    /**
+     * Spike density (set input bits over {@code cin * h * w}, per image) from which the Vector API
+     * spike convolution runs the branch-free dense form instead of the event walk. Below it the event
+     * form does less work; above it its per-spike cost (a weight row from L2, a list entry) exceeds
+     * the dense form's per-(tap, channel) cost (one load shared by 4 pixels, an AND and an add per
+     * pixel). Measured on JDK 17, one thread, CPU ms per call (medians of 9-15 calls; the machine was
+     * shared with a training run, so single values moved by 10-15% between sweeps), event vs dense:
+     * <pre>
+     *   N=32, 128 -> 128, 16x16: 20% 14.0 vs 26.5, 30% 19.0 vs 26.1, 40% 25.9 vs 28.9, 50% 32.2 vs 29.6
+     *                  (second sweep: 30% 19.0 vs 27.2, 40% 26.7 vs 23.5, 50% 30.6 vs 23.0)
+     *   N=32, 128 -> 64,  16x16: 25% 13.3 vs 14.0, 30% 15.0 vs 13.3, 40% 18.7 vs 13.4
+     *   N=32, 128 -> 32,  16x16: 30% 10.6 vs 12.9, 40% 12.8 vs 14.8, 50% 17.4 vs 14.3
+     *   N=64, 32 -> 64,   14x14: 25% 6.3 vs 7.2,   30% 7.0 vs 6.5,   40% 7.5 vs 6.2
+     *   N=64, 32 -> 16,   14x14: 20% 3.7 vs 4.0,   25% 4.0 vs 4.1,   30% 4.2 vs 4.0, 40% 5.4 vs 4.1
+     * </pre>
+     * The crossovers fall between 0.25 and 0.45 with no clear pattern beyond the noise; 0.25, the
+     * lowest, keeps the choice within 1.1x of the dense form everywhere measured. Erring low only
+     * costs speed against the event form (up to ~1.4x at 128 -> 128 between 25% and 40%); erring
+     * high could make the choice slower than the dense form.
+     */
+    public static final double SPIKE_CONV_DENSE_DENSITY = 0.25;
+
+    /**
+     * Tasks of the Vector API spike convolution: its output rows {@code (image, oh)} are cut into this
+     * many contiguous ranges (fewer if there are fewer rows), each allocating its scratch once.
+     */
+    public static final int SPIKE_CONV_TASKS = 16;
 }

@@ -6,9 +6,13 @@ import org.bitspike.tensor.kernel.PackedEpilogue;
 import org.bitspike.tensor.kernel.PackedKernels;
 import org.bitspike.tensor.kernel.Parallel;
 import org.bitspike.tensor.kernel.Pool2dGeometry;
+import org.bitspike.tensor.kernel.SpikeConvPaths;
 
-/** The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. */
-final class VectorPackedKernels implements PackedKernels {
+/**
+ * The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. The
+ * spike convolution is {@link VectorSpikeConv}, whose two forms {@link SpikeConvPaths} exposes.
+ */
+final class VectorPackedKernels implements PackedKernels, SpikeConvPaths {
     private final PackedKernels scalar = KernelProvider.scalar().packed();
 
     @Override
@@ -20,7 +24,13 @@ final class VectorPackedKernels implements PackedKernels {
     @Override
     public void spikeConv2d(Conv2dGeometry g, long[] x, int xOff, float[] w, int wOff,
                             PackedEpilogue epilogue, Parallel parallel) {
-        scalar.spikeConv2d(g, x, xOff, w, wOff, epilogue, parallel);
+        VectorSpikeConv.spikeConv2d(g, x, xOff, w, wOff, epilogue, parallel, Path.ADAPTIVE);
+    }
+
+    @Override
+    public void spikeConv2d(Conv2dGeometry g, long[] x, int xOff, float[] w, int wOff, PackedEpilogue epilogue,
+                            Parallel parallel, Path path) {
+        VectorSpikeConv.spikeConv2d(g, x, xOff, w, wOff, epilogue, parallel, path);
     }
 
     @Override

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OneVectorShapeTest {
     private static final List<Class<?>> KERNELS = List.of(VectorElementwise.class, VectorReductions.class,
             SgemmMicroKernel.class, SgemmPacking.class, VectorBitPacking.class, PopcountVectorBitGemm.class,
-            VectorGemm.class, VectorBitKernels.class, VectorBatchNorm.class, VectorSpiking.class);
+            VectorGemm.class, VectorBitKernels.class, VectorBatchNorm.class, VectorSpiking.class, SpikeTiles.class);
 
     @Test
     void everyFloatSpeciesIsThePreferredOneAndDoublesHaveOneShape() throws IllegalAccessException {
