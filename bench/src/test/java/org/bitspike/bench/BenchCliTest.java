@@ -341,6 +341,27 @@ class BenchCliTest {
     }
 
     @Test
+    void quickDeployMeasuresDeployedModelsAgainstTheFloatModel() {
+        Run r = run("deploy", "--quick", "--threads", sharedThreads(), "--warmup", "1", "--repeats", "2", "--case", "-b1$");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.json();
+        assertEquals(List.of("vgg-small/eval-b1", "vgg-small-xnor/eval-b1", "vgg-small-xnor/deployed-b1",
+                        "vgg-small-hoyer/eval-b1", "vgg-small-hoyer/deployed-b1", "vgg-small-adder/eval-b1",
+                        "vgg-small-adder/deployed-b1"), lines.stream().map(o -> o.get("case").getAsString()).toList());
+        for (JsonObject o : lines) {
+            for (String field : List.of("model", "form", "batch", "train_steps", "weight_bytes", "images_per_s")) {
+                assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+            }
+            assertTrue(o.get("verified").getAsBoolean(), o::toString);
+            boolean reference = o.get("case").getAsString().startsWith("vgg-small/");
+            assertEquals(!reference, o.has("throughput_ratio"), o::toString);
+        }
+        long floatBytes = lines.get(0).get("weight_bytes").getAsLong();
+        long xnorBytes = lines.get(2).get("weight_bytes").getAsLong();
+        assertTrue(25 * xnorBytes <= floatBytes, "deployed XNOR weights " + xnorBytes + " vs float " + floatBytes);
+    }
+
+    @Test
     void aHoyerCaseRunAloneIsStillComparedWithItsFloatCase() {
         Run r = run("train", "--quick", "--threads", sharedThreads(), "--case", "^vgg-small-hoyer/inference$",
                 "--warmup", "0", "--repeats", "1");
