@@ -214,4 +214,14 @@ public final class Tuning {
      * small task of each other; the split changes no result (every output is one unit's).
      */
     public static final int ADDER_MIN_TASKS = 16;
+
+    // ---- packed inference kernels (PackedKernels) ----
+
+    /**
+     * Output pixels per task of the fast XNOR convolution (a multiple of its 4-pixel register tile).
+     * The bench L2 shape (32 x 16 x 16 outputs, 128 -> 128 channels, 3x3) then has 128 tasks of about
+     * 300 K word popcounts each, tens of microseconds: enough to balance two threads, and the task's
+     * buffers (4 gathered rows, 4 x cout counts) are allocated once per task.
+     */
+    public static final int XNOR_CONV_PIXELS_PER_TASK = 64;
 }

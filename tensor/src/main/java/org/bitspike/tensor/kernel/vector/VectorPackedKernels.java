@@ -7,14 +7,19 @@ import org.bitspike.tensor.kernel.PackedKernels;
 import org.bitspike.tensor.kernel.Parallel;
 import org.bitspike.tensor.kernel.Pool2dGeometry;
 
-/** The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. */
+/**
+ * The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. The
+ * XNOR convolution is {@link VectorXnorConv}, its micro-kernel chosen once, at construction: the
+ * Vector API {@code BIT_COUNT} one on JDK 19+, the plain-Java {@link Long#bitCount} one before.
+ */
 final class VectorPackedKernels implements PackedKernels {
     private final PackedKernels scalar = KernelProvider.scalar().packed();
+    private final boolean vectorPopcount = PopcountXnorTile.available();
 
     @Override
     public void xnorConv2d(Conv2dGeometry g, int padValue, long[] x, int xOff, long[] w, int wOff,
                            PackedEpilogue epilogue, Parallel parallel) {
-        scalar.xnorConv2d(g, padValue, x, xOff, w, wOff, epilogue, parallel);
+        VectorXnorConv.conv(vectorPopcount, g, padValue, x, xOff, w, wOff, epilogue, parallel);
     }
 
     @Override

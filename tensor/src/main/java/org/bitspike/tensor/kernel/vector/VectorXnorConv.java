@@ -1,0 +1,326 @@
+package org.bitspike.tensor.kernel.vector;
+
+import java.util.Arrays;
+import org.bitspike.tensor.kernel.BitKernels;
+import org.bitspike.tensor.kernel.Conv2dGeometry;
+import org.bitspike.tensor.kernel.PackedEpilogue;
+import org.bitspike.tensor.kernel.PackedKernels;
+import org.bitspike.tensor.kernel.Parallel;
+import org.bitspike.tensor.kernel.Tuning;
+
+/**
+ * The fast {@link PackedKernels#xnorConv2d}: an im2col of bit rows feeding a popcount-GEMM
+ * micro-kernel, with the border handled by a correction and the epilogue fused.
+ *
+ * <ol>
+ *   <li>Once per call the weight rows are copied into word-major panels of {@code P} output channels
+ *       (as {@link BitGemmSupport#packPanels}): the row of channel {@code co} is its
+ *       {@code K = taps * words(cin)} words, taps in {@code (kh, kw)} order, the last word of each
+ *       tap masked to its {@code cin} valid bits.</li>
+ *   <li>A task owns a fixed range of {@link Tuning#XNOR_CONV_PIXELS_PER_TASK} output pixels in
+ *       {@code (n, oh, ow)} order. Four pixels at a time, it gathers each pixel's {@code K} input
+ *       words (masked the same way) into a small buffer; a tap outside the input gathers zero words,
+ *       i.e. all {@code -1}.</li>
+ *   <li>The micro-kernel counts mismatches {@code D[pixel, co] = popcount(row XOR weight row)} of the
+ *       four rows against every panel: {@link PopcountXnorTile} (Vector API {@code BIT_COUNT}, JDK
+ *       19+) or {@link #plainPanel} ({@link Long#bitCount}, JDK 17 and 18).</li>
+ *   <li>{@code acc = taps * cin - 2 D + border}: the padding bits are 0 on both sides so they never
+ *       mismatch. A padded tap gathered as {@code -1} added {@code -sum_ci w}; the definition wants
+ *       {@code padValue * sum_ci w}, so {@code border} adds {@code (padValue + 1) * sum_ci w} for each
+ *       of the pixel's padded taps. It depends only on which taps are padded, so it is tabulated per
+ *       class of output row times class of output column ({@link Border}). Then the epilogue.</li>
+ * </ol>
+ * Every accumulation is an exact integer and every pixel is computed by exactly one task of a split
+ * that depends only on the geometry, so results are bit-identical to the oracle for any thread count.
+ */
+// NOTE: a direct loop over the input (no gather) for interior pixels plus the oracle's loop for the
+// border was not pursued: at the bench L2 shape (16x16, 3x3, pad 1) 23% of the pixels touch the
+// border, and the gather costs K word copies per pixel against K * cout popcounts.
+final class VectorXnorConv {
+    /** Pixels per micro-kernel call: the rows of the register tile. */
+    static final int ROWS = 4;
+    /** Panel width of the plain-Java micro-kernel. */
+    static final int PLAIN_P = 8;
+
+    private VectorXnorConv() {
+    }
+
+    /**
+     * The convolution of {@link PackedKernels#xnorConv2d}; {@code vectorPopcount} picks the
+     * micro-kernel ({@link PopcountXnorTile#available()} must hold for true).
+     */
+    static void conv(boolean vectorPopcount, Conv2dGeometry g, int padValue, long[] x, int xOff, long[] w,
+                     int wOff, PackedEpilogue epilogue, Parallel parallel) {
+        assert g.groups() == 1 && g.dilationH() == 1 && g.dilationW() == 1 && Math.abs(padValue) <= 1;
+        if (!(epilogue instanceof PackedEpilogue.IntRaw || epilogue instanceof PackedEpilogue.Affine
+                || epilogue instanceof PackedEpilogue.IntBits)) {
+            throw new IllegalArgumentException("xnorConv2d: epilogue " + epilogue.getClass().getSimpleName()
+                    + " is for float accumulations (use IntRaw, Affine or IntBits)");
+        }
+        int p = vectorPopcount ? PopcountXnorTile.P : PLAIN_P;
+        int taps = g.kH() * g.kW();
+        int words = BitKernels.words(g.cin());
+        int k = taps * words;
+        long[] panel = packWeightPanels(p, g.cout(), g.cin(), taps, w, wOff);
+        Border border = Border.of(g, padValue, w, wOff);
+        int pixels = g.n() * g.outH() * g.outW();
+        int block = Tuning.XNOR_CONV_PIXELS_PER_TASK;
+        parallel.forEach(BitGemmSupport.ceilDiv(pixels, block), t -> {
+            Task task = new Task(g, p, k, x, xOff, epilogue, border);
+            for (int q = t * block, end = Math.min(pixels, q + block); q < end; q += ROWS) {
+                int rows = Math.min(ROWS, end - q);
+                task.gather(q, rows);
+                for (int j = 0; j < task.coutPadded; j += p) {
+                    if (vectorPopcount) {
+                        PopcountXnorTile.mismatches(task.rows, k, panel, j * k, task.counts, j, task.coutPadded);
+                    } else {
+                        for (int r = 0; r < ROWS; r++) {
+                            plainPanel(task.rows, r * k, k, panel, j * k, task.counts, r * task.coutPadded + j);
+                        }
+                    }
+                }
+                task.finish(q, rows);
+            }
+        });
+    }
+
+    /**
+     * Word-major panels of {@code p} weight rows: word {@code i} of the row of channel {@code co}
+     * (a {@code K}-word row, each tap's last word masked) at {@code (co / p * K + i) * p + co % p};
+     * channels past {@code cout} are zero.
+     */
+    static long[] packWeightPanels(int p, int cout, int cin, int taps, long[] w, int wOff) {
+        int words = BitKernels.words(cin);
+        long mask = BitKernels.lastWordMask(cin);
+        int k = taps * words;
+        long[] panel = new long[BitGemmSupport.ceilDiv(cout, p) * p * k];
+        for (int co = 0; co < cout; co++) {
+            int base = co / p * p * k + co % p;
+            int src = wOff + co * k;
+            for (int i = 0; i < k; i++) {
+                long word = w[src + i];
+                panel[base + i * p] = i % words == words - 1 ? word & mask : word;
+            }
+        }
+        return panel;
+    }
+
+    /**
+     * {@code counts[c0 + col] = popcount(a[a0 ..< a0 + k] XOR panel column col)} for the
+     * {@value #PLAIN_P} columns of the panel at {@code base}.
+     */
+    // NOTE: eight named counters rather than an array, which C2 keeps in registers (see the measured
+    // numbers at ScalarPanelBitGemm: the 1 x 8 panel is the shape C2 compiles best).
+    static void plainPanel(long[] a, int a0, int k, long[] panel, int base, long[] counts, int c0) {
+        int d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
+        for (int i = 0; i < k; i++) {
+            long v = a[a0 + i];
+            int q = base + i * PLAIN_P;
+            d0 += Long.bitCount(v ^ panel[q]);
+            d1 += Long.bitCount(v ^ panel[q + 1]);
+            d2 += Long.bitCount(v ^ panel[q + 2]);
+            d3 += Long.bitCount(v ^ panel[q + 3]);
+            d4 += Long.bitCount(v ^ panel[q + 4]);
+            d5 += Long.bitCount(v ^ panel[q + 5]);
+            d6 += Long.bitCount(v ^ panel[q + 6]);
+            d7 += Long.bitCount(v ^ panel[q + 7]);
+        }
+        counts[c0] = d0;
+        counts[c0 + 1] = d1;
+        counts[c0 + 2] = d2;
+        counts[c0 + 3] = d3;
+        counts[c0 + 4] = d4;
+        counts[c0 + 5] = d5;
+        counts[c0 + 6] = d6;
+        counts[c0 + 7] = d7;
+    }
+
+    /** One task's buffers: the gathered rows of up to {@link #ROWS} pixels and their mismatch counts. */
+    private static final class Task {
+        final Conv2dGeometry g;
+        final int k;
+        final int words;
+        final long mask;
+        final int coutPadded;
+        final long[] x;
+        final int xOff;
+        final PackedEpilogue epilogue;
+        final Border border;
+        /** {@link #ROWS} gathered rows of {@code k} words. */
+        final long[] rows;
+        /** {@code counts[r * coutPadded + co]}: the mismatches of row {@code r} and channel {@code co}. */
+        final long[] counts;
+        final int[] acc;
+
+        Task(Conv2dGeometry g, int p, int k, long[] x, int xOff, PackedEpilogue epilogue, Border border) {
+            this.g = g;
+            this.k = k;
+            this.words = BitKernels.words(g.cin());
+            this.mask = BitKernels.lastWordMask(g.cin());
+            this.coutPadded = BitGemmSupport.ceilDiv(g.cout(), p) * p;
+            this.x = x;
+            this.xOff = xOff;
+            this.epilogue = epilogue;
+            this.border = border;
+            this.rows = new long[ROWS * k];
+            this.counts = new long[ROWS * coutPadded];
+            this.acc = new int[g.cout()];
+        }
+
+        /** Gathers pixels {@code q ..< q + count} (linear {@code (n, oh, ow)} order) into rows 0.. */
+        void gather(int q, int count) {
+            int outH = g.outH(), outW = g.outW();
+            for (int r = 0; r < count; r++) {
+                int pixel = q + r;
+                int ow = pixel % outW, oh = pixel / outW % outH, n = pixel / (outW * outH);
+                int dst = r * k;
+                for (int kh = 0; kh < g.kH(); kh++) {
+                    int ih = oh * g.strideH() - g.padH() + kh;
+                    for (int kw = 0; kw < g.kW(); kw++, dst += words) {
+                        int iw = ow * g.strideW() - g.padW() + kw;
+                        if (ih < 0 || ih >= g.h() || iw < 0 || iw >= g.w()) {
+                            Arrays.fill(rows, dst, dst + words, 0L);
+                            continue;
+                        }
+                        System.arraycopy(x, xOff + ((n * g.h() + ih) * g.w() + iw) * words, rows, dst, words);
+                        rows[dst + words - 1] &= mask;
+                    }
+                }
+            }
+            // rows past count keep stale words: their counts are computed and never read
+        }
+
+        /** Turns the counts of pixels {@code q ..< q + count} into accumulations and writes them. */
+        void finish(int q, int count) {
+            int cout = g.cout(), outH = g.outH(), outW = g.outW(), plane = outH * outW;
+            int valid = g.kH() * g.kW() * g.cin();
+            for (int r = 0; r < count; r++) {
+                int pixel = q + r;
+                int pos = pixel % plane, n = pixel / plane;
+                int c0 = r * coutPadded;
+                for (int co = 0; co < cout; co++) {
+                    acc[co] = valid - 2 * (int) counts[c0 + co];
+                }
+                border.add(pos / outW, pos % outW, acc);
+                if (epilogue instanceof PackedEpilogue.IntBits bits) {
+                    writeBits(bits, cout, pixel);
+                } else if (epilogue instanceof PackedEpilogue.IntRaw raw) {
+                    int base = raw.off() + n * cout * plane + pos;
+                    for (int co = 0; co < cout; co++) {
+                        raw.y()[base + co * plane] = acc[co];
+                    }
+                } else {
+                    PackedEpilogue.Affine affine = (PackedEpilogue.Affine) epilogue;
+                    int base = affine.off() + n * cout * plane + pos;
+                    float[] scale = affine.scale(), shift = affine.shift(), y = affine.y();
+                    for (int co = 0; co < cout; co++) {
+                        // NOTE: two roundings, no fma: the definition of PackedEpilogue.Affine
+                        float scaled = acc[co] * scale[co];
+                        y[base + co * plane] = scaled + shift[co];
+                    }
+                }
+            }
+        }
+
+        private void writeBits(PackedEpilogue.IntBits bits, int cout, int pixel) {
+            int wordsOut = BitKernels.words(cout);
+            int dst = bits.off() + pixel * wordsOut;
+            int[] lower = bits.lower(), upper = bits.upper();
+            for (int wd = 0; wd < wordsOut; wd++) {
+                long word = 0;
+                for (int co = wd << 6, end = Math.min(cout, co + 64); co < end; co++) {
+                    int a = acc[co];
+                    word |= (lower[co] <= a & a <= upper[co] ? 1L : 0L) << (co & 63);
+                }
+                bits.y()[dst + wd] = word;
+            }
+        }
+    }
+
+    /**
+     * What the padded taps of a pixel add on top of the gathered {@code -1}s: per class of output row
+     * (its range of taps {@code kh} inside the input) times class of output column, per channel,
+     * {@code (padValue + 1) * sum over the padded taps of sum_ci w[co, ci, tap]}. Empty (adds
+     * nothing) for {@code padValue = -1} or no padding.
+     */
+    private record Border(int cout, int[] rowClass, int[] colClass, int colClasses, int[] share) {
+        static final Border NONE = new Border(0, null, null, 0, null);
+
+        static Border of(Conv2dGeometry g, int padValue, long[] w, int wOff) {
+            if (padValue == -1 || g.padH() == 0 && g.padW() == 0) {
+                return NONE;
+            }
+            int[][] rows = classes(g.outH(), g.strideH(), g.padH(), g.kH(), g.h());
+            int[][] cols = classes(g.outW(), g.strideW(), g.padW(), g.kW(), g.w());
+            int[] rowClass = rows[0], rowRange = rows[1], colClass = cols[0], colRange = cols[1];
+            int nRows = rowRange.length / 2, nCols = colRange.length / 2;
+            int cout = g.cout(), kH = g.kH(), kW = g.kW(), taps = kH * kW;
+            int[] rowSum = rowSums(cout, g.cin(), taps, w, wOff);
+            int[] share = new int[nRows * nCols * cout];
+            for (int rc = 0; rc < nRows; rc++) {
+                for (int cc = 0; cc < nCols; cc++) {
+                    int base = (rc * nCols + cc) * cout;
+                    for (int kh = 0; kh < kH; kh++) {
+                        boolean rowIn = rowRange[2 * rc] <= kh && kh < rowRange[2 * rc + 1];
+                        for (int kw = 0; kw < kW; kw++) {
+                            if (rowIn && colRange[2 * cc] <= kw && kw < colRange[2 * cc + 1]) {
+                                continue;
+                            }
+                            for (int co = 0; co < cout; co++) {
+                                share[base + co] += (padValue + 1) * rowSum[co * taps + kh * kW + kw];
+                            }
+                        }
+                    }
+                }
+            }
+            return new Border(cout, rowClass, colClass, nCols, share);
+        }
+
+        /**
+         * For an axis: {@code [0]} the class of each output position, {@code [1]} per class the range
+         * {@code [first, end)} of its kernel taps inside the input, two ints per class.
+         */
+        private static int[][] classes(int out, int stride, int pad, int kernel, int in) {
+            int[] classOf = new int[out];
+            int[] ranges = new int[2 * out];
+            int classes = 0;
+            for (int o = 0; o < out; o++) {
+                int first = Math.max(0, pad - o * stride);
+                int end = Math.max(first, Math.min(kernel, in + pad - o * stride));
+                int c = 0;
+                while (c < classes && (ranges[2 * c] != first || ranges[2 * c + 1] != end)) {
+                    c++;
+                }
+                if (c == classes) {
+                    ranges[2 * c] = first;
+                    ranges[2 * c + 1] = end;
+                    classes++;
+                }
+                classOf[o] = c;
+            }
+            return new int[][] {classOf, Arrays.copyOf(ranges, 2 * classes)};
+        }
+
+        /** The +-1 sum of each weight row, {@code 2 popcount(row) - cin}, per {@code (co, tap)}. */
+        private static int[] rowSums(int cout, int cin, int taps, long[] w, int wOff) {
+            int words = BitKernels.words(cin);
+            int[] ones = BitGemmSupport.rowPopcounts(cout * taps, 0, w, wOff, words, words,
+                    BitKernels.lastWordMask(cin));
+            for (int r = 0; r < ones.length; r++) {
+                ones[r] = 2 * ones[r] - cin;
+            }
+            return ones;
+        }
+
+        /** Adds the border share of output position {@code (oh, ow)} to {@code acc}. */
+        void add(int oh, int ow, int[] acc) {
+            if (share == null) {
+                return;
+            }
+            int base = (rowClass[oh] * colClasses + colClass[ow]) * cout;
+            for (int co = 0; co < cout; co++) {
+                acc[co] += share[base + co];
+            }
+        }
+    }
+}
