@@ -1,6 +1,7 @@
 package org.bitspike.tensor.kernel.vector;
 
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -57,5 +58,25 @@ final class PopcountXnorTile {
         d21.intoArray(counts, 2 * ldc + j + LANES);
         d30.intoArray(counts, 3 * ldc + j);
         d31.intoArray(counts, 3 * ldc + j + LANES);
+    }
+
+    /**
+     * The IntBits words of one pixel from its mismatch counts {@code counts[c0 ..< c0 + width]}: bit
+     * {@code co} set iff {@code lo[co] <= count <= hi[co]}, {@code LANES} channels per compare and
+     * mask. {@code width} is a multiple of {@link #P} (so of the lanes, and 64 a multiple of it); the
+     * channels past {@code cout} must never fire, so the words past it are 0.
+     */
+    static void packBits(long[] counts, int c0, long[] lo, long[] hi, int width, long[] y, int dst) {
+        long word = 0;
+        for (int co = 0; co < width; co += LANES) {
+            LongVector d = LongVector.fromArray(L, counts, c0 + co);
+            VectorMask<Long> fire = d.compare(VectorOperators.GE, LongVector.fromArray(L, lo, co))
+                    .and(d.compare(VectorOperators.LE, LongVector.fromArray(L, hi, co)));
+            word |= fire.toLong() << (co & 63);
+            if (((co + LANES) & 63) == 0 || co + LANES == width) {
+                y[dst + (co >>> 6)] = word;
+                word = 0;
+            }
+        }
     }
 }

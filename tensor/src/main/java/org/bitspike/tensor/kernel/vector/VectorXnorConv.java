@@ -23,7 +23,8 @@ import org.bitspike.tensor.kernel.Tuning;
  *       i.e. all {@code -1}.</li>
  *   <li>The micro-kernel counts mismatches {@code D[pixel, co] = popcount(row XOR weight row)} of the
  *       four rows against every panel: {@link PopcountXnorTile} (Vector API {@code BIT_COUNT}, JDK
- *       19+) or {@link #plainPanel} ({@link Long#bitCount}, JDK 17 and 18).</li>
+ *       19+), or before that {@link #intLaneMismatches}, one pixel against all channels at once in plain
+ *       Java that C2 vectorises itself.</li>
  *   <li>{@code acc = taps * cin - 2 D + border}: the padding bits are 0 on both sides so they never
  *       mismatch. A padded tap gathered as {@code -1} added {@code -sum_ci w}; the definition wants
  *       {@code padValue * sum_ci w}, so {@code border} adds {@code (padValue + 1) * sum_ci w} for each
@@ -39,8 +40,6 @@ import org.bitspike.tensor.kernel.Tuning;
 final class VectorXnorConv {
     /** Pixels per micro-kernel call: the rows of the register tile. */
     static final int ROWS = 4;
-    /** Panel width of the plain-Java micro-kernel. */
-    static final int PLAIN_P = 8;
 
     private VectorXnorConv() {
     }
@@ -57,31 +56,45 @@ final class VectorXnorConv {
             throw new IllegalArgumentException("xnorConv2d: epilogue " + epilogue.getClass().getSimpleName()
                     + " is for float accumulations (use IntRaw, Affine or IntBits)");
         }
-        int p = vectorPopcount ? PopcountXnorTile.P : PLAIN_P;
+        int p = vectorPopcount ? PopcountXnorTile.P : 1;
         int taps = g.kH() * g.kW();
         int words = BitKernels.words(g.cin());
         int k = taps * words;
-        long[] panel = packWeightPanels(p, g.cout(), g.cin(), taps, w, wOff);
         Border border = Border.of(g, padValue, w, wOff);
         int pixels = g.n() * g.outH() * g.outW();
         int block = Tuning.XNOR_CONV_PIXELS_PER_TASK;
-        parallel.forEach(BitGemmSupport.ceilDiv(pixels, block), t -> {
-            Task task = new Task(g, p, k, x, xOff, epilogue, border);
-            for (int q = t * block, end = Math.min(pixels, q + block); q < end; q += ROWS) {
-                int rows = Math.min(ROWS, end - q);
-                task.gather(q, rows);
-                for (int j = 0; j < task.coutPadded; j += p) {
-                    if (vectorPopcount) {
+        int tasks = BitGemmSupport.ceilDiv(pixels, block);
+        int width = BitGemmSupport.ceilDiv(g.cout(), p) * p;
+        MismatchBounds bounds = epilogue instanceof PackedEpilogue.IntBits bits
+                ? MismatchBounds.of(bits, border, g.cout(), width, taps * g.cin(), k) : null;
+        if (vectorPopcount) {
+            long[] panel = packWeightPanels(p, g.cout(), g.cin(), taps, w, wOff);
+            parallel.forEach(tasks, t -> {
+                Task task = new Task(g, p, k, x, xOff, epilogue, border, bounds);
+                for (int q = t * block, end = Math.min(pixels, q + block); q < end; q += ROWS) {
+                    int rows = Math.min(ROWS, end - q);
+                    task.gather(q, rows);
+                    for (int j = 0; j < task.coutPadded; j += p) {
                         PopcountXnorTile.mismatches(task.rows, k, panel, j * k, task.counts, j, task.coutPadded);
-                    } else {
-                        for (int r = 0; r < ROWS; r++) {
-                            plainPanel(task.rows, r * k, k, panel, j * k, task.counts, r * task.coutPadded + j);
-                        }
+                    }
+                    task.finishCounts(q, rows);
+                }
+            });
+        } else {
+            int[][] lanes = intLaneWeights(g.cout(), g.cin(), taps, w, wOff);
+            parallel.forEach(tasks, t -> {
+                Task task = new Task(g, p, k, x, xOff, epilogue, border, bounds);
+                int[] d = task.d;
+                for (int q = t * block, end = Math.min(pixels, q + block); q < end; q += ROWS) {
+                    int rows = Math.min(ROWS, end - q);
+                    task.gather(q, rows);
+                    for (int r = 0; r < rows; r++) {
+                        intLaneMismatches(task.rows, r * k, k, lanes, d);
+                        task.finish(q + r, d);
                     }
                 }
-                task.finish(q, rows);
-            }
-        });
+            });
+        }
     }
 
     /**
@@ -106,33 +119,52 @@ final class VectorXnorConv {
     }
 
     /**
-     * {@code counts[c0 + col] = popcount(a[a0 ..< a0 + k] XOR panel column col)} for the
-     * {@value #PLAIN_P} columns of the panel at {@code base}.
+     * The weights as 32-bit lanes across output channels: {@code lanes[2 i + h][co]} is half
+     * {@code h} (0 the low bits) of word {@code i} of channel {@code co}'s {@code K}-word row (each
+     * tap's last word masked).
      */
-    // NOTE: eight named counters rather than an array, which C2 keeps in registers (see the measured
-    // numbers at ScalarPanelBitGemm: the 1 x 8 panel is the shape C2 compiles best).
-    static void plainPanel(long[] a, int a0, int k, long[] panel, int base, long[] counts, int c0) {
-        int d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
-        for (int i = 0; i < k; i++) {
-            long v = a[a0 + i];
-            int q = base + i * PLAIN_P;
-            d0 += Long.bitCount(v ^ panel[q]);
-            d1 += Long.bitCount(v ^ panel[q + 1]);
-            d2 += Long.bitCount(v ^ panel[q + 2]);
-            d3 += Long.bitCount(v ^ panel[q + 3]);
-            d4 += Long.bitCount(v ^ panel[q + 4]);
-            d5 += Long.bitCount(v ^ panel[q + 5]);
-            d6 += Long.bitCount(v ^ panel[q + 6]);
-            d7 += Long.bitCount(v ^ panel[q + 7]);
+    static int[][] intLaneWeights(int cout, int cin, int taps, long[] w, int wOff) {
+        int words = BitKernels.words(cin);
+        long mask = BitKernels.lastWordMask(cin);
+        int k = taps * words;
+        int[][] lanes = new int[2 * k][cout];
+        for (int co = 0; co < cout; co++) {
+            for (int i = 0; i < k; i++) {
+                long word = w[wOff + co * k + i];
+                if (i % words == words - 1) {
+                    word &= mask;
+                }
+                lanes[2 * i][co] = (int) word;
+                lanes[2 * i + 1][co] = (int) (word >>> 32);
+            }
         }
-        counts[c0] = d0;
-        counts[c0 + 1] = d1;
-        counts[c0 + 2] = d2;
-        counts[c0 + 3] = d3;
-        counts[c0 + 4] = d4;
-        counts[c0 + 5] = d5;
-        counts[c0 + 6] = d6;
-        counts[c0 + 7] = d7;
+        return lanes;
+    }
+
+    /**
+     * {@code d[co] = popcount(a[a0 ..< a0 + k] XOR the row of channel co)}, in 32-bit halves: the
+     * plain-Java micro-kernel.
+     */
+    // NOTE: written for C2's superword vectoriser, which on JDK 17 turns the co loop into AVX-512
+    // VPOPCNTD on 16 int lanes (it has no vector form of Long.bitCount before JDK 19 or so, hence the
+    // int halves). Every array of the loop is indexed by co alone: an offset index (a flat weight
+    // array at i * cout + co) makes the arrays possibly overlapping at an unknown distance and C2
+    // gives up. Measured on JDK 17 (Zen 4, one thread, the bench L2 shape's 18.9 M word pairs):
+    // 2.6-3.2 ms, against 8.2-8.7 ms for a 1 x 8 register panel of Long.bitCount (the shape
+    // ScalarPanelBitGemm found best) and 8-12 ms for this loop on long lanes or with offset indices.
+    // Two or four pixels per co loop (sharing the weight loads) measured no faster. On a CPU without
+    // VPOPCNTD the loop runs scalar, on twice as many (32-bit) words as a Long.bitCount kernel.
+    static void intLaneMismatches(long[] a, int a0, int k, int[][] lanes, int[] d) {
+        int cout = d.length;
+        Arrays.fill(d, 0);
+        for (int i = 0; i < k; i++) {
+            long word = a[a0 + i];
+            int lo = (int) word, hi = (int) (word >>> 32);
+            int[] wLo = lanes[2 * i], wHi = lanes[2 * i + 1];
+            for (int co = 0; co < cout; co++) {
+                d[co] += Integer.bitCount(lo ^ wLo[co]) + Integer.bitCount(hi ^ wHi[co]);
+            }
+        }
     }
 
     /** One task's buffers: the gathered rows of up to {@link #ROWS} pixels and their mismatch counts. */
@@ -146,13 +178,18 @@ final class VectorXnorConv {
         final int xOff;
         final PackedEpilogue epilogue;
         final Border border;
+        /** The IntBits epilogue's bounds on mismatch counts, or null for the other epilogues. */
+        final MismatchBounds bounds;
+        final PackedEpilogue.IntBits bits;
         /** {@link #ROWS} gathered rows of {@code k} words. */
         final long[] rows;
         /** {@code counts[r * coutPadded + co]}: the mismatches of row {@code r} and channel {@code co}. */
         final long[] counts;
         final int[] acc;
+        final int[] d;
 
-        Task(Conv2dGeometry g, int p, int k, long[] x, int xOff, PackedEpilogue epilogue, Border border) {
+        Task(Conv2dGeometry g, int p, int k, long[] x, int xOff, PackedEpilogue epilogue, Border border,
+             MismatchBounds bounds) {
             this.g = g;
             this.k = k;
             this.words = BitKernels.words(g.cin());
@@ -162,9 +199,12 @@ final class VectorXnorConv {
             this.xOff = xOff;
             this.epilogue = epilogue;
             this.border = border;
+            this.bounds = bounds;
+            this.bits = bounds == null ? null : (PackedEpilogue.IntBits) epilogue;
             this.rows = new long[ROWS * k];
             this.counts = new long[ROWS * coutPadded];
             this.acc = new int[g.cout()];
+            this.d = new int[g.cout()];
         }
 
         /** Gathers pixels {@code q ..< q + count} (linear {@code (n, oh, ow)} order) into rows 0.. */
@@ -190,47 +230,72 @@ final class VectorXnorConv {
             // rows past count keep stale words: their counts are computed and never read
         }
 
-        /** Turns the counts of pixels {@code q ..< q + count} into accumulations and writes them. */
-        void finish(int q, int count) {
-            int cout = g.cout(), outH = g.outH(), outW = g.outW(), plane = outH * outW;
-            int valid = g.kH() * g.kW() * g.cin();
+        /** Writes pixels {@code q ..< q + count} from their mismatch counts in {@link #counts}. */
+        void finishCounts(int q, int count) {
             for (int r = 0; r < count; r++) {
-                int pixel = q + r;
-                int pos = pixel % plane, n = pixel / plane;
-                int c0 = r * coutPadded;
-                for (int co = 0; co < cout; co++) {
-                    acc[co] = valid - 2 * (int) counts[c0 + co];
+                int pixel = q + r, c0 = r * coutPadded;
+                if (bounds != null) {
+                    PopcountXnorTile.packBits(counts, c0, bounds.lo[classOf(pixel)], bounds.hi[classOf(pixel)],
+                            coutPadded, bits.y(), bits.off() + pixel * BitKernels.words(g.cout()));
+                    continue;
                 }
-                border.add(pos / outW, pos % outW, acc);
-                if (epilogue instanceof PackedEpilogue.IntBits bits) {
-                    writeBits(bits, cout, pixel);
-                } else if (epilogue instanceof PackedEpilogue.IntRaw raw) {
-                    int base = raw.off() + n * cout * plane + pos;
-                    for (int co = 0; co < cout; co++) {
-                        raw.y()[base + co * plane] = acc[co];
-                    }
-                } else {
-                    PackedEpilogue.Affine affine = (PackedEpilogue.Affine) epilogue;
-                    int base = affine.off() + n * cout * plane + pos;
-                    float[] scale = affine.scale(), shift = affine.shift(), y = affine.y();
-                    for (int co = 0; co < cout; co++) {
-                        // NOTE: two roundings, no fma: the definition of PackedEpilogue.Affine
-                        float scaled = acc[co] * scale[co];
-                        y[base + co * plane] = scaled + shift[co];
-                    }
+                for (int co = 0; co < d.length; co++) {
+                    d[co] = (int) counts[c0 + co];
+                }
+                finish(pixel, d);
+            }
+        }
+
+        /** The border class of pixel {@code pixel} (linear {@code (n, oh, ow)} index). */
+        private int classOf(int pixel) {
+            int pos = pixel % (g.outH() * g.outW());
+            return border.classOf(pos / g.outW(), pos % g.outW());
+        }
+
+        /** Writes pixel {@code pixel} (linear {@code (n, oh, ow)} index) from its mismatch counts {@code d[co]}. */
+        void finish(int pixel, int[] d) {
+            int cout = g.cout(), plane = g.outH() * g.outW();
+            int cls = classOf(pixel);
+            if (bounds != null) {
+                writeBits(d, bounds.lo[cls], bounds.hi[cls], pixel);
+                return;
+            }
+            int valid = g.kH() * g.kW() * g.cin();
+            for (int co = 0; co < cout; co++) {
+                acc[co] = valid - 2 * d[co];
+            }
+            int[] share = border.share[cls];
+            if (share != null) {
+                for (int co = 0; co < cout; co++) {
+                    acc[co] += share[co];
+                }
+            }
+            int pos = pixel % plane, n = pixel / plane;
+            if (epilogue instanceof PackedEpilogue.IntRaw raw) {
+                int base = raw.off() + n * cout * plane + pos;
+                for (int co = 0; co < cout; co++) {
+                    raw.y()[base + co * plane] = acc[co];
+                }
+            } else {
+                PackedEpilogue.Affine affine = (PackedEpilogue.Affine) epilogue;
+                int base = affine.off() + n * cout * plane + pos;
+                float[] scale = affine.scale(), shift = affine.shift(), y = affine.y();
+                for (int co = 0; co < cout; co++) {
+                    // NOTE: two roundings, no fma: the definition of PackedEpilogue.Affine
+                    float scaled = acc[co] * scale[co];
+                    y[base + co * plane] = scaled + shift[co];
                 }
             }
         }
 
-        private void writeBits(PackedEpilogue.IntBits bits, int cout, int pixel) {
-            int wordsOut = BitKernels.words(cout);
+        private void writeBits(int[] d, long[] lo, long[] hi, int pixel) {
+            int cout = g.cout(), wordsOut = BitKernels.words(cout);
             int dst = bits.off() + pixel * wordsOut;
-            int[] lower = bits.lower(), upper = bits.upper();
             for (int wd = 0; wd < wordsOut; wd++) {
                 long word = 0;
                 for (int co = wd << 6, end = Math.min(cout, co + 64); co < end; co++) {
-                    int a = acc[co];
-                    word |= (lower[co] <= a & a <= upper[co] ? 1L : 0L) << (co & 63);
+                    int v = d[co];
+                    word |= (lo[co] <= v & v <= hi[co] ? 1L : 0L) << (co & 63);
                 }
                 bits.y()[dst + wd] = word;
             }
@@ -238,42 +303,67 @@ final class VectorXnorConv {
     }
 
     /**
-     * What the padded taps of a pixel add on top of the gathered {@code -1}s: per class of output row
-     * (its range of taps {@code kh} inside the input) times class of output column, per channel,
-     * {@code (padValue + 1) * sum over the padded taps of sum_ci w[co, ci, tap]}. Empty (adds
-     * nothing) for {@code padValue = -1} or no padding.
+     * The {@link PackedEpilogue.IntBits} interval moved from accumulations to mismatch counts, per
+     * border class: {@code lower <= acc <= upper} with {@code acc = valid - 2 d + share} is
+     * {@code lo <= d <= hi}, {@code lo = ceil((valid + share - upper) / 2)},
+     * {@code hi = floor((valid + share - lower) / 2)} (in long, then clamped to
+     * {@code [0, maxD + 1]} and {@code [-1, maxD]}, {@code maxD = 64 K} the largest count). Rows are
+     * {@code width} long, channels past {@code cout} never firing ({@code lo = 1, hi = 0}), so the
+     * padding bits of the output's last word come out 0.
      */
-    private record Border(int cout, int[] rowClass, int[] colClass, int colClasses, int[] share) {
-        static final Border NONE = new Border(0, null, null, 0, null);
-
-        static Border of(Conv2dGeometry g, int padValue, long[] w, int wOff) {
-            if (padValue == -1 || g.padH() == 0 && g.padW() == 0) {
-                return NONE;
+    record MismatchBounds(long[][] lo, long[][] hi) {
+        static MismatchBounds of(PackedEpilogue.IntBits bits, Border border, int cout, int width, int valid, int k) {
+            int classes = border.share.length;
+            long maxD = 64L * k;
+            long[][] lo = new long[classes][width], hi = new long[classes][width];
+            for (int c = 0; c < classes; c++) {
+                Arrays.fill(lo[c], 1);
+                for (int co = 0; co < cout; co++) {
+                    long base = valid + (border.share[c] == null ? 0 : border.share[c][co]);
+                    lo[c][co] = Math.max(0, Math.min(maxD + 1, -Math.floorDiv(bits.upper()[co] - base, 2L)));
+                    hi[c][co] = Math.max(-1, Math.min(maxD, Math.floorDiv(base - bits.lower()[co], 2L)));
+                }
             }
+            return new MismatchBounds(lo, hi);
+        }
+    }
+
+    /**
+     * The border classes of the output pixels and what their padded taps add on top of the gathered
+     * {@code -1}s. A class is a class of output row (its range of taps {@code kh} inside the input)
+     * times a class of output column; {@code share[class][co]} is
+     * {@code (padValue + 1) * sum over the padded taps of sum_ci w[co, ci, tap]}, or null where that
+     * is 0 for every channel (no padded tap, or {@code padValue = -1}).
+     */
+    record Border(int[] rowClass, int[] colClass, int colClasses, int[][] share) {
+        static Border of(Conv2dGeometry g, int padValue, long[] w, int wOff) {
             int[][] rows = classes(g.outH(), g.strideH(), g.padH(), g.kH(), g.h());
             int[][] cols = classes(g.outW(), g.strideW(), g.padW(), g.kW(), g.w());
-            int[] rowClass = rows[0], rowRange = rows[1], colClass = cols[0], colRange = cols[1];
+            int[] rowRange = rows[1], colRange = cols[1];
             int nRows = rowRange.length / 2, nCols = colRange.length / 2;
             int cout = g.cout(), kH = g.kH(), kW = g.kW(), taps = kH * kW;
-            int[] rowSum = rowSums(cout, g.cin(), taps, w, wOff);
-            int[] share = new int[nRows * nCols * cout];
-            for (int rc = 0; rc < nRows; rc++) {
+            int[][] share = new int[nRows * nCols][];
+            int[] rowSum = padValue == -1 ? null : rowSums(cout, g.cin(), taps, w, wOff);
+            for (int rc = 0; rc < nRows && rowSum != null; rc++) {
                 for (int cc = 0; cc < nCols; cc++) {
-                    int base = (rc * nCols + cc) * cout;
                     for (int kh = 0; kh < kH; kh++) {
                         boolean rowIn = rowRange[2 * rc] <= kh && kh < rowRange[2 * rc + 1];
                         for (int kw = 0; kw < kW; kw++) {
                             if (rowIn && colRange[2 * cc] <= kw && kw < colRange[2 * cc + 1]) {
                                 continue;
                             }
+                            int[] s = share[rc * nCols + cc];
+                            if (s == null) {
+                                s = share[rc * nCols + cc] = new int[cout];
+                            }
                             for (int co = 0; co < cout; co++) {
-                                share[base + co] += (padValue + 1) * rowSum[co * taps + kh * kW + kw];
+                                s[co] += (padValue + 1) * rowSum[co * taps + kh * kW + kw];
                             }
                         }
                     }
                 }
             }
-            return new Border(cout, rowClass, colClass, nCols, share);
+            return new Border(rows[0], cols[0], nCols, share);
         }
 
         /**
@@ -312,15 +402,8 @@ final class VectorXnorConv {
             return ones;
         }
 
-        /** Adds the border share of output position {@code (oh, ow)} to {@code acc}. */
-        void add(int oh, int ow, int[] acc) {
-            if (share == null) {
-                return;
-            }
-            int base = (rowClass[oh] * colClasses + colClass[ow]) * cout;
-            for (int co = 0; co < cout; co++) {
-                acc[co] += share[base + co];
-            }
+        int classOf(int oh, int ow) {
+            return rowClass[oh] * colClasses + colClass[ow];
         }
     }
 }

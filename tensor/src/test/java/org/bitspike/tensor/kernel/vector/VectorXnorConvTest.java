@@ -44,19 +44,47 @@ class VectorXnorConvTest {
                     long[] x = random(rnd, 1 + g.n() * g.h() * g.w() * words);
                     long[] w = random(rnd, 2 + cout * k * k * words);
                     for (int padValue = -1; padValue <= 1; padValue++) {
-                        int[] want = new int[g.outputSize()];
-                        KernelProvider.scalar().packed().xnorConv2d(g, padValue, x, 1, w, 2,
-                                new PackedEpilogue.IntRaw(want, 0), Parallel.shared());
-                        try (Parallel parallel = Parallel.of(3)) {
-                            int[] got = new int[g.outputSize()];
-                            VectorXnorConv.conv(vectorPopcount, g, padValue, x, 1, w, 2,
-                                    new PackedEpilogue.IntRaw(got, 0), parallel);
-                            assertArrayEquals(want, got, g + " padValue " + padValue);
+                        for (PackedEpilogue[] pair : epilogues(rnd, g)) {
+                            KernelProvider.scalar().packed().xnorConv2d(g, padValue, x, 1, w, 2, pair[0],
+                                    Parallel.shared());
+                            try (Parallel parallel = Parallel.of(3)) {
+                                VectorXnorConv.conv(vectorPopcount, g, padValue, x, 1, w, 2, pair[1], parallel);
+                            }
+                            String what = g + " padValue " + padValue + " " + pair[0].getClass().getSimpleName();
+                            if (pair[0] instanceof PackedEpilogue.IntRaw want) {
+                                assertArrayEquals(want.y(), ((PackedEpilogue.IntRaw) pair[1]).y(), what);
+                            } else if (pair[0] instanceof PackedEpilogue.Affine want) {
+                                assertArrayEquals(want.y(), ((PackedEpilogue.Affine) pair[1]).y(), what);
+                            } else {
+                                assertArrayEquals(((PackedEpilogue.IntBits) pair[0]).y(),
+                                        ((PackedEpilogue.IntBits) pair[1]).y(), what);
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /** Pairs (oracle's, ours) of each int epilogue with fresh outputs; bounds and scales random. */
+    private static PackedEpilogue[][] epilogues(Random rnd, Conv2dGeometry g) {
+        int cout = g.cout(), range = g.cin() * g.kH() * g.kW(), pixels = g.n() * g.outH() * g.outW();
+        float[] scale = new float[cout], shift = new float[cout];
+        int[] lower = new int[cout], upper = new int[cout];
+        for (int co = 0; co < cout; co++) {
+            scale[co] = (float) rnd.nextGaussian();
+            shift[co] = (float) rnd.nextGaussian();
+            lower[co] = rnd.nextInt(4) == 0 ? Integer.MIN_VALUE : rnd.nextInt(2 * range + 5) - range - 2;
+            upper[co] = rnd.nextInt(4) == 0 ? Integer.MAX_VALUE : rnd.nextInt(2 * range + 5) - range - 2;
+        }
+        int wordsOut = BitKernels.words(cout);
+        return new PackedEpilogue[][] {
+            {new PackedEpilogue.IntRaw(new int[g.outputSize()], 0), new PackedEpilogue.IntRaw(new int[g.outputSize()], 0)},
+            {new PackedEpilogue.Affine(scale, shift, new float[g.outputSize() + 1], 1),
+                new PackedEpilogue.Affine(scale, shift, new float[g.outputSize() + 1], 1)},
+            {new PackedEpilogue.IntBits(lower, upper, new long[pixels * wordsOut + 2], 2),
+                new PackedEpilogue.IntBits(lower, upper, new long[pixels * wordsOut + 2], 2)},
+        };
     }
 
     private static long[] random(Random rnd, int length) {
