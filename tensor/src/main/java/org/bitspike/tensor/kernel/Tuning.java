@@ -219,9 +219,10 @@ public final class Tuning {
 
     /**
      * Output pixels per task of the fast XNOR convolution (a multiple of its 4-pixel register tile).
-     * The bench L2 shape (32 x 16 x 16 outputs, 128 -> 128 channels, 3x3) then has 128 tasks of about
-     * 300 K word popcounts each, tens of microseconds: enough to balance two threads, and the task's
-     * buffers (4 gathered rows, 4 x cout counts) are allocated once per task.
+     * The plain-Java (JDK 17) micro-kernel vectorises its loop over a task's pixels, and at 64 or 128
+     * the scalar pre- and post-loops and array alignment cost up to 2x (IntLaneXnor's NOTE); 256 ran
+     * the bench L2 shape's word pairs at 8.5 G/s on one thread, 512 no faster. L2 (8192 output pixels)
+     * then has 32 tasks, enough for two threads; the Vector API kernel is indifferent to the size.
      */
-    public static final int XNOR_CONV_PIXELS_PER_TASK = 64;
+    public static final int XNOR_CONV_PIXELS_PER_TASK = 256;
 }

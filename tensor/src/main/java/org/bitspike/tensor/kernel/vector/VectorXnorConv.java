@@ -23,8 +23,8 @@ import org.bitspike.tensor.kernel.Tuning;
  *       i.e. all {@code -1}.</li>
  *   <li>The micro-kernel counts mismatches {@code D[pixel, co] = popcount(row XOR weight row)} of the
  *       four rows against every panel: {@link PopcountXnorTile} (Vector API {@code BIT_COUNT}, JDK
- *       19+), or before that {@link #intLaneMismatches}, one pixel against all channels at once in plain
- *       Java that C2 vectorises itself.</li>
+ *       19+), or before that {@link IntLaneXnor}, one channel against all the task's pixels at
+ *       once in plain Java that C2 vectorises itself.</li>
  *   <li>{@code acc = taps * cin - 2 D + border}: the padding bits are 0 on both sides so they never
  *       mismatch. A padded tap gathered as {@code -1} added {@code -sum_ci w}; the definition wants
  *       {@code padValue * sum_ci w}, so {@code border} adds {@code (padValue + 1) * sum_ci w} for each
@@ -81,18 +81,10 @@ final class VectorXnorConv {
                 }
             });
         } else {
-            int[][] lanes = intLaneWeights(g.cout(), g.cin(), taps, w, wOff);
+            int[][] lanes = IntLaneXnor.weights(g.cout(), g.cin(), taps, w, wOff);
             parallel.forEach(tasks, t -> {
                 Task task = new Task(g, p, k, x, xOff, epilogue, border, bounds);
-                int[] d = task.d;
-                for (int q = t * block, end = Math.min(pixels, q + block); q < end; q += ROWS) {
-                    int rows = Math.min(ROWS, end - q);
-                    task.gather(q, rows);
-                    for (int r = 0; r < rows; r++) {
-                        intLaneMismatches(task.rows, r * k, k, lanes, d);
-                        task.finish(q + r, d);
-                    }
-                }
+                IntLaneXnor.run(task, lanes, t * block, Math.min(pixels, t * block + block) - t * block);
             });
         }
     }
@@ -118,57 +110,8 @@ final class VectorXnorConv {
         return panel;
     }
 
-    /**
-     * The weights as 32-bit lanes across output channels: {@code lanes[2 i + h][co]} is half
-     * {@code h} (0 the low bits) of word {@code i} of channel {@code co}'s {@code K}-word row (each
-     * tap's last word masked).
-     */
-    static int[][] intLaneWeights(int cout, int cin, int taps, long[] w, int wOff) {
-        int words = BitKernels.words(cin);
-        long mask = BitKernels.lastWordMask(cin);
-        int k = taps * words;
-        int[][] lanes = new int[2 * k][cout];
-        for (int co = 0; co < cout; co++) {
-            for (int i = 0; i < k; i++) {
-                long word = w[wOff + co * k + i];
-                if (i % words == words - 1) {
-                    word &= mask;
-                }
-                lanes[2 * i][co] = (int) word;
-                lanes[2 * i + 1][co] = (int) (word >>> 32);
-            }
-        }
-        return lanes;
-    }
-
-    /**
-     * {@code d[co] = popcount(a[a0 ..< a0 + k] XOR the row of channel co)}, in 32-bit halves: the
-     * plain-Java micro-kernel.
-     */
-    // NOTE: written for C2's superword vectoriser, which on JDK 17 turns the co loop into AVX-512
-    // VPOPCNTD on 16 int lanes (it has no vector form of Long.bitCount before JDK 19 or so, hence the
-    // int halves). Every array of the loop is indexed by co alone: an offset index (a flat weight
-    // array at i * cout + co) makes the arrays possibly overlapping at an unknown distance and C2
-    // gives up. Measured on JDK 17 (Zen 4, one thread, the bench L2 shape's 18.9 M word pairs):
-    // 2.6-3.2 ms, against 8.2-8.7 ms for a 1 x 8 register panel of Long.bitCount (the shape
-    // ScalarPanelBitGemm found best) and 8-12 ms for this loop on long lanes or with offset indices.
-    // Two or four pixels per co loop (sharing the weight loads) measured no faster. On a CPU without
-    // VPOPCNTD the loop runs scalar, on twice as many (32-bit) words as a Long.bitCount kernel.
-    static void intLaneMismatches(long[] a, int a0, int k, int[][] lanes, int[] d) {
-        int cout = d.length;
-        Arrays.fill(d, 0);
-        for (int i = 0; i < k; i++) {
-            long word = a[a0 + i];
-            int lo = (int) word, hi = (int) (word >>> 32);
-            int[] wLo = lanes[2 * i], wHi = lanes[2 * i + 1];
-            for (int co = 0; co < cout; co++) {
-                d[co] += Integer.bitCount(lo ^ wLo[co]) + Integer.bitCount(hi ^ wHi[co]);
-            }
-        }
-    }
-
     /** One task's buffers: the gathered rows of up to {@link #ROWS} pixels and their mismatch counts. */
-    private static final class Task {
+    static final class Task {
         final Conv2dGeometry g;
         final int k;
         final int words;
@@ -325,6 +268,16 @@ final class VectorXnorConv {
                 }
             }
             return new MismatchBounds(lo, hi);
+        }
+
+        /** The bounds of the classes without a border share (all equal), or null if every class has one. */
+        long[][] unshared(Border border) {
+            for (int c = 0; c < border.share.length; c++) {
+                if (border.share[c] == null) {
+                    return new long[][] {lo[c], hi[c]};
+                }
+            }
+            return null;
         }
     }
 
