@@ -153,9 +153,8 @@ final class VectorXnorConv {
         /** Gathers pixels {@code q ..< q + count} (linear {@code (n, oh, ow)} order) into rows 0.. */
         void gather(int q, int count) {
             int outH = g.outH(), outW = g.outW();
+            int ow = q % outW, oh = q / outW % outH, n = q / (outW * outH);
             for (int r = 0; r < count; r++) {
-                int pixel = q + r;
-                int ow = pixel % outW, oh = pixel / outW % outH, n = pixel / (outW * outH);
                 int dst = r * k;
                 for (int kh = 0; kh < g.kH(); kh++) {
                     int ih = oh * g.strideH() - g.padH() + kh;
@@ -165,8 +164,18 @@ final class VectorXnorConv {
                             Arrays.fill(rows, dst, dst + words, 0L);
                             continue;
                         }
-                        System.arraycopy(x, xOff + ((n * g.h() + ih) * g.w() + iw) * words, rows, dst, words);
-                        rows[dst + words - 1] &= mask;
+                        int src = xOff + ((n * g.h() + ih) * g.w() + iw) * words;
+                        for (int wd = 0; wd < words - 1; wd++) {
+                            rows[dst + wd] = x[src + wd];
+                        }
+                        rows[dst + words - 1] = x[src + words - 1] & mask;
+                    }
+                }
+                if (++ow == outW) {
+                    ow = 0;
+                    if (++oh == outH) {
+                        oh = 0;
+                        n++;
                     }
                 }
             }
@@ -178,7 +187,8 @@ final class VectorXnorConv {
             for (int r = 0; r < count; r++) {
                 int pixel = q + r, c0 = r * coutPadded;
                 if (bounds != null) {
-                    PopcountXnorTile.packBits(counts, c0, bounds.lo[classOf(pixel)], bounds.hi[classOf(pixel)],
+                    int cls = classOf(pixel);
+                    PopcountXnorTile.packBits(counts, c0, bounds.lo[cls], bounds.hi[cls],
                             coutPadded, bits.y(), bits.off() + pixel * BitKernels.words(g.cout()));
                     continue;
                 }
@@ -190,7 +200,7 @@ final class VectorXnorConv {
         }
 
         /** The border class of pixel {@code pixel} (linear {@code (n, oh, ow)} index). */
-        private int classOf(int pixel) {
+        int classOf(int pixel) {
             int pos = pixel % (g.outH() * g.outW());
             return border.classOf(pos / g.outW(), pos % g.outW());
         }
