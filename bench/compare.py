@@ -60,6 +60,26 @@ def conv_cases(quick):
     return cases
 
 
+def bitconv_cases(quick):
+    """BitConvSuite.java: the conv layers and L2 with a 1x1 kernel (padding 0), forward only.
+
+    Both `<layer>/conv` and `<layer>/xnor` get torch's float convolution forward of the shape as
+    their reference (PyTorch has no XNOR-popcount convolution), so the comparison rows of the xnor
+    cases read as our XNOR convolution against PyTorch's float one (measured again for each case).
+    """
+    layers = dict(CONV)
+    layers["L2-1x1"] = CONV["L2"]
+    cases = []
+    for layer, (batch, cin, cout, h, w) in layers.items():
+        batch = 2 if quick else batch
+        k, pad = (1, 0) if layer.endswith("-1x1") else (3, 1)
+        for op in ("conv", "xnor"):
+            cases.append({"case": f"{layer}/{op}", "pass": "forward", "batch": batch, "cin": cin, "cout": cout,
+                          "h": h, "w": w, "kh": k, "kw": k, "pad": pad, "stride": 1,
+                          "flops": 2 * batch * cout * h * w * cin * k * k})
+    return cases
+
+
 # The train suite (TrainSuite.java): the small VGG on real Fashion-MNIST batches.
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_MNIST_MEAN, FASHION_MNIST_STD = 0.2860, 0.3530
@@ -87,8 +107,8 @@ def train_cases(quick):
              "flops": vgg_small_flops(p, batch), "images": batch} for p in ("train", "inference")]
 
 
-SUITES = {"gemm": gemm_cases, "conv": conv_cases, "train": train_cases}
-REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "train": ("torch",)}
+SUITES = {"gemm": gemm_cases, "conv": conv_cases, "bitconv": bitconv_cases, "train": train_cases}
+REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "bitconv": ("torch",), "train": ("torch",)}
 # Suites whose headline is throughput (images/s) rather than time and GFLOP/s.
 THROUGHPUT_SUITES = ("train",)
 
@@ -225,7 +245,7 @@ class References:
         torch, F = self.torch, self.torch.nn.functional
         x = torch.from_numpy(self.uniform(c["batch"], c["cin"], c["h"], c["w"]))
         w = torch.from_numpy(self.uniform(c["cout"], c["cin"], c["kh"], c["kw"]))
-        if c["case"].endswith("/forward"):
+        if c["pass"] == "forward":
             def fn():
                 with torch.no_grad():
                     return F.conv2d(x, w, padding=c["pad"], stride=c["stride"])
@@ -357,7 +377,7 @@ def run_references(suite, cases, args):
         for c in cases:
             if suite == "gemm":
                 fn, check = env.gemm(ref, c)
-            elif suite == "conv":
+            elif suite in ("conv", "bitconv"):
                 fn, check = env.conv(c)
             else:
                 fn, check = env.train(c, args.quick)

@@ -13,23 +13,24 @@ import org.bitspike.tensor.kernel.Tuning;
  * micro-kernel, with the border handled by a correction and the epilogue fused.
  *
  * <ol>
- *   <li>Once per call the weight rows are copied into word-major panels of {@code P} output channels
- *       (as {@link BitGemmSupport#packPanels}): the row of channel {@code co} is its
- *       {@code K = taps * words(cin)} words, taps in {@code (kh, kw)} order, the last word of each
- *       tap masked to its {@code cin} valid bits.</li>
+ *   <li>Once per call the weight rows are laid out for the micro-kernel: the row of channel
+ *       {@code co} is its {@code K = taps * words(cin)} words, taps in {@code (kh, kw)} order, the
+ *       last word of each tap masked to its {@code cin} valid bits.</li>
  *   <li>A task owns a fixed range of {@link Tuning#XNOR_CONV_PIXELS_PER_TASK} output pixels in
- *       {@code (n, oh, ow)} order. Four pixels at a time, it gathers each pixel's {@code K} input
- *       words (masked the same way) into a small buffer; a tap outside the input gathers zero words,
- *       i.e. all {@code -1}.</li>
- *   <li>The micro-kernel counts mismatches {@code D[pixel, co] = popcount(row XOR weight row)} of the
- *       four rows against every panel: {@link PopcountXnorTile} (Vector API {@code BIT_COUNT}, JDK
- *       19+), or before that {@link IntLaneXnor}, one channel against all the task's pixels at
- *       once in plain Java that C2 vectorises itself.</li>
+ *       {@code (n, oh, ow)} order and gathers each pixel's {@code K} input words (masked the same
+ *       way); a tap outside the input gathers zero words, i.e. all {@code -1}.</li>
+ *   <li>The micro-kernel counts mismatches {@code D[pixel, co] = popcount(row XOR weight row)}.
+ *       JDK 19+: {@link PopcountXnorTile}, Vector API {@code BIT_COUNT} on a register tile of 4
+ *       gathered pixels x 2 vectors of channels, the weights in word-major panels (as
+ *       {@link BitGemmSupport#packPanels}). JDK 17 and 18: {@link IntLaneXnor}, plain Java that C2
+ *       vectorises itself, one channel against all the task's pixels at once.</li>
  *   <li>{@code acc = taps * cin - 2 D + border}: the padding bits are 0 on both sides so they never
  *       mismatch. A padded tap gathered as {@code -1} added {@code -sum_ci w}; the definition wants
  *       {@code padValue * sum_ci w}, so {@code border} adds {@code (padValue + 1) * sum_ci w} for each
  *       of the pixel's padded taps. It depends only on which taps are padded, so it is tabulated per
- *       class of output row times class of output column ({@link Border}). Then the epilogue.</li>
+ *       class of output row times class of output column ({@link Border}). Then the epilogue;
+ *       IntBits is decided on {@code D} itself, against bounds moved to counts once per class
+ *       ({@link MismatchBounds}).</li>
  * </ol>
  * Every accumulation is an exact integer and every pixel is computed by exactly one task of a split
  * that depends only on the geometry, so results are bit-identical to the oracle for any thread count.
