@@ -10,7 +10,8 @@ import org.bitspike.tensor.kernel.Pool2dGeometry;
 /**
  * The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. The
  * XNOR convolution is {@link VectorXnorConv}, its micro-kernel chosen once, at construction: the
- * Vector API {@code BIT_COUNT} one on JDK 19+, the plain-Java {@link Long#bitCount} one before.
+ * Vector API {@code BIT_COUNT} one on JDK 19+, before that the plain-Java one on int lanes that C2
+ * vectorises ({@link IntLaneXnor}).
  */
 final class VectorPackedKernels implements PackedKernels {
     private final PackedKernels scalar = KernelProvider.scalar().packed();
