@@ -60,6 +60,25 @@ def conv_cases(quick):
     return cases
 
 
+def bitconv_cases(quick):
+    """BitConvSuite.java: the conv layers and L2 with a 1x1 kernel (padding 0), forward only.
+
+    Both `<layer>/conv` and `<layer>/xnor` get torch's float convolution forward of the shape as
+    their reference (PyTorch has no XNOR-popcount convolution), so the comparison rows of the xnor
+    cases read as our XNOR convolution against PyTorch's float one (measured again for each case).
+    """
+    layers = dict(CONV)
+    layers["L2-1x1"] = CONV["L2"]
+    cases = []
+    for layer, (batch, cin, cout, h, w) in layers.items():
+        batch = 2 if quick else batch
+        k, pad = (1, 0) if layer.endswith("-1x1") else (3, 1)
+        for op in ("conv", "xnor"):
+            cases.append({"case": f"{layer}/{op}", "pass": "forward", "batch": batch, "cin": cin, "cout": cout,
+                          "h": h, "w": w, "kh": k, "kw": k, "pad": pad, "stride": 1,
+                          "flops": 2 * batch * cout * h * w * cin * k * k})
+
+
 # The spikeconv suite (SpikeConvSuite.java): the float conv forward of layers L2 and L4, and the spike
 # convolution at densities 1-50% in three forms. Only the float conv has a reference (torch's dense
 # float conv2d forward); each spike case is joined with its layer's reference (ref_case).
@@ -109,8 +128,10 @@ def train_cases(quick):
              "flops": vgg_small_flops(p, batch), "images": batch} for p in ("train", "inference")]
 
 
-SUITES = {"gemm": gemm_cases, "conv": conv_cases, "spikeconv": spikeconv_cases, "train": train_cases}
-REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "spikeconv": ("torch",), "train": ("torch",)}
+SUITES = {"gemm": gemm_cases, "conv": conv_cases, "bitconv": bitconv_cases, "spikeconv": spikeconv_cases,
+          "train": train_cases}
+REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "bitconv": ("torch",), "spikeconv": ("torch",),
+            "train": ("torch",)}
 # Suites whose headline is throughput (images/s) rather than time and GFLOP/s.
 THROUGHPUT_SUITES = ("train",)
 
@@ -381,7 +402,7 @@ def run_references(suite, cases, args):
                 continue
             if suite == "gemm":
                 fn, check = env.gemm(ref, c)
-            elif suite in ("conv", "spikeconv"):
+            elif suite in ("conv", "bitconv", "spikeconv"):
                 fn, check = env.conv(c)
             else:
                 fn, check = env.train(c, args.quick)

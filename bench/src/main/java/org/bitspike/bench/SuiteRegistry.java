@@ -16,8 +16,8 @@ public final class SuiteRegistry {
 
     /** The suites of {@code bench/run}. A new suite is one more entry here. */
     public static SuiteRegistry standard() {
-        return of(new GemmSuite(), new ConvSuite(), new AdderConvSuite(), new SpikeConvSuite(), new AutogradSuite(),
-                new TrainSuite(), new SnnSuite(), new OpsSuite(), new DeploySuite());
+        return of(new GemmSuite(), new ConvSuite(), new AdderConvSuite(), new BitConvSuite(), new SpikeConvSuite(),
+                new AutogradSuite(), new TrainSuite(), new SnnSuite(), new OpsSuite(), new DeploySuite());
     }
 
     /**

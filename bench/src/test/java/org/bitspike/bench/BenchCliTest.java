@@ -159,6 +159,35 @@ class BenchCliTest {
     }
 
     @Test
+    void quickBitConvComparesTheXnorConvolutionWithTheFloatForward() {
+        for (String impl : new String[] {"scalar", "vector"}) {
+            Run r = run("bitconv", "--quick", "--impl", impl, "--case", "^L(4|2-1x1)/", "--warmup", "0", "--repeats", "1");
+            assertEquals(0, r.code(), r.err());
+            List<JsonObject> lines = r.json();
+            assertEquals(List.of("L4/conv", "L4/xnor", "L2-1x1/conv", "L2-1x1/xnor"),
+                    lines.stream().map(o -> o.get("case").getAsString()).toList());
+            for (JsonObject o : lines) {
+                for (String field : List.of("batch", "cin", "cout", "h", "w", "kh", "kw", "pad", "stride", "op",
+                        "median_ms", "images_per_s")) {
+                    assertTrue(o.has(field), () -> "missing " + field + " in " + o);
+                }
+                long k = o.get("kh").getAsLong() * o.get("kw").getAsLong();
+                long forward = 2L * o.get("batch").getAsLong() * o.get("cout").getAsLong() * o.get("h").getAsLong()
+                        * o.get("w").getAsLong() * o.get("cin").getAsLong() * k;
+                assertEquals(forward, o.get("flops").getAsLong());
+                boolean xnor = o.get("op").getAsString().equals("xnor");
+                assertEquals(xnor, o.has("throughput_ratio"), o::toString);
+                if (xnor) {
+                    String c = o.get("case").getAsString();
+                    assertEquals(c.substring(0, c.indexOf('/')) + "/conv", o.get("compared_with").getAsString());
+                    assertEquals("IntBits", o.get("epilogue").getAsString());
+                    assertTrue(o.get("throughput_ratio").getAsDouble() > 0, o::toString);
+                }
+            }
+        }
+    }
+
+    @Test
     void listNamesSuitesAndCases() {
         Run r = run("--list");
         assertEquals(0, r.code(), r.err());
@@ -167,6 +196,8 @@ class BenchCliTest {
         assertTrue(r.out().contains("im2col/L1 m=64 n=32768 k=576"), r.out());
         assertTrue(r.out().contains("conv - "), r.out());
         assertTrue(r.out().contains("adderconv - "), r.out());
+        assertTrue(r.out().contains("bitconv - "), r.out());
+        assertTrue(r.out().contains("L2-1x1/xnor batch=32 cin=128 cout=128 h=16 w=16 kh=1 kw=1 pad=0"), r.out());
         assertTrue(r.out().contains("L4/adder batch=64 cin=32 cout=64 h=14 w=14"), r.out());
         assertTrue(r.out().contains("L2/forward+backward batch=32 cin=128 cout=128 h=16 w=16"), r.out());
         assertTrue(r.out().contains("impls: scalar, vector (default: vector)"), r.out());

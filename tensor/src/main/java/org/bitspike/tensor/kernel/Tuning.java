@@ -215,6 +215,17 @@ public final class Tuning {
      */
     public static final int ADDER_MIN_TASKS = 16;
 
+    // ---- packed inference kernels (PackedKernels) ----
+
+    /**
+     * Output pixels per task of the fast XNOR convolution (a multiple of its 4-pixel register tile).
+     * The plain-Java (JDK 17) micro-kernel vectorises its loop over a task's pixels, and at 64 or 128
+     * the scalar pre- and post-loops and array alignment cost up to 2x (IntLaneXnor's NOTE); 256 ran
+     * the bench L2 shape's word pairs at 8.5 G/s on one thread, 512 no faster. L2 (8192 output pixels)
+     * then has 32 tasks, enough for two threads; the Vector API kernel is indifferent to the size.
+     */
+    public static final int XNOR_CONV_PIXELS_PER_TASK = 256;
+
     // ---- spike-event convolution (PackedKernels.spikeConv2d, vector provider) ----
 
     /**

@@ -28,7 +28,7 @@ import org.bitspike.tensor.kernel.Tuning;
 // kernel apparently defeats inlining of the Vector API calls, which then box. Keep tiles small.
 final class PopcountVectorBitGemm {
     /** {@code VectorOperators.BIT_COUNT}, or null before JDK 19. A static final, so C2 folds it. */
-    private static final VectorOperators.Unary BIT_COUNT = findBitCount();
+    static final VectorOperators.Unary BIT_COUNT = findBitCount();
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     /** Int species with as many lanes as {@link #L}, for the converted counters. */
     private static final VectorSpecies<Integer> I =

@@ -10,15 +10,19 @@ import org.bitspike.tensor.kernel.SpikeConvPaths;
 
 /**
  * The fast packed kernels; each kernel that has no faster form here runs the scalar oracle's. The
- * spike convolution is {@link VectorSpikeConv}, whose two forms {@link SpikeConvPaths} exposes.
+ * XNOR convolution is {@link VectorXnorConv}, its micro-kernel chosen once, at construction: the
+ * Vector API {@code BIT_COUNT} one on JDK 19+, before that the plain-Java one on int lanes that C2
+ * vectorises ({@link IntLaneXnor}). The spike convolution is {@link VectorSpikeConv}, whose two forms
+ * {@link SpikeConvPaths} exposes.
  */
 final class VectorPackedKernels implements PackedKernels, SpikeConvPaths {
     private final PackedKernels scalar = KernelProvider.scalar().packed();
+    private final boolean vectorPopcount = PopcountXnorTile.available();
 
     @Override
     public void xnorConv2d(Conv2dGeometry g, int padValue, long[] x, int xOff, long[] w, int wOff,
                            PackedEpilogue epilogue, Parallel parallel) {
-        scalar.xnorConv2d(g, padValue, x, xOff, w, wOff, epilogue, parallel);
+        VectorXnorConv.conv(vectorPopcount, g, padValue, x, xOff, w, wOff, epilogue, parallel);
     }
 
     @Override
