@@ -128,12 +128,20 @@ def train_cases(quick):
              "flops": vgg_small_flops(p, batch), "images": batch} for p in ("train", "inference")]
 
 
+def deploy_cases(quick):
+    """DeploySuite.java: PyTorch's float vgg-small in evaluation (no_grad) is the reference of each batch size;
+    the deployed and family cases of that batch have no PyTorch counterpart (torch has no XNOR or spike kernels)."""
+    return [{"case": f"vgg-small/eval-b{b}", "model": "vgg-small", "pass": "inference", "batch": b,
+             "batches": 64 if b == 1 else 8, "flops": vgg_small_flops("inference", b), "images": b}
+            for b in ((8, 1) if quick else (64, 1))]
+
+
 SUITES = {"gemm": gemm_cases, "conv": conv_cases, "bitconv": bitconv_cases, "spikeconv": spikeconv_cases,
-          "train": train_cases}
+          "train": train_cases, "deploy": deploy_cases}
 REFS_FOR = {"gemm": ("numpy", "torch"), "conv": ("torch",), "bitconv": ("torch",), "spikeconv": ("torch",),
-            "train": ("torch",)}
+            "train": ("torch",), "deploy": ("torch",)}
 # Suites whose headline is throughput (images/s) rather than time and GFLOP/s.
-THROUGHPUT_SUITES = ("train",)
+THROUGHPUT_SUITES = ("train", "deploy")
 
 # --- timing: the protocol of org.bitspike.bench.Sampler ----------------------------------------
 
