@@ -204,18 +204,19 @@ public final class DeploySuite implements Suite {
                         return;
                     }
                     Tensor images = batches.get(last).images();
-                    float[] expected;
                     try (GradMode.Scope scope = GradMode.noGrad()) {
-                        expected = source.forward(images).value().toFloatArray();
+                        check(what, family, source.forward(images).value(), logits);
                     }
-                    check(what, family, expected, logits.toFloatArray(), TrainSuite.CLASSES);
                 }
             };
         }
     }
 
     /** Deployed logits against the source's: bit for bit (XNOR), or same class and close logits (Hoyer). */
-    static void check(String what, Family family, float[] expected, float[] got, int classes) {
+    static void check(String what, Family family, Tensor expectedLogits, Tensor logits) {
+        float[] expected = expectedLogits.toFloatArray();
+        float[] got = logits.toFloatArray();
+        int classes = expectedLogits.size(1);
         double largest = 0;
         for (float v : expected) {
             largest = Math.max(largest, Math.abs(v));
@@ -229,21 +230,13 @@ public final class DeploySuite implements Suite {
                         + "source's evaluation forward gives %s", what, i / classes, i % classes, got[i], expected[i]));
             }
         }
-        for (int n = 0; n < expected.length / classes; n++) {
-            if (argmax(expected, n, classes) != argmax(got, n, classes)) {
+        long[] e = expectedLogits.argmax(1, false).toLongArray();
+        long[] g = logits.argmax(1, false).toLongArray();
+        for (int n = 0; n < e.length; n++) {
+            if (e[n] != g[n]) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "%s: image %d is class %d deployed but %d "
-                        + "in the source", what, n, argmax(got, n, classes), argmax(expected, n, classes)));
+                        + "in the source", what, n, g[n], e[n]));
             }
         }
-    }
-
-    private static int argmax(float[] v, int n, int classes) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (v[n * classes + c] > v[n * classes + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 }

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.bitspike.autograd.GradMode;
-import org.bitspike.nn.BatchNorm;
-import org.bitspike.nn.CrossEntropyOptions;
+import org.bitspike.nn.BrieflyTrained;
 import org.bitspike.nn.Layer;
-import org.bitspike.nn.Losses;
 import org.bitspike.nn.accounting.OpCounter;
 import org.bitspike.nn.accounting.OpCounts;
 import org.bitspike.nn.accounting.OpKind;
@@ -18,9 +16,7 @@ import org.bitspike.nn.adder.AdderKinds;
 import org.bitspike.nn.binary.BinaryKinds;
 import org.bitspike.nn.models.LayerKinds;
 import org.bitspike.nn.models.Models;
-import org.bitspike.nn.optim.Sgd;
 import org.bitspike.nn.spiking.HoyerKinds;
-import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
 import org.bitspike.tensor.TensorException;
@@ -29,31 +25,8 @@ import org.junit.jupiter.api.Test;
 /** Deployed models against the evaluation forward of the models they came from. */
 class DeployTest {
 
-    /** A few SGD steps on random data, then both signs and zeros of gamma in every batch norm. */
     static Layer trained(Layer model, RandomKey key) {
-        Sgd sgd = Sgd.of(model.parameters(), 0.05, 0.9, 0);
-        for (int step = 0; step < 3; step++) {
-            Tensor x = Tensor.randn(key.fold(1000 + step), 8, 1, 28, 28);
-            long[] y = new long[8];
-            for (int i = 0; i < 8; i++) {
-                y[i] = key.fold(2000 + step).uniformLong(i, 10);
-            }
-            sgd.zeroGrad();
-            Losses.crossEntropy(model.forward(x), Tensor.of(y), CrossEntropyOptions.defaults()).backward();
-            sgd.step();
-        }
-        try (GradMode.Scope scope = GradMode.noGrad()) {
-            for (Layer l : model.namedLayers().values()) {
-                if (l instanceof BatchNorm bn) {
-                    double[] g = bn.weight().value().toDoubleArray();
-                    g[0] = -g[0];
-                    g[2] = -Math.abs(g[2]);
-                    g[1] = 0;
-                    bn.weight().value().copy_(Tensor.of(g, g.length).to(DType.FLOAT32));
-                }
-            }
-        }
-        return model;
+        return BrieflyTrained.model(model, key);
     }
 
     private static Tensor evaluate(Layer model, Tensor x) {

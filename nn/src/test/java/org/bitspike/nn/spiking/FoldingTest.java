@@ -24,17 +24,15 @@ import org.bitspike.autograd.AutogradException;
 import org.bitspike.autograd.GradMode;
 import org.bitspike.autograd.Var;
 import org.bitspike.nn.BatchNorm;
+import org.bitspike.nn.BrieflyTrained;
 import org.bitspike.nn.Conv2d;
-import org.bitspike.nn.CrossEntropyOptions;
 import org.bitspike.nn.Dropout;
 import org.bitspike.nn.Layer;
 import org.bitspike.nn.Layers;
 import org.bitspike.nn.Linear;
-import org.bitspike.nn.Losses;
 import org.bitspike.nn.Pooling;
 import org.bitspike.nn.Sequential;
 import org.bitspike.nn.models.Models;
-import org.bitspike.nn.optim.Sgd;
 import org.bitspike.tensor.DType;
 import org.bitspike.tensor.RandomKey;
 import org.bitspike.tensor.Tensor;
@@ -413,29 +411,8 @@ class FoldingTest {
     @Tag("slow")
     void vggSmallAfterTrainingFoldsExactly() {
         RandomKey key = RandomKey.of(42);
-        Layer model = Models.create("vgg-small", 1, 10, HoyerKinds.papers(), key);
-        Sgd sgd = Sgd.of(model.parameters(), 0.05, 0.9, 0);
-        for (int step = 0; step < 3; step++) {
-            Tensor x = Tensor.randn(key.fold(1000 + step), 8, 1, 28, 28);
-            long[] y = new long[8];
-            for (int i = 0; i < 8; i++) {
-                y[i] = key.fold(2000 + step).uniformLong(i, 10);
-            }
-            sgd.zeroGrad();
-            Losses.crossEntropy(model.forward(x), Tensor.of(y), CrossEntropyOptions.defaults()).backward();
-            sgd.step();
-        }
         // both signs of gamma and exact zeros in every batch norm
-        try (GradMode.Scope scope = GradMode.noGrad()) {
-            for (Layer l : model.namedLayers().values()) {
-                if (l instanceof BatchNorm bn) {
-                    double[] g = bn.weight().value().toDoubleArray();
-                    g[0] = -g[0];
-                    g[1] = 0;
-                    bn.weight().value().copy_(Tensor.of(g, g.length).to(DType.FLOAT32));
-                }
-            }
-        }
+        Layer model = BrieflyTrained.model(Models.create("vgg-small", 1, 10, HoyerKinds.papers(), key), key);
         Map<String, Object> before = snapshot(model);
         Layer folded = Folding.fold(model);
         assertEquals(before, snapshot(model), "fold modified the source");

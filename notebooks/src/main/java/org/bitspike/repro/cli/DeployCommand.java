@@ -72,18 +72,18 @@ final class DeployCommand implements Callable<Integer> {
                     System.out.println(label + " deployed:");
                     System.out.print(deployed);
                 }
-                float[] expected = net.forward(images).value().toFloatArray();
+                Tensor sourceLogits = net.forward(images).value();
                 DeployedModel.Counted counted = deployed.forwardCounted(images);
                 executed = executed.plus(counted.total());
+                float[] expected = sourceLogits.toFloatArray();
                 float[] got = counted.output().toFloatArray();
                 long[] labels = b.labels().toLongArray();
-                int classes = expected.length / labels.length;
+                long[] e = sourceLogits.argmax(1, false).toLongArray();
+                long[] g = counted.output().argmax(1, false).toLongArray();
                 for (int n = 0; n < labels.length; n++) {
-                    int e = argmax(expected, n, classes);
-                    int g = argmax(got, n, classes);
-                    sourceCorrect += e == labels[n] ? 1 : 0;
-                    deployedCorrect += g == labels[n] ? 1 : 0;
-                    agree += e == g ? 1 : 0;
+                    sourceCorrect += e[n] == labels[n] ? 1 : 0;
+                    deployedCorrect += g[n] == labels[n] ? 1 : 0;
+                    agree += e[n] == g[n] ? 1 : 0;
                 }
                 for (int i = 0; i < got.length; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(got[i] - expected[i]));
@@ -153,15 +153,5 @@ final class DeployCommand implements Callable<Integer> {
             m.put(k.name(), (double) c.get(k) / samples);
         }
         return m;
-    }
-
-    private static int argmax(float[] v, int n, int classes) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (v[n * classes + c] > v[n * classes + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 }
