@@ -560,7 +560,7 @@ def throughput_table(suite, cases, ours, refs, threads):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="bench/compare", description=__doc__.split("\n\n")[0])
-    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm, conv, spikeconv and/or train")
+    p.add_argument("suites", nargs="+", metavar="SUITE", help="gemm, conv, bitconv, spikeconv, train and/or deploy")
     p.add_argument("--threads", type=int, default=2, help="threads for ours and the references (default 2)")
     p.add_argument("--impl", default="vector", help="our impls, comma-separated: vector, scalar (default vector)")
     p.add_argument("--refs", default="numpy,torch", help="references, comma-separated (default numpy,torch)")
