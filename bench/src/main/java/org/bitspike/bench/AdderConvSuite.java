@@ -86,17 +86,7 @@ public final class AdderConvSuite implements Suite {
                     parallel.threads());
             ConvSuite.Operands ops = new ConvSuite.Operands(g, SEED);
             if (!adder) {
-                return new Prepared() {
-                    @Override
-                    public void run() {
-                        ops.run(ConvSuite.Pass.FORWARD_BACKWARD, kernels.conv(), parallel);
-                    }
-
-                    @Override
-                    public void verify() {
-                        ops.verify(what, ConvSuite.Pass.FORWARD_BACKWARD);
-                    }
-                };
+                return ops.prepared(what, ConvSuite.Pass.FORWARD_BACKWARD, kernels.conv(), parallel);
             }
             AdderKernels k = kernels.adder();
             return new Prepared() {

@@ -97,17 +97,7 @@ public final class BitConvSuite implements Suite {
                     parallel.threads());
             if (!xnor) {
                 ConvSuite.Operands ops = new ConvSuite.Operands(g, SEED);
-                return new Prepared() {
-                    @Override
-                    public void run() {
-                        ops.run(ConvSuite.Pass.FORWARD, kernels.conv(), parallel);
-                    }
-
-                    @Override
-                    public void verify() {
-                        ops.verify(what, ConvSuite.Pass.FORWARD);
-                    }
-                };
+                return ops.prepared(what, ConvSuite.Pass.FORWARD, kernels.conv(), parallel);
             }
             Operands ops = new Operands(g, SEED);
             PackedKernels k = kernels.packed();

@@ -128,6 +128,24 @@ public final class ConvSuite implements Suite {
             }
         }
 
+        /**
+         * A prepared case that runs {@code pass} with {@code conv} and checks it: the float convolution step
+         * every convolution suite measures or compares with.
+         */
+        public BenchCase.Prepared prepared(String what, Pass pass, ConvKernels conv, Parallel parallel) {
+            return new BenchCase.Prepared() {
+                @Override
+                public void run() {
+                    Operands.this.run(pass, conv, parallel);
+                }
+
+                @Override
+                public void verify() {
+                    Operands.this.verify(what, pass);
+                }
+            };
+        }
+
         /** Checks the outputs {@code pass} wrote (see {@link ConvCheck}). */
         public void verify(String what, Pass pass) {
             ConvCheck.verifyForward(what, g, x, w, y);
@@ -173,17 +191,7 @@ public final class ConvSuite implements Suite {
             ConvKernels conv = kernels.conv();
             String what = String.format(Locale.ROOT, "conv %s (%s, %d threads)", name, kernels.name(),
                     parallel.threads());
-            return new Prepared() {
-                @Override
-                public void run() {
-                    ops.run(pass, conv, parallel);
-                }
-
-                @Override
-                public void verify() {
-                    ops.verify(what, pass);
-                }
-            };
+            return ops.prepared(what, pass, conv, parallel);
         }
     }
 }

@@ -104,17 +104,7 @@ public final class SpikeConvSuite implements Suite {
             String what = String.format(Locale.ROOT, "spikeconv %s (%s, %d threads)", name, kernels.name(),
                     parallel.threads());
             ConvSuite.Operands ops = new ConvSuite.Operands(g, SEED);
-            return new Prepared() {
-                @Override
-                public void run() {
-                    ops.run(ConvSuite.Pass.FORWARD, kernels.conv(), parallel);
-                }
-
-                @Override
-                public void verify() {
-                    ops.verify(what, ConvSuite.Pass.FORWARD);
-                }
-            };
+            return ops.prepared(what, ConvSuite.Pass.FORWARD, kernels.conv(), parallel);
         }
     }
 

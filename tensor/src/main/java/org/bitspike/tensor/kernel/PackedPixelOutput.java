@@ -1,5 +1,7 @@
 package org.bitspike.tensor.kernel;
 
+import java.util.function.IntPredicate;
+
 /**
  * Writes the accumulations of one output pixel (all output channels) through a
  * {@link PackedEpilogue}: the plain-Java epilogue of the scalar packed kernels, and the reference
@@ -24,16 +26,8 @@ final class PackedPixelOutput {
                 affine.y()[base + co * plane] = affine(acc[co], affine, co);
             }
         } else if (e instanceof PackedEpilogue.IntBits bits) {
-            int words = BitKernels.words(cout);
-            int base = bits.off() + (n * plane + p) * words;
-            for (int wd = 0; wd < words; wd++) {
-                long word = 0;
-                for (int co = wd << 6, end = Math.min(cout, co + 64); co < end; co++) {
-                    boolean fire = bits.lower()[co] <= acc[co] && acc[co] <= bits.upper()[co];
-                    word |= (fire ? 1L : 0L) << (co & 63);
-                }
-                bits.y()[base + wd] = word;
-            }
+            storeBits(bits.y(), bits.off() + (n * plane + p) * BitKernels.words(cout), cout,
+                    co -> bits.lower()[co] <= acc[co] && acc[co] <= bits.upper()[co]);
         } else {
             throw new IllegalArgumentException("xnorConv2d: epilogue " + e.getClass().getSimpleName()
                     + " is for float accumulations (use IntRaw, Affine or IntBits)");
@@ -55,19 +49,22 @@ final class PackedPixelOutput {
                 affine.y()[base + co * plane] = affine(acc[co], affine, co);
             }
         } else if (e instanceof PackedEpilogue.FloatBits bits) {
-            int words = BitKernels.words(cout);
-            int base = bits.off() + (n * plane + p) * words;
-            for (int wd = 0; wd < words; wd++) {
-                long word = 0;
-                for (int co = wd << 6, end = Math.min(cout, co + 64); co < end; co++) {
-                    boolean fire = bits.lower()[co] <= acc[co] && acc[co] <= bits.upper()[co];
-                    word |= (fire ? 1L : 0L) << (co & 63);
-                }
-                bits.y()[base + wd] = word;
-            }
+            storeBits(bits.y(), bits.off() + (n * plane + p) * BitKernels.words(cout), cout,
+                    co -> bits.lower()[co] <= acc[co] && acc[co] <= bits.upper()[co]);
         } else {
             throw new IllegalArgumentException("spikeConv2d: epilogue " + e.getClass().getSimpleName()
                     + " is for integer accumulations (use FloatRaw, Affine or FloatBits)");
+        }
+    }
+
+    /** The {@code words(cout)} words of one pixel from {@code base}: bit {@code co} set iff {@code fires(co)}. */
+    private static void storeBits(long[] y, int base, int cout, IntPredicate fires) {
+        for (int wd = 0, words = BitKernels.words(cout); wd < words; wd++) {
+            long word = 0;
+            for (int co = wd << 6, end = Math.min(cout, co + 64); co < end; co++) {
+                word |= (fires.test(co) ? 1L : 0L) << (co & 63);
+            }
+            y[base + wd] = word;
         }
     }
 
